@@ -1,0 +1,52 @@
+package workerpool
+
+import (
+	"context"
+	"sync"
+
+	"github.com/sourcegraph/conc/pool"
+)
+
+// concPool adapts github.com/sourcegraph/conc's pool.Pool with
+// WithMaxGoroutines(N): up to N worker goroutines, started on demand, fed
+// through an unbuffered channel.
+//
+// Blocking: Go blocks while N goroutines are busy and cannot watch a context
+// (declared in the registry).
+//
+// Closing: conc's Wait must not race with Go and re-panics only the first
+// task panic, so Submit holds a read lock across Go, Close takes the write
+// lock before Wait, and each task is wrapped in this package's recover (one
+// closure allocation per task) so that every panic is reported.
+type concPool struct {
+	p      *pool.Pool
+	mu     sync.RWMutex
+	closed bool // guarded by mu
+	panics panics
+}
+
+func newConc(workers int) Pool {
+	return &concPool{p: pool.New().WithMaxGoroutines(workers)}
+}
+
+func (p *concPool) Submit(_ context.Context, task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.p.Go(func() { p.panics.run(task) })
+	return nil
+}
+
+func (p *concPool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.p.Wait()
+	return p.panics.err()
+}

@@ -1,0 +1,55 @@
+package workerpool
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// errgroupPool starts a goroutine per task through an x/sync errgroup.Group
+// with SetLimit(N).
+//
+// Blocking: Group.Go blocks while N goroutines are running and cannot watch a
+// context, so a blocked Submit ignores ctx (declared in the registry).
+//
+// Closing: Submit holds a read lock across Group.Go, because Go must not race
+// with Wait; Close takes the write lock (waiting out submitters, which
+// progress as tasks finish), marks the pool closed and calls Wait.
+type errgroupPool struct {
+	g      errgroup.Group
+	mu     sync.RWMutex
+	closed bool // guarded by mu
+	panics panics
+}
+
+func newErrgroup(workers int) Pool {
+	p := &errgroupPool{}
+	p.g.SetLimit(workers)
+	return p
+}
+
+func (p *errgroupPool) Submit(_ context.Context, task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.g.Go(func() error {
+		p.panics.run(task)
+		return nil
+	})
+	return nil
+}
+
+func (p *errgroupPool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.closed = true
+	p.mu.Unlock()
+	_ = p.g.Wait() // tasks return no errors: panics are collected separately
+	return p.panics.err()
+}

@@ -1,0 +1,66 @@
+package workerpool
+
+import (
+	"context"
+	"sync"
+
+	"github.com/alitto/pond/v2"
+)
+
+// pondPool adapts github.com/alitto/pond/v2: at most N worker goroutines,
+// started on demand and exiting as soon as the queue is empty, fed from a
+// queue of N tasks (pond's default queue is unbounded; N matches mutexcond
+// and channels, so every bounded pool holds at most 2N tasks).
+//
+// Blocking: Go blocks while the queue is full; only the pool's own context,
+// not the caller's, can end the wait (declared in the registry).
+//
+// Closing: pond's Stop hands its work to pond's process-wide default pool,
+// whose WaitGroup then belongs to whichever testing/synctest bubble touched it
+// first, so the adapter does not call it. Instead Submit holds a read lock
+// while it counts the task in a WaitGroup and hands it to Go; Close takes the
+// write lock, marks the pool closed and waits for the WaitGroup. pond's
+// workers exit by themselves once the queue is empty. pond's own panic
+// recovery would only count a panic, so it is off and each task is wrapped
+// in this package's recover. Cost over plain pond: one closure allocation,
+// an RLock pair and a WaitGroup Add/Done per task.
+type pondPool struct {
+	p      pond.Pool
+	mu     sync.RWMutex
+	closed bool // guarded by mu
+	wg     sync.WaitGroup
+	panics panics
+}
+
+func newPond(workers int) Pool {
+	return &pondPool{p: pond.NewPool(workers, pond.WithQueueSize(workers), pond.WithoutPanicRecovery())}
+}
+
+func (p *pondPool) Submit(_ context.Context, task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.wg.Add(1)
+	err := p.p.Go(func() {
+		defer p.wg.Done()
+		p.panics.run(task)
+	})
+	if err != nil { // pond refuses only when stopped or non-blocking, neither of which happens here
+		p.wg.Done()
+	}
+	return err
+}
+
+func (p *pondPool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.wg.Wait()
+	return p.panics.err()
+}

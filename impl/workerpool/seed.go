@@ -1,0 +1,118 @@
+package workerpool
+
+import (
+	"context"
+	"sync"
+)
+
+// seed keeps the worker pool of the guide the project grew from: every task is
+// wrapped in a Job with its own Result and Error channels, the pool feeds a
+// JobQueue of N, and each Worker has a Quit channel that Stop sends to.
+// Its costs stay visible: two allocations per task (the job's two channels),
+// a select over two channels per task in the worker, and one send per worker
+// to stop.
+//
+// Changed from the guide, and why:
+//   - No time.Sleep and no log.Printf per job: they would swamp what is measured.
+//     Result receives nil instead of a formatted string.
+//   - The guide's Stop makes workers choose at random between Quit and a queued
+//     job, so jobs still queued at Stop are silently lost, and a SubmitJob after
+//     Stop blocks forever. Here Close marks the pool closed under a write lock
+//     (Submit holds the read lock while it sends), and a worker that receives
+//     Quit first drains JobQueue, so every accepted task runs exactly once.
+//   - A panicking job is recovered and reported by Close; the guide's would
+//     kill the process.
+//
+// Blocking: Submit sends on JobQueue and, like the guide's SubmitJob, does not
+// watch ctx (declared in the registry).
+type seed struct {
+	Workers  []*seedWorker
+	JobQueue chan seedJob
+	Quit     chan bool
+	WG       *sync.WaitGroup
+
+	mu     sync.RWMutex
+	closed bool // guarded by mu
+	panics panics
+}
+
+type seedJob struct {
+	ID     int
+	Data   func()
+	Result chan any
+	Error  chan error
+}
+
+type seedWorker struct {
+	ID       int
+	JobQueue chan seedJob
+	Quit     chan bool
+	WG       *sync.WaitGroup
+	panics   *panics
+}
+
+func newSeed(workers int) Pool {
+	p := &seed{
+		Workers:  make([]*seedWorker, workers),
+		JobQueue: make(chan seedJob, workers),
+		Quit:     make(chan bool),
+		WG:       &sync.WaitGroup{},
+	}
+	for i := range workers {
+		w := &seedWorker{ID: i, JobQueue: p.JobQueue, Quit: make(chan bool), WG: p.WG, panics: &p.panics}
+		p.Workers[i] = w
+		p.WG.Add(1)
+		go w.Start()
+	}
+	return p
+}
+
+func (w *seedWorker) Start() {
+	defer w.WG.Done()
+	for {
+		select {
+		case job := <-w.JobQueue:
+			w.process(job)
+		case <-w.Quit:
+			for { // the fix: drain what was accepted before Close
+				select {
+				case job := <-w.JobQueue:
+					w.process(job)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (w *seedWorker) process(job seedJob) {
+	w.panics.run(job.Data)
+	job.Result <- nil // buffered: nobody has to read it, as in the guide
+}
+
+func (p *seed) Submit(_ context.Context, task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.JobQueue <- seedJob{Data: task, Result: make(chan any, 1), Error: make(chan error, 1)}
+	return nil
+}
+
+func (p *seed) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.closed = true
+	p.mu.Unlock()
+	close(p.Quit)
+	for _, w := range p.Workers {
+		w.Quit <- true
+	}
+	p.WG.Wait()
+	return p.panics.err()
+}

@@ -1,0 +1,58 @@
+package workerpool
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// semaphorePool acquires one unit of an x/sync semaphore.Weighted(N) per task
+// and runs the task on a new goroutine that releases the unit when done.
+//
+// Blocking: Acquire blocks while N tasks run and honours ctx.
+//
+// Closing: Submit holds a read lock from the closed check to wg.Add, so Add
+// never races with Wait; Close takes the write lock, marks the pool closed
+// and waits for the task goroutines.
+type semaphorePool struct {
+	sem    *semaphore.Weighted
+	mu     sync.RWMutex
+	closed bool // guarded by mu
+	wg     sync.WaitGroup
+	panics panics
+}
+
+func newSemaphore(workers int) Pool {
+	return &semaphorePool{sem: semaphore.NewWeighted(int64(workers))}
+}
+
+func (p *semaphorePool) Submit(ctx context.Context, task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	if err := p.sem.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer p.sem.Release(1)
+		p.panics.run(task)
+	}()
+	return nil
+}
+
+func (p *semaphorePool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.wg.Wait()
+	return p.panics.err()
+}

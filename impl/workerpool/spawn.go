@@ -1,0 +1,50 @@
+package workerpool
+
+import (
+	"context"
+	"sync"
+)
+
+// spawn starts a goroutine per task with no limit: the guide's "don't create
+// too many goroutines" pitfall, kept as the baseline that every bounded pool
+// is measured against. workers is ignored.
+//
+// Blocking: never; there is no back-pressure (declared Unbounded), so under
+// overload goroutines and memory grow with the backlog.
+//
+// Closing: Submit holds a read lock from the closed check to wg.Add; Close
+// takes the write lock, marks the pool closed and waits for every goroutine.
+type spawn struct {
+	mu     sync.RWMutex
+	closed bool // guarded by mu
+	wg     sync.WaitGroup
+	panics panics
+}
+
+func newSpawn(int) Pool { return &spawn{} }
+
+func (p *spawn) Submit(_ context.Context, task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.panics.run(task)
+	}()
+	return nil
+}
+
+func (p *spawn) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.wg.Wait()
+	return p.panics.err()
+}
