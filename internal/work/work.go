@@ -8,8 +8,12 @@ import (
 )
 
 // Spin burns CPU for n rounds of an xorshift step (about 1 ns a round on a
-// current x86 core) and never blocks, allocates or yields on purpose.
-func Spin(n int) {
+// current x86 core) and never blocks, allocates or yields on purpose. It
+// returns the final state so the loop has a result; callers may ignore it,
+// and noinline keeps the compiler from dropping the loop when they do.
+//
+//go:noinline
+func Spin(n int) uint64 {
 	x := uint64(n) | 1
 	for range n {
 		x ^= x << 13
