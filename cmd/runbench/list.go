@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"concbench/scenarios"
+)
+
+func cmdList(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print JSON objects, one per line")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: runbench list [-json]\n\nLists every implementation (pattern, impl, design) and every embedded scenario.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	patterns := scenarios.Patterns()
+	specs, err := scenarios.Quick(patterns)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		Kind        string `json:"kind"`
+		Pattern     string `json:"pattern"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	var rows []row
+	for _, p := range patterns {
+		for _, impl := range p.Impls {
+			rows = append(rows, row{"impl", p.Name, impl.Name, impl.Doc})
+		}
+	}
+	for _, s := range specs {
+		rows = append(rows, row{"scenario", s.Pattern, s.Name, strings.Join(strings.Fields(s.Description), " ")})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tPATTERN\tNAME\tDESCRIPTION")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Kind, r.Pattern, r.Name, r.Description)
+	}
+	return tw.Flush()
+}
+
+// parseFlags parses args, turning -h into errHelp and bad flags into a
+// usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
+		return usageError{err}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"concbench/report"
+)
+
+func cmdReport(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "report", "output `DIR` for report.html and its PNG charts")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `usage: runbench report [-o DIR] FILE...
+
+Reads Go benchmark result files (runbench's own, or any 'go test -bench'
+output) and, where present, their .jsonl sidecars, and writes DIR/report.html
+with its PNG charts. Prints the report's path.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{fmt.Errorf("report: no result files given")}
+	}
+	html, err := report.Generate(*out, fs.Args())
+	if err != nil {
+		return usageError{err}
+	}
+	fmt.Fprintf(stdout, "report: %s\n", html)
+	return nil
+}

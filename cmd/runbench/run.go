@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"concbench/report"
+	"concbench/scenarios"
+)
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var names stringList
+	fs.Var(&names, "scenario", "scenario `NAME` (embedded) or FILE (.yaml); repeatable; default: the embedded quick suite")
+	impls := fs.String("impl", "", "comma-separated implementations to keep (default: all of each scenario)")
+	count := fs.Int("count", 0, "repetitions of every trial, overriding each scenario's repeat")
+	out := fs.String("out", "", "output `DIR` (default: results/local/<UTC time>)")
+	noReport := fs.Bool("no-report", false, "write results only, no charts or HTML")
+	inProcess := fs.Bool("in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `usage: runbench run [flags]
+
+Runs scenarios: every (scenario, implementation, parameters, repetition) is one
+trial in its own child process, repetitions interleaved across implementations.
+Writes DIR/results.txt (Go benchmark format: go tool benchstat reads it),
+DIR/results.jsonl (histograms and time series), then DIR/report.html with its
+PNG charts, and prints the report's path last. Exit status 1 if a trial
+crashed, hung or leaked goroutines; 2 for a bad scenario file or flag.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("run: unexpected argument %q (scenarios go after -scenario)", fs.Arg(0))}
+	}
+	if *count < 0 {
+		return usageError{fmt.Errorf("run: -count %d: want 0 (each scenario's repeat) or more", *count)}
+	}
+	patterns := scenarios.Patterns()
+	var specs []scenarios.Spec
+	if len(names) == 0 {
+		q, err := scenarios.Quick(patterns)
+		if err != nil {
+			return err
+		}
+		specs = q
+	}
+	for _, n := range names {
+		s, err := scenarios.Find(n, patterns)
+		if err != nil {
+			return usageError{err}
+		}
+		specs = append(specs, s)
+	}
+	var keep []string
+	if *impls != "" {
+		keep = strings.Split(*impls, ",")
+		if err := checkImpls(keep, specs, patterns); err != nil {
+			return usageError{err}
+		}
+	}
+	plan := scenarios.Plan(specs, patterns, keep, *count)
+	if len(plan) == 0 {
+		return usageError{errors.New("run: no trial left after -impl")}
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("results", "local", time.Now().UTC().Format("20060102-150405"))
+	}
+	exe := scenarios.InProcess(patterns)
+	if !*inProcess {
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("run: cannot find own binary to start trials: %w", err)
+		}
+		exe = scenarios.Isolated([]string{self, "trial"}, patterns)
+	}
+	opts := scenarios.Options{OutDir: dir, Exec: exe, Config: scenarios.HostConfig(gitCommit())}
+	if isTerminal(stderr) && os.Getenv("CI") == "" {
+		opts.Progress = stderr
+	}
+	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
+	sum, err := scenarios.Run(ctx, plan, patterns, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "results: %s\n", sum.Results)
+	if sum.Partial {
+		fmt.Fprintln(stdout, "interrupted: the results hold the trials that finished and say partial")
+	}
+	failed := sum.Failed()
+	for _, t := range failed {
+		fmt.Fprintf(stdout, "%s: %s rep %d: %s\n", t.Status, t.Name, t.Rep, t.Error)
+	}
+	if !*noReport {
+		html, err := report.Generate(dir, []string{sum.Results})
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		fmt.Fprintf(stdout, "report: %s\n", html)
+	}
+	if len(failed) > 0 {
+		return failedError{fmt.Sprintf("%d of %d trials did not end ok (see above and the report)", len(failed), len(sum.Trials))}
+	}
+	if sum.Partial {
+		return failedError{"run interrupted"}
+	}
+	return nil
+}
+
+func checkImpls(keep []string, specs []scenarios.Spec, patterns []scenarios.Pattern) error {
+	known := map[string]bool{}
+	for _, s := range specs {
+		for _, p := range patterns {
+			if p.Name == s.Pattern {
+				for _, n := range p.ImplNames() {
+					known[n] = true
+				}
+			}
+		}
+	}
+	for _, k := range keep {
+		if !known[k] {
+			return fmt.Errorf("run: -impl %q: no scenario to run has that implementation", k)
+		}
+	}
+	return nil
+}
+
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	rev := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		rev += "-dirty"
+	}
+	return rev
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

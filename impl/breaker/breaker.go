@@ -1,0 +1,275 @@
+// Package breaker holds competing implementations of one circuit-breaker
+// contract.
+//
+// The contract, which the conformance suite checks for every entry of [Impls]:
+//
+//   - Closed: calls pass. [Config.FailuresToOpen] consecutive failures open the
+//     breaker.
+//   - Open: Execute returns at once an error matching errors.Is(err,
+//     [ErrRejected]) and does not call fn, until [Config.OpenTimeout] has
+//     passed since the breaker opened; then it is half-open.
+//   - Half-open: at most [Config.HalfOpenProbes] calls (probes) run fn at
+//     once; the others are rejected with ErrRejected. A probe that succeeds
+//     closes the breaker; one that fails reopens it.
+//   - fn runs on the caller's goroutine with the caller's ctx, and Execute
+//     returns fn's error unchanged. An error is a failure, including
+//     [context.DeadlineExceeded]; [context.Canceled] while the caller's ctx is
+//     canceled counts as neither success nor failure (the caller gave up; the
+//     callee told us nothing).
+//   - The breaker starts no goroutine that outlives a call.
+//   - A result counts only toward the state in which its call started: a
+//     call that started before a state change (a generation) is ignored.
+//   - State reports the state the next call would see: Open turns into
+//     HalfOpen once the timeout has passed, without a call.
+//
+// An implementation that cannot keep a point declares it in its [Impl] entry;
+// the suite then checks the declared behaviour instead.
+package breaker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// State is the state of a breaker.
+type State int
+
+// The states of a breaker. The order is the guide's.
+const (
+	Closed State = iota
+	Open
+	HalfOpen
+)
+
+func (s State) String() string {
+	switch s {
+	case Closed:
+		return "closed"
+	case Open:
+		return "open"
+	case HalfOpen:
+		return "half-open"
+	default:
+		return fmt.Sprintf("State(%d)", int(s))
+	}
+}
+
+// Config configures a breaker. Every field except CallTimeout must be at
+// least 1; New panics otherwise (a programmer error).
+type Config struct {
+	FailuresToOpen int           // consecutive failures that open a closed breaker
+	OpenTimeout    time.Duration // how long an open breaker rejects before it is half-open
+	HalfOpenProbes int           // calls admitted at once while half-open
+	// CallTimeout is used by the seed variant only: the guide's per-call
+	// timeout (1s when zero). The others leave deadlines to the caller's ctx.
+	CallTimeout time.Duration
+}
+
+func (c Config) validate() {
+	if c.FailuresToOpen < 1 || c.OpenTimeout <= 0 || c.HalfOpenProbes < 1 {
+		panic(fmt.Sprintf("breaker: invalid config %+v: FailuresToOpen, OpenTimeout and HalfOpenProbes must be positive", c))
+	}
+}
+
+// Breaker guards calls to a dependency.
+type Breaker interface {
+	// Execute runs fn(ctx) unless the breaker rejects the call, and records
+	// its result; see the package doc. It returns fn's error, or an error
+	// matching ErrRejected without calling fn.
+	Execute(ctx context.Context, fn func(context.Context) error) error
+	// State reports the state the next call would see.
+	State() State
+	// Close stops the goroutine a breaker owns, if it has one (the channel
+	// variant), and waits for it; for the others it does nothing. After
+	// Close, Execute either rejects (channel) or works as before; it never
+	// blocks forever or panics. Close may be called more than once.
+	Close() error
+}
+
+// ErrRejected matches (errors.Is) every error a breaker returns instead of
+// calling fn.
+var ErrRejected = errors.New("breaker: call rejected")
+
+// Impl is one entry of the registry.
+type Impl struct {
+	Name string // [a-z0-9]+; the impl= part of benchmark and scenario names
+	Doc  string // one line: the design, for `runbench list`
+	// New returns a closed breaker. It panics on an invalid Config.
+	New func(Config) Breaker
+
+	// Declared deviations from the contract; the suite tests each as declared.
+
+	// SerialisesCalls: Execute holds a lock across fn, so one fn runs at a
+	// time; other callers, and State, wait for it instead of running or
+	// being rejected. (Because of this no call spans a state change, so the
+	// generation rule holds without generations.)
+	SerialisesCalls bool
+	// LeaksGoroutineOnTimeout: fn runs on a goroutine of its own; when the
+	// call times out (Config.CallTimeout or ctx) Execute returns and that
+	// goroutine keeps running until fn returns.
+	LeaksGoroutineOnTimeout bool
+	// CanceledCountsAsFailure: a caller's context.Canceled is a failure.
+	CanceledCountsAsFailure bool
+	// CanceledCountsAsSuccess: a caller's context.Canceled is a success (the
+	// library has no "neither"): a canceled probe closes the breaker.
+	CanceledCountsAsSuccess bool
+	// NoProbeLimit: half-open never rejects a caller for being over
+	// HalfOpenProbes; every caller runs fn (at once, unless SerialisesCalls).
+	NoProbeLimit bool
+	// NoGenerations: a call's result counts toward whatever state the
+	// breaker is in when it finishes, even if the call started before the
+	// breaker last changed state.
+	NoGenerations bool
+	// FailuresNotConsecutive: a success does not reset the failure count
+	// while closed; FailuresToOpen failures open the breaker unless
+	// OpenTimeout passes between two of them.
+	FailuresNotConsecutive bool
+	// ClosesOnlyWhenAllProbesSucceed: half-open admits HalfOpenProbes calls
+	// in all (not at once) and closes only after that many consecutive
+	// successes; one success does not close it.
+	ClosesOnlyWhenAllProbesSucceed bool
+	// ReopensOnlyWhenAllProbesFail: half-open reopens only after
+	// HalfOpenProbes probe failures; one failure does not reopen it.
+	ReopensOnlyWhenAllProbesFail bool
+	// StartsTimerGoroutine: opening starts a goroutine that sleeps for
+	// OpenTimeout and then makes the breaker half-open; it outlives the
+	// call that opened the breaker, and Close cannot stop it.
+	StartsTimerGoroutine bool
+	// OwnerGoroutine: the breaker owns one goroutine from New until Close.
+	OwnerGoroutine bool
+	// StateLagsTimeout: State keeps reporting Open after OpenTimeout has
+	// passed, until a call moves the breaker to half-open.
+	StateLagsTimeout bool
+}
+
+// Impls returns every implementation, home-grown first, then the libraries.
+// It builds a new slice each call: callers may filter it freely.
+func Impls() []Impl {
+	impls := []Impl{
+		{Name: "mutex", Doc: "state, counts and a generation under a sync.Mutex, taken before and after fn, never across it",
+			New: newMutex},
+		{Name: "atomic", Doc: "one CAS'd uint64 packing state, generation, failures and probes; closed path is two atomic loads",
+			New: newAtomic},
+		{Name: "channel", Doc: "one owner goroutine serialises every transition; callers ask it by channel before and after fn",
+			New: newChannel, OwnerGoroutine: true},
+		{Name: "seed", Doc: "the guide's: RWMutex held across the call, fn on a new goroutine raced against time.After",
+			New: newSeed, SerialisesCalls: true, LeaksGoroutineOnTimeout: true, CanceledCountsAsFailure: true,
+			NoProbeLimit: true, StateLagsTimeout: true},
+		{Name: "gobreaker", Doc: "github.com/sony/gobreaker/v2: ConsecutiveFailures trip, MaxRequests probes, IsExcluded for Canceled",
+			New: newGobreaker, ClosesOnlyWhenAllProbesSucceed: true},
+		{Name: "resiliency", Doc: "github.com/eapache/go-resiliency/breaker: error count, timer goroutine, no probe limit",
+			New: newResiliency, CanceledCountsAsSuccess: true, NoProbeLimit: true, NoGenerations: true,
+			FailuresNotConsecutive: true, StartsTimerGoroutine: true},
+	}
+	return append(impls, failsafeImpls()...)
+}
+
+// outcome is how a finished call counts.
+type outcome uint8
+
+const (
+	success outcome = iota
+	failure
+	neither
+)
+
+// classify says how fn's err counts: nil is a success; context.Canceled
+// while the caller's ctx is canceled is neither; any other error (including
+// context.DeadlineExceeded) is a failure.
+func classify(ctx context.Context, err error) outcome {
+	switch {
+	case err == nil:
+		return success
+	case errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled):
+		return neither
+	default:
+		return failure
+	}
+}
+
+// rejections are the errors a breaker returns instead of calling fn, made
+// once in New so that rejecting allocates nothing.
+type rejections struct {
+	open, busy, closed error
+}
+
+func newRejections(name string) rejections {
+	return rejections{
+		open:   fmt.Errorf("breaker %s: open: %w", name, ErrRejected),
+		busy:   fmt.Errorf("breaker %s: half-open, probe limit reached: %w", name, ErrRejected),
+		closed: fmt.Errorf("breaker %s: closed by Close: %w", name, ErrRejected),
+	}
+}
+
+// machine is the state machine of the mutex and channel variants, which
+// differ only in how they keep it to one goroutine at a time (a lock, an
+// owner goroutine). Open turns half-open lazily, in the first admit or
+// expire after the timeout; nothing runs in the background. Every state
+// change starts a new generation, and a result from an older one is dropped.
+type machine struct {
+	cfg      Config
+	rej      rejections
+	state    State
+	gen      uint64
+	failures int       // consecutive failures while closed
+	probes   int       // probes running while half-open
+	openedAt time.Time // when the breaker last opened
+}
+
+// admit admits a call, returning its generation, or rejects it.
+func (m *machine) admit() (uint64, error) {
+	m.expire()
+	switch m.state {
+	case Closed:
+		return m.gen, nil
+	case Open:
+		return 0, m.rej.open
+	default: // HalfOpen
+		if m.probes >= m.cfg.HalfOpenProbes {
+			return 0, m.rej.busy
+		}
+		m.probes++
+		return m.gen, nil
+	}
+}
+
+// record counts the outcome of a call admitted in generation gen.
+func (m *machine) record(gen uint64, o outcome) {
+	if gen != m.gen {
+		return // the call started in an earlier generation
+	}
+	switch {
+	case m.state == Closed && o == success:
+		m.failures = 0
+	case m.state == Closed && o == failure:
+		m.failures++
+		if m.failures >= m.cfg.FailuresToOpen {
+			m.setState(Open)
+		}
+	case m.state == HalfOpen && o == success:
+		m.setState(Closed)
+	case m.state == HalfOpen && o == failure:
+		m.setState(Open)
+	case m.state == HalfOpen && o == neither:
+		m.probes--
+	}
+}
+
+// expire moves an open breaker whose timeout has passed to half-open.
+func (m *machine) expire() {
+	if m.state == Open && time.Since(m.openedAt) >= m.cfg.OpenTimeout {
+		m.setState(HalfOpen)
+	}
+}
+
+// setState starts a new generation in state s.
+func (m *machine) setState(s State) {
+	m.state = s
+	m.gen++
+	m.failures, m.probes = 0, 0
+	if s == Open {
+		m.openedAt = time.Now()
+	}
+}

@@ -1,0 +1,100 @@
+package breaker
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// gobreakerBreaker adapts github.com/sony/gobreaker/v2: ReadyToTrip on
+// Counts.ConsecutiveFailures, Timeout = OpenTimeout, MaxRequests =
+// HalfOpenProbes, Interval 0 (counts are never cleared while closed).
+// gobreaker keeps generations, like the contract. Its rejections
+// (ErrOpenState, ErrTooManyRequests) are returned wrapped with ErrRejected.
+// A caller's context.Canceled is marked by wrapping it in excludedError,
+// which IsExcluded recognises, so it counts as neither; the wrapper is
+// removed before Execute returns.
+//
+// Differs (declared: ClosesOnlyWhenAllProbesSucceed): MaxRequests is the
+// number of probes in a whole half-open period, not at once, and all of
+// them must succeed to close.
+//
+// Cost on the closed path: two Lock/Unlock pairs and two time.Now per call
+// (gobreaker reads the clock in both), about 70 ns and 1 alloc (the closure
+// over fn and ctx) per call at -cpu 1 (go test -run '^$' -bench
+// 'Breaker/impl=gobreaker' -cpu 1,2 ./bench, 2-core AMD EPYC).
+type gobreakerBreaker struct {
+	cb  *gobreaker.CircuitBreaker[struct{}]
+	rej rejections
+}
+
+// excludedError carries an error that must count as neither success nor
+// failure through a library that only sees errors.
+type excludedError struct{ err error }
+
+func (e excludedError) Error() string { return e.err.Error() }
+func (e excludedError) Unwrap() error { return e.err }
+
+func isExcluded(err error) bool {
+	_, ok := err.(excludedError)
+	return ok
+}
+
+// unexclude removes the excludedError wrapper, if err has one.
+func unexclude(err error) error {
+	if e, ok := err.(excludedError); ok {
+		return e.err
+	}
+	return err
+}
+
+func newGobreaker(cfg Config) Breaker {
+	cfg.validate()
+	n := uint32(cfg.FailuresToOpen)
+	return &gobreakerBreaker{
+		cb: gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
+			Name:        "gobreaker",
+			MaxRequests: uint32(cfg.HalfOpenProbes),
+			Timeout:     cfg.OpenTimeout,
+			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= n },
+			IsExcluded:  isExcluded,
+		}),
+		rej: newRejections("gobreaker"),
+	}
+}
+
+func (b *gobreakerBreaker) Execute(ctx context.Context, fn func(context.Context) error) error {
+	called := false
+	_, err := b.cb.Execute(func() (struct{}, error) {
+		called = true
+		err := fn(ctx)
+		if err != nil && classify(ctx, err) == neither {
+			err = excludedError{err}
+		}
+		return struct{}{}, err
+	})
+	switch {
+	case called:
+		return unexclude(err)
+	case errors.Is(err, gobreaker.ErrOpenState):
+		return b.rej.open
+	case errors.Is(err, gobreaker.ErrTooManyRequests):
+		return b.rej.busy
+	default:
+		return err
+	}
+}
+
+func (b *gobreakerBreaker) State() State {
+	switch b.cb.State() {
+	case gobreaker.StateOpen:
+		return Open
+	case gobreaker.StateHalfOpen:
+		return HalfOpen
+	default:
+		return Closed
+	}
+}
+
+func (b *gobreakerBreaker) Close() error { return nil }

@@ -1,0 +1,67 @@
+package breaker
+
+import (
+	"context"
+	"sync"
+)
+
+// mutexBreaker keeps state, counts and a generation counter under one
+// sync.Mutex. Execute takes the lock twice, briefly: before fn to admit the
+// call (and note its generation) and after fn to record the result; fn
+// itself runs unlocked on the caller's goroutine, so slow calls never block
+// other callers.
+//
+// Generations: every state change increments gen; a result whose gen is not
+// the current one is dropped. Open → half-open happens lazily, in the first
+// Execute or State after the timeout; nothing runs in the background.
+//
+// A panicking fn counts as a failure (its probe slot is freed) and the panic
+// goes on up the caller's stack.
+//
+// Cost on the closed path: two uncontended Lock/Unlock pairs, no time.Now and
+// no allocation: about 30 ns and 0 allocs per call at -cpu 1, rising with
+// contention on the one lock to about 75 ns at -cpu 2 (go test -run '^$'
+// -bench 'Breaker/impl=mutex' -cpu 1,2 ./bench, 2-core AMD EPYC).
+type mutexBreaker struct {
+	mu sync.Mutex
+	m  machine // guarded by mu
+}
+
+func newMutex(cfg Config) Breaker {
+	cfg.validate()
+	return &mutexBreaker{m: machine{cfg: cfg, rej: newRejections("mutex")}}
+}
+
+func (b *mutexBreaker) Execute(ctx context.Context, fn func(context.Context) error) error {
+	b.mu.Lock()
+	gen, err := b.m.admit()
+	b.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done { // fn panicked
+			b.record(gen, failure)
+		}
+	}()
+	err = fn(ctx)
+	done = true
+	b.record(gen, classify(ctx, err))
+	return err
+}
+
+func (b *mutexBreaker) record(gen uint64, o outcome) {
+	b.mu.Lock()
+	b.m.record(gen, o)
+	b.mu.Unlock()
+}
+
+func (b *mutexBreaker) State() State {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.m.expire()
+	return b.m.state
+}
+
+func (b *mutexBreaker) Close() error { return nil }

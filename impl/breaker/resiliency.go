@@ -1,0 +1,78 @@
+package breaker
+
+import (
+	"context"
+	"errors"
+
+	"github.com/eapache/go-resiliency/breaker"
+)
+
+// resiliencyBreaker adapts github.com/eapache/go-resiliency/breaker:
+// New(FailuresToOpen, 1, OpenTimeout), Run with a closure over ctx and fn
+// (the library knows no ctx). ErrBreakerOpen is returned wrapped with
+// ErrRejected. The closed path is cheap: one atomic load of the state, and
+// a success while closed records nothing.
+//
+// Differs (all declared):
+//   - FailuresNotConsecutive: successes do not reset the error count; it
+//     resets only when OpenTimeout passes between two errors.
+//   - StartsTimerGoroutine: opening starts `go b.timer()`, which sleeps for
+//     OpenTimeout and then sets half-open.
+//   - NoProbeLimit: half-open admits every caller.
+//   - NoGenerations: a result counts toward the state at its end.
+//   - CanceledCountsAsSuccess: the library sees only nil or an error, and
+//     the adapter hands it nil for a caller's Canceled (returning the
+//     error to the caller): harmless while closed, where successes are not
+//     counted, but a canceled probe closes the breaker. Handing it the error
+//     instead would count cancellations toward opening.
+//
+// Cost on the closed path: about 10 ns and 1 alloc (the closure) per call at
+// -cpu 1 (go test -run '^$' -bench 'Breaker/impl=resiliency' -cpu 1,2
+// ./bench, 2-core AMD EPYC).
+type resiliencyBreaker struct {
+	b   *breaker.Breaker
+	rej rejections
+}
+
+func newResiliency(cfg Config) Breaker {
+	cfg.validate()
+	return &resiliencyBreaker{
+		b:   breaker.New(cfg.FailuresToOpen, 1, cfg.OpenTimeout),
+		rej: newRejections("resiliency"),
+	}
+}
+
+func (b *resiliencyBreaker) Execute(ctx context.Context, fn func(context.Context) error) error {
+	called := false
+	var canceled error
+	err := b.b.Run(func() error {
+		called = true
+		err := fn(ctx)
+		if err != nil && classify(ctx, err) == neither {
+			canceled = err
+			return nil
+		}
+		return err
+	})
+	switch {
+	case canceled != nil:
+		return canceled
+	case !called && errors.Is(err, breaker.ErrBreakerOpen):
+		return b.rej.open
+	default:
+		return err
+	}
+}
+
+func (b *resiliencyBreaker) State() State {
+	switch b.b.GetState() {
+	case breaker.Open:
+		return Open
+	case breaker.HalfOpen:
+		return HalfOpen
+	default:
+		return Closed
+	}
+}
+
+func (b *resiliencyBreaker) Close() error { return nil }

@@ -1,0 +1,154 @@
+package breaker
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// seedCircuitBreaker is the guide's CircuitBreaker, kept as it is, so that
+// its costs and pitfalls stay visible:
+//
+//   - Execute holds the write lock of Mutex across the whole call, so calls
+//     run one at a time and GetState waits for the running one (declared:
+//     SerialisesCalls).
+//   - fn runs on a new goroutine, raced against ctx.Done and a fresh
+//     time.After(Timeout). When the timer or ctx wins, Execute returns and
+//     fn's goroutine runs on until fn returns; its result goes into a
+//     buffered channel nobody reads (declared: LeaksGoroutineOnTimeout).
+//   - onFailure counts the caller's cancellation as a failure (declared:
+//     CanceledCountsAsFailure).
+//   - Nothing limits half-open probes; serialisation admits one at a time
+//     and the other callers queue instead of being rejected (declared:
+//     NoProbeLimit).
+//   - Open turns half-open only inside Execute, so GetState reports Open
+//     after ResetTimeout until a call comes (declared: StateLagsTimeout).
+//   - There is no generation counter; none is needed, because no call can
+//     span a state change while the lock is held across it.
+//
+// Changed from the guide, and why: fn takes the caller's ctx and returns
+// only an error (the contract's shape; the result channel carries nil); the
+// open error wraps ErrRejected; Timeout comes from Config.CallTimeout (the
+// guide's 1s when zero); Name is "seed". Nothing else.
+//
+// Cost on the closed path: a goroutine, two channels and a timer per call:
+// about 1.3 µs and 5 allocs per call at -cpu 1, and it does not scale with
+// -cpu since calls are serialised (go test -run '^$' -bench
+// 'Breaker/impl=seed' -cpu 1,2 ./bench, 2-core AMD EPYC).
+type seedCircuitBreaker struct {
+	Name         string
+	State        State
+	FailureCount int
+	SuccessCount int
+	LastFailTime time.Time
+	Timeout      time.Duration
+	MaxFailures  int
+	ResetTimeout time.Duration
+	Mutex        sync.RWMutex
+}
+
+func newSeedCircuitBreaker(name string, maxFailures int, resetTimeout time.Duration) *seedCircuitBreaker {
+	return &seedCircuitBreaker{
+		Name:         name,
+		State:        Closed,
+		MaxFailures:  maxFailures,
+		ResetTimeout: resetTimeout,
+		Timeout:      1 * time.Second,
+	}
+}
+
+// Execute executes a function with circuit breaker protection.
+func (cb *seedCircuitBreaker) Execute(ctx context.Context, fn func(context.Context) error) error {
+	cb.Mutex.Lock()
+	defer cb.Mutex.Unlock()
+
+	// Check if circuit is open
+	if cb.State == Open {
+		if time.Since(cb.LastFailTime) > cb.ResetTimeout {
+			cb.State = HalfOpen
+			cb.SuccessCount = 0
+		} else {
+			return fmt.Errorf("circuit breaker is open: %w", ErrRejected)
+		}
+	}
+
+	// Execute function with timeout
+	resultChan := make(chan interface{}, 1)
+	errorChan := make(chan error, 1)
+
+	go func() {
+		err := fn(ctx)
+		if err != nil {
+			errorChan <- err
+		} else {
+			resultChan <- nil
+		}
+	}()
+
+	select {
+	case <-resultChan:
+		cb.onSuccess()
+		return nil
+
+	case err := <-errorChan:
+		cb.onFailure()
+		return err
+
+	case <-ctx.Done():
+		cb.onFailure()
+		return ctx.Err()
+
+	case <-time.After(cb.Timeout):
+		cb.onFailure()
+		return fmt.Errorf("operation timed out")
+	}
+}
+
+// onSuccess handles successful execution.
+func (cb *seedCircuitBreaker) onSuccess() {
+	cb.SuccessCount++
+	cb.FailureCount = 0
+
+	if cb.State == HalfOpen {
+		cb.State = Closed
+	}
+}
+
+// onFailure handles failed execution.
+func (cb *seedCircuitBreaker) onFailure() {
+	cb.FailureCount++
+	cb.LastFailTime = time.Now()
+
+	if cb.FailureCount >= cb.MaxFailures {
+		cb.State = Open
+	}
+}
+
+// GetState returns the current state of the circuit breaker.
+func (cb *seedCircuitBreaker) GetState() State {
+	cb.Mutex.RLock()
+	defer cb.Mutex.RUnlock()
+	return cb.State
+}
+
+// seedBreaker adapts the guide's type to Breaker: its State field and the
+// State method cannot share a name.
+type seedBreaker struct{ cb *seedCircuitBreaker }
+
+func newSeed(cfg Config) Breaker {
+	cfg.validate()
+	cb := newSeedCircuitBreaker("seed", cfg.FailuresToOpen, cfg.OpenTimeout)
+	if cfg.CallTimeout > 0 {
+		cb.Timeout = cfg.CallTimeout
+	}
+	return seedBreaker{cb}
+}
+
+func (b seedBreaker) Execute(ctx context.Context, fn func(context.Context) error) error {
+	return b.cb.Execute(ctx, fn)
+}
+
+func (b seedBreaker) State() State { return b.cb.GetState() }
+
+func (b seedBreaker) Close() error { return nil }

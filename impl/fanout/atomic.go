@@ -1,0 +1,58 @@
+package fanout
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// mapAtomic starts min(workers, len(inputs))-1 goroutines and makes the
+// caller the last worker. Each worker claims the next index with one
+// atomic.Add on a shared counter, checks ctx', calls fn and writes results[i]
+// directly: no lock, no channel, no per-input allocation. Every worker writes
+// only the indices it claimed, so the writes never race.
+//
+// Blocking: only the caller blocks, in WaitGroup.Wait, after its own share of
+// inputs. With workers=1 Map is a plain loop on the caller's goroutine.
+//
+// Stopping: the first error goes to firstError, which cancels ctx'; every
+// worker checks ctx'.Err() (an atomic load) before each call, so no call
+// starts after the cancel; workers then exit and Map returns.
+//
+// Cost: COST_ATOMIC
+func mapAtomic[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
+	if err := begin(ctx, workers); err != nil {
+		return nil, err
+	}
+	results := make([]Out, len(inputs))
+	if len(inputs) == 0 {
+		return results, nil
+	}
+	f := newFirstError(ctx)
+	defer f.cancel()
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(inputs) || f.ctx.Err() != nil {
+				return
+			}
+			out, err := fn(f.ctx, inputs[i])
+			if err != nil {
+				f.fail(err)
+				return
+			}
+			results[i] = out
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(workers, len(inputs)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	if err := f.result(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}

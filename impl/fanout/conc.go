@@ -1,0 +1,44 @@
+package fanout
+
+import (
+	"context"
+
+	"github.com/sourcegraph/conc/iter"
+)
+
+// mapConc adapts github.com/sourcegraph/conc's iter.Mapper with
+// MaxGoroutines: workers. iter starts min(workers, len(inputs)) goroutines
+// (through conc.WaitGroup, which recovers a panic and re-panics it in the
+// caller) that claim the next index with an atomic add, as atomic does.
+//
+// iter knows no context and never stops early: Mapper.MapErr calls f for
+// every input and joins every error (after a failure that would include the
+// context.Canceled of each later call). So the adapter uses Mapper.Map with a
+// wrapper that passes ctx' to fn, keeps the first error and cancels ctx' on
+// it, and Map returns that error or the parent's ctx.Err(). fn is still
+// called for every input after that, with a cancelled ctx' (declared
+// RunsEveryInput): a fn that honours ctx returns at once, one that does not
+// runs to completion. Skipping fn in the wrapper once ctx' has ended would be
+// a one-line change, but would no longer be conc's behaviour.
+//
+// Blocking: the caller waits in conc.WaitGroup.Wait.
+//
+// Cost: COST_CONC
+func mapConc[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
+	if err := begin(ctx, workers); err != nil {
+		return nil, err
+	}
+	f := newFirstError(ctx)
+	defer f.cancel()
+	results := iter.Mapper[In, Out]{MaxGoroutines: workers}.Map(inputs, func(in *In) Out {
+		out, err := fn(f.ctx, *in)
+		if err != nil {
+			f.fail(err)
+		}
+		return out
+	})
+	if err := f.result(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}

@@ -1,0 +1,122 @@
+// Package fanout holds competing implementations of one fan-out/fan-in
+// contract: map a function over a slice on a bounded number of goroutines.
+//
+// The contract, which the conformance suite checks for every entry of [Impls]:
+//
+//   - Map(ctx, inputs, workers, fn) returns results with results[i] equal to
+//     what fn(ctx', inputs[i]) returned, for every i, and a nil error. With no
+//     inputs it returns an empty, non-nil slice.
+//   - At most workers calls of fn run at once. workers must be at least 1;
+//     Map panics otherwise (a programmer error, like a negative slice length).
+//   - The first error fn returns cancels ctx', the context every call of fn
+//     gets, at once; no call of fn starts after that, and Map returns that error as fn
+//     returned it, with nil results. An error a call returns after ctx' was
+//     cancelled is taken as a consequence of the cancellation, not a new cause.
+//   - If ctx ends first (or has already ended), ctx' is cancelled the same way
+//     and Map returns ctx.Err() itself.
+//   - Map returns only after every call of fn it started has returned and
+//     every goroutine it started has exited.
+//
+// A panic in fn is outside the contract: the home-grown variants and errgroup
+// let it crash the process, as a panic in any goroutine does; conc re-panics
+// it in Map's caller once every worker has stopped.
+//
+// An implementation that cannot keep a point declares it in its [Impl] entry
+// ([Impl.RunsEveryInput], [Impl.StopsLate]); the suite then checks the
+// declared behaviour instead.
+package fanout
+
+import (
+	"context"
+	"sync"
+)
+
+// MapFunc is the contract's one operation; see the package doc.
+type MapFunc[In, Out any] func(ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error)
+
+// Impl is one entry of the registry.
+type Impl[In, Out any] struct {
+	Name string // [a-z0-9]+; the impl= part of benchmark and scenario names
+	Doc  string // one line: the design, for `runbench list`
+	Map  MapFunc[In, Out]
+
+	// RunsEveryInput: the first error (or ctx's end) does not stop the
+	// iteration. ctx' is still cancelled and Map still returns that error,
+	// but fn is called for every input, the later calls with a cancelled ctx'.
+	RunsEveryInput bool
+	// StopsLate: after the first error or ctx's end, workers may still start
+	// calls of fn, at most one per worker: the error reaches ctx' only through
+	// the result channels, and a worker that has taken an input calls fn on
+	// it without looking at ctx' (with ctx' cancelled or not yet).
+	StopsLate bool
+}
+
+// Impls returns every implementation, home-grown first, then the library.
+// It builds a new slice each call: callers may filter it freely.
+func Impls[In, Out any]() []Impl[In, Out] {
+	return []Impl[In, Out]{
+		{Name: "channels", Doc: "the guide's FanOut/FanIn, typed: workers read one channel of indexed inputs, one output channel each, merged by FanIn",
+			Map: mapChannels[In, Out]},
+		{Name: "errgroup", Doc: "x/sync errgroup.WithContext + SetLimit(workers): a goroutine per input, results into an indexed slice",
+			Map: mapErrgroup[In, Out]},
+		{Name: "mutex", Doc: "workers take the next index under a mutex and write results[i] directly",
+			Map: mapMutex[In, Out]},
+		{Name: "atomic", Doc: "workers claim the next index with atomic.Add and write results[i] directly; the caller is one of them",
+			Map: mapAtomic[In, Out]},
+		{Name: "seed", Doc: "the guide's FanOut/FanIn as written: interface{} items, unbuffered channels, a goroutine per worker and per merge input",
+			Map: mapSeed[In, Out], StopsLate: true},
+		{Name: "conc", Doc: "github.com/sourcegraph/conc iter.Mapper{MaxGoroutines: workers}.Map; adapter cancels ctx' on the first error",
+			Map: mapConc[In, Out], RunsEveryInput: true},
+	}
+}
+
+// begin checks Map's arguments: it panics if workers < 1 and returns ctx's
+// error if ctx has already ended.
+func begin(ctx context.Context, workers int) error {
+	if workers < 1 {
+		panic("fanout: workers must be at least 1")
+	}
+	return ctx.Err()
+}
+
+// firstError keeps the first error of one Map call and cancels the call's
+// context (ctx') when it arrives.
+type firstError struct {
+	parent context.Context
+	ctx    context.Context // ctx': what fn gets
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	err    error // guarded by mu
+}
+
+// newFirstError derives ctx' from parent. The caller must call cancel (or
+// defer it) before Map returns.
+func newFirstError(parent context.Context) *firstError {
+	ctx, cancel := context.WithCancel(parent)
+	return &firstError{parent: parent, ctx: ctx, cancel: cancel}
+}
+
+// fail records err if it is the first error and cancels ctx'. An error that
+// arrives after ctx' ended is ignored: it is what the cancellation caused.
+func (f *firstError) fail(err error) {
+	if f.ctx.Err() != nil {
+		return
+	}
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.mu.Unlock()
+	f.cancel()
+}
+
+// result returns the first error fn returned, else the parent's error, else
+// nil. Call it once every call of fn has returned.
+func (f *firstError) result() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	return f.parent.Err()
+}

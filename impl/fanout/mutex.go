@@ -1,0 +1,59 @@
+package fanout
+
+import (
+	"context"
+	"sync"
+)
+
+// mapMutex starts min(workers, len(inputs)) goroutines that take the next
+// index from a counter under a sync.Mutex, call fn and write results[i]
+// into the shared slice (each index is written by the one worker that took
+// it, so the slice itself needs no lock).
+//
+// Blocking: workers contend on the mutex once per input; the caller waits in
+// WaitGroup.Wait.
+//
+// Stopping: as atomic: the first error cancels ctx' and every worker checks
+// ctx' before each call.
+//
+// Cost: COST_MUTEX
+func mapMutex[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
+	if err := begin(ctx, workers); err != nil {
+		return nil, err
+	}
+	results := make([]Out, len(inputs))
+	if len(inputs) == 0 {
+		return results, nil
+	}
+	f := newFirstError(ctx)
+	defer f.cancel()
+	var (
+		mu   sync.Mutex
+		next int // guarded by mu
+	)
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		i := next
+		next++
+		return i
+	}
+	var wg sync.WaitGroup
+	for range min(workers, len(inputs)) {
+		wg.Go(func() {
+			for i := take(); i < len(inputs) && f.ctx.Err() == nil; i = take() {
+				out, err := fn(f.ctx, inputs[i])
+				if err != nil {
+					f.fail(err)
+					return
+				}
+				results[i] = out
+			}
+		})
+	}
+	wg.Wait()
+	if err := f.result(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}

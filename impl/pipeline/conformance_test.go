@@ -1,0 +1,345 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"concbench/impl/pipeline"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func forEachImpl(t *testing.T, f func(t *testing.T, impl pipeline.Impl[int])) {
+	t.Helper()
+	impls := pipeline.Impls[int]()
+	if len(impls) == 0 {
+		t.Fatal("Impls() is empty")
+	}
+	for _, impl := range impls {
+		t.Run(impl.Name, func(t *testing.T) { f(t, impl) })
+	}
+}
+
+// offset is what stage i adds to an item, so that the result of every item
+// through K stages is known and a stage skipped or run twice shows.
+func offset(i int) int { return (i + 1) * 1_000_000 }
+
+// addStages returns one stage per entry of workers; stage i adds offset(i),
+// counts its calls in calls[i] and yields the processor jitter times for
+// some items, so that workers finish out of order.
+func addStages(workers []int, calls []atomic.Int64, jitter bool) []pipeline.Stage[int] {
+	stages := make([]pipeline.Stage[int], len(workers))
+	for i, w := range workers {
+		stages[i] = pipeline.Stage[int]{Name: fmt.Sprintf("add%d", i), Workers: w,
+			Fn: func(_ context.Context, v int) (int, error) {
+				calls[i].Add(1)
+				if jitter {
+					for range v % 5 {
+						runtime.Gosched()
+					}
+				}
+				return v + offset(i), nil
+			}}
+	}
+	return stages
+}
+
+func iota(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+func TestEveryItemOnce(t *testing.T) {
+	tests := []struct {
+		name        string
+		giveItems   int
+		giveWorkers []int // one entry per stage
+		giveOpts    pipeline.Options
+	}{
+		{name: "stages=1/workers=1", giveItems: 1000, giveWorkers: []int{1}},
+		{name: "stages=1/workers=4", giveItems: 1000, giveWorkers: []int{4}},
+		{name: "stages=3/workers=1", giveItems: 1000, giveWorkers: []int{1, 1, 1}},
+		{name: "stages=3/workers=4", giveItems: 1000, giveWorkers: []int{4, 4, 4}},
+		{name: "stages=3/workers=mixed", giveItems: 1000, giveWorkers: []int{3, 1, 4}},
+		{name: "buffer=1/batch=7", giveItems: 1000, giveWorkers: []int{2, 3, 2}, giveOpts: pipeline.Options{Buffer: 1, Batch: 7}},
+		{name: "items=1", giveItems: 1, giveWorkers: []int{4, 4}},
+		{name: "items=0", giveItems: 0, giveWorkers: []int{4, 4}},
+	}
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				src := iota(tt.giveItems)
+				calls := make([]atomic.Int64, len(tt.giveWorkers))
+				got, err := impl.Run(context.Background(), src, addStages(tt.giveWorkers, calls, true), tt.giveOpts)
+				if err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				if !slices.Equal(src, iota(tt.giveItems)) {
+					t.Fatal("Run modified src")
+				}
+				add := 0
+				for i := range tt.giveWorkers {
+					add += offset(i)
+					if c := calls[i].Load(); c != int64(tt.giveItems) {
+						t.Errorf("stage %d called %d times for %d items", i, c, tt.giveItems)
+					}
+				}
+				want := make([]int, tt.giveItems)
+				for i := range want {
+					want[i] = i + add
+				}
+				if impl.AlwaysOrdered && !slices.Equal(got, want) {
+					t.Fatalf("declared AlwaysOrdered, but results are not in input order: %v", head(got))
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Fatalf("sorted results differ from the items through every stage once:\ngot  %v\nwant %v", head(got), head(want))
+				}
+			})
+		}
+	})
+}
+
+func head(s []int) []int { return s[:min(len(s), 12)] }
+
+// TestOrdered runs items through stages whose workers finish out of order
+// and wants them back in input order, or ErrUnordered with no stage run
+// from an implementation that declares it cannot keep order.
+func TestOrdered(t *testing.T) {
+	const items = 2000
+	workers := []int{4, 3, 4}
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		calls := make([]atomic.Int64, len(workers))
+		got, err := impl.Run(context.Background(), iota(items), addStages(workers, calls, true), pipeline.Options{Ordered: true})
+		if impl.Unordered {
+			if !errors.Is(err, pipeline.ErrUnordered) || got != nil {
+				t.Fatalf("declared Unordered: Run with Ordered = %v, %v; want nil, ErrUnordered", head(got), err)
+			}
+			if c := calls[0].Load(); c != 0 {
+				t.Fatalf("declared Unordered: Run with Ordered called the first stage %d times, want 0", c)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		want := make([]int, items)
+		for i := range want {
+			want[i] = i + offset(0) + offset(1) + offset(2)
+		}
+		if !slices.Equal(got, want) {
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("results[%d] = %d, want %d (results out of input order)", i, got[i], want[i])
+				}
+			}
+			t.Fatalf("got %d results, want %d", len(got), items)
+		}
+	})
+}
+
+// TestParallelism checks that stage i runs at most Workers calls at once,
+// and that it does reach Workers when it has the items: the stages sleep, on
+// the fake clock, so every worker is busy at once.
+func TestParallelism(t *testing.T) {
+	const items = 200
+	workers := []int{3, 1, 2}
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		synctest.Test(t, func(t *testing.T) {
+			var running, peak [3]atomic.Int64
+			stages := make([]pipeline.Stage[int], len(workers))
+			for i, w := range workers {
+				stages[i] = pipeline.Stage[int]{Name: fmt.Sprint("sleep", i), Workers: w,
+					Fn: func(_ context.Context, v int) (int, error) {
+						n := running[i].Add(1)
+						for p := peak[i].Load(); n > p && !peak[i].CompareAndSwap(p, n); p = peak[i].Load() {
+						}
+						time.Sleep(time.Millisecond)
+						running[i].Add(-1)
+						return v, nil
+					}}
+			}
+			// Batch 4 gives the batched implementation enough batches to
+			// keep three workers busy.
+			if _, err := impl.Run(context.Background(), iota(items), stages, pipeline.Options{Batch: 4}); err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			for i, w := range workers {
+				if p := peak[i].Load(); p != int64(w) {
+					t.Errorf("stage %d with %d workers ran %d calls at once at most, want %d", i, w, p, w)
+				}
+			}
+		})
+	})
+}
+
+var (
+	errFirst = errors.New("first error")
+	errLater = errors.New("error returned after the pipeline was stopped")
+)
+
+// TestFirstError runs 10000 items through three stages. One of them, with
+// 16 workers, fails at item 10 and otherwise blocks until ctx is done, then
+// returns errLater: only the stop that errFirst triggers lets Run return,
+// and it must return errFirst, having started no further Fn calls, with no
+// goroutine left.
+func TestFirstError(t *testing.T) {
+	const items, failAt, blockers = 10000, 10, 16
+	tests := []struct {
+		name        string
+		giveFailing int // index of the failing stage
+		giveWorkers int // of the other stages
+	}{
+		{name: "failing=0/workers=1", giveFailing: 0, giveWorkers: 1},
+		{name: "failing=1/workers=4", giveFailing: 1, giveWorkers: 4},
+		{name: "failing=2/workers=1", giveFailing: 2, giveWorkers: 1},
+		{name: "failing=2/workers=4", giveFailing: 2, giveWorkers: 4},
+	}
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					calls := make([]atomic.Int64, 3)
+					stages := addStages([]int{tt.giveWorkers, tt.giveWorkers, tt.giveWorkers}, calls, false)
+					stages[tt.giveFailing] = pipeline.Stage[int]{Name: "failing", Workers: blockers,
+						Fn: func(ctx context.Context, v int) (int, error) {
+							calls[tt.giveFailing].Add(1)
+							if v%1_000_000 == failAt {
+								return 0, errFirst
+							}
+							<-ctx.Done()
+							return 0, errLater
+						}}
+					ignore := goleak.IgnoreCurrent()
+					// Batch 1: the batched implementation calls Fn on a
+					// batch's items one after the other, and item 0 blocks.
+					got, err := impl.Run(context.Background(), iota(items), stages, pipeline.Options{Batch: 1})
+					if !errors.Is(err, errFirst) {
+						t.Fatalf("Run = %v, want the first error, %v", err, errFirst)
+					}
+					if got != nil {
+						t.Errorf("Run returned %d results with its error, want nil", len(got))
+					}
+					goleak.VerifyNone(t, ignore)
+					for i := range calls {
+						if c := calls[i].Load(); c >= items {
+							t.Errorf("stage %d was called for %d of %d items: the error did not stop it", i, c, items)
+						}
+					}
+				})
+			})
+		}
+	})
+}
+
+// TestCancel cancels, or times out, the ctx of a Run whose three stages
+// sleep a millisecond per item on the fake clock, and wants ctx's error soon
+// after: once the stop is seen no Fn call starts, so Run returns when the
+// sleeps in progress end, long before every item could have been processed.
+func TestCancel(t *testing.T) {
+	const items = 1000
+	const stopAt = 10 * time.Millisecond
+	tests := []struct {
+		name        string
+		giveWorkers int
+		giveStop    func(context.Context) (context.Context, context.CancelFunc) // starts the clock to the stop
+		wantErr     error
+	}{
+		{name: "cancel/workers=1", giveWorkers: 1, giveStop: cancelAfter(stopAt), wantErr: context.Canceled},
+		{name: "cancel/workers=4", giveWorkers: 4, giveStop: cancelAfter(stopAt), wantErr: context.Canceled},
+		{name: "deadline/workers=4", giveWorkers: 4, wantErr: context.DeadlineExceeded,
+			giveStop: func(ctx context.Context) (context.Context, context.CancelFunc) {
+				return context.WithTimeout(ctx, stopAt)
+			}},
+	}
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					var calls atomic.Int64
+					sleep := pipeline.Stage[int]{Name: "sleep", Workers: tt.giveWorkers,
+						Fn: func(_ context.Context, v int) (int, error) {
+							calls.Add(1)
+							time.Sleep(time.Millisecond)
+							return v, nil
+						}}
+					ctx, cancel := tt.giveStop(context.Background())
+					defer cancel()
+					ignore := goleak.IgnoreCurrent()
+					start := time.Now()
+					_, err := impl.Run(ctx, iota(items), []pipeline.Stage[int]{sleep, sleep, sleep}, pipeline.Options{Batch: 4})
+					elapsed := time.Since(start)
+					if !errors.Is(err, tt.wantErr) {
+						t.Fatalf("Run = %v, want %v", err, tt.wantErr)
+					}
+					goleak.VerifyNone(t, ignore)
+					// Calls in progress at the stop end within a millisecond.
+					if limit := stopAt + time.Millisecond; elapsed > limit {
+						t.Errorf("Run returned %v after start, want at most %v (stop at %v)", elapsed, limit, stopAt)
+					}
+					if c := calls.Load(); c >= 3*items {
+						t.Errorf("%d Fn calls of %d: the stop did not stop them", c, 3*items)
+					}
+				})
+			})
+		}
+	})
+}
+
+func cancelAfter(d time.Duration) func(context.Context) (context.Context, context.CancelFunc) {
+	return func(ctx context.Context) (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(ctx)
+		time.AfterFunc(d, cancel)
+		return ctx, cancel
+	}
+}
+
+// TestCancelledBeforeRun wants ctx's error and not a single Fn call.
+func TestCancelledBeforeRun(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		calls := make([]atomic.Int64, 2)
+		_, err := impl.Run(ctx, iota(100), addStages([]int{1, 4}, calls, false), pipeline.Options{})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run = %v, want context.Canceled", err)
+		}
+		if c := calls[0].Load() + calls[1].Load(); c != 0 {
+			t.Errorf("%d Fn calls with a ctx cancelled before Run, want 0", c)
+		}
+	})
+}
+
+func TestInvalid(t *testing.T) {
+	fn := func(_ context.Context, v int) (int, error) { return v, nil }
+	tests := []struct {
+		name       string
+		giveStages []pipeline.Stage[int]
+		giveOpts   pipeline.Options
+	}{
+		{name: "no-stages"},
+		{name: "zero-workers", giveStages: []pipeline.Stage[int]{{Workers: 0, Fn: fn}}},
+		{name: "nil-fn", giveStages: []pipeline.Stage[int]{{Workers: 1}}},
+		{name: "negative-buffer", giveStages: []pipeline.Stage[int]{{Workers: 1, Fn: fn}}, giveOpts: pipeline.Options{Buffer: -1}},
+		{name: "negative-batch", giveStages: []pipeline.Stage[int]{{Workers: 1, Fn: fn}}, giveOpts: pipeline.Options{Batch: -1}},
+	}
+	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
+		for _, tt := range tests {
+			if _, err := impl.Run(context.Background(), iota(3), tt.giveStages, tt.giveOpts); !errors.Is(err, pipeline.ErrInvalid) {
+				t.Errorf("%s: Run = %v, want ErrInvalid", tt.name, err)
+			}
+		}
+	})
+}

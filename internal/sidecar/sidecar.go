@@ -1,0 +1,141 @@
+// Package sidecar defines the JSON-lines file that travels next to a benchfmt
+// results file and holds what one scalar cannot: per trial, its status, its
+// latency histograms as HDR snapshots (which merge exactly across trials,
+// processes and shards) and its runtime time series on one clock.
+//
+// The scenario driver writes it; the report reads it. A results file
+// "x.txt" has its sidecar at "x.jsonl" ([Path]).
+package sidecar
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Trial statuses.
+const (
+	StatusOK      = "ok"      // ran to the end; goroutines back to baseline
+	StatusLeaked  = "leaked"  // ran to the end; goroutines stayed above baseline after Close
+	StatusHung    = "hung"    // the watchdog fired; Stacks holds every goroutine
+	StatusCrashed = "crashed" // the trial process died; Stacks holds its last output
+	StatusPartial = "partial" // cut short by an interrupt
+)
+
+// Trial is one line of a sidecar: one (scenario, implementation, parameters,
+// repetition) run in its own process.
+type Trial struct {
+	Name     string            `json:"name"` // the benchmark name, without "Benchmark"
+	Scenario string            `json:"scenario"`
+	Pattern  string            `json:"pattern"`
+	Impl     string            `json:"impl"`
+	Params   map[string]string `json:"params,omitempty"`
+	Rep      int               `json:"rep"` // 1-based repetition
+	Status   string            `json:"status"`
+	Error    string            `json:"error,omitempty"`  // why the status is not ok
+	Stacks   string            `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
+
+	Model      string  `json:"model"`                 // open | closed
+	TargetRate float64 `json:"target_rate,omitempty"` // ops/s asked for (open loop)
+
+	Ops       int64 `json:"ops"`     // operations completed in the measurement window
+	Errors    int64 `json:"errors"`  // of which returned an error
+	Dropped   int64 `json:"dropped"` // operations the generator refused (in-flight cap)
+	ElapsedNs int64 `json:"elapsed_ns"`
+
+	// Latency is completion minus intended start (corrected for coordinated
+	// omission); Service is completion minus actual start; Lateness is
+	// actual start minus intended start. All in nanoseconds.
+	Latency  *hdrhistogram.Snapshot `json:"latency,omitempty"`
+	Service  *hdrhistogram.Snapshot `json:"service,omitempty"`
+	Lateness *hdrhistogram.Snapshot `json:"lateness,omitempty"`
+
+	BaselineGoroutines int   `json:"baseline_goroutines"`
+	PeakGoroutines     int   `json:"peak_goroutines"`
+	LeakedGoroutines   int   `json:"leaked_goroutines"`
+	QuiesceNs          int64 `json:"quiesce_ns"` // Close return to goroutines back at baseline
+	HarnessOverheadNs  int64 `json:"harness_overhead_ns,omitempty"`
+
+	Series Series `json:"series"`
+}
+
+// Series are samples taken every IntervalNs on the trial's clock; T[i] is
+// the end of sample i in seconds since the measurement window opened
+// (negative during warm-up). Rates and pause totals cover one interval.
+type Series struct {
+	IntervalNs int64     `json:"interval_ns"`
+	T          []float64 `json:"t"`
+	OpsPerSec  []float64 `json:"ops_per_sec"`
+	P99Ns      []float64 `json:"p99_ns"` // corrected latency of ops completed in the interval
+	Goroutines []float64 `json:"goroutines"`
+	HeapBytes  []float64 `json:"heap_bytes"`
+	GCPauseNs  []float64 `json:"gc_pause_ns"`
+	SchedP99Ns []float64 `json:"sched_p99_ns"` // runtime scheduling latency, p99 over the interval
+	MutexWait  []float64 `json:"mutex_wait_ns"`
+	State      []string  `json:"state,omitempty"` // breaker state, where the target has one
+}
+
+// Path returns the sidecar path of a benchfmt results file.
+func Path(results string) string {
+	return strings.TrimSuffix(results, ".txt") + ".jsonl"
+}
+
+// Write writes trials as JSON lines.
+func Write(w io.Writer, trials []Trial) error {
+	enc := json.NewEncoder(w)
+	for i := range trials {
+		if err := enc.Encode(&trials[i]); err != nil {
+			return fmt.Errorf("sidecar: trial %s: %w", trials[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// Read reads a sidecar file. A missing file is not an error: results from
+// plain `go test -bench` have none.
+func Read(path string) ([]Trial, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var trials []Trial
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(strings.TrimSpace(sc.Text())) == 0 {
+			continue
+		}
+		var t Trial
+		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
+			return trials, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		trials = append(trials, t)
+	}
+	return trials, sc.Err()
+}
+
+// Merge merges snapshots exactly into one histogram; nil snapshots are
+// skipped. It returns nil if there is nothing to merge.
+func Merge(snaps ...*hdrhistogram.Snapshot) *hdrhistogram.Histogram {
+	var h *hdrhistogram.Histogram
+	for _, s := range snaps {
+		if s == nil {
+			continue
+		}
+		if h == nil {
+			h = hdrhistogram.Import(s)
+			continue
+		}
+		h.Merge(hdrhistogram.Import(s))
+	}
+	return h
+}

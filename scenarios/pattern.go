@@ -1,0 +1,114 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Pattern is what the driver knows of one family of implementations.
+type Pattern struct {
+	Name   string
+	Doc    string
+	Impls  []ImplInfo
+	Params []Param
+	// Faults reports whether operations can fail, so that faults apply.
+	Faults bool
+	// New builds the target of one trial. params holds a value for every
+	// Param (defaults filled in); op is the work of one unit (a task, an
+	// item, a call), safe for concurrent use.
+	New func(impl string, params map[string]string, op Op) (*Target, error)
+}
+
+// ImplInfo names one implementation of a pattern.
+type ImplInfo struct{ Name, Doc string }
+
+// ImplNames returns the names of the pattern's implementations.
+func (p *Pattern) ImplNames() []string {
+	names := make([]string, len(p.Impls))
+	for i, impl := range p.Impls {
+		names[i] = impl.Name
+	}
+	return names
+}
+
+// Param is a parameter of a pattern.
+type Param struct {
+	Name    string
+	Default string
+	Doc     string
+	Check   func(string) error
+}
+
+func (p *Pattern) param(name string) (Param, bool) {
+	for _, q := range p.Params {
+		if q.Name == name {
+			return q, true
+		}
+	}
+	return Param{}, false
+}
+
+func (p *Pattern) paramNames() []string {
+	names := make([]string, len(p.Params))
+	for i, q := range p.Params {
+		names[i] = q.Name
+	}
+	return names
+}
+
+// Op is the unit of work a target runs: sampled CPU or sleep, and injected
+// faults. It is safe for concurrent use.
+type Op func(ctx context.Context) error
+
+// Target is one implementation under load. Exactly one of Submit and Call
+// is set.
+type Target struct {
+	// Submit hands a task over and may block (back-pressure); the operation
+	// completes when the task returns, possibly on another goroutine.
+	Submit func(ctx context.Context, task func()) error
+	// Call performs one whole operation on the caller's goroutine.
+	Call func(ctx context.Context) error
+	// Close releases the target; the leak check runs after it returns.
+	Close func() error
+	// State, if set, is sampled into the time series (a breaker's state).
+	State func() string
+}
+
+// Patterns returns every pattern the driver can load.
+func Patterns() []Pattern {
+	return []Pattern{harnessPattern(), workerpoolPattern()}
+}
+
+func positiveInt(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return errors.New("want a whole number >= 1")
+	}
+	return nil
+}
+
+func atoi(params map[string]string, key string) int {
+	n, err := strconv.Atoi(params[key])
+	if err != nil { // validated by Parse; reaching here is a driver bug
+		panic(fmt.Sprintf("scenarios: parameter %s=%q: %v", key, params[key], err))
+	}
+	return n
+}
+
+// harnessPattern measures the driver itself: its one implementation does
+// nothing, so what a trial records is the harness's own cost per operation.
+func harnessPattern() Pattern {
+	return Pattern{
+		Name:  "harness",
+		Doc:   "the driver itself, against a target that does nothing",
+		Impls: []ImplInfo{{"noop", "returns at once: the harness's own cost per operation"}},
+		New: func(string, map[string]string, Op) (*Target, error) {
+			return &Target{
+				Call:  func(context.Context) error { return nil },
+				Close: func() error { return nil },
+			}, nil
+		},
+	}
+}

@@ -1,0 +1,268 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"concbench/internal/benchname"
+	"concbench/internal/sidecar"
+)
+
+// Plan returns the trials of specs in run order: within a scenario,
+// repetitions are interleaved across implementations and parameters
+// (A B C A B C …), so that drift in the machine hits all alike.
+// impls, if not empty, keeps only those implementations; count, if > 0,
+// overrides every scenario's repeat.
+func Plan(specs []Spec, patterns []Pattern, impls []string, count int) []TrialSpec {
+	var plan []TrialSpec
+	for _, s := range specs {
+		pat := findPattern(patterns, s.Pattern)
+		names := s.Impls
+		if len(names) == 0 {
+			names = pat.ImplNames()
+		}
+		if len(impls) > 0 {
+			names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(impls, n) })
+		}
+		combos := []map[string]string{{}}
+		for _, p := range pat.Params {
+			values := s.Params[p.Name]
+			if len(values) == 0 {
+				values = []string{p.Default}
+			}
+			var next []map[string]string
+			for _, c := range combos {
+				for _, v := range values {
+					m := make(map[string]string, len(c)+1)
+					for k, x := range c {
+						m[k] = x
+					}
+					m[p.Name] = v
+					next = append(next, m)
+				}
+			}
+			combos = next
+		}
+		reps := s.Repeat
+		if count > 0 {
+			reps = count
+		}
+		for rep := 1; rep <= reps; rep++ {
+			for _, impl := range names {
+				for _, c := range combos {
+					plan = append(plan, TrialSpec{Spec: s, Impl: impl, Params: c, Rep: rep})
+				}
+			}
+		}
+	}
+	return plan
+}
+
+func findPattern(patterns []Pattern, name string) *Pattern {
+	for i := range patterns {
+		if patterns[i].Name == name {
+			return &patterns[i]
+		}
+	}
+	panic("scenarios: no pattern " + name + " (specs are validated against the same list)")
+}
+
+func trialName(s Spec, impl string, params map[string]string, patterns []Pattern) string {
+	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", impl)}
+	for _, p := range findPattern(patterns, s.Pattern).Params {
+		parts = append(parts, benchname.P(p.Name, params[p.Name]))
+	}
+	return "Scenario/" + benchname.Join(parts...)
+}
+
+// Executor runs one trial and returns its record.
+type Executor func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error)
+
+// InProcess runs trials in this process: for tests, where isolation does not
+// matter and a child binary does not exist.
+func InProcess(patterns []Pattern) Executor {
+	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) { return RunTrial(ctx, ts, patterns) }
+}
+
+// Isolated runs each trial in a child process started as argv, which must
+// read a TrialSpec as JSON on stdin, run it with RunTrial and write the
+// sidecar.Trial as JSON on stdout (`runbench trial` does). A child still
+// running at the spec's timeout is sent SIGQUIT, so that the Go runtime
+// prints every goroutine's stack, then killed; the trial is reported hung
+// with those stacks. A child that dies is reported crashed with its output.
+func Isolated(argv []string, patterns []Pattern) Executor {
+	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
+		in, err := json.Marshal(ts)
+		if err != nil {
+			return sidecar.Trial{}, err
+		}
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Stdin = bytes.NewReader(in)
+		var stdout bytes.Buffer
+		stderr := &tailBuffer{max: 1 << 20}
+		cmd.Stdout, cmd.Stderr = &stdout, stderr
+		if err := cmd.Start(); err != nil {
+			return sidecar.Trial{}, fmt.Errorf("start trial process: %w", err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }() // owned here: every path below receives from exited
+		watchdog := time.NewTimer(ts.Spec.Timeout.Duration)
+		defer watchdog.Stop()
+		fail := sidecar.Trial{
+			Name: ts.Name(patterns), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
+			Params: ts.Params, Rep: ts.Rep, Model: ts.Spec.Load.Model,
+		}
+		select {
+		case err := <-exited:
+			if err != nil || stdout.Len() == 0 {
+				fail.Status, fail.Error, fail.Stacks = sidecar.StatusCrashed, fmt.Sprintf("trial process: %v", err), stderr.String()
+				return fail, nil
+			}
+		case <-watchdog.C:
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+			fail.Status, fail.Error, fail.Stacks = sidecar.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks at SIGQUIT follow", ts.Spec.Timeout.Duration), stderr.String()
+			return fail, nil
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			<-exited
+			fail.Status, fail.Error = sidecar.StatusPartial, "interrupted"
+			return fail, nil
+		}
+		var tr sidecar.Trial
+		if err := json.Unmarshal(stdout.Bytes(), &tr); err != nil {
+			fail.Status, fail.Error, fail.Stacks = sidecar.StatusCrashed, fmt.Sprintf("trial process wrote no result: %v", err), stderr.String()
+			return fail, nil
+		}
+		return tr, nil
+	}
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = t.buf[over:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.buf) }
+
+// Options of Run.
+type Options struct {
+	OutDir   string    // results.txt and results.jsonl go here
+	Exec     Executor  // how a trial runs
+	Progress io.Writer // progress lines with an ETA; nil for none
+	Config   []KV      // extra file configuration (commit, …)
+}
+
+// KV is one configuration line of a results file.
+type KV struct{ Key, Value string }
+
+// Summary is what Run did.
+type Summary struct {
+	Results string // path of the benchfmt file
+	Trials  []sidecar.Trial
+	Partial bool
+}
+
+// Failed returns the trials whose status is not ok.
+func (s Summary) Failed() []sidecar.Trial {
+	var bad []sidecar.Trial
+	for _, t := range s.Trials {
+		if t.Status != sidecar.StatusOK {
+			bad = append(bad, t)
+		}
+	}
+	return bad
+}
+
+// Run runs the plan, rewriting OutDir/results.txt and results.jsonl
+// atomically after every trial, so an interrupted run keeps every finished
+// trial and says it is partial.
+func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options) (Summary, error) {
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Results: filepath.Join(opts.OutDir, "results.txt")}
+	start := time.Now()
+	for i, ts := range plan {
+		if ctx.Err() != nil {
+			sum.Partial = true
+			break
+		}
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "[%d/%d] %s rep %d%s\n", i+1, len(plan), strings.TrimPrefix(ts.Name(patterns), "Scenario/"), ts.Rep, eta(start, i, len(plan)))
+		}
+		tr, err := opts.Exec(ctx, ts)
+		if err != nil {
+			return sum, fmt.Errorf("trial %s rep %d: %w", ts.Name(patterns), ts.Rep, err)
+		}
+		if tr.Status == sidecar.StatusPartial {
+			sum.Partial = true
+		}
+		sum.Trials = append(sum.Trials, tr)
+		if err := writeResults(sum.Results, plan[:i+1], sum.Trials, opts.Config, sum.Partial || i+1 < len(plan)); err != nil {
+			return sum, err
+		}
+	}
+	if len(plan) == 0 {
+		return sum, errors.New("nothing to run: no trial matches")
+	}
+	if sum.Partial {
+		return sum, writeResults(sum.Results, plan[:len(sum.Trials)], sum.Trials, opts.Config, true)
+	}
+	return sum, nil
+}
+
+func eta(start time.Time, done, total int) string {
+	if done == 0 {
+		return ""
+	}
+	left := time.Duration(float64(time.Since(start)) / float64(done) * float64(total-done))
+	return fmt.Sprintf(" (ETA %v)", left.Round(time.Second))
+}
+
+// HostConfig returns the configuration lines that make a result attributable.
+func HostConfig(commit string) []KV {
+	return []KV{
+		{"goos", runtime.GOOS}, {"goarch", runtime.GOARCH}, {"cpu", cpuName()},
+		{"goversion", runtime.Version()}, {"gomaxprocs", fmt.Sprint(runtime.GOMAXPROCS(0))},
+		{"commit", commit}, {"date", time.Now().UTC().Format(time.RFC3339)},
+	}
+}
+
+func cpuName() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+}

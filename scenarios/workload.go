@@ -1,0 +1,65 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"concbench/internal/work"
+)
+
+// ErrInjected is the error of an operation failed by a configured fault.
+var ErrInjected = errors.New("scenarios: injected fault")
+
+// newOp returns the work of one unit as the spec describes it. start is the
+// opening of the measurement window, against which outages are timed.
+// Durations are drawn from math/rand/v2's goroutine-safe source.
+func newOp(w Work, f Faults, start time.Time) Op {
+	mean := float64(w.Mean.Duration)
+	draw := func() time.Duration { return w.Mean.Duration }
+	switch w.Dist {
+	case "exponential":
+		draw = func() time.Duration { return time.Duration(rand.ExpFloat64() * mean) }
+	case "lognormal":
+		// A lognormal with the given mean: mu = ln(mean) - sigma²/2.
+		mu := math.Log(mean) - w.Sigma*w.Sigma/2
+		draw = func() time.Duration { return time.Duration(math.Exp(mu + w.Sigma*rand.NormFloat64())) }
+	}
+	var body func(ctx context.Context)
+	switch w.Kind {
+	case "cpu":
+		perNs := float64(work.RoundsPerMicrosecond()) / 1000
+		body = func(context.Context) { work.Spin(int(float64(draw()) * perNs)) }
+	case "sleep":
+		body = func(ctx context.Context) {
+			t := time.NewTimer(draw())
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+		}
+	default:
+		body = func(context.Context) {}
+	}
+	var outFrom, outTo time.Time
+	if f.Outage != nil {
+		outFrom = start.Add(f.Outage.At.Duration)
+		outTo = outFrom.Add(f.Outage.For.Duration)
+	}
+	rate := f.ErrorRate
+	return func(ctx context.Context) error {
+		body(ctx)
+		if !outFrom.IsZero() {
+			if now := time.Now(); !now.Before(outFrom) && now.Before(outTo) {
+				return ErrInjected
+			}
+		}
+		if rate > 0 && rand.Float64() < rate {
+			return ErrInjected
+		}
+		return ctx.Err()
+	}
+}
