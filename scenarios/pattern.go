@@ -78,7 +78,7 @@ type Target struct {
 
 // Patterns returns every pattern the driver can load.
 func Patterns() []Pattern {
-	return []Pattern{harnessPattern(), workerpoolPattern()}
+	return []Pattern{harnessPattern(), workerpoolPattern(), fanoutPattern()}
 }
 
 func positiveInt(v string) error {

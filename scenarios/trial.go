@@ -104,7 +104,7 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 		tr.Errors += r.errors
 		last = max(last, r.last)
 	}
-	tr.Latency, tr.Service, tr.Lateness = lat.Export(), svc.Export(), late.Export()
+	tr.Latency, tr.Service, tr.Lateness = &sidecar.Hist{Histogram: lat}, &sidecar.Hist{Histogram: svc}, &sidecar.Hist{Histogram: late}
 	tr.Dropped = g.dropped.Load()
 	tr.ElapsedNs = max(last, windowEnd) - warmEnd
 	tr.Series = smp.series

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
 	"golang.org/x/perf/benchfmt"
 
 	"concbench/internal/sidecar"
@@ -67,9 +66,7 @@ func writeResults(path string, plan []TrialSpec, trials []sidecar.Trial, config 
 }
 
 func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
-	lat := hdrhistogram.Import(tr.Latency)
-	svc := hdrhistogram.Import(tr.Service)
-	late := hdrhistogram.Import(tr.Lateness)
+	lat, svc, late := tr.Latency.Histogram, tr.Service.Histogram, tr.Lateness.Histogram
 	v := func(x float64, unit string) benchfmt.Value { return benchfmt.Value{Value: x, Unit: unit} }
 	return []benchfmt.Value{
 		v(float64(tr.Ops)/(float64(tr.ElapsedNs)/1e9), "ops/s"),
@@ -99,6 +96,10 @@ func WriteFileAtomic(path string, data []byte) error {
 	if werr != nil || cerr != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", path, errors.Join(werr, cerr))
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
 		os.Remove(f.Name())

@@ -17,8 +17,8 @@ func TestRoundTripAndMerge(t *testing.T) {
 		b.RecordValue(v * 2000)
 	}
 	trials := []Trial{
-		{Name: "Scenario/scenario=x/impl=a", Status: StatusOK, Latency: a.Export()},
-		{Name: "Scenario/scenario=x/impl=a", Status: StatusOK, Latency: b.Export()},
+		{Name: "Scenario/scenario=x/impl=a", Status: StatusOK, Latency: &Hist{a}},
+		{Name: "Scenario/scenario=x/impl=a", Status: StatusOK, Latency: &Hist{b}},
 	}
 	var buf bytes.Buffer
 	if err := Write(&buf, trials); err != nil {

@@ -1,0 +1,36 @@
+# concbench: run `make help` for the targets.
+GO      ?= go
+BIN     := bin/runbench
+COUNT   ?= 6
+FILES   ?= $(wildcard results/reference/*/results.txt)
+
+.PHONY: help build test run bench report compare fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+build: ## build bin/runbench
+	$(GO) build -o $(BIN) ./cmd/runbench
+
+test: ## vet, every test under -race (conformance suites with goleak), one pass of every benchmark
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./bench/...
+
+run: build ## the embedded quick suite, each trial in its own process; prints the HTML report's path last
+	$(BIN) run
+
+bench: build ## go test benchmarks into results/local (COUNT=6; CPU=1,2 for -cpu; BENCH=regexp)
+	$(BIN) bench -count $(COUNT) $(if $(CPU),-cpu $(CPU)) $(if $(BENCH),-bench '$(BENCH)')
+
+report: build ## report from result files: make report FILES='a.txt b.txt'
+	$(BIN) report -o results/local/report $(FILES)
+
+compare: build ## benchstat-style comparison: make compare OLD=a.txt NEW=b.txt
+	$(BIN) compare $(OLD) $(NEW)
+
+fuzz: ## fuzz the scenario-file parser for 30s
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./scenarios/
+
+clean: ## remove the binary and local results
+	rm -rf bin results/local

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	code = exitCode(err, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestListShowsEveryWorkerPool(t *testing.T) {
+	out, _, code := runCLI(t, "list")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, impl := range []string{"channels", "mutexcond", "errgroup", "semaphore", "spawn", "seed", "ants", "pond", "conc"} {
+		found := false
+		for line := range strings.SplitSeq(out, "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 3 && f[0] == "impl" && f[1] == "workerpool" && f[2] == impl {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("list lacks workerpool %s:\n%s", impl, out)
+		}
+	}
+}
+
+func TestBadScenarioExits2AndWritesNothing(t *testing.T) {
+	tests := []struct {
+		name     string
+		give     string
+		wantText string
+	}{
+		{"unknown key", "name: b\npattern: workerpool\nload:\n  model: open\n  rate: 100\n  duraton: 1s\n", "bad.yaml:6: load.duraton: unknown field"},
+		{"wrong type", "name: b\npattern: workerpool\nrepeat: many\n", "bad.yaml:3: repeat: cannot unmarshal"},
+		{"negative rate", "name: b\npattern: workerpool\nload:\n  model: open\n  rate: -1\n", "bad.yaml:5: load.rate: -1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "bad.yaml")
+			if err := os.WriteFile(file, []byte(tt.give), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "out")
+			_, stderr, code := runCLI(t, "run", "-scenario", file, "-out", out)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if !strings.Contains(stderr, tt.wantText) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.wantText)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("output dir exists after bad input: %v", err)
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"no command", nil},
+		{"unknown command", []string{"frobnicate"}},
+		{"unknown flag", []string{"run", "-nope"}},
+		{"unknown impl", []string{"run", "-impl", "nope"}},
+		{"unknown scenario", []string{"run", "-scenario", "no-such-scenario"}},
+		{"compare needs two", []string{"compare", "a.txt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, _, code := runCLI(t, tt.args...); code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+		})
+	}
+}
+
+func TestHelpExits0(t *testing.T) {
+	out, _, code := runCLI(t, "-h")
+	if code != 0 || !strings.Contains(out, "runbench run") {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}
+
+func TestRunInProcess(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	spec := "name: s\npattern: workerpool\nimpls: [channels, spawn]\nrepeat: 1\nload: {model: closed, clients: 2, duration: 20ms}\n"
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, "run", "-in-process", "-no-report", "-scenario", file, "-out", filepath.Join(dir, "r"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "r", "results.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, impl := range []string{"channels", "spawn"} {
+		if !strings.Contains(string(data), "BenchmarkScenario/scenario=s/pattern=workerpool/impl="+impl+"/workers=4 ") {
+			t.Errorf("results lack impl=%s:\n%s", impl, data)
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const goodSpec = `name: ok
+pattern: workerpool
+params:
+  workers: [1, 4]
+load:
+  model: open
+  rate: 100
+  duration: 1s
+work:
+  kind: sleep
+  mean: 1ms
+`
+
+func TestParseGood(t *testing.T) {
+	s, err := Parse("ok.yaml", []byte(goodSpec), Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Load.Rate != 100 || s.Params["workers"][1] != "4" || s.Repeat != 3 || s.Load.Arrival != "constant" || s.Hash == "" {
+		t.Errorf("parsed %+v", s)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		give     string
+		wantLine int
+		wantText string // must appear in the message, with the file name
+	}{
+		{"unknown key", strings.Replace(goodSpec, "  duration: 1s", "  duraton: 1s", 1), 8, "load.duraton: unknown field \"duraton\""},
+		{"wrong type", strings.Replace(goodSpec, "rate: 100", "rate: fast", 1), 7, "load.rate: cannot unmarshal"},
+		{"negative rate", strings.Replace(goodSpec, "rate: 100", "rate: -5", 1), 7, "load.rate: -5: an open-loop load needs a rate > 0"},
+		{"bad duration", strings.Replace(goodSpec, "duration: 1s", "duration: 1 sec", 1), 8, "load.duration"},
+		{"bad pattern", strings.Replace(goodSpec, "pattern: workerpool", "pattern: pool", 1), 2, "pattern: \"pool\": want one of"},
+		{"bad impl", strings.Replace(goodSpec, "params:", "impls: [channels, nope]\nparams:", 1), 3, "impls[1]: \"nope\" is not a workerpool implementation"},
+		{"bad param", strings.Replace(goodSpec, "workers: [1, 4]", "worker: [1]", 1), 4, "params.worker: workerpool has no parameter"},
+		{"bad param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [0]", 1), 4, "params.workers: \"0\": want a whole number >= 1"},
+		{"bad name", strings.Replace(goodSpec, "name: ok", "name: Not OK", 1), 1, "name: \"Not OK\""},
+		{"faults on workerpool", goodSpec + "faults:\n  error_rate: 0.1\n", 12, "faults: pattern workerpool has no operation that can fail"},
+		{"work mean missing", strings.Replace(goodSpec, "  mean: 1ms\n", "", 1), 9, "work.mean"},
+		{"not yaml", "name: [unclosed\n", 1, "bad.yaml:"},
+		{"empty", "", 0, "empty scenario file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("bad.yaml", []byte(tt.give), Patterns())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %T %v is not an *InputError", err, err)
+			}
+			if ie.File != "bad.yaml" || ie.Line != tt.wantLine {
+				t.Errorf("at %s:%d, want bad.yaml:%d (%v)", ie.File, ie.Line, tt.wantLine, err)
+			}
+			if !strings.Contains(err.Error(), tt.wantText) {
+				t.Errorf("error %q does not contain %q", err, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestQuickSuiteParses(t *testing.T) {
+	specs, err := Quick(Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) < 3 {
+		t.Fatalf("quick suite has %d scenarios", len(specs))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(goodSpec))
+	f.Add([]byte("name: x\npattern: breaker\nload: {model: closed}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("f.yaml", data, Patterns())
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %T is not an *InputError: %v", err, err)
+			}
+			return
+		}
+		if s.Repeat < 1 || s.Load.Duration.Duration <= 0 || s.Load.Clients < 1 {
+			t.Fatalf("accepted an invalid spec: %+v", s)
+		}
+	})
+}
