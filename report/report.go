@@ -1,17 +1,201 @@
-// Package report turns Go benchmark result files into charts and one HTML page.
+// Package report turns Go benchmark result files into charts and one HTML
+// page, and compares two result files the way `go tool benchstat` does.
+//
+// It reads files only: benchfmt results (from go test -bench or from the
+// scenario driver) and, next to a results file x.txt, the sidecar x.jsonl
+// with trial statuses, HDR latency histograms and time series. It never
+// imports the implementations or the harness, so it charts any project's
+// `go test -bench` output too.
 package report
 
 import (
+	"bytes"
 	"errors"
-	"io"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"concbench/internal/sidecar"
 )
 
-// Generate writes dir/report.html and its charts from files; returns the HTML path.
+// Generate reads files (and their sidecars), writes dir/report.html and
+// its PNG charts, and returns the HTML path. It creates dir. An unreadable
+// file is an error naming it; malformed lines are listed as warnings in
+// the report. Every file is written to a temporary name and renamed, the
+// HTML last, so a half-written report never appears.
 func Generate(dir string, files []string) (string, error) {
-	return "", errors.New("report: not written yet")
+	if len(files) == 0 {
+		return "", errors.New("report: no result files given")
+	}
+	ds, err := readFiles(files)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	page, err := buildPage(ds, &chartWriter{dir: dir})
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := renderHTML(&buf, page); err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(dir, "report.html", buf.Bytes()); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "report.html"), nil
 }
 
-// Compare writes a benchstat-style comparison of two result files.
-func Compare(w io.Writer, oldFile, newFile string) error {
-	return errors.New("report: compare not written yet")
+// buildPage computes the tables and writes the charts.
+func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
+	pg := &page{Files: ds.Files, Syntax: ds.Syntax, TrialErrs: ds.TrialErr}
+	for _, f := range ds.Files {
+		if f.RunStatus == "partial" {
+			pg.Partial = append(pg.Partial, f.Path)
+		}
+	}
+	pg.Overhead = harnessOverhead(ds)
+	pg.Sections = buildSections(ds)
+	for _, s := range pg.Sections {
+		for _, g := range s.Groups {
+			for _, u := range g.units(ds, s.Scenario) {
+				g.Tables = append(g.Tables, newStatTable(u, ds.better(u), g.Impls, g.values(u)))
+			}
+		}
+		var err error
+		if s.Scenario {
+			err = scenarioCharts(cw, s)
+		} else {
+			err = goTestCharts(cw, s)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	pg.Verdicts = verdicts(pg.Sections)
+	return pg, nil
+}
+
+func scenarioCharts(cw *chartWriter, s *section) error {
+	for _, g := range s.Groups {
+		base := s.Title + "-" + g.Key
+		add := func(c chart, err error) error {
+			if err != nil {
+				return err
+			}
+			if c.File != "" || c.Skip != "" {
+				g.Charts = append(g.Charts, c)
+			}
+			return nil
+		}
+		errs := []error{
+			add(barChart(cw, g.table("ops/s"), base+"-throughput", "Throughput: "+g.title())),
+			add(spectrumChart(cw, g, base+"-spectrum", "Latency percentile spectrum: "+g.title())),
+			add(seriesChart(cw, g, base+"-goroutines", "Goroutines over time: "+g.title(), "goroutines",
+				func(s sidecar.Series) []float64 { return s.Goroutines }, false)),
+			add(seriesChart(cw, g, base+"-ops-time", "Throughput over time: "+g.title(), "ops/s",
+				func(s sidecar.Series) []float64 { return s.OpsPerSec }, false)),
+			add(seriesChart(cw, g, base+"-p99-time", "p99 latency over time (corrected): "+g.title(), "p99 latency (log scale)",
+				func(s sidecar.Series) []float64 { return s.P99Ns }, true)),
+			add(stateChart(cw, g, base+"-state", "Breaker state: "+g.title())),
+		}
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+	}
+	for _, u := range []string{"ops/s", "p99-ns"} {
+		cs, err := scalingCharts(cw, s, u, maxBarCharts)
+		if err != nil {
+			return err
+		}
+		s.Charts = append(s.Charts, cs...)
+	}
+	return nil
+}
+
+func goTestCharts(cw *chartWriter, s *section) error {
+	n := 0
+	for _, g := range s.Groups {
+		if n == maxBarCharts {
+			s.Charts = append(s.Charts, chart{Title: "more parameter combinations",
+				Skip: "charted the first " + strconv.Itoa(maxBarCharts) + " of " + strconv.Itoa(len(s.Groups)) + " parameter combinations; the tables show all"})
+			break
+		}
+		u := g.primaryUnit()
+		if u == "" {
+			continue
+		}
+		c, err := barChart(cw, g.table(u), s.Title+"-"+g.Key+"-"+u, s.Title+" "+u+": "+g.title())
+		if err != nil {
+			return err
+		}
+		s.Charts = append(s.Charts, c)
+		n++
+	}
+	if len(s.Groups) > 0 {
+		u := s.Groups[0].primaryUnit()
+		cs, err := scalingCharts(cw, s, u, maxBarCharts)
+		if err != nil {
+			return err
+		}
+		s.Charts = append(s.Charts, cs...)
+	}
+	return nil
+}
+
+// harnessOverhead states the driver's own cost from the harness-overhead
+// scenario's lines.
+func harnessOverhead(ds *dataset) string {
+	var mean, p99 []float64
+	for _, r := range ds.Results {
+		if r.Name.Scenario != "harness-overhead" {
+			continue
+		}
+		if v, ok := r.Values["mean-ns"]; ok {
+			mean = append(mean, v)
+		}
+		if v, ok := r.Values["p99-ns"]; ok {
+			p99 = append(p99, v)
+		}
+	}
+	if len(mean) == 0 {
+		return "harness overhead: not measured in these files"
+	}
+	s := "harness overhead: mean " + formatNs(median(mean)) + " per operation"
+	if len(p99) > 0 {
+		s += ", p99 " + formatNs(median(p99))
+	}
+	return s + " (median of " + strconv.Itoa(len(mean)) + " trials of scenario harness-overhead)"
+}
+
+// writeFileAtomic writes data to dir/name through a temporary file and a
+// rename, so readers see the old file or the whole new one.
+func writeFileAtomic(dir, name string, data []byte) (err error) {
+	f, err := os.CreateTemp(dir, "."+name+".tmp*")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("report: writing %s: %w", name, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("report: writing %s: %w", name, err)
+	}
+	if err := os.Rename(f.Name(), filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Pattern is what the driver knows of one family of implementations.
@@ -74,11 +75,14 @@ type Target struct {
 	Close func() error
 	// State, if set, is sampled into the time series (a breaker's state).
 	State func() string
+	// Counters, if set, is read once after Close: pattern-specific counts
+	// that become units of the trial's result line.
+	Counters func() map[string]int64
 }
 
 // Patterns returns every pattern the driver can load.
 func Patterns() []Pattern {
-	return []Pattern{harnessPattern(), workerpoolPattern(), fanoutPattern()}
+	return []Pattern{harnessPattern(), workerpoolPattern(), pipelinePattern(), fanoutPattern(), breakerPattern()}
 }
 
 func positiveInt(v string) error {
@@ -87,6 +91,22 @@ func positiveInt(v string) error {
 		return errors.New("want a whole number >= 1")
 	}
 	return nil
+}
+
+func positiveDuration(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return errors.New("want a positive duration such as 50ms")
+	}
+	return nil
+}
+
+func duration(params map[string]string, key string) time.Duration {
+	d, err := time.ParseDuration(params[key])
+	if err != nil { // validated by Parse
+		panic(fmt.Sprintf("scenarios: parameter %s=%q: %v", key, params[key], err))
+	}
+	return d
 }
 
 func atoi(params map[string]string, key string) int {

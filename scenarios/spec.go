@@ -60,10 +60,14 @@ type Faults struct {
 	Outage    *Outage `yaml:"outage"`     // a window in which every operation's work fails
 }
 
-// Outage is a window, measured from the start of the measurement window.
+// Outage is a window, measured from the start of the measurement window, in
+// which the work of every operation fails. With Latency, the failing work
+// first blocks that long and ignores cancellation, as a hung downstream
+// without context support does.
 type Outage struct {
-	At  Duration `yaml:"at"`
-	For Duration `yaml:"for"`
+	At      Duration `yaml:"at"`
+	For     Duration `yaml:"for"`
+	Latency Duration `yaml:"latency"`
 }
 
 // Duration is a time.Duration written as in Go ("250ms", "2s").
@@ -317,8 +321,8 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	if r := s.Faults.ErrorRate; r < 0 || r > 1 {
 		bad("faults.error_rate", "%v: want a fraction from 0 to 1", r)
 	}
-	if o := s.Faults.Outage; o != nil && (o.At.Duration < 0 || o.For.Duration <= 0) {
-		bad("faults.outage", "at %v for %v: want at >= 0 and for > 0", o.At, o.For)
+	if o := s.Faults.Outage; o != nil && (o.At.Duration < 0 || o.For.Duration <= 0 || o.Latency.Duration < 0) {
+		bad("faults.outage", "at %v for %v latency %v: want at >= 0, for > 0, latency >= 0", o.At, o.For, o.Latency)
 	}
 	if s.Repeat < 1 {
 		bad("repeat", "%d: want at least 1", s.Repeat)

@@ -84,6 +84,9 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 	g.run(ctx)
 
 	closeErr := target.Close()
+	if target.Counters != nil {
+		tr.Counters = target.Counters()
+	}
 	closedAt := time.Now()
 	// Goroutines back to baseline within the grace period?
 	for runtime.NumGoroutine() > tr.BaselineGoroutines && time.Since(closedAt) < leakGrace {

@@ -213,3 +213,28 @@ func TestRunInterruptedIsPartial(t *testing.T) {
 		t.Fatalf("partial %v, %d trials, file:\n%s", sum.Partial, len(sum.Trials), txt)
 	}
 }
+
+// TestQuickSuiteSmoke runs every embedded scenario against every one of its
+// implementations for a few milliseconds, in-process: each must complete
+// operations and end ok (no leak, no error from Close).
+func TestQuickSuiteSmoke(t *testing.T) {
+	specs, err := Quick(Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range specs {
+		s.Load.Duration.Duration = 15 * time.Millisecond
+		s.Load.Warmup.Duration = 0
+		for _, ts := range Plan([]Spec{s}, Patterns(), nil, 1) {
+			t.Run(strings.TrimPrefix(ts.Name(Patterns()), "Scenario/"), func(t *testing.T) {
+				tr, err := RunTrial(context.Background(), ts, Patterns())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tr.Status != sidecar.StatusOK || tr.Ops == 0 {
+					t.Fatalf("status %s (%s), %d ops", tr.Status, tr.Error, tr.Ops)
+				}
+			})
+		}
+	}
+}

@@ -45,15 +45,18 @@ func newOp(w Work, f Faults, start time.Time) Op {
 		body = func(context.Context) {}
 	}
 	var outFrom, outTo time.Time
+	var outLatency time.Duration
 	if f.Outage != nil {
 		outFrom = start.Add(f.Outage.At.Duration)
 		outTo = outFrom.Add(f.Outage.For.Duration)
+		outLatency = f.Outage.Latency.Duration
 	}
 	rate := f.ErrorRate
 	return func(ctx context.Context) error {
 		body(ctx)
 		if !outFrom.IsZero() {
 			if now := time.Now(); !now.Before(outFrom) && now.Before(outTo) {
+				time.Sleep(outLatency) // a hung downstream: deaf to ctx on purpose
 				return ErrInjected
 			}
 		}

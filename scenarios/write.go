@@ -19,6 +19,7 @@ func unitDirections() []struct{ unit, better string } {
 		{"ops/s", "higher"}, {"mean-ns", "lower"}, {"p50-ns", "lower"}, {"p99-ns", "lower"},
 		{"p999-ns", "lower"}, {"max-ns", "lower"}, {"svc-p99-ns", "lower"}, {"late-p99-ns", "lower"},
 		{"peak-goroutines", "lower"}, {"leaked-goroutines", "lower"}, {"errors", "lower"}, {"dropped", "lower"},
+		{"rejected", "lower"}, {"downstream-calls", "lower"}, {"downstream-failures", "lower"},
 	}
 }
 
@@ -68,7 +69,7 @@ func writeResults(path string, plan []TrialSpec, trials []sidecar.Trial, config 
 func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 	lat, svc, late := tr.Latency.Histogram, tr.Service.Histogram, tr.Lateness.Histogram
 	v := func(x float64, unit string) benchfmt.Value { return benchfmt.Value{Value: x, Unit: unit} }
-	return []benchfmt.Value{
+	vals := []benchfmt.Value{
 		v(float64(tr.Ops)/(float64(tr.ElapsedNs)/1e9), "ops/s"),
 		v(lat.Mean(), "mean-ns"),
 		v(float64(lat.ValueAtQuantile(50)), "p50-ns"),
@@ -82,6 +83,10 @@ func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 		v(float64(tr.Errors), "errors"),
 		v(float64(tr.Dropped), "dropped"),
 	}
+	for _, k := range sortedKeys(tr.Counters) {
+		vals = append(vals, v(float64(tr.Counters[k]), k))
+	}
+	return vals
 }
 
 // WriteFileAtomic writes data to a temporary file in path's directory and

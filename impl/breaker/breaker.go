@@ -162,8 +162,10 @@ func Impls() []Impl {
 		{Name: "resiliency", Doc: "github.com/eapache/go-resiliency/breaker: error count, timer goroutine, no probe limit",
 			New: newResiliency, CanceledCountsAsSuccess: true, NoProbeLimit: true, NoGenerations: true,
 			FailuresNotConsecutive: true, StartsTimerGoroutine: true},
+		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker via its executor: count threshold, success ratio 1/probes",
+			New: newFailsafe, CanceledCountsAsSuccess: true, NoGenerations: true, ReopensOnlyWhenAllProbesFail: true},
 	}
-	return append(impls, failsafeImpls()...)
+	return impls
 }
 
 // outcome is how a finished call counts.

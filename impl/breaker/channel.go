@@ -8,7 +8,7 @@ import (
 // channelBreaker gives the state to one owner goroutine: nothing is shared,
 // every transition happens on the owner, and callers talk to it over one
 // unbuffered channel. Execute sends an acquire message and waits for the
-// reply (admitted with a generation, or rejected), runs fn on its own
+// reply (admitted with a generation, or rejected), runs fn on the caller's
 // goroutine, then sends a report message. State sends a query. Because a
 // caller's report and its next query travel on the same channel, a caller
 // always sees its own result in State.
@@ -22,10 +22,12 @@ import (
 // to return (declared: OwnerGoroutine). After Close every call is rejected
 // and State reports the last state.
 //
-// Cost on the closed path: two channel handoffs to the owner and back per
-// call, that is goroutine switches: about 500 ns and 0 allocs per call at
-// -cpu 1 (go test -run '^$' -bench 'Breaker/impl=channel' -cpu 1,2 ./bench,
-// 2-core AMD EPYC). It is the slowest design here, kept as the
+// Cost: a round trip to the owner before fn and a handoff after it, i.e.
+// goroutine switches: about 700 ns per call, closed or open (one round trip),
+// at -cpu 1 and 2, 0 allocs (go test -run '^$' -bench Breaker -benchtime 300ms
+// -count 4 -cpu 1,2 ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall
+// time per call, so at -cpu 2 a design without contention halves it).
+// It is the slowest home-grown design, kept as the
 // share-memory-by-communicating baseline.
 type channelBreaker struct {
 	rej     rejections

@@ -242,8 +242,11 @@ func TestCanceledCountsAsNeither(t *testing.T) {
 				}
 				wantState(t, b, want, "one failure after the canceled call")
 			}
-			if b.State() != breaker.Open {
-				open(t, b)
+			for i := 0; b.State() != breaker.Open; i++ {
+				if i == failuresToOpen {
+					t.Fatalf("still %v after %d more failures", b.State(), i)
+				}
+				mustPass(t, b, errBoom, "failure")
 			}
 
 			// Half-open, one probe: a canceled probe.

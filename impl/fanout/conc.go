@@ -23,7 +23,10 @@ import (
 //
 // Blocking: the caller waits in conc.WaitGroup.Wait.
 //
-// Cost: COST_CONC
+// Cost: about 14 to 16 ns per input, 10 allocs per call plus one per extra
+// goroutine, with an fn that does nothing
+// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
+// 2-core AMD EPYC, shared and noisy); at work=cpu1us it matches serial.
 func mapConc[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

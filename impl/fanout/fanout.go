@@ -9,9 +9,10 @@
 //   - At most workers calls of fn run at once. workers must be at least 1;
 //     Map panics otherwise (a programmer error, like a negative slice length).
 //   - The first error fn returns cancels ctx', the context every call of fn
-//     gets, at once; no call of fn starts after that, and Map returns that error as fn
-//     returned it, with nil results. An error a call returns after ctx' was
-//     cancelled is taken as a consequence of the cancellation, not a new cause.
+//     gets, at once; no call of fn starts after that, and Map returns that
+//     error as fn returned it, with nil results. An error a call returns after
+//     ctx' was cancelled is taken as a consequence of the cancellation, not a
+//     new cause.
 //   - If ctx ends first (or has already ended), ctx' is cancelled the same way
 //     and Map returns ctx.Err() itself.
 //   - Map returns only after every call of fn it started has returned and
@@ -45,9 +46,11 @@ type Impl[In, Out any] struct {
 	// but fn is called for every input, the later calls with a cancelled ctx'.
 	RunsEveryInput bool
 	// StopsLate: after the first error or ctx's end, workers may still start
-	// calls of fn, at most one per worker: the error reaches ctx' only through
-	// the result channels, and a worker that has taken an input calls fn on
-	// it without looking at ctx' (with ctx' cancelled or not yet).
+	// calls of fn, with ctx' cancelled or not yet: the error reaches ctx' only
+	// once it has travelled the result channels to Map, and a worker calls fn
+	// on an input it has taken without looking at ctx'. Typically one more
+	// call per worker; the suite checks that bound where every call in flight
+	// blocks until ctx' is cancelled.
 	StopsLate bool
 }
 

@@ -16,7 +16,11 @@ import (
 // Stopping: as atomic: the first error cancels ctx' and every worker checks
 // ctx' before each call.
 //
-// Cost: COST_MUTEX
+// Cost: about 17 to 21 ns per input (the lock is uncontended most of the time
+// at these sizes), 9 allocs per call plus two per extra worker, with an fn
+// that does nothing
+// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
+// 2-core AMD EPYC, shared and noisy).
 func mapMutex[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

@@ -14,9 +14,9 @@ import (
 // the working slice ends up holding the results in input order whatever
 // opts.Ordered says.
 //
-// Blocking: channels of batches hold one batch (a stage can run one batch
-// ahead of the next; more measured no faster with Batch 64); sends and
-// receives are selects with ctx.Done(). Parallelism within a stage is per
+// Blocking: channels of batches hold one batch, so a stage can run one batch
+// ahead of the next (a handoff is already rare: one per Batch items); sends
+// and receives are selects with ctx.Done(). Parallelism within a stage is per
 // batch, so a stage with W workers needs W batches in flight to use them all:
 // with fewer than Batch×W items, some workers idle.
 //
@@ -24,7 +24,9 @@ import (
 // context cancelled with the first error as its cause); a worker checks
 // ctx.Err() before every item, so a stop is not delayed by a whole batch.
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=batched' ./bench).
+// Cost: about 33 ns per item through 3 stages of 1 worker (50 ns with 4),
+// 24 allocs per Run and none per item
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runBatched[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -35,18 +37,19 @@ func runBatched[T any](ctx context.Context, src []T, stages []Stage[T], opts Opt
 	work := make([]T, len(src))
 	copy(work, src)
 	var wg sync.WaitGroup
-	in := make(chan []T, 1)
+	first := make(chan []T, 1) // closed by the source goroutine
 	wg.Go(func() {
-		defer close(in)
+		defer close(first)
 		for lo := 0; lo < len(work); lo += size {
 			hi := min(lo+size, len(work))
 			select {
-			case in <- work[lo:hi:hi]:
+			case first <- work[lo:hi:hi]:
 			case <-ctx.Done():
 				return
 			}
 		}
 	})
+	in := first
 	for i, s := range stages {
 		in = startBatchedStage(ctx, cancel, &wg, i, s, in)
 	}

@@ -19,22 +19,26 @@ import (
 // Closing and shutdown: as runChannels (closer, caller-side collector,
 // context cancelled with the first error as its cause).
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=buffered' ./bench).
+// Cost: about 250 ns per item through 3 stages of 1 worker (220 ns with 4),
+// 20 allocs per Run and none per item; the floor impl=rawchan (plain buffered
+// channels, no ctx) measured about 230 ns, so about 1.1x the floor
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runBuffered[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	buf := bufferOf(opts)
 	var wg sync.WaitGroup
-	in := make(chan T, buf)
+	first := make(chan T, buf) // closed by the source goroutine
 	wg.Go(func() {
-		defer close(in)
+		defer close(first)
 		done := ctx.Done()
 		for _, v := range src {
-			if !send(in, v, done) {
+			if !send(first, v, done) {
 				return
 			}
 		}
 	})
+	in := first
 	for i, s := range stages {
 		in = startBufferedStage(ctx, cancel, &wg, i, s, in, buf)
 	}

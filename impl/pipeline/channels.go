@@ -21,22 +21,26 @@ import (
 // cause; every worker returns at its next select (or before its next Fn call),
 // its stage's channel closes, and the collector's range ends.
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=channels' ./bench).
+// Cost: about 1300 ns per item through 3 stages of 1 worker (1700 ns with 4 workers
+// a stage: more goroutines to park and wake), 20 allocs per Run and none per
+// item
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runChannels[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
-	in := make(chan T)
+	first := make(chan T) // closed by the source goroutine
 	wg.Go(func() {
-		defer close(in)
+		defer close(first)
 		for _, v := range src {
 			select {
-			case in <- v:
+			case first <- v:
 			case <-ctx.Done():
 				return
 			}
 		}
 	})
+	in := first
 	for i, s := range stages {
 		in = startChannelsStage(ctx, cancel, &wg, i, s, in)
 	}

@@ -26,7 +26,9 @@ import (
 // Each task costs the stream a closure, a callback channel from a sync.Pool
 // and a pool goroutine handoff (its doc says about 500 ns a task).
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=conc' ./bench).
+// Cost: about 2000 ns per item through 3 stages, with 1 or 4 workers a stage,
+// 9 allocs and about 500 B per item (3 allocs per stage)
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runConc[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

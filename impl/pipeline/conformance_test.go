@@ -53,6 +53,26 @@ func addStages(workers []int, calls []atomic.Int64, jitter bool) []pipeline.Stag
 	return stages
 }
 
+// inBubble runs f in a synctest bubble (fake clock; a deadlock fails the test
+// at once instead of hanging it). conc's stream and rill's OrderedMap keep
+// their per-item channels in package-level sync.Pools: a channel made outside
+// a bubble blocks the bubble's goroutines non-durably (the fake clock then
+// never advances), and one made inside must not be used after it. So the
+// pools are emptied before and after the bubble: two collections empty every
+// sync.Pool (the first moves its items to the victim cache, the second drops
+// them).
+func inBubble(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	emptyPools()
+	synctest.Test(t, f)
+	emptyPools()
+}
+
+func emptyPools() {
+	runtime.GC()
+	runtime.GC()
+}
+
 func iota(n int) []int {
 	s := make([]int, n)
 	for i := range s {
@@ -152,12 +172,13 @@ func TestOrdered(t *testing.T) {
 
 // TestParallelism checks that stage i runs at most Workers calls at once,
 // and that it does reach Workers when it has the items: the stages sleep, on
-// the fake clock, so every worker is busy at once.
+// the fake clock, and each stage has fewer workers than the one before, so
+// items queue up in front of every stage and all its workers are busy at once.
 func TestParallelism(t *testing.T) {
 	const items = 200
-	workers := []int{3, 1, 2}
+	workers := []int{3, 2, 1}
 	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
-		synctest.Test(t, func(t *testing.T) {
+		inBubble(t, func(t *testing.T) {
 			var running, peak [3]atomic.Int64
 			stages := make([]pipeline.Stage[int], len(workers))
 			for i, w := range workers {
@@ -191,7 +212,7 @@ var (
 )
 
 // TestFirstError runs 10000 items through three stages. One of them, with
-// 16 workers, fails at item 10 and otherwise blocks until ctx is done, then
+// 16 workers, fails at its 10th item and otherwise blocks until ctx is done, then
 // returns errLater: only the stop that errFirst triggers lets Run return,
 // and it must return errFirst, having started no further Fn calls, with no
 // goroutine left.
@@ -210,13 +231,14 @@ func TestFirstError(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
+				inBubble(t, func(t *testing.T) {
 					calls := make([]atomic.Int64, 3)
 					stages := addStages([]int{tt.giveWorkers, tt.giveWorkers, tt.giveWorkers}, calls, false)
 					stages[tt.giveFailing] = pipeline.Stage[int]{Name: "failing", Workers: blockers,
 						Fn: func(ctx context.Context, v int) (int, error) {
-							calls[tt.giveFailing].Add(1)
-							if v%1_000_000 == failAt {
+							// The failAt-th call fails: earlier stages may
+							// reorder items, so item failAt may come late.
+							if calls[tt.giveFailing].Add(1) == failAt {
 								return 0, errFirst
 							}
 							<-ctx.Done()
@@ -267,7 +289,7 @@ func TestCancel(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl pipeline.Impl[int]) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
+				inBubble(t, func(t *testing.T) {
 					var calls atomic.Int64
 					sleep := pipeline.Stage[int]{Name: "sleep", Workers: tt.giveWorkers,
 						Fn: func(_ context.Context, v int) (int, error) {

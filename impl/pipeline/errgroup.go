@@ -23,22 +23,26 @@ import (
 // every other stage. Run returns the outer group's first error, which is the
 // stage error, or ctx's error if ctx ended first.
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=errgroup' ./bench).
+// Cost: about 420 ns per item through 3 stages of 1 worker (460 ns with 4),
+// 37 allocs per Run and none per item: the plain selects, not the errgroups,
+// make most of the gap to buffered's 250 ns
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runErrgroup[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	buf := bufferOf(opts)
-	in := make(chan T, buf)
+	first := make(chan T, buf) // closed by the source goroutine
 	g.Go(func() error {
-		defer close(in)
+		defer close(first)
 		for _, v := range src {
 			select {
-			case in <- v:
+			case first <- v:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		}
 		return nil
 	})
+	in := first
 	for i, s := range stages {
 		in = errgroupStage(ctx, g, i, s, in, buf)
 	}

@@ -52,10 +52,11 @@ type Options struct {
 }
 
 // DefaultBuffer is the queue capacity between stages when Options.Buffer is 0.
-// 64 lets a producing stage run a few dozen items ahead of a parked consumer,
-// so one wake-up drains many items; larger buffers measured no faster with
-// work=none (go test -bench 'Pipeline/impl=buffered' ./bench), and every slot
-// is memory held per stage.
+// It lets a producing stage run dozens of items ahead of a parked consumer,
+// so that one wake-up drains many items. Measured with 3 stages of 1 worker
+// and no work, 1024 items (buffered, 2-core AMD EPYC): capacity 1 about
+// 960 µs a Run, 16 about 310 µs, 64 about 210 µs, 256 about 180 µs. 64 takes
+// most of the gain for a quarter of 256's memory per stage.
 const DefaultBuffer = 64
 
 // DefaultBatch is the number of items per batch when Options.Batch is 0:

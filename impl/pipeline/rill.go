@@ -27,7 +27,10 @@ import (
 // OrderedMap with Workers > 1 adds a goroutine per stage and two sync.Pool'd
 // channels per item to keep order.
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=rill' ./bench).
+// Cost: about 800 ns per item through 3 stages of 1 worker, unordered or
+// ordered, and with 4 workers unordered; about 2000 ns with 4 workers
+// ordered; 23 to 47 allocs per Run, none per item
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runRill[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -34,7 +34,9 @@ import (
 //     once nobody reads. The feeding goroutine, the guide's caller, selects
 //     on Quit too.
 //
-// Cost: see the bench (go test -bench 'Pipeline/impl=seed' ./bench).
+// Cost: about 510 ns per item through 3 stages of 1 worker (530 ns with 4),
+// 3 allocs per item (a boxing per stage)
+// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
 func runSeed[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

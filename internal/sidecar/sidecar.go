@@ -59,7 +59,9 @@ type Trial struct {
 	PeakGoroutines     int   `json:"peak_goroutines"`
 	LeakedGoroutines   int   `json:"leaked_goroutines"`
 	QuiesceNs          int64 `json:"quiesce_ns"` // Close return to goroutines back at baseline
-	HarnessOverheadNs  int64 `json:"harness_overhead_ns,omitempty"`
+	// Counters are pattern-specific counts (a breaker's rejected calls, calls
+	// that reached the downstream, …), each also a unit in the benchfmt line.
+	Counters map[string]int64 `json:"counters,omitempty"`
 
 	Series Series `json:"series"`
 }

@@ -1,0 +1,74 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"concbench/impl/breaker"
+	"concbench/internal/benchname"
+)
+
+// breakerConfig never leaves the state a benchmark put the breaker in: the
+// open timeout outlasts any run.
+func breakerConfig() breaker.Config {
+	return breaker.Config{FailuresToOpen: 5, OpenTimeout: time.Hour, HalfOpenProbes: 1, CallTimeout: time.Second}
+}
+
+func succeed(context.Context) error { return nil }
+
+var errBreakerBench = errors.New("bench: failure")
+
+func fail(context.Context) error { return errBreakerBench }
+
+// BenchmarkBreaker measures one Execute per op from b.RunParallel callers
+// (run with -cpu 1,2 to see scaling; the -N suffix is GOMAXPROCS):
+// path=closed with a trivially succeeding fn, path=open with every call
+// rejected. The performance targets compare impl=atomic with
+// impl=resiliency and impl=mutex with impl=gobreaker, all in the registry;
+// impl=none is the floor, fn called directly with no breaker.
+func BenchmarkBreaker(b *testing.B) {
+	for _, impl := range breaker.Impls() {
+		for _, path := range []string{"closed", "open"} {
+			name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("path", path))
+			b.Run(name, func(b *testing.B) { benchBreaker(b, impl, path == "open") })
+		}
+	}
+	b.Run(benchname.Join(benchname.P("impl", "none"), benchname.P("path", "closed")), func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := succeed(ctx); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	})
+}
+
+func benchBreaker(b *testing.B, impl breaker.Impl, open bool) {
+	cfg := breakerConfig()
+	br := impl.New(cfg)
+	defer br.Close()
+	ctx := context.Background()
+	if open {
+		for range cfg.FailuresToOpen {
+			_ = br.Execute(ctx, fail)
+		}
+		if s := br.State(); s != breaker.Open {
+			b.Fatalf("after %d failures: state %v, want open", cfg.FailuresToOpen, s)
+		}
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			err := br.Execute(ctx, succeed)
+			if open != errors.Is(err, breaker.ErrRejected) {
+				b.Errorf("open=%v: Execute = %v", open, err)
+				return
+			}
+		}
+	})
+}

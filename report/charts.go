@@ -1,0 +1,553 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"concbench/internal/sidecar"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Chart size: 800x450 pixels at the PNG canvas' 96 dpi.
+const (
+	chartW = 800 * vg.Inch / 96
+	chartH = 450 * vg.Inch / 96
+)
+
+// maxBarCharts caps the go test bar charts of one section.
+const maxBarCharts = 12
+
+// chartWriter saves plots as PNGs in one directory, atomically, with
+// names unique within the report.
+type chartWriter struct {
+	dir string
+	n   int
+}
+
+func (cw *chartWriter) save(p *plot.Plot, name, title, alt string) (chart, error) {
+	cw.n++
+	file := fmt.Sprintf("%03d-%s.png", cw.n, slug(name))
+	wt, err := p.WriterTo(chartW, chartH, "png")
+	if err != nil {
+		return chart{}, fmt.Errorf("report: chart %s: %w", file, err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return chart{}, fmt.Errorf("report: chart %s: %w", file, err)
+	}
+	if err := writeFileAtomic(cw.dir, file, buf.Bytes()); err != nil {
+		return chart{}, err
+	}
+	return chart{File: file, Title: title, Alt: alt}, nil
+}
+
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.X.Label.TextStyle.Font.Size = vg.Points(11)
+	p.Y.Label.TextStyle.Font.Size = vg.Points(11)
+	p.X.Tick.Label.Font.Size = vg.Points(10)
+	p.Y.Tick.Label.Font.Size = vg.Points(10)
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// implColor returns the colour of the i-th implementation: the Tableau
+// 10 palette, distinct enough for the usual nine or ten implementations.
+func implColor(i int) color.Color {
+	p := [...]uint32{0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac, 0x1f77b4, 0x8c564b}
+	c := p[i%len(p)]
+	return color.RGBA{R: uint8(c >> 16), G: uint8(c >> 8), B: uint8(c), A: 255}
+}
+
+// valueTicks are the default ticks labelled with formatValue.
+func valueTicks(unit string) plot.Ticker {
+	return plot.TickerFunc(func(lo, hi float64) []plot.Tick {
+		ts := plot.DefaultTicks{}.Ticks(lo, hi)
+		for i := range ts {
+			if ts[i].Label != "" {
+				ts[i].Label = trimZeros(formatValue(unit, ts[i].Value))
+			}
+		}
+		return ts
+	})
+}
+
+// ciBars is a bar per row with its CI as error bars.
+type ciBars struct{ rows []*statRow }
+
+func (c ciBars) Len() int                    { return len(c.rows) }
+func (c ciBars) XY(i int) (float64, float64) { return float64(i), c.rows[i].Summary.Center }
+func (c ciBars) YError(i int) (float64, float64) {
+	s := c.rows[i].Summary
+	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
+		return 0, 0
+	}
+	return s.Center - s.Lo, s.Hi - s.Center
+}
+
+// barChart draws a statTable as bars of the median with CI error bars.
+func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) {
+	if t == nil || len(t.Rows) == 0 {
+		return chart{Title: title, Skip: "no data for this chart"}, nil
+	}
+	yl := t.Unit + " (median, 95% CI)"
+	scale := 1.0
+	if isTimeUnit(t.Unit) {
+		scale, yl = timeScale(t.Rows), yl+" in "+timeScaleName(timeScale(t.Rows))
+	}
+	p := newPlot(title, "", yl)
+	vals := make(plotter.Values, len(t.Rows))
+	var names []string
+	scaled := &statTable{Unit: t.Unit}
+	for i, r := range t.Rows {
+		vals[i] = r.Summary.Center / scale
+		names = append(names, r.Impl)
+		s := r.Summary
+		s.Center, s.Lo, s.Hi = s.Center/scale, s.Lo/scale, s.Hi/scale
+		scaled.Rows = append(scaled.Rows, &statRow{Summary: s})
+	}
+	bars, err := plotter.NewBarChart(vals, vg.Points(math.Min(40, 400/float64(len(vals)))))
+	if err != nil {
+		return chart{}, fmt.Errorf("report: %s: %w", title, err)
+	}
+	bars.Color = implColor(0)
+	bars.LineStyle.Width = 0
+	eb, err := plotter.NewYErrorBars(ciBars{scaled.Rows})
+	if err != nil {
+		return chart{}, fmt.Errorf("report: %s: %w", title, err)
+	}
+	p.Add(bars)
+	finite := slices.ContainsFunc(t.Rows, func(r *statRow) bool { return !math.IsInf(r.Summary.Lo, 0) && !math.IsInf(r.Summary.Hi, 0) })
+	if finite {
+		p.Add(eb)
+	}
+	p.NominalX(names...)
+	p.Y.Min = 0
+	for _, r := range scaled.Rows {
+		if !math.IsInf(r.Summary.Hi, 0) {
+			p.Y.Max = math.Max(p.Y.Max, r.Summary.Hi)
+		}
+	}
+	p.Y.Max *= 1.08
+	if !isTimeUnit(t.Unit) {
+		p.Y.Tick.Marker = valueTicks(t.Unit)
+	}
+	note := ""
+	for _, r := range t.Rows {
+		if math.IsInf(r.Summary.Lo, 0) {
+			note = " Error bars are missing where there are too few samples for a 95% interval."
+			break
+		}
+	}
+	return cw.save(p, name, title, fmt.Sprintf("%s: median %s per implementation with 95%% confidence intervals.%s", title, t.Unit, note))
+}
+
+// timeScale picks ns, µs, ms or s for the largest median of rows.
+func timeScale(rows []*statRow) float64 {
+	maxV := 0.0
+	for _, r := range rows {
+		maxV = math.Max(maxV, r.Summary.Center)
+	}
+	switch {
+	case maxV >= 1e9:
+		return 1e9
+	case maxV >= 1e6:
+		return 1e6
+	case maxV >= 1e3:
+		return 1e3
+	}
+	return 1
+}
+
+func timeScaleName(s float64) string {
+	switch s {
+	case 1e9:
+		return "s"
+	case 1e6:
+		return "ms"
+	case 1e3:
+		return "µs"
+	}
+	return "ns"
+}
+
+// durationTicks labels a log axis in nanoseconds with durations.
+func durationTicks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	if lo <= 0 {
+		lo = 1
+	}
+	narrow := hi/lo < 100 // label 2 and 5 too, or there may be one label
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		v := math.Pow(10, e)
+		ticks = append(ticks, plot.Tick{Value: v, Label: shortNs(v)})
+		for _, m := range []float64{2, 5} {
+			t := plot.Tick{Value: m * v}
+			if narrow {
+				t.Label = shortNs(m * v)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
+func shortNs(v float64) string {
+	switch {
+	case v >= 1e9:
+		return strconv.FormatFloat(v/1e9, 'g', 3, 64) + "s"
+	case v >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + "ms"
+	case v >= 1e3:
+		return strconv.FormatFloat(v/1e3, 'g', 3, 64) + "µs"
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64) + "ns"
+}
+
+// spectrumTicks label the 1/(1-q) axis with percentiles.
+func spectrumTicks(_, _ float64) []plot.Tick {
+	return []plot.Tick{
+		{Value: 1, Label: "0%"}, {Value: 2, Label: "50%"}, {Value: 10, Label: "90%"},
+		{Value: 100, Label: "99%"}, {Value: 1000, Label: "99.9%"}, {Value: 10000, Label: "99.99%"},
+	}
+}
+
+// spectrum returns the percentile spectrum of h as points (1/(1-q), value).
+func spectrum(h *hdrhistogram.Histogram) plotter.XYs {
+	const n = 200
+	pts := make(plotter.XYs, 0, n)
+	for i := range n {
+		x := math.Pow(10, 4*float64(i)/(n-1))
+		q := 100 * (1 - 1/x)
+		v := float64(h.ValueAtQuantile(q))
+		pts = append(pts, plotter.XY{X: x, Y: math.Max(v, 1)})
+	}
+	return pts
+}
+
+// usable says whether a trial's measurements can be charted.
+func usable(t sidecar.Trial) bool {
+	return t.Status == sidecar.StatusOK || t.Status == sidecar.StatusLeaked || t.Status == sidecar.StatusPartial
+}
+
+// spectrumChart overlays, per implementation, the corrected latency
+// (solid) and the service time (dashed), each merged exactly over the
+// repetitions.
+func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error) {
+	p := newPlot(title, "percentile (x = 1/(1-q), log scale)", "latency (log scale)")
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.TickerFunc(spectrumTicks)
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
+	lines := 0
+	for i, impl := range g.Impls {
+		var lat, svc []*sidecar.Hist
+		for _, t := range g.trials[impl] {
+			if usable(t) {
+				lat = append(lat, t.Latency)
+				svc = append(svc, t.Service)
+			}
+		}
+		col := implColor(i)
+		if h := sidecar.Merge(lat...); h != nil && h.TotalCount() > 0 {
+			l, err := plotter.NewLine(spectrum(h))
+			if err != nil {
+				return chart{}, fmt.Errorf("report: %s: %w", title, err)
+			}
+			l.Color, l.Width = col, vg.Points(1.5)
+			p.Add(l)
+			p.Legend.Add(impl, l)
+			lines++
+		}
+		if h := sidecar.Merge(svc...); h != nil && h.TotalCount() > 0 {
+			l, err := plotter.NewLine(spectrum(h))
+			if err != nil {
+				return chart{}, fmt.Errorf("report: %s: %w", title, err)
+			}
+			l.Color, l.Width = col, vg.Points(1)
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(l)
+			lines++
+		}
+	}
+	if lines == 0 {
+		return chart{Title: title, Skip: "no latency histograms in the sidecar (missing sidecar, or no usable trial)"}, nil
+	}
+	key := &plotter.Line{LineStyle: draw.LineStyle{Color: color.Gray{Y: 80}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}}
+	p.Legend.Add("dashed: service time (uncorrected)", key)
+	// Room for the legend in the bottom right, under the curves.
+	p.Legend.Top = false
+	p.Y.Min = math.Max(1, p.Y.Min/math.Pow(p.Y.Max/p.Y.Min, 0.6))
+	return cw.save(p, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start, dashed = uncorrected service time; histograms merged over all repetitions.")
+}
+
+// firstRep returns the trial with the lowest repetition number whose
+// series has samples.
+func firstRep(ts []sidecar.Trial) (sidecar.Trial, bool) {
+	var best sidecar.Trial
+	found := false
+	for _, t := range ts {
+		if len(t.Series.T) == 0 || !usable(t) {
+			continue
+		}
+		if !found || t.Rep < best.Rep {
+			best, found = t, true
+		}
+	}
+	return best, found
+}
+
+// seriesChart plots one series of rep 1 per implementation over time.
+func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick func(sidecar.Series) []float64, logY bool) (chart, error) {
+	p := newPlot(title, "time since measurement window opened (s)", yLabel)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
+	}
+	lines := 0
+	for i, impl := range g.Impls {
+		t, ok := firstRep(g.trials[impl])
+		if !ok {
+			continue
+		}
+		ys := pick(t.Series)
+		var pts plotter.XYs
+		for j, x := range t.Series.T {
+			if j >= len(ys) || math.IsNaN(ys[j]) || (logY && ys[j] <= 0) {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: x, Y: ys[j]})
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return chart{}, fmt.Errorf("report: %s: %w", title, err)
+		}
+		l.Color, l.Width = implColor(i), vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(impl, l)
+		lines++
+	}
+	if lines == 0 {
+		return chart{Title: title, Skip: "no time series in the sidecar for this chart"}, nil
+	}
+	if !logY {
+		p.Y.Min = math.Min(p.Y.Min, 0)
+		p.Y.Max *= 1.25 // headroom for the legend
+		p.Y.Tick.Marker = valueTicks(yLabel)
+	} else {
+		p.Y.Max *= math.Pow(p.Y.Max/math.Max(p.Y.Min, 1), 0.3)
+	}
+	return cw.save(p, name, title, title+": repetition 1 of each implementation, sampled every interval on the trial clock.")
+}
+
+// stateLevel maps breaker states to the y of the state timeline.
+func stateLevel(s string) (float64, bool) {
+	switch s {
+	case "closed":
+		return 0, true
+	case "half-open":
+		return 1, true
+	case "open":
+		return 2, true
+	}
+	return 0, false
+}
+
+// stateChart draws breaker state timelines as step lines, each
+// implementation offset a little so that they do not hide each other.
+func stateChart(cw *chartWriter, g *group, name, title string) (chart, error) {
+	p := newPlot(title, "time since measurement window opened (s)", "breaker state")
+	p.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "closed"}, {Value: 1, Label: "half-open"}, {Value: 2, Label: "open"}}
+	lines := 0
+	n := len(g.Impls)
+	for i, impl := range g.Impls {
+		t, ok := firstRep(g.trials[impl])
+		if !ok || len(t.Series.State) == 0 {
+			continue
+		}
+		off := 0.25 * (float64(i) - float64(n-1)/2) / math.Max(1, float64(n))
+		var pts plotter.XYs
+		for j, s := range t.Series.State {
+			y, ok := stateLevel(s)
+			if !ok || j >= len(t.Series.T) {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: t.Series.T[j], Y: y + off})
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return chart{}, fmt.Errorf("report: %s: %w", title, err)
+		}
+		l.StepStyle = plotter.PostStep
+		l.Color, l.Width = implColor(i), vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(impl, l)
+		lines++
+	}
+	if lines == 0 {
+		return chart{}, nil
+	}
+	p.Y.Min, p.Y.Max = -0.4, 2.6
+	return cw.save(p, name, title, title+": breaker state of repetition 1 per implementation (closed 0, half-open 1, open 2; lines offset slightly to stay visible).")
+}
+
+// numericParams returns the parameter keys of a section whose values are
+// numbers in every group that has them.
+func numericParams(s *section) []string {
+	var keys []string
+	bad := map[string]bool{}
+	for _, g := range s.Groups {
+		for _, p := range g.Params {
+			if _, err := strconv.ParseFloat(p.Value, 64); err != nil {
+				bad[p.Key] = true
+			}
+			if !slices.Contains(keys, p.Key) {
+				keys = append(keys, p.Key)
+			}
+		}
+	}
+	return slices.DeleteFunc(keys, func(k string) bool { return bad[k] })
+}
+
+// scalingCharts plots unit against each numeric parameter that takes
+// several values with everything else fixed: one line per implementation.
+func scalingCharts(cw *chartWriter, s *section, unit string, limit int) ([]chart, error) {
+	var out []chart
+	for _, key := range numericParams(s) {
+		// Bucket groups by everything but key.
+		type bucket struct {
+			rest   string
+			groups []*group
+			xs     map[float64]bool
+		}
+		var buckets []*bucket
+		for _, g := range s.Groups {
+			var x float64
+			has := false
+			var rest []string
+			if g.Scenario != "" {
+				rest = append(rest, "scenario="+g.Scenario)
+			}
+			for _, p := range g.Params {
+				if p.Key == key {
+					x, _ = strconv.ParseFloat(p.Value, 64)
+					has = true
+					continue
+				}
+				rest = append(rest, p.Key+"="+p.Value)
+			}
+			if !has || g.table(unit) == nil {
+				continue
+			}
+			i := slices.IndexFunc(buckets, func(b *bucket) bool { return b.rest == strings.Join(rest, "/") })
+			if i < 0 {
+				buckets = append(buckets, &bucket{rest: strings.Join(rest, "/"), xs: map[float64]bool{}})
+				i = len(buckets) - 1
+			}
+			buckets[i].groups = append(buckets[i].groups, g)
+			buckets[i].xs[x] = true
+		}
+		for _, b := range buckets {
+			if len(b.xs) < 2 || len(out) >= limit {
+				continue
+			}
+			title := fmt.Sprintf("%s vs %s (%s)", unit, key, b.rest)
+			c, err := scalingChart(cw, b.groups, key, unit, title)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (chart, error) {
+	yl := unit + " (median)"
+	p := newPlot(title, key+" (log scale)", yl)
+	p.X.Scale = plot.LogScale{}
+	var xticks plot.ConstantTicks
+	logY := isTimeUnit(unit)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
+	} else {
+		p.Y.Tick.Marker = valueTicks(unit)
+	}
+	var impls []string
+	pts := map[string]plotter.XYs{}
+	for _, g := range groups {
+		var x float64
+		for _, pr := range g.Params {
+			if pr.Key == key {
+				x, _ = strconv.ParseFloat(pr.Value, 64)
+				xticks = append(xticks, plot.Tick{Value: math.Max(x, 1e-9), Label: pr.Value})
+			}
+		}
+		for _, r := range g.table(unit).Rows {
+			if !slices.Contains(impls, r.Impl) {
+				impls = append(impls, r.Impl)
+			}
+			pts[r.Impl] = append(pts[r.Impl], plotter.XY{X: math.Max(x, 1e-9), Y: r.Summary.Center})
+		}
+	}
+	for i, impl := range impls {
+		xy := pts[impl]
+		sort.Slice(xy, func(a, b int) bool { return xy[a].X < xy[b].X })
+		l, sc, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return chart{}, fmt.Errorf("report: %s: %w", title, err)
+		}
+		l.Color, l.Width = implColor(i), vg.Points(1.5)
+		sc.Color, sc.Shape = implColor(i), plotutil.Shape(i)
+		p.Add(l, sc)
+		p.Legend.Add(impl, l, sc)
+	}
+	p.X.Tick.Marker = xticks
+	// Headroom for the legend.
+	if logY {
+		p.Y.Max *= math.Pow(p.Y.Max/math.Max(p.Y.Min, 1), 0.6)
+	} else {
+		p.Y.Min = math.Min(p.Y.Min, 0)
+		p.Y.Max *= 1.4
+	}
+	return cw.save(p, "scaling-"+title, title, title+": median per implementation at each value of "+key+".")
+}
+
+// trimZeros drops trailing zeros of the number that starts s: "50.00k"
+// becomes "50k", which reads better as a tick label.
+func trimZeros(s string) string {
+	end := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' })
+	if end < 0 {
+		end = len(s)
+	}
+	num := s[:end]
+	if !strings.Contains(num, ".") {
+		return s
+	}
+	return strings.TrimRight(strings.TrimRight(num, "0"), ".") + s[end:]
+}

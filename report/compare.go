@@ -1,0 +1,225 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchunit"
+)
+
+// samples holds one file's values by unit (tidied as benchstat tidies
+// them: ns/op becomes sec/op) and full benchmark name.
+type samples struct {
+	units  []string
+	names  []string
+	vals   map[[2]string][]float64 // {unit, name}
+	meta   benchfmt.UnitMetadataMap
+	syntax []string
+}
+
+func readSamples(path string) (*samples, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	defer f.Close()
+	s := &samples{vals: map[[2]string][]float64{}}
+	r := benchfmt.NewReader(f, path)
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			s.syntax = append(s.syntax, rec.Error())
+		case *benchfmt.Result:
+			n := rec.Name.String()
+			if !slices.Contains(s.names, n) {
+				s.names = append(s.names, n)
+			}
+			for _, v := range rec.Values {
+				if !slices.Contains(s.units, v.Unit) {
+					s.units = append(s.units, v.Unit)
+				}
+				k := [2]string{v.Unit, n}
+				s.vals[k] = append(s.vals[k], v.Value)
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("report: reading %s: %w", path, err)
+	}
+	s.meta = r.Units()
+	return s, nil
+}
+
+// Compare writes a benchstat-style comparison of two result files: per
+// unit, a row per full benchmark name (the -N GOMAXPROCS suffix is part of
+// the name, as in benchstat) with the old and new medians ± the 95% CI
+// as a percentage, the change, and the Mann–Whitney U p-value, "~" when
+// the change is not significant at α = 0.05. The numbers are those
+// `go tool benchstat old new` prints; unlike benchstat, results whose file
+// configuration differs (another cpu, another scenario file) are still
+// compared, and there is no multiple-comparison correction, as in
+// benchstat. Malformed lines are listed after the tables.
+func Compare(w io.Writer, oldFile, newFile string) error {
+	olds, err := readSamples(oldFile)
+	if err != nil {
+		return err
+	}
+	news, err := readSamples(newFile)
+	if err != nil {
+		return err
+	}
+	units := slices.Clone(olds.units)
+	for _, u := range news.units {
+		if !slices.Contains(units, u) {
+			units = append(units, u)
+		}
+	}
+	names := slices.Clone(olds.names)
+	for _, n := range news.names {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	th := benchmath.DefaultThresholds
+	var notes []string
+	mark := func(errs ...[]error) string {
+		var m []string
+		for _, es := range errs {
+			for _, e := range es {
+				i := slices.Index(notes, e.Error())
+				if i < 0 {
+					notes = append(notes, e.Error())
+					i = len(notes) - 1
+				}
+				m = append(m, superscript(i+1))
+			}
+		}
+		return strings.Join(m, " ")
+	}
+	width := 0
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	// The table is right-aligned; padding the names to one width keeps
+	// them left-aligned.
+	pad := func(s string) string { return s + strings.Repeat(" ", max(0, width-len(s))) }
+	var out strings.Builder
+	fmt.Fprintf(&out, "old: %s\nnew: %s\n", oldFile, newFile)
+	for _, unit := range units {
+		tw := tabwriter.NewWriter(&out, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(&out, "\n")
+		fmt.Fprintf(tw, "%s\t old\t\t\t new\t\t\t vs base\t\t\n", pad(unit))
+		cls := benchunit.ClassOf(unit)
+		var oldCenters, newCenters, ratios []float64
+		rows := 0
+		for _, n := range names {
+			ov, nv := olds.vals[[2]string{unit, n}], news.vals[[2]string{unit, n}]
+			if len(ov) == 0 && len(nv) == 0 {
+				continue
+			}
+			rows++
+			cells := []string{pad(n)}
+			var os, ns *benchmath.Sample
+			var osum, nsum benchmath.Summary
+			var centers []float64
+			if len(ov) > 0 {
+				os = benchmath.NewSample(ov, &th)
+				osum = benchmath.AssumeNothing.Summary(os, confidence)
+				centers = append(centers, osum.Center)
+			}
+			if len(nv) > 0 {
+				ns = benchmath.NewSample(nv, &th)
+				nsum = benchmath.AssumeNothing.Summary(ns, confidence)
+				centers = append(centers, nsum.Center)
+			}
+			sc := benchunit.CommonScale(centers, cls)
+			for _, c := range []struct {
+				s   *benchmath.Sample
+				sum benchmath.Summary
+			}{{os, osum}, {ns, nsum}} {
+				if c.s == nil {
+					cells = append(cells, "", "", "")
+					continue
+				}
+				cells = append(cells, sc.Format(c.sum.Center), "± "+c.sum.PctRangeString(), mark(c.s.Warnings, c.sum.Warnings))
+			}
+			if os != nil && ns != nil {
+				cmp := benchmath.AssumeNothing.Compare(os, ns)
+				cells = append(cells, cmp.FormatDelta(osum.Center, nsum.Center), "("+cmp.String()+")", mark(cmp.Warnings))
+				oldCenters = append(oldCenters, osum.Center)
+				newCenters = append(newCenters, nsum.Center)
+				if osum.Center == nsum.Center {
+					ratios = append(ratios, 1)
+				} else if osum.Center != 0 {
+					ratios = append(ratios, nsum.Center/osum.Center)
+				}
+			} else {
+				cells = append(cells, "", "", "")
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+		}
+		if rows > 1 {
+			og, ng, rg := geomean(oldCenters), geomean(newCenters), geomean(ratios)
+			cells := []string{pad("geomean"), fmtGeo(og, cls), "", "", fmtGeo(ng, cls), "", ""}
+			if math.IsNaN(rg) || len(ratios) != len(oldCenters) {
+				cells = append(cells, "?", "", "")
+			} else {
+				cells = append(cells, fmt.Sprintf("%+.2f%%", (rg-1)*100), "", "")
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if len(notes) > 0 {
+		out.WriteString("\n")
+		for i, n := range notes {
+			fmt.Fprintf(&out, "%s %s\n", superscript(i+1), n)
+		}
+	}
+	if syn := append(olds.syntax, news.syntax...); len(syn) > 0 {
+		out.WriteString("\nwarnings (lines skipped):\n")
+		for _, s := range syn {
+			out.WriteString("  " + s + "\n")
+		}
+	}
+	lines := strings.Split(out.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	if _, err := io.WriteString(w, strings.Join(lines, "\n")); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// geomean returns the geometric mean of vs, NaN if one is not positive
+// or vs is empty.
+func geomean(vs []float64) float64 {
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	sum := 0.0
+	for _, v := range vs {
+		if v <= 0 {
+			return math.NaN()
+		}
+		sum += math.Log(v)
+	}
+	return math.Exp(sum / float64(len(vs)))
+}
+
+func fmtGeo(v float64, cls benchunit.Class) string {
+	if math.IsNaN(v) {
+		return "?"
+	}
+	return benchunit.Scale(v, cls)
+}

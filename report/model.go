@@ -1,0 +1,214 @@
+package report
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"concbench/internal/sidecar"
+)
+
+// section is one heading of the report: a pattern (scenario results) or a
+// go test benchmark base name.
+type section struct {
+	ID       string
+	Title    string
+	Scenario bool
+	Groups   []*group
+	Charts   []chart // charts across groups: go test bars, scaling
+	NotOK    []notOK
+	groupIdx map[string]*group
+}
+
+// group is one (scenario, non-impl parameters) combination of a section.
+type group struct {
+	Key      string
+	Scenario string
+	Params   []kv
+	Impls    []string // in file order; the first is the baseline
+	Tables   []*statTable
+	Charts   []chart
+	results  map[string][]result
+	trials   map[string][]sidecar.Trial
+}
+
+// notOK is a trial whose status is not ok.
+type notOK struct {
+	Name, Status, Error string
+	Rep                 int
+	Stacks              string
+	StackNote           string
+}
+
+// chart is one PNG of the report, or the reason it is missing.
+type chart struct {
+	File, Alt, Title string
+	Skip             string
+}
+
+func (s *section) group(n name) *group {
+	k := n.tableKey()
+	if g, ok := s.groupIdx[k]; ok {
+		return g
+	}
+	g := &group{Key: k, Scenario: n.Scenario, Params: n.Params,
+		results: map[string][]result{}, trials: map[string][]sidecar.Trial{}}
+	s.groupIdx[k] = g
+	s.Groups = append(s.Groups, g)
+	return g
+}
+
+func (g *group) addImpl(impl string) {
+	if !slices.Contains(g.Impls, impl) {
+		g.Impls = append(g.Impls, impl)
+	}
+}
+
+// buildSections groups results and trials into sections and groups, in
+// the order they first appear.
+func buildSections(ds *dataset) []*section {
+	var out []*section
+	idx := map[string]*section{}
+	get := func(n name) *section {
+		title := n.section()
+		if s, ok := idx[title]; ok {
+			return s
+		}
+		s := &section{ID: "sec-" + slug(title), Title: title, Scenario: n.Scenario != "", groupIdx: map[string]*group{}}
+		idx[title] = s
+		out = append(out, s)
+		return s
+	}
+	for _, r := range ds.Results {
+		g := get(r.Name).group(r.Name)
+		g.addImpl(r.Name.Impl)
+		g.results[r.Name.Impl] = append(g.results[r.Name.Impl], r)
+	}
+	for _, t := range ds.Trials {
+		n := parseName(t.Name)
+		if n.Impl == "" {
+			n.Impl = t.Impl
+		}
+		s := get(n)
+		g := s.group(n)
+		g.addImpl(n.Impl)
+		g.trials[n.Impl] = append(g.trials[n.Impl], t)
+		if t.Status != sidecar.StatusOK {
+			s.NotOK = append(s.NotOK, newNotOK(t))
+		}
+	}
+	return out
+}
+
+// maxStackLines bounds the goroutine dump shown per trial.
+const maxStackLines = 200
+
+func newNotOK(t sidecar.Trial) notOK {
+	n := notOK{Name: t.Name, Status: t.Status, Error: t.Error, Rep: t.Rep}
+	if t.Status == sidecar.StatusHung || t.Status == sidecar.StatusCrashed || t.Stacks != "" {
+		lines := strings.Split(t.Stacks, "\n")
+		if len(lines) > maxStackLines {
+			n.StackNote = "first 200 of " + strconv.Itoa(len(lines)) + " lines"
+			lines = lines[:maxStackLines]
+		}
+		n.Stacks = strings.Join(lines, "\n")
+		if t.Stacks == "" {
+			n.Stacks = "(no stacks recorded)"
+		}
+	}
+	return n
+}
+
+// units returns the units a group's tables show.
+func (g *group) units(ds *dataset, scenario bool) []string {
+	have := map[string]bool{}
+	for _, rs := range g.results {
+		for _, r := range rs {
+			for u := range r.Values {
+				have[u] = true
+			}
+		}
+	}
+	var out []string
+	if scenario {
+		for _, u := range scenarioUnits() {
+			if have[u] {
+				out = append(out, u)
+			}
+		}
+	}
+	for _, u := range ds.Units {
+		if have[u] && !slices.Contains(out, u) && !(scenario && slices.Contains(hiddenScenarioUnits(), u)) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// values returns the values of unit per implementation.
+func (g *group) values(unit string) map[string][]float64 {
+	out := map[string][]float64{}
+	for impl, rs := range g.results {
+		for _, r := range rs {
+			if v, ok := r.Values[unit]; ok {
+				out[impl] = append(out[impl], v)
+			}
+		}
+	}
+	return out
+}
+
+func (g *group) table(unit string) *statTable {
+	for _, t := range g.Tables {
+		if t.Unit == unit {
+			return t
+		}
+	}
+	return nil
+}
+
+// primaryUnit is the unit a go test group is charted by: a custom
+// per-item time unit when present (ns/item), else ns/op, else the first.
+func (g *group) primaryUnit() string {
+	if len(g.Tables) == 0 {
+		return ""
+	}
+	for _, t := range g.Tables {
+		if strings.HasPrefix(t.Unit, "ns/") && t.Unit != "ns/op" {
+			return t.Unit
+		}
+	}
+	for _, t := range g.Tables {
+		if t.Unit == "ns/op" {
+			return t.Unit
+		}
+	}
+	return g.Tables[0].Unit
+}
+
+func (g *group) title() string {
+	if g.Key == "" {
+		return "(no parameters)"
+	}
+	return g.Key
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if len(out) > 60 {
+		out = out[:60]
+	}
+	if out == "" {
+		out = "x"
+	}
+	return out
+}

@@ -1,0 +1,262 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"concbench/internal/sidecar"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// fileInfo is what the report says about one input file.
+type fileInfo struct {
+	Path      string
+	Config    []kv // file-level configuration, in file order, last value wins
+	RunStatus string
+	Trials    int // sidecar records read
+}
+
+type kv struct{ Key, Value string }
+
+// name is a benchmark name split the way the report groups results:
+// Group is the base name ("Scenario", "WorkerPool"), Scenario and Pattern
+// the scenario keys, Impl the implementation, Params the other key=value
+// parts in name order (plus "procs" from a -N suffix).
+type name struct {
+	Full     string // as written, without "Benchmark"
+	Group    string
+	Scenario string
+	Pattern  string
+	Impl     string
+	Params   []kv
+}
+
+// splitProcs splits a "-N" GOMAXPROCS suffix off a benchmark name.
+func splitProcs(s string) (rest, procs string) {
+	i := strings.LastIndexByte(s, '-')
+	if i < 0 || i == len(s)-1 || strings.IndexByte(s[i:], '/') >= 0 {
+		return s, ""
+	}
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' {
+			return s, ""
+		}
+	}
+	return s[:i], s[i+1:]
+}
+
+// parseName splits a benchmark name (without the "Benchmark" prefix).
+// A part without '=' is kept as a parameter "part<i>"; a name without
+// impl= uses its sub-name as the implementation, so that the report still
+// charts `go test -bench` output of other projects.
+func parseName(full string) name {
+	n := name{Full: full}
+	s, procs := splitProcs(full)
+	parts := strings.Split(s, "/")
+	n.Group = parts[0]
+	var rest []string
+	for i, p := range parts[1:] {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			k, v = fmt.Sprintf("part%d", i+1), p
+		}
+		switch k {
+		case "scenario":
+			n.Scenario = v
+		case "pattern":
+			n.Pattern = v
+		case "impl":
+			n.Impl = v
+		default:
+			n.Params = append(n.Params, kv{k, v})
+		}
+		rest = append(rest, p)
+	}
+	if n.Impl == "" {
+		n.Impl = strings.Join(rest, "/")
+		if n.Impl == "" {
+			n.Impl = n.Group
+		}
+		n.Params = nil
+	}
+	if procs != "" {
+		n.Params = append(n.Params, kv{"procs", procs})
+	}
+	return n
+}
+
+// section is the heading a result belongs to: the pattern of a scenario,
+// the base name of a go test benchmark.
+func (n name) section() string {
+	if n.Scenario != "" && n.Pattern != "" {
+		return n.Pattern
+	}
+	return n.Group
+}
+
+// tableKey identifies the tables a result goes in: everything but the
+// implementation.
+func (n name) tableKey() string {
+	var b strings.Builder
+	if n.Scenario != "" {
+		b.WriteString("scenario=" + n.Scenario)
+	}
+	for _, p := range n.Params {
+		if b.Len() > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(p.Key + "=" + p.Value)
+	}
+	if b.Len() == 0 {
+		return n.Group
+	}
+	return b.String()
+}
+
+// result is one benchmark line: one trial.
+type result struct {
+	File   string
+	Line   int
+	Name   name
+	Values map[string]float64 // by unit as written (ns/op, p99-ns), value as written
+}
+
+// dataset is everything read from the input files.
+type dataset struct {
+	Files    []fileInfo
+	Results  []result
+	Units    []string // in first-seen order
+	Better   map[string]int
+	Syntax   []string // "file:line: message"
+	Trials   []sidecar.Trial
+	TrialErr []string
+}
+
+// readFiles reads benchfmt files and their sidecars. An unreadable file is
+// an error; a malformed line or sidecar record is a warning.
+func readFiles(files []string) (*dataset, error) {
+	ds := &dataset{Better: map[string]int{}}
+	seenUnit := map[string]bool{}
+	for _, path := range files {
+		if err := ds.readOne(path, seenUnit); err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
+}
+
+func (ds *dataset) readOne(path string, seenUnit map[string]bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer f.Close()
+	info := fileInfo{Path: path}
+	r := benchfmt.NewReader(f, path)
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			ds.Syntax = append(ds.Syntax, rec.Error())
+		case *benchfmt.Result:
+			fileName, line := rec.Pos()
+			res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Values: map[string]float64{}}
+			for _, v := range rec.Values {
+				unit, val := v.Unit, v.Value
+				if v.OrigUnit != "" {
+					unit, val = v.OrigUnit, v.OrigValue
+				}
+				res.Values[unit] = val
+				if !seenUnit[unit] {
+					seenUnit[unit] = true
+					ds.Units = append(ds.Units, unit)
+				}
+			}
+			ds.Results = append(ds.Results, res)
+		}
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("report: reading %s: %w", path, err)
+	}
+	// File configuration is read from the file directly: the benchfmt
+	// reader attaches it only to later results, so lines after the last
+	// result (a final run-status) would be lost.
+	if err := scanTrailingConfig(path, &info); err != nil {
+		return err
+	}
+	units := r.Units()
+	for _, u := range ds.Units {
+		if b := units.GetBetter(u); b != 0 {
+			ds.Better[u] = b
+		}
+	}
+	trials, err := sidecar.Read(sidecar.Path(path))
+	if err != nil {
+		ds.TrialErr = append(ds.TrialErr, err.Error())
+	}
+	info.Trials = len(trials)
+	ds.Trials = append(ds.Trials, trials...)
+	ds.Files = append(ds.Files, info)
+	return nil
+}
+
+func (fi *fileInfo) setConfig(k, v string) {
+	if k == "run-status" {
+		if fi.RunStatus == "" || v == "partial" {
+			fi.RunStatus = v
+		}
+	}
+	for i := range fi.Config {
+		if fi.Config[i].Key == k {
+			// A file that concatenates runs (one scenario file after
+			// another) has several values: list them all.
+			if !slices.Contains(strings.Split(fi.Config[i].Value, ", "), v) {
+				fi.Config[i].Value += ", " + v
+			}
+			return
+		}
+	}
+	fi.Config = append(fi.Config, kv{k, v})
+}
+
+// scanTrailingConfig reads the file's "key: value" lines in order.
+func scanTrailingConfig(path string, fi *fileInfo) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || k == "" || strings.ContainsAny(k, " \t") || strings.HasPrefix(line, "Benchmark") {
+			continue
+		}
+		if k[0] < 'a' || k[0] > 'z' {
+			continue
+		}
+		fi.setConfig(k, strings.TrimSpace(v))
+	}
+	return nil
+}
+
+// better says whether higher (+1) or lower (-1) values of unit are better.
+// Unknown units: "/s" rates are higher-better, everything else lower.
+func (ds *dataset) better(unit string) int {
+	if b, ok := ds.Better[unit]; ok {
+		return b
+	}
+	if strings.HasSuffix(unit, "/s") {
+		return 1
+	}
+	return -1
+}
+
+func (fi fileInfo) get(k string) string {
+	for _, c := range fi.Config {
+		if c.Key == k {
+			return c.Value
+		}
+	}
+	return ""
+}

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/montanaflynn/stats"
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchunit"
+)
+
+// confidence is the level of every interval in the report.
+const confidence = 0.95
+
+// scenarioUnits are the units a scenario section shows, in this order;
+// units a file has beyond these and hiddenScenarioUnits are shown after
+// them.
+func scenarioUnits() []string {
+	return []string{"ops/s", "p99-ns", "p999-ns", "svc-p99-ns", "peak-goroutines", "leaked-goroutines", "errors", "dropped"}
+}
+
+// hiddenScenarioUnits are scenario units left out of the tables: the
+// percentile spectrum chart shows them better.
+func hiddenScenarioUnits() []string {
+	return []string{"mean-ns", "p50-ns", "max-ns", "late-p99-ns"}
+}
+
+// statRow is one implementation's row of a statTable.
+type statRow struct {
+	Impl     string
+	N        int
+	Summary  benchmath.Summary
+	Sample   *benchmath.Sample
+	Median   string
+	CI       string
+	IQR      string
+	Delta    string // vs baseline, "~" when not significant
+	P        string // raw and Holm-adjusted p-value
+	Baseline bool
+	Winner   bool
+	Marks    string // footnote marks
+	pAdj     float64
+	cmp      benchmath.Comparison
+}
+
+// statTable is one unit of one (scenario, parameters) combination.
+type statTable struct {
+	Unit      string
+	Better    int
+	Rows      []*statRow
+	Verdict   string // winner or "no clear winner", with the reason
+	Footnotes []string
+}
+
+// newStatTable summarises values[impl] (impls in file order) with
+// benchmath: median and 95% CI under AssumeNothing, Mann-Whitney U
+// against the first implementation with Holm-Bonferroni correction over
+// the table's comparisons, and a winner only if it is significantly
+// better than the runner-up.
+func newStatTable(unit string, better int, impls []string, values map[string][]float64) *statTable {
+	t := &statTable{Unit: unit, Better: better}
+	th := benchmath.DefaultThresholds
+	notes := map[string]int{}
+	mark := func(errs ...[]error) string {
+		var marks []string
+		for _, es := range errs {
+			for _, e := range es {
+				s := e.Error()
+				i, ok := notes[s]
+				if !ok {
+					t.Footnotes = append(t.Footnotes, s)
+					i = len(t.Footnotes)
+					notes[s] = i
+				}
+				marks = append(marks, superscript(i))
+			}
+		}
+		return strings.Join(marks, "")
+	}
+	for _, impl := range impls {
+		vs := values[impl]
+		if len(vs) == 0 {
+			continue
+		}
+		s := benchmath.NewSample(vs, &th)
+		sum := benchmath.AssumeNothing.Summary(s, confidence)
+		r := &statRow{Impl: impl, N: len(vs), Summary: sum, Sample: s}
+		r.Median = formatValue(unit, sum.Center)
+		r.CI = formatCI(unit, sum)
+		if iqr, err := stats.InterQuartileRange(stats.Float64Data(vs)); err == nil {
+			r.IQR = formatValue(unit, iqr)
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	if len(t.Rows) == 0 {
+		return t
+	}
+	base := t.Rows[0]
+	base.Baseline = true
+	base.Delta = "baseline"
+	var others []*statRow
+	for _, r := range t.Rows[1:] {
+		r.cmp = benchmath.AssumeNothing.Compare(base.Sample, r.Sample)
+		others = append(others, r)
+	}
+	holm(others)
+	for _, r := range t.Rows {
+		warns := [][]error{r.Sample.Warnings, r.Summary.Warnings}
+		if !r.Baseline {
+			warns = append(warns, r.cmp.Warnings)
+			r.P = fmt.Sprintf("p=%.3f (Holm %.3f) n=%d+%d", r.cmp.P, r.pAdj, r.cmp.N1, r.cmp.N2)
+			if r.pAdj < r.cmp.Alpha {
+				r.Delta = pctDelta(base.Summary.Center, r.Summary.Center)
+			} else {
+				r.Delta = "~"
+			}
+		}
+		r.Marks = mark(warns...)
+	}
+	t.Verdict = t.pickWinner()
+	return t
+}
+
+// holm sets pAdj of each row to its Holm-Bonferroni adjusted p-value.
+func holm(rows []*statRow) {
+	sorted := slices.Clone(rows)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].cmp.P < sorted[j].cmp.P })
+	m := len(sorted)
+	run := 0.0
+	for i, r := range sorted {
+		p := math.Min(1, float64(m-i)*r.cmp.P)
+		run = math.Max(run, p)
+		r.pAdj = run
+	}
+}
+
+// pickWinner marks the row with the best median if it is significantly
+// better (Mann-Whitney U, alpha 0.05) than the runner-up.
+func (t *statTable) pickWinner() string {
+	if len(t.Rows) < 2 {
+		return ""
+	}
+	ranked := slices.Clone(t.Rows)
+	sort.SliceStable(ranked, func(i, j int) bool {
+		a, b := ranked[i].Summary.Center, ranked[j].Summary.Center
+		if t.Better > 0 {
+			return a > b
+		}
+		return a < b
+	})
+	best, second := ranked[0], ranked[1]
+	if best.Summary.Center == second.Summary.Center {
+		return fmt.Sprintf("no clear winner: %s and %s tie at %s", best.Impl, second.Impl, best.Median)
+	}
+	c := benchmath.AssumeNothing.Compare(best.Sample, second.Sample)
+	if c.P < c.Alpha {
+		best.Winner = true
+		return fmt.Sprintf("winner: %s (%s vs runner-up %s %s, p=%.3f)", best.Impl, best.Median, second.Impl, second.Median, c.P)
+	}
+	return fmt.Sprintf("no clear winner: best median %s (%s) is not significantly better than %s (%s), p=%.3f", best.Impl, best.Median, second.Impl, second.Median, c.P)
+}
+
+func pctDelta(old, new float64) string {
+	switch {
+	case old == new:
+		return "0.00%"
+	case old == 0:
+		return "?"
+	}
+	return fmt.Sprintf("%+.2f%%", (new/old-1)*100)
+}
+
+// isTimeUnit reports whether values of unit are nanoseconds.
+func isTimeUnit(unit string) bool {
+	return strings.HasSuffix(unit, "-ns") || strings.HasPrefix(unit, "ns/") || unit == "ns"
+}
+
+// formatValue formats v for humans: nanosecond units as durations, small
+// whole numbers as they are, the rest with SI or IEC prefixes.
+func formatValue(unit string, v float64) string {
+	switch {
+	case math.IsInf(v, 0) || math.IsNaN(v):
+		return fmt.Sprint(v)
+	case isTimeUnit(unit):
+		return formatNs(v)
+	case v == math.Trunc(v) && math.Abs(v) < 1e4:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return benchunit.Scale(v, benchunit.ClassOf(unit))
+}
+
+// formatNs formats nanoseconds with four significant digits.
+func formatNs(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a < 1e3:
+		return strconv.FormatFloat(v, 'g', 4, 64) + " ns"
+	case a < 1e6:
+		return strconv.FormatFloat(v/1e3, 'g', 4, 64) + " µs"
+	case a < 1e9:
+		return strconv.FormatFloat(v/1e6, 'g', 4, 64) + " ms"
+	}
+	return strconv.FormatFloat(v/1e9, 'g', 4, 64) + " s"
+}
+
+func formatCI(unit string, s benchmath.Summary) string {
+	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
+		return "∞"
+	}
+	return formatValue(unit, s.Lo) + " .. " + formatValue(unit, s.Hi)
+}
+
+const superDigits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+func superscript(i int) string {
+	digits := []rune(superDigits)
+	var b strings.Builder
+	for _, c := range strconv.Itoa(i) {
+		b.WriteRune(digits[c-'0'])
+	}
+	return b.String()
+}
+
+// median returns the median of vs, or NaN if vs is empty.
+func median(vs []float64) float64 {
+	m, err := stats.Median(stats.Float64Data(vs))
+	if err != nil {
+		return math.NaN()
+	}
+	return m
+}

@@ -1,0 +1,71 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"concbench/impl/pipeline"
+)
+
+// pipelinePattern: one operation is one Run of items items through stages
+// stages of workers goroutines each. Only the middle stage does the
+// scenario's work (and its faults): an unbalanced pipeline whose other
+// stages are pure handoff, so what differs between implementations is how
+// they move items around the slow stage.
+func pipelinePattern() Pattern {
+	impls := pipeline.Impls[int]()
+	infos := make([]ImplInfo, len(impls))
+	for i, impl := range impls {
+		infos[i] = ImplInfo{impl.Name, impl.Doc}
+	}
+	return Pattern{
+		Name:   "pipeline",
+		Doc:    "Run(ctx, src, stages, opts): K stages with their own parallelism; first error cancels all",
+		Impls:  infos,
+		Faults: true,
+		Params: []Param{
+			{Name: "stages", Default: "3", Doc: "stages; the middle one does the work", Check: positiveInt},
+			{Name: "workers", Default: "2", Doc: "goroutines per stage", Check: positiveInt},
+			{Name: "items", Default: "64", Doc: "items per Run", Check: positiveInt},
+			{Name: "ordered", Default: "false", Doc: "ask for input order (implementations that cannot are refused)", Check: boolValue},
+		},
+		New: func(name string, params map[string]string, op Op) (*Target, error) {
+			for _, impl := range impls {
+				if impl.Name != name {
+					continue
+				}
+				opts := pipeline.Options{Ordered: params["ordered"] == "true"}
+				if opts.Ordered && impl.Unordered {
+					return nil, fmt.Errorf("pipeline %s cannot preserve order; drop it from a scenario with ordered: [true]", name)
+				}
+				n, workers := atoi(params, "stages"), atoi(params, "workers")
+				stages := make([]pipeline.Stage[int], n)
+				pass := func(_ context.Context, v int) (int, error) { return v + 1, nil }
+				for i := range stages {
+					stages[i] = pipeline.Stage[int]{Name: fmt.Sprint("stage", i), Workers: workers, Fn: pass}
+				}
+				stages[n/2].Fn = func(ctx context.Context, v int) (int, error) { return v + 1, op(ctx) }
+				src := make([]int, atoi(params, "items"))
+				for i := range src {
+					src[i] = i
+				}
+				return &Target{
+					Call: func(ctx context.Context) error {
+						_, err := impl.Run(ctx, src, stages, opts)
+						return err
+					},
+					Close: func() error { return nil },
+				}, nil
+			}
+			return nil, fmt.Errorf("pipeline has no implementation %q", name)
+		},
+	}
+}
+
+func boolValue(v string) error {
+	if v != "true" && v != "false" {
+		return errors.New("want true or false")
+	}
+	return nil
+}
