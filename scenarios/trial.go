@@ -217,6 +217,13 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 	// Wall-clock limit: an open-loop client that has fallen behind stops
 	// issuing at twice the window; what it did not issue counts as dropped.
 	hardStop := g.windowEnd + (g.windowEnd - g.warmEnd)
+	// A closed-loop client waits for its task to complete, not only for
+	// Submit to return: otherwise a pool that never blocks (spawn) would
+	// turn the closed loop into an unbounded open one.
+	var completed chan struct{}
+	if !open && g.target.Submit != nil {
+		completed = make(chan struct{}, 1)
+	}
 	var seq int
 	for ctx.Err() == nil {
 		var intended int64
@@ -264,6 +271,9 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 				if measured {
 					shard.record(intended, started, g.clock(), failed)
 				}
+				if completed != nil {
+					completed <- struct{}{}
+				}
 			})
 			if err != nil {
 				g.inflight.Add(-1)
@@ -271,6 +281,8 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 				if measured {
 					rec.record(intended, started, g.clock(), true)
 				}
+			} else if completed != nil {
+				<-completed
 			}
 		} else {
 			g.inflight.Add(1)
