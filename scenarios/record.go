@@ -26,40 +26,53 @@ type recorder struct {
 	service  *hdrhistogram.Histogram // completion - actual start
 	lateness *hdrhistogram.Histogram // actual start - intended start
 	interval *hdrhistogram.Histogram // latency of this sampling interval; swapped by the sampler
-	ops      int64
-	errors   int64
-	last     int64 // latest completion, ns on the trial clock
+	ops      int64                   // measured operations (intended in the window)
+	errors   int64                   // of which failed
+	inWindow int64                   // operations, measured or not, that completed in the window
+	done     int64                   // every completion: the sampler's throughput
+	last     int64                   // latest completion of a measured operation, ns on the trial clock
+
+	from, to int64 // the measurement window, ns on the trial clock
 	_        [64]byte
 }
 
-func newRecorder() *recorder {
-	return &recorder{latency: newHist(), service: newHist(), lateness: newHist(), interval: newHist()}
+func newRecorder(from, to int64) *recorder {
+	return &recorder{latency: newHist(), service: newHist(), lateness: newHist(), interval: newHist(), from: from, to: to}
 }
 
-// record records one measured operation; times are ns on the trial clock.
-// It does not allocate.
-func (r *recorder) record(intended, started, done int64, failed bool) {
+// record records one completed operation; times are ns on the trial clock.
+// Latencies are recorded only for measured operations (intended inside the
+// window); throughput counts every completion inside the window, so a
+// backlog left by the warm-up does not pass for low throughput. It does not
+// allocate.
+func (r *recorder) record(intended, started, done int64, failed, measured bool) {
 	r.mu.Lock()
-	r.latency.RecordValue(max(done-intended, histMin))
-	r.service.RecordValue(max(done-started, histMin))
-	r.lateness.RecordValue(max(started-intended, histMin))
-	r.interval.RecordValue(max(done-intended, histMin))
-	r.ops++
-	if failed {
-		r.errors++
+	r.done++
+	if done >= r.from && done < r.to {
+		r.inWindow++
 	}
-	r.last = max(r.last, done)
+	if measured {
+		r.latency.RecordValue(max(done-intended, histMin))
+		r.service.RecordValue(max(done-started, histMin))
+		r.lateness.RecordValue(max(started-intended, histMin))
+		r.interval.RecordValue(max(done-intended, histMin))
+		r.ops++
+		if failed {
+			r.errors++
+		}
+		r.last = max(r.last, done)
+	}
 	r.mu.Unlock()
 }
 
-// takeInterval returns the interval histogram and its op count so far,
+// takeInterval returns the interval histogram and the completions so far,
 // leaving a reset one in place (spare is reused to avoid allocation).
 func (r *recorder) takeInterval(spare *hdrhistogram.Histogram) (*hdrhistogram.Histogram, int64) {
 	spare.Reset()
 	r.mu.Lock()
 	h := r.interval
 	r.interval = spare
-	ops := r.ops
+	n := r.done
 	r.mu.Unlock()
-	return h, ops
+	return h, n
 }

@@ -7,12 +7,12 @@ import "testing"
 // and 0 allocations for one latency; the ratio to BenchmarkRecordOne is
 // that of four records to one.
 func BenchmarkRecord(b *testing.B) {
-	r := newRecorder()
+	r := newRecorder(0, 1<<62)
 	var t int64
 	b.ReportAllocs()
 	for b.Loop() {
 		t += 1000
-		r.record(t-900, t-500, t, false)
+		r.record(t-900, t-500, t, false, true)
 	}
 }
 
@@ -28,8 +28,8 @@ func BenchmarkRecordOne(b *testing.B) {
 }
 
 func TestRecordDoesNotAllocate(t *testing.T) {
-	r := newRecorder()
-	allocs := testing.AllocsPerRun(1000, func() { r.record(1, 2, 3000, false) })
+	r := newRecorder(0, 1<<62)
+	allocs := testing.AllocsPerRun(1000, func() { r.record(1, 2, 3000, false, true) })
 	if allocs != 0 {
 		t.Fatalf("record allocates %v times per call, want 0", allocs)
 	}

@@ -104,12 +104,14 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 		svc.Merge(r.service)
 		late.Merge(r.lateness)
 		tr.Ops += r.ops
+		tr.WindowOps += r.inWindow
 		tr.Errors += r.errors
 		last = max(last, r.last)
 	}
 	tr.Latency, tr.Service, tr.Lateness = &sidecar.Hist{Histogram: lat}, &sidecar.Hist{Histogram: svc}, &sidecar.Hist{Histogram: late}
 	tr.Dropped = g.dropped.Load()
 	tr.ElapsedNs = max(last, windowEnd) - warmEnd
+	tr.WindowNs = windowEnd - warmEnd
 	tr.Series = smp.series
 	tr.PeakGoroutines = smp.peak
 	switch {
@@ -156,7 +158,7 @@ func (g *generator) snapshot() []*recorder {
 }
 
 func (g *generator) newRecorder() *recorder {
-	r := newRecorder()
+	r := newRecorder(g.warmEnd, g.windowEnd)
 	g.mu.Lock()
 	g.recorders = append(g.recorders, r)
 	g.mu.Unlock()
@@ -268,9 +270,7 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 				defer async.Done()
 				failed := g.op(ctx) != nil
 				g.inflight.Add(-1)
-				if measured {
-					shard.record(intended, started, g.clock(), failed)
-				}
+				shard.record(intended, started, g.clock(), failed, measured)
 				if completed != nil {
 					completed <- struct{}{}
 				}
@@ -278,9 +278,7 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 			if err != nil {
 				g.inflight.Add(-1)
 				async.Done()
-				if measured {
-					rec.record(intended, started, g.clock(), true)
-				}
+				rec.record(intended, started, g.clock(), true, measured)
 			} else if completed != nil {
 				<-completed
 			}
@@ -289,9 +287,7 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 			started := now
 			failed := g.target.Call(ctx) != nil
 			g.inflight.Add(-1)
-			if measured {
-				rec.record(intended, started, g.clock(), failed)
-			}
+			rec.record(intended, started, g.clock(), failed, measured)
 		}
 		if !open && l.Think.Duration > 0 {
 			time.Sleep(l.Think.Duration)

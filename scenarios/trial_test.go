@@ -215,15 +215,18 @@ func TestRunInterruptedIsPartial(t *testing.T) {
 }
 
 // TestQuickSuiteSmoke runs every embedded scenario against every one of its
-// implementations for a few milliseconds, in-process: each must complete
-// operations and end ok (no leak, no error from Close).
+// implementations for 50ms, in-process: each must complete operations in
+// the window and end ok (no leak, no error from Close). It checks
+// completions, not measured operations: under -race a serialising
+// implementation (the seed breaker) may not start any operation intended
+// inside so short a window.
 func TestQuickSuiteSmoke(t *testing.T) {
 	specs, err := Quick(Patterns())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range specs {
-		s.Load.Duration.Duration = 15 * time.Millisecond
+		s.Load.Duration.Duration = 50 * time.Millisecond
 		s.Load.Warmup.Duration = 0
 		for _, ts := range Plan([]Spec{s}, Patterns(), nil, 1) {
 			t.Run(strings.TrimPrefix(ts.Name(Patterns()), "Scenario/"), func(t *testing.T) {
@@ -231,8 +234,8 @@ func TestQuickSuiteSmoke(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if tr.Status != sidecar.StatusOK || tr.Ops == 0 {
-					t.Fatalf("status %s (%s), %d ops", tr.Status, tr.Error, tr.Ops)
+				if tr.Status != sidecar.StatusOK || tr.WindowOps == 0 {
+					t.Fatalf("status %s (%s), %d completions in the window", tr.Status, tr.Error, tr.WindowOps)
 				}
 			})
 		}

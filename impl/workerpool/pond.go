@@ -24,6 +24,8 @@ import (
 // recovery would only count a panic, so it is off and each task is wrapped
 // in this package's recover. Cost over plain pond: one closure allocation,
 // an RLock pair and a WaitGroup Add/Done per task.
+//
+// Measured cost: about 390 ns at 2 workers and 170 ns at 16 per no-op task, 1 alloc (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
 type pondPool struct {
 	p      pond.Pool
 	mu     sync.RWMutex

@@ -8,7 +8,7 @@ import (
 // seed keeps the worker pool of the guide the project grew from: every task is
 // wrapped in a Job with its own Result and Error channels, the pool feeds a
 // JobQueue of N, and each Worker has a Quit channel that Stop sends to.
-// Its costs stay visible: two allocations per task (the job's two channels),
+// Its costs stay visible: allocations per task for the job's two channels,
 // a select over two channels per task in the worker, and one send per worker
 // to stop.
 //
@@ -25,6 +25,8 @@ import (
 //
 // Blocking: Submit sends on JobQueue and, like the guide's SubmitJob, does not
 // watch ctx (declared in the registry).
+//
+// Measured cost: about 430 ns at 2 workers and 350 ns at 16 per no-op task, 4 allocs and 256 B (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
 type seed struct {
 	Workers  []*seedWorker
 	JobQueue chan seedJob

@@ -43,9 +43,17 @@ type Trial struct {
 	Model      string  `json:"model"`                 // open | closed
 	TargetRate float64 `json:"target_rate,omitempty"` // ops/s asked for (open loop)
 
-	Ops       int64 `json:"ops"`     // operations completed in the measurement window
-	Errors    int64 `json:"errors"`  // of which returned an error
-	Dropped   int64 `json:"dropped"` // operations the generator refused (in-flight cap)
+	// Ops are the measured operations: those intended to start inside the
+	// measurement window, all of which completed; their latencies fill the
+	// histograms. WindowOps are the completions, measured or not, that fell
+	// inside the window of WindowNs: throughput is WindowOps/WindowNs.
+	// ElapsedNs runs from the window's opening to the last measured
+	// completion (at least WindowNs).
+	Ops       int64 `json:"ops"`
+	WindowOps int64 `json:"window_ops"`
+	Errors    int64 `json:"errors"`  // measured operations that returned an error
+	Dropped   int64 `json:"dropped"` // operations the generator refused or never issued
+	WindowNs  int64 `json:"window_ns"`
 	ElapsedNs int64 `json:"elapsed_ns"`
 
 	// Latency is completion minus intended start (corrected for coordinated
