@@ -16,7 +16,8 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON objects, one per line")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: runbench list [-json]\n\nLists every implementation (pattern, impl, design) and every embedded scenario.")
+		fmt.Fprintln(stderr, "usage: runbench list [-json]\n\nLists every implementation (pattern, impl, design), every scenario parameter
+of each pattern, and every embedded scenario.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -37,6 +38,11 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	for _, p := range patterns {
 		for _, impl := range p.Impls {
 			rows = append(rows, row{"impl", p.Name, impl.Name, impl.Doc})
+		}
+	}
+	for _, p := range patterns {
+		for _, q := range p.Params {
+			rows = append(rows, row{"param", p.Name, q.Name, fmt.Sprintf("%s (default %s)", q.Doc, q.Default)})
 		}
 	}
 	for _, s := range specs {
