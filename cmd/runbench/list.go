@@ -16,8 +16,11 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON objects, one per line")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: runbench list [-json]\n\nLists every implementation (pattern, impl, design), every scenario parameter
-of each pattern, and every embedded scenario.")
+		fmt.Fprint(stderr, `usage: runbench list [-json]
+
+Lists every implementation (pattern, impl, design), every scenario parameter
+of each pattern, and every embedded scenario.
+`)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
