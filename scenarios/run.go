@@ -70,6 +70,16 @@ func Plan(specs []Spec, patterns []Pattern, impls []string, count int) []TrialSp
 	return plan
 }
 
+// Shard returns the trials of shard i of n: every n-th trial from i, so
+// each shard gets a share of every scenario and repetition.
+func Shard(plan []TrialSpec, i, n int) []TrialSpec {
+	var out []TrialSpec
+	for j := i; j < len(plan); j += n {
+		out = append(out, plan[j])
+	}
+	return out
+}
+
 func findPattern(patterns []Pattern, name string) *Pattern {
 	for i := range patterns {
 		if patterns[i].Name == name {

@@ -97,3 +97,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestShardCoversPlanOnce(t *testing.T) {
+	plan := make([]TrialSpec, 10)
+	for i := range plan {
+		plan[i].Rep = i
+	}
+	seen := map[int]int{}
+	for i := range 3 {
+		for _, ts := range Shard(plan, i, 3) {
+			seen[ts.Rep]++
+		}
+	}
+	for i := range plan {
+		if seen[i] != 1 {
+			t.Fatalf("trial %d in %d shards, want 1", i, seen[i])
+		}
+	}
+}

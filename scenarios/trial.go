@@ -110,6 +110,7 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 	}
 	tr.Latency, tr.Service, tr.Lateness = &sidecar.Hist{Histogram: lat}, &sidecar.Hist{Histogram: svc}, &sidecar.Hist{Histogram: late}
 	tr.Dropped = g.dropped.Load()
+	tr.Issued = g.issued.Load()
 	tr.ElapsedNs = max(last, windowEnd) - warmEnd
 	tr.WindowNs = windowEnd - warmEnd
 	tr.Series = smp.series
@@ -147,6 +148,7 @@ type generator struct {
 	recorders []*recorder
 	inflight  atomic.Int64
 	dropped   atomic.Int64
+	issued    atomic.Int64
 	behind    string // set when an open-loop schedule could not be held
 }
 
@@ -187,24 +189,23 @@ func (g *generator) run(ctx context.Context) {
 			shards[i] = g.newRecorder()
 		}
 	}
-	issuedTotal := atomic.Int64{}
 	for c := range l.Clients {
 		rec := g.newRecorder()
 		wg.Go(func() {
-			g.client(ctx, c, rec, shards, &async, &issuedTotal)
+			g.client(ctx, c, rec, shards, &async)
 		})
 	}
 	wg.Wait()
 	async.Wait()
 	if l.Model == "open" {
 		want := l.Rate * float64(g.windowEnd) / 1e9
-		if got := float64(issuedTotal.Load()); got < 0.99*want {
+		if got := float64(g.issued.Load()); got < 0.99*want {
 			g.behind = fmt.Sprintf("generator fell behind: issued %.0f of %.0f scheduled operations (%.1f%%)", got, want, 100*got/want)
 		}
 	}
 }
 
-func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*recorder, async *sync.WaitGroup, issued *atomic.Int64) {
+func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*recorder, async *sync.WaitGroup) {
 	l := g.spec.Load
 	open := l.Model == "open"
 	var gap float64 // ns between this client's operations (open)
@@ -258,7 +259,7 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 			}
 			intended = now
 		}
-		issued.Add(1)
+		g.issued.Add(1)
 		measured := intended >= g.warmEnd
 		if g.target.Submit != nil {
 			seq++

@@ -215,11 +215,11 @@ func TestRunInterruptedIsPartial(t *testing.T) {
 }
 
 // TestQuickSuiteSmoke runs every embedded scenario against every one of its
-// implementations for 50ms, in-process: each must complete operations in
-// the window and end ok (no leak, no error from Close). It checks
-// completions, not measured operations: under -race a serialising
-// implementation (the seed breaker) may not start any operation intended
-// inside so short a window.
+// implementations for 50ms, in-process: each must be driven (operations
+// issued, every measured one in the histogram) and end ok (no leak, no error
+// from Close). It asserts no count of completions: on a loaded machine, or
+// under -race, a serialising implementation (the seed breaker) may complete
+// none inside so short a window, and this test must not depend on speed.
 func TestQuickSuiteSmoke(t *testing.T) {
 	specs, err := Quick(Patterns())
 	if err != nil {
@@ -234,8 +234,8 @@ func TestQuickSuiteSmoke(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if tr.Status != sidecar.StatusOK || tr.WindowOps == 0 {
-					t.Fatalf("status %s (%s), %d completions in the window", tr.Status, tr.Error, tr.WindowOps)
+				if tr.Status != sidecar.StatusOK || tr.Issued == 0 || tr.Latency.TotalCount() != tr.Ops {
+					t.Fatalf("status %s (%s), %d issued, %d measured, %d in the latency histogram", tr.Status, tr.Error, tr.Issued, tr.Ops, tr.Latency.TotalCount())
 				}
 			})
 		}

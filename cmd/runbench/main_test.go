@@ -83,6 +83,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown impl", []string{"run", "-impl", "nope"}},
 		{"unknown scenario", []string{"run", "-scenario", "no-such-scenario"}},
 		{"compare needs two", []string{"compare", "a.txt"}},
+		{"bad shard", []string{"run", "-shard", "3/2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

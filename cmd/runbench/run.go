@@ -32,6 +32,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "", "output `DIR` (default: results/local/<UTC time>)")
 	noReport := fs.Bool("no-report", false, "write results only, no charts or HTML")
 	inProcess := fs.Bool("in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
+	shard := fs.String("shard", "", "run only shard `i/n` of the trial list (i from 0): split a study over machines, then merge with runbench report")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: runbench run [flags]
 
@@ -79,6 +80,13 @@ Flags:
 		}
 	}
 	plan := scenarios.Plan(specs, patterns, keep, *count)
+	if *shard != "" {
+		var i, n int
+		if _, err := fmt.Sscanf(*shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 0 || i >= n {
+			return usageError{fmt.Errorf("run: -shard %q: want i/n with 0 <= i < n", *shard)}
+		}
+		plan = scenarios.Shard(plan, i, n)
+	}
 	if len(plan) == 0 {
 		return usageError{errors.New("run: no trial left after -impl")}
 	}

@@ -51,6 +51,7 @@ type Trial struct {
 	// completion (at least WindowNs).
 	Ops       int64 `json:"ops"`
 	WindowOps int64 `json:"window_ops"`
+	Issued    int64 `json:"issued"`  // operations the generator started, warm-up included
 	Errors    int64 `json:"errors"`  // measured operations that returned an error
 	Dropped   int64 `json:"dropped"` // operations the generator refused or never issued
 	WindowNs  int64 `json:"window_ns"`
