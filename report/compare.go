@@ -14,8 +14,8 @@ import (
 	"golang.org/x/perf/benchunit"
 )
 
-// samples holds one file's values by unit (tidied as benchstat tidies
-// them: ns/op becomes sec/op) and full benchmark name.
+// samples holds one file's values by unit (benchfmt.Reader tidies units as
+// benchstat shows them: ns/op becomes sec/op) and full benchmark name.
 type samples struct {
 	units  []string
 	names  []string

@@ -16,6 +16,9 @@ type Pattern struct {
 	Params []Param
 	// Faults reports whether operations can fail, so that faults apply.
 	Faults bool
+	// Unsupported, if set, says why impl cannot run with param=value, or
+	// returns "" if it can; Parse rejects such a scenario.
+	Unsupported func(impl, param, value string) string
 	// New builds the target of one trial. params holds a value for every
 	// Param (defaults filled in); op is the work of one unit (a task, an
 	// item, a call), safe for concurrent use.

@@ -24,6 +24,14 @@ func pipelinePattern() Pattern {
 		Doc:    "Run(ctx, src, stages, opts): K stages with their own parallelism; first error cancels all",
 		Impls:  infos,
 		Faults: true,
+		Unsupported: func(name, param, value string) string {
+			for _, impl := range impls {
+				if impl.Name == name && param == "ordered" && value == "true" && impl.Unordered {
+					return "it cannot preserve order"
+				}
+			}
+			return ""
+		},
 		Params: []Param{
 			{Name: "stages", Default: "3", Doc: "stages; the middle one does the work", Check: positiveInt},
 			{Name: "workers", Default: "2", Doc: "goroutines per stage", Check: positiveInt},

@@ -65,6 +65,18 @@ func (r *recorder) record(intended, started, done int64, failed, measured bool) 
 	r.mu.Unlock()
 }
 
+// recordUnstarted records an operation the generator never started before
+// its hard stop at time at: a failed measured operation whose latency is at
+// least at-intended. It has no service time or lateness to record.
+func (r *recorder) recordUnstarted(intended, at int64) {
+	r.mu.Lock()
+	r.latency.RecordValue(max(at-intended, histMin))
+	r.interval.RecordValue(max(at-intended, histMin))
+	r.ops++
+	r.errors++
+	r.mu.Unlock()
+}
+
 // takeInterval returns the interval histogram and the completions so far,
 // leaving a reset one in place (spare is reused to avoid allocation).
 func (r *recorder) takeInterval(spare *hdrhistogram.Histogram) (*hdrhistogram.Histogram, int64) {

@@ -120,6 +120,11 @@ func Isolated(argv []string, patterns []Pattern) Executor {
 		}
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Stdin = bytes.NewReader(in)
+		// All goroutines in the SIGQUIT dump, whatever the caller's setting.
+		cmd.Env = append(os.Environ(), "GOTRACEBACK=all")
+		// Wait returns this long after the child exits even if something it
+		// started still holds its output open.
+		cmd.WaitDelay = 5 * time.Second
 		var stdout bytes.Buffer
 		stderr := &tailBuffer{max: 1 << 20}
 		cmd.Stdout, cmd.Stderr = &stdout, stderr

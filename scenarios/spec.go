@@ -261,6 +261,25 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 				}
 			}
 		}
+		if pat.Unsupported != nil {
+			impls := s.Impls
+			if len(impls) == 0 {
+				impls = pat.ImplNames()
+			}
+			for _, key := range sortedKeys(s.Params) {
+				for _, v := range s.Params[key] {
+					for _, impl := range impls {
+						if why := pat.Unsupported(impl, key, v); why != "" {
+							field := "params." + key
+							if i := slices.Index(s.Impls, impl); i >= 0 {
+								field = fmt.Sprintf("impls[%d]", i)
+							}
+							bad(field, "%s cannot run with %s=%s: %s; list the implementations that can in impls", impl, key, v, why)
+						}
+					}
+				}
+			}
+		}
 		if !pat.Faults && (s.Faults.ErrorRate != 0 || s.Faults.Outage != nil) {
 			bad("faults", "pattern %s has no operation that can fail; remove faults", pat.Name)
 		}
@@ -277,6 +296,12 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	case "closed":
 		if l.Rate != 0 {
 			bad("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
+		}
+		if l.Arrival != "constant" {
+			bad("load.arrival", "arrivals apply to the open model only")
+		}
+		if l.MaxInflight != 0 {
+			bad("load.max_inflight", "the in-flight cap applies to the open model only (a closed loop has at most clients in flight)")
 		}
 	default:
 		bad("load.model", "%q: want open or closed", l.Model)
@@ -318,7 +343,7 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	if w.Sigma <= 0 {
 		bad("work.sigma", "%v: want > 0", w.Sigma)
 	}
-	if r := s.Faults.ErrorRate; r < 0 || r > 1 {
+	if r := s.Faults.ErrorRate; !(r >= 0 && r <= 1) { // NaN too
 		bad("faults.error_rate", "%v: want a fraction from 0 to 1", r)
 	}
 	if o := s.Faults.Outage; o != nil && (o.At.Duration < 0 || o.For.Duration <= 0 || o.Latency.Duration < 0) {
@@ -327,8 +352,11 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	if s.Repeat < 1 {
 		bad("repeat", "%d: want at least 1", s.Repeat)
 	}
-	if s.Timeout.Duration <= 0 {
-		bad("timeout", "%v: want a positive duration", s.Timeout)
+	// A trial needs its warm-up, up to twice its window (an open loop that
+	// falls behind stops issuing then), the leak check's grace and a margin
+	// for process start and teardown.
+	if need := l.Warmup.Duration + 2*l.Duration.Duration + leakGrace + 2*time.Second; s.Timeout.Duration < need {
+		bad("timeout", "%v: want at least %v (warmup + 2 x duration + %v leak grace + 2s)", s.Timeout, need, leakGrace)
 	}
 	return errs
 }

@@ -48,6 +48,10 @@ func TestParseErrors(t *testing.T) {
 		{"faults on workerpool", goodSpec + "faults:\n  error_rate: 0.1\n", 12, "faults: pattern workerpool has no operation that can fail"},
 		{"work mean missing", strings.Replace(goodSpec, "  mean: 1ms\n", "", 1), 9, "work.mean"},
 		{"not yaml", "name: [unclosed\n", 1, "bad.yaml:"},
+		{"nan error rate", "name: n\npattern: fanout\nfaults:\n  error_rate: .nan\n", 4, "faults.error_rate"},
+		{"short timeout", goodSpec + "timeout: 1s\n", 12, "timeout: 1s: want at least"},
+		{"cap on closed loop", "name: c\npattern: fanout\nload:\n  model: closed\n  max_inflight: 4\n", 5, "load.max_inflight"},
+		{"unordered impl asked for order", "name: o\npattern: pipeline\nimpls: [ordered, channels]\nparams:\n  ordered: [true]\n", 3, "impls[1]: channels cannot run with ordered=true"},
 		{"empty", "", 0, "empty scenario file"},
 	}
 	for _, tt := range tests {

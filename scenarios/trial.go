@@ -14,6 +14,7 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"concbench/internal/sidecar"
+	"concbench/internal/work"
 )
 
 // TrialSpec is everything a trial process needs: it travels as JSON on the
@@ -57,30 +58,34 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 		tr.TargetRate = l.Rate
 	}
 
-	base := time.Now()
-	clock := func() int64 { return int64(time.Since(base)) }
-	warmEnd := l.Warmup.Duration.Nanoseconds() + int64(10*time.Millisecond) // leave the setup behind
+	warmEnd := l.Warmup.Duration.Nanoseconds() + int64(time.Millisecond) // offsets on the trial clock
 	windowEnd := warmEnd + l.Duration.Nanoseconds()
-	op := newOp(s.Work, s.Faults, base.Add(time.Duration(warmEnd)))
-
-	g := &generator{spec: s, op: op, clock: clock, warmEnd: warmEnd, windowEnd: windowEnd}
+	work.RoundsPerMicrosecond() // calibrate the CPU work before any clock runs
+	op, startOutage := newOp(s.Work, s.Faults)
+	g := &generator{spec: s, op: op, warmEnd: warmEnd, windowEnd: windowEnd}
 	runtime.GC() // start every trial from the same heap state
-	smp := newSampler(clock, warmEnd, interval(l.Duration.Duration), g)
-	smpCtx, stopSampler := context.WithCancel(context.Background())
-	var smpWG sync.WaitGroup
-	smpWG.Go(func() { smp.run(smpCtx) })
-	tr.BaselineGoroutines = runtime.NumGoroutine()
-
+	// The baseline counts the sampler, started below and stopped after the
+	// leak check.
+	tr.BaselineGoroutines = runtime.NumGoroutine() + 1
 	target, err := pat.New(ts.Impl, ts.Params, op)
 	if err != nil {
-		stopSampler()
-		smpWG.Wait()
 		return sidecar.Trial{}, err
 	}
+	g.target = target
+	g.prepare()
+
+	// The trial clock starts after every step of the setup, so that the
+	// window holds load from its first nanosecond.
+	base := time.Now()
+	g.clock = func() int64 { return int64(time.Since(base)) }
+	startOutage(base.Add(time.Duration(warmEnd)))
+	smp := newSampler(g.clock, warmEnd, interval(l.Duration.Duration), g)
 	if target.State != nil {
 		smp.state.Store(&target.State)
 	}
-	g.target = target
+	smpCtx, stopSampler := context.WithCancel(context.Background())
+	var smpWG sync.WaitGroup
+	smpWG.Go(func() { smp.run(smpCtx) })
 	g.run(ctx)
 
 	closeErr := target.Close()
@@ -109,7 +114,7 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 		last = max(last, r.last)
 	}
 	tr.Latency, tr.Service, tr.Lateness = &sidecar.Hist{Histogram: lat}, &sidecar.Hist{Histogram: svc}, &sidecar.Hist{Histogram: late}
-	tr.Dropped = g.dropped.Load()
+	tr.Dropped = g.refused.Load() + g.unstarted.Load()
 	tr.Issued = g.issued.Load()
 	tr.ElapsedNs = max(last, windowEnd) - warmEnd
 	tr.WindowNs = windowEnd - warmEnd
@@ -144,12 +149,15 @@ type generator struct {
 	warmEnd   int64 // ns: ops intended before this are not measured
 	windowEnd int64 // ns: no op is intended at or after this
 
-	mu        sync.Mutex // guards recorders while they are being added
-	recorders []*recorder
-	inflight  atomic.Int64
-	dropped   atomic.Int64
-	issued    atomic.Int64
-	behind    string // set when an open-loop schedule could not be held
+	mu         sync.Mutex // guards recorders while they are being added
+	recorders  []*recorder
+	clientRecs []*recorder // one per client
+	shards     []*recorder // completions of Submit tasks
+	inflight   atomic.Int64
+	issued     atomic.Int64 // operations started
+	refused    atomic.Int64 // refused by the in-flight cap
+	unstarted  atomic.Int64 // never started before the hard stop
+	behind     string       // set when an open-loop schedule could not be held
 }
 
 // snapshot returns the recorders so far, for the sampler.
@@ -180,33 +188,41 @@ func (g *generator) run(ctx context.Context) {
 	l := g.spec.Load
 	var wg sync.WaitGroup
 	var async sync.WaitGroup // tasks handed to Submit and not yet completed
-	// Completions of Submit tasks happen on the target's goroutines; they
-	// record into shards picked by operation number.
-	var shards []*recorder
-	if g.target.Submit != nil {
-		shards = make([]*recorder, 4*runtime.GOMAXPROCS(0))
-		for i := range shards {
-			shards[i] = g.newRecorder()
-		}
-	}
 	for c := range l.Clients {
-		rec := g.newRecorder()
-		wg.Go(func() {
-			g.client(ctx, c, rec, shards, &async)
-		})
+		wg.Go(func() { g.client(ctx, c, &async) })
 	}
 	wg.Wait()
 	async.Wait()
-	if l.Model == "open" {
-		want := l.Rate * float64(g.windowEnd) / 1e9
-		if got := float64(g.issued.Load()); got < 0.99*want {
-			g.behind = fmt.Sprintf("generator fell behind: issued %.0f of %.0f scheduled operations (%.1f%%)", got, want, 100*got/want)
+	if l.Model != "open" {
+		return
+	}
+	want := l.Rate * float64(g.windowEnd) / 1e9
+	if n := g.unstarted.Load(); n > 0 {
+		g.behind = fmt.Sprintf("generator fell behind: %d of %.0f scheduled operations never started before the hard stop at twice the window; each is recorded as failed, with its latency up to the stop as a lower bound", n, want)
+	} else if got := float64(g.issued.Load() + g.refused.Load()); got < 0.99*want {
+		g.behind = fmt.Sprintf("generator fell behind: issued %.0f of %.0f scheduled operations (%.1f%%)", got, want, 100*got/want)
+	}
+}
+
+// prepare allocates every recorder before the trial clock starts: one per
+// client, and, for Submit targets, shards for the completions that happen
+// on the target's goroutines, picked by operation number.
+func (g *generator) prepare() {
+	g.clientRecs = make([]*recorder, g.spec.Load.Clients)
+	for i := range g.clientRecs {
+		g.clientRecs[i] = g.newRecorder()
+	}
+	if g.target.Submit != nil {
+		g.shards = make([]*recorder, 4*runtime.GOMAXPROCS(0))
+		for i := range g.shards {
+			g.shards[i] = g.newRecorder()
 		}
 	}
 }
 
-func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*recorder, async *sync.WaitGroup) {
+func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 	l := g.spec.Load
+	rec := g.clientRecs[c]
 	open := l.Model == "open"
 	var gap float64 // ns between this client's operations (open)
 	if open {
@@ -218,7 +234,8 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 		next = gap * float64(c) / float64(l.Clients)
 	}
 	// Wall-clock limit: an open-loop client that has fallen behind stops
-	// issuing at twice the window; what it did not issue counts as dropped.
+	// issuing at twice the window. The operations it never started are not
+	// omitted: each is recorded as failed, with its latency so far.
 	hardStop := g.windowEnd + (g.windowEnd - g.warmEnd)
 	// A closed-loop client waits for its task to complete, not only for
 	// Submit to return: otherwise a pool that never blocks (spawn) would
@@ -242,7 +259,13 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 				return
 			}
 			if now >= hardStop {
-				g.dropped.Add(int64((float64(g.windowEnd) - float64(intended)) / gap))
+				for ; intended < g.windowEnd; next += gap {
+					g.unstarted.Add(1)
+					if intended >= g.warmEnd {
+						rec.recordUnstarted(intended, now)
+					}
+					intended = int64(next)
+				}
 				return
 			}
 			if wait := intended - now; wait > 0 {
@@ -250,7 +273,7 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 				now = g.clock()
 			}
 			if l.MaxInflight > 0 && g.inflight.Load() >= int64(l.MaxInflight) {
-				g.dropped.Add(1)
+				g.refused.Add(1)
 				continue
 			}
 		} else {
@@ -263,12 +286,12 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 		measured := intended >= g.warmEnd
 		if g.target.Submit != nil {
 			seq++
-			shard := shards[(c*7919+seq)%len(shards)]
+			shard := g.shards[(c*7919+seq)%len(g.shards)]
 			g.inflight.Add(1)
 			async.Add(1)
-			started := now
 			err := g.target.Submit(ctx, func() {
 				defer async.Done()
+				started := g.clock() // service time is the task's own run
 				failed := g.op(ctx) != nil
 				g.inflight.Add(-1)
 				shard.record(intended, started, g.clock(), failed, measured)
@@ -279,7 +302,8 @@ func (g *generator) client(ctx context.Context, c int, rec *recorder, shards []*
 			if err != nil {
 				g.inflight.Add(-1)
 				async.Done()
-				rec.record(intended, started, g.clock(), true, measured)
+				done := g.clock()
+				rec.record(intended, done, done, true, measured)
 			} else if completed != nil {
 				<-completed
 			}

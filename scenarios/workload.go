@@ -13,10 +13,11 @@ import (
 // ErrInjected is the error of an operation failed by a configured fault.
 var ErrInjected = errors.New("scenarios: injected fault")
 
-// newOp returns the work of one unit as the spec describes it. start is the
-// opening of the measurement window, against which outages are timed.
-// Durations are drawn from math/rand/v2's goroutine-safe source.
-func newOp(w Work, f Faults, start time.Time) Op {
+// newOp returns the work of one unit as the spec describes it, and the
+// function that times its outage: it must be called, with the opening of the
+// measurement window, before the op first runs. Durations are drawn from
+// math/rand/v2's goroutine-safe source.
+func newOp(w Work, f Faults) (Op, func(start time.Time)) {
 	mean := float64(w.Mean.Duration)
 	draw := func() time.Duration { return w.Mean.Duration }
 	switch w.Dist {
@@ -46,13 +47,15 @@ func newOp(w Work, f Faults, start time.Time) Op {
 	}
 	var outFrom, outTo time.Time
 	var outLatency time.Duration
-	if f.Outage != nil {
-		outFrom = start.Add(f.Outage.At.Duration)
-		outTo = outFrom.Add(f.Outage.For.Duration)
-		outLatency = f.Outage.Latency.Duration
+	startOutage := func(start time.Time) {
+		if f.Outage != nil {
+			outFrom = start.Add(f.Outage.At.Duration)
+			outTo = outFrom.Add(f.Outage.For.Duration)
+			outLatency = f.Outage.Latency.Duration
+		}
 	}
 	rate := f.ErrorRate
-	return func(ctx context.Context) error {
+	op := func(ctx context.Context) error {
 		body(ctx)
 		if !outFrom.IsZero() {
 			if now := time.Now(); !now.Before(outFrom) && now.Before(outTo) {
@@ -65,4 +68,5 @@ func newOp(w Work, f Faults, start time.Time) Op {
 		}
 		return ctx.Err()
 	}
+	return op, startOutage
 }

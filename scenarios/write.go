@@ -97,10 +97,11 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	_, werr := f.Write(data)
+	serr := f.Sync()
 	cerr := f.Close()
-	if werr != nil || cerr != nil {
+	if werr != nil || serr != nil || cerr != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, errors.Join(werr, cerr))
+		return fmt.Errorf("write %s: %w", path, errors.Join(werr, serr, cerr))
 	}
 	if err := os.Chmod(f.Name(), 0o644); err != nil {
 		os.Remove(f.Name())

@@ -58,7 +58,7 @@ Usage:
   runbench bench [-count N] [-cpu LIST] [-bench RE] [-benchtime D] [-o FILE]
                                               go test -bench over bench/ into a results file
   runbench report [-o DIR] FILE...            charts + one HTML page from benchfmt files (ours or anyone's)
-  runbench compare [-col KEY] OLD NEW         benchstat-style comparison of two results files
+  runbench compare OLD NEW                    benchstat-style comparison of two results files
 
 Exit status: 0 all good; 1 the run finished but something failed (a crash, hang or leak);
 2 bad usage or bad input (the message names the file, line and field).

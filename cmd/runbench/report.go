@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"concbench/report"
 )
@@ -29,10 +30,26 @@ Flags:
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("report: no result files given")}
 	}
-	html, err := report.Generate(*out, fs.Args())
-	if err != nil {
+	if err := readable(fs.Args()...); err != nil {
 		return usageError{err}
 	}
+	html, err := report.Generate(*out, fs.Args())
+	if err != nil {
+		return err // the inputs were readable: a failure to write, exit 1
+	}
 	fmt.Fprintf(stdout, "report: %s\n", html)
+	return nil
+}
+
+// readable checks that every input file can be opened, so that a missing or
+// unreadable input is bad usage (exit 2) and not a failure of the work.
+func readable(files ...string) error {
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return err
+		}
+		fh.Close()
+	}
 	return nil
 }

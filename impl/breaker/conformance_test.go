@@ -690,3 +690,25 @@ func goroutineID() uint64 {
 	}
 	return id
 }
+
+// A panic in fn must reach Execute's caller, who can recover it, and leave
+// the breaker usable: no variant may turn it into a crash of the process
+// (the guide's seed ran fn on a bare goroutine, where it would have).
+func TestPanicInFnReachesCaller(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, impl breaker.Impl) {
+		synctest.Test(t, func(t *testing.T) { testPanicInFn(t, impl) })
+	})
+}
+
+func testPanicInFn(t *testing.T, impl breaker.Impl) {
+	b := newBreaker(t, impl, config(1))
+	got := func() (v any) {
+		defer func() { v = recover() }()
+		_ = b.Execute(context.Background(), func(context.Context) error { panic("boom") })
+		return nil
+	}()
+	if got != "boom" {
+		t.Fatalf("caller recovered %v, want the panic value boom", got)
+	}
+	mustPass(t, b, nil, "after a panicking call")
+}
