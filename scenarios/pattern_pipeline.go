@@ -12,7 +12,9 @@ import (
 // stages of workers goroutines each. Only the middle stage does the
 // scenario's work (and its faults): an unbalanced pipeline whose other
 // stages are pure handoff, so what differs between implementations is how
-// they move items around the slow stage.
+// they move items around the slow stage. With a deadline shorter than a
+// Run, every Run is cancelled mid-stream and its latency past the deadline
+// is how long the implementation takes to stop.
 func pipelinePattern() Pattern {
 	impls := pipeline.Impls[int]()
 	infos := make([]ImplInfo, len(impls))
@@ -37,6 +39,7 @@ func pipelinePattern() Pattern {
 			{Name: "workers", Default: "2", Doc: "goroutines per stage", Check: positiveInt},
 			{Name: "items", Default: "64", Doc: "items per Run", Check: positiveInt},
 			{Name: "ordered", Default: "false", Doc: "ask for input order (implementations that cannot are refused)", Check: boolValue},
+			{Name: "deadline", Default: "none", Doc: "a context deadline on every Run, to cancel it mid-stream; none for no deadline", Check: deadlineValue},
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			for _, impl := range impls {
@@ -58,17 +61,34 @@ func pipelinePattern() Pattern {
 				for i := range src {
 					src[i] = i
 				}
+				call := func(ctx context.Context) error {
+					_, err := impl.Run(ctx, src, stages, opts)
+					return err
+				}
+				if d := params["deadline"]; d != "none" {
+					deadline := duration(params, "deadline")
+					run := call
+					call = func(ctx context.Context) error {
+						ctx, cancel := context.WithTimeout(ctx, deadline)
+						defer cancel()
+						return run(ctx)
+					}
+				}
 				return &Target{
-					Call: func(ctx context.Context) error {
-						_, err := impl.Run(ctx, src, stages, opts)
-						return err
-					},
+					Call:  call,
 					Close: func() error { return nil },
 				}, nil
 			}
 			return nil, fmt.Errorf("pipeline has no implementation %q", name)
 		},
 	}
+}
+
+func deadlineValue(v string) error {
+	if v == "none" {
+		return nil
+	}
+	return positiveDuration(v)
 }
 
 func boolValue(v string) error {

@@ -223,6 +223,7 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 		return Summary{}, err
 	}
 	sum := Summary{Results: filepath.Join(opts.OutDir, "results.txt")}
+	out := &resultWriter{path: sum.Results, config: opts.Config}
 	start := time.Now()
 	for i, ts := range plan {
 		if ctx.Err() != nil {
@@ -240,7 +241,10 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 			sum.Partial = true
 		}
 		sum.Trials = append(sum.Trials, tr)
-		if err := writeResults(sum.Results, plan[:i+1], sum.Trials, opts.Config, sum.Partial || i+1 < len(plan)); err != nil {
+		if err := out.add(ts, tr); err != nil {
+			return sum, err
+		}
+		if err := out.flush(sum.Partial || i+1 < len(plan)); err != nil {
 			return sum, err
 		}
 	}
@@ -248,7 +252,7 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 		return sum, errors.New("nothing to run: no trial matches")
 	}
 	if sum.Partial {
-		return sum, writeResults(sum.Results, plan[:len(sum.Trials)], sum.Trials, opts.Config, true)
+		return sum, out.flush(true)
 	}
 	return sum, nil
 }

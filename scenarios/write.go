@@ -23,13 +23,46 @@ func unitDirections() []struct{ unit, better string } {
 	}
 }
 
-// writeResults writes the benchfmt file and its sidecar, each through a
-// temporary file renamed into place.
-func writeResults(path string, plan []TrialSpec, trials []sidecar.Trial, config []KV, partial bool) error {
+// resultWriter accumulates a run's results and rewrites the benchfmt file
+// and its sidecar after every trial. Each trial is summarised and encoded
+// once, when it is added: re-encoding every HDR histogram at every rewrite
+// made the rewrites quadratic in the length of the run (seconds of a
+// one-minute quick suite).
+type resultWriter struct {
+	path    string
+	config  []KV
+	results []*benchfmt.Result
+	side    bytes.Buffer // the sidecar's JSON lines so far
+}
+
+// add records one trial. A hung or crashed trial, or one that measured no
+// operation, gets no benchfmt line (there is no number to trust); the
+// sidecar keeps its record either way.
+func (w *resultWriter) add(ts TrialSpec, tr sidecar.Trial) error {
+	if err := sidecar.Write(&w.side, []sidecar.Trial{tr}); err != nil {
+		return err
+	}
+	if tr.Status == sidecar.StatusHung || tr.Status == sidecar.StatusCrashed || tr.Ops == 0 {
+		return nil
+	}
+	res := &benchfmt.Result{Name: []byte(tr.Name), Iters: int(tr.Ops)}
+	for _, kv := range w.config {
+		res.SetConfig(kv.Key, kv.Value)
+	}
+	res.SetConfig("scenario-file", ts.Spec.File)
+	res.SetConfig("scenario-sha256", ts.Spec.Hash)
+	res.Values = scenarioValues(tr)
+	w.results = append(w.results, res)
+	return nil
+}
+
+// flush writes both files, each through a temporary file renamed into
+// place, the sidecar first.
+func (w *resultWriter) flush(partial bool) error {
 	var txt bytes.Buffer
-	w := benchfmt.NewWriter(&txt)
+	bw := benchfmt.NewWriter(&txt)
 	for _, u := range unitDirections() {
-		if err := w.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "better"}, OrigUnit: u.unit, Value: u.better}); err != nil {
+		if err := bw.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "better"}, OrigUnit: u.unit, Value: u.better}); err != nil {
 			return err
 		}
 	}
@@ -37,33 +70,19 @@ func writeResults(path string, plan []TrialSpec, trials []sidecar.Trial, config 
 	if partial {
 		status = "partial"
 	}
-	for i, tr := range trials {
-		if tr.Status == sidecar.StatusHung || tr.Status == sidecar.StatusCrashed || tr.Ops == 0 {
-			continue // no numbers to trust; the sidecar keeps the record
-		}
-		res := &benchfmt.Result{Name: []byte(tr.Name), Iters: int(tr.Ops)}
-		for _, kv := range config {
-			res.SetConfig(kv.Key, kv.Value)
-		}
+	for _, res := range w.results {
 		res.SetConfig("run-status", status)
-		res.SetConfig("scenario-file", plan[i].Spec.File)
-		res.SetConfig("scenario-sha256", plan[i].Spec.Hash)
 		for j := range res.Config {
-			res.Config[j].File = true
+			res.Config[j].File = true // SetConfig marks keys internal; these are file config lines
 		}
-		res.Values = scenarioValues(tr)
-		if err := w.Write(res); err != nil {
+		if err := bw.Write(res); err != nil {
 			return err
 		}
 	}
-	var side bytes.Buffer
-	if err := sidecar.Write(&side, trials); err != nil {
+	if err := WriteFileAtomic(sidecar.Path(w.path), w.side.Bytes()); err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(sidecar.Path(path), side.Bytes()); err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, txt.Bytes())
+	return WriteFileAtomic(w.path, txt.Bytes())
 }
 
 func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
