@@ -35,11 +35,12 @@ import (
 // the caller's goroutine (dropped if the call has already timed out).
 // Nothing else.
 //
-// Cost: a goroutine, two channels and a timer per call, with the lock held
-// throughout: about 1.4 µs and 8 allocs (552 B) per call on the closed path,
-// the same at -cpu 2 (calls are serialised); a rejection formats its error,
-// about 300 ns and 2 allocs (go test -run '^$' -bench Breaker -benchtime 300ms
-// -count 4 -cpu 1,2 ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall
+// Cost: a goroutine, three channels and a timer per call, with the lock held
+// throughout: about 1.2 µs and 10 allocs per call on the closed path (8 before
+// the panic channel was added), 1.4 µs at -cpu 2 (calls are serialised); a
+// rejection formats its error, about 200 ns and 2 allocs (runbench bench
+// -count 6 -benchtime 100ms -cpu 1,2 -bench Breaker, 2-core AMD EPYC, as
+// committed in results/reference/bench; ns/op of RunParallel is wall
 // time per call, so at -cpu 2 a design without contention halves it).
 type seedCircuitBreaker struct {
 	Name         string
