@@ -37,6 +37,25 @@ func (p *Pattern) ImplNames() []string {
 	return names
 }
 
+// registry adapts an implementation package's registry for the driver: the
+// names and docs to list, and a lookup by name.
+func registry[T any](pattern string, impls []T, info func(T) ImplInfo) ([]ImplInfo, func(name string) (T, error)) {
+	infos := make([]ImplInfo, len(impls))
+	for i, impl := range impls {
+		infos[i] = info(impl)
+	}
+	find := func(name string) (T, error) {
+		for i, in := range infos {
+			if in.Name == name {
+				return impls[i], nil
+			}
+		}
+		var zero T
+		return zero, fmt.Errorf("%s has no implementation %q", pattern, name)
+	}
+	return infos, find
+}
+
 // Param is a parameter of a pattern.
 type Param struct {
 	Name    string

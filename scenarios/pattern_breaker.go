@@ -3,7 +3,6 @@ package scenarios
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync/atomic"
 
 	"concbench/impl/breaker"
@@ -12,11 +11,7 @@ import (
 // breakerPattern: one operation is one Execute of the scenario's work, which
 // stands for a downstream call; faults make the downstream fail.
 func breakerPattern() Pattern {
-	impls := breaker.Impls()
-	infos := make([]ImplInfo, len(impls))
-	for i, impl := range impls {
-		infos[i] = ImplInfo{impl.Name, impl.Doc}
-	}
+	infos, find := registry("breaker", breaker.Impls(), func(i breaker.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:   "breaker",
 		Doc:    "Execute(ctx, fn): closed, open after N consecutive failures, half-open probes",
@@ -29,41 +24,39 @@ func breakerPattern() Pattern {
 			{Name: "calltimeout", Default: "5ms", Doc: "the seed variant's per-call timeout (its time.After)", Check: positiveDuration},
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
-			for _, impl := range impls {
-				if impl.Name != name {
-					continue
+			impl, err := find(name)
+			if err != nil {
+				return nil, err
+			}
+			b := impl.New(breaker.Config{
+				FailuresToOpen: atoi(params, "failures"),
+				OpenTimeout:    duration(params, "open"),
+				HalfOpenProbes: atoi(params, "probes"),
+				CallTimeout:    duration(params, "calltimeout"),
+			})
+			var calls, failures, rejected atomic.Int64
+			fn := func(ctx context.Context) error {
+				calls.Add(1)
+				err := op(ctx)
+				if err != nil {
+					failures.Add(1)
 				}
-				b := impl.New(breaker.Config{
-					FailuresToOpen: atoi(params, "failures"),
-					OpenTimeout:    duration(params, "open"),
-					HalfOpenProbes: atoi(params, "probes"),
-					CallTimeout:    duration(params, "calltimeout"),
-				})
-				var calls, failures, rejected atomic.Int64
-				fn := func(ctx context.Context) error {
-					calls.Add(1)
-					err := op(ctx)
-					if err != nil {
-						failures.Add(1)
+				return err
+			}
+			return &Target{
+				Call: func(ctx context.Context) error {
+					err := b.Execute(ctx, fn)
+					if errors.Is(err, breaker.ErrRejected) {
+						rejected.Add(1)
 					}
 					return err
-				}
-				return &Target{
-					Call: func(ctx context.Context) error {
-						err := b.Execute(ctx, fn)
-						if errors.Is(err, breaker.ErrRejected) {
-							rejected.Add(1)
-						}
-						return err
-					},
-					Close: b.Close,
-					State: func() string { return b.State().String() },
-					Counters: func() map[string]int64 {
-						return map[string]int64{"rejected": rejected.Load(), "downstream-calls": calls.Load(), "downstream-failures": failures.Load()}
-					},
-				}, nil
-			}
-			return nil, fmt.Errorf("breaker has no implementation %q", name)
+				},
+				Close: b.Close,
+				State: func() string { return b.State().String() },
+				Counters: func() map[string]int64 {
+					return map[string]int64{"rejected": rejected.Load(), "downstream-calls": calls.Load(), "downstream-failures": failures.Load()}
+				},
+			}, nil
 		},
 	}
 }

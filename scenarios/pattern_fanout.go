@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"fmt"
 
 	"concbench/impl/fanout"
 )
@@ -10,11 +9,7 @@ import (
 // fanoutPattern: one operation is one Map over items inputs on workers
 // goroutines; every input runs the scenario's work (and its faults).
 func fanoutPattern() Pattern {
-	impls := fanout.Impls[int, int]()
-	infos := make([]ImplInfo, len(impls))
-	for i, impl := range impls {
-		infos[i] = ImplInfo{impl.Name, impl.Doc}
-	}
+	infos, find := registry("fanout", fanout.Impls[int, int](), func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:   "fanout",
 		Doc:    "Map(ctx, inputs, workers, fn): every result, or the first error with the rest cancelled",
@@ -25,22 +20,20 @@ func fanoutPattern() Pattern {
 			{Name: "items", Default: "64", Doc: "inputs per Map call", Check: positiveInt},
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
-			for _, impl := range impls {
-				if impl.Name != name {
-					continue
-				}
-				workers, items := atoi(params, "workers"), atoi(params, "items")
-				inputs := make([]int, items)
-				fn := func(ctx context.Context, in int) (int, error) { return in, op(ctx) }
-				return &Target{
-					Call: func(ctx context.Context) error {
-						_, err := impl.Map(ctx, inputs, workers, fn)
-						return err
-					},
-					Close: func() error { return nil },
-				}, nil
+			impl, err := find(name)
+			if err != nil {
+				return nil, err
 			}
-			return nil, fmt.Errorf("fanout has no implementation %q", name)
+			workers, items := atoi(params, "workers"), atoi(params, "items")
+			inputs := make([]int, items)
+			fn := func(ctx context.Context, in int) (int, error) { return in, op(ctx) }
+			return &Target{
+				Call: func(ctx context.Context) error {
+					_, err := impl.Map(ctx, inputs, workers, fn)
+					return err
+				},
+				Close: func() error { return nil },
+			}, nil
 		},
 	}
 }

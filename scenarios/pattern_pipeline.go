@@ -16,21 +16,15 @@ import (
 // Run, every Run is cancelled mid-stream and its latency past the deadline
 // is how long the implementation takes to stop.
 func pipelinePattern() Pattern {
-	impls := pipeline.Impls[int]()
-	infos := make([]ImplInfo, len(impls))
-	for i, impl := range impls {
-		infos[i] = ImplInfo{impl.Name, impl.Doc}
-	}
+	infos, find := registry("pipeline", pipeline.Impls[int](), func(i pipeline.Impl[int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:   "pipeline",
 		Doc:    "Run(ctx, src, stages, opts): K stages with their own parallelism; first error cancels all",
 		Impls:  infos,
 		Faults: true,
 		Unsupported: func(name, param, value string) string {
-			for _, impl := range impls {
-				if impl.Name == name && param == "ordered" && value == "true" && impl.Unordered {
-					return "it cannot preserve order"
-				}
+			if impl, err := find(name); err == nil && param == "ordered" && value == "true" && impl.Unordered {
+				return "it cannot preserve order"
 			}
 			return ""
 		},
@@ -42,44 +36,42 @@ func pipelinePattern() Pattern {
 			{Name: "deadline", Default: "none", Doc: "a context deadline on every Run, to cancel it mid-stream; none for no deadline", Check: deadlineValue},
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
-			for _, impl := range impls {
-				if impl.Name != name {
-					continue
-				}
-				opts := pipeline.Options{Ordered: params["ordered"] == "true"}
-				if opts.Ordered && impl.Unordered {
-					return nil, fmt.Errorf("pipeline %s cannot preserve order; drop it from a scenario with ordered: [true]", name)
-				}
-				n, workers := atoi(params, "stages"), atoi(params, "workers")
-				stages := make([]pipeline.Stage[int], n)
-				pass := func(_ context.Context, v int) (int, error) { return v + 1, nil }
-				for i := range stages {
-					stages[i] = pipeline.Stage[int]{Name: fmt.Sprint("stage", i), Workers: workers, Fn: pass}
-				}
-				stages[n/2].Fn = func(ctx context.Context, v int) (int, error) { return v + 1, op(ctx) }
-				src := make([]int, atoi(params, "items"))
-				for i := range src {
-					src[i] = i
-				}
-				call := func(ctx context.Context) error {
-					_, err := impl.Run(ctx, src, stages, opts)
-					return err
-				}
-				if d := params["deadline"]; d != "none" {
-					deadline := duration(params, "deadline")
-					run := call
-					call = func(ctx context.Context) error {
-						ctx, cancel := context.WithTimeout(ctx, deadline)
-						defer cancel()
-						return run(ctx)
-					}
-				}
-				return &Target{
-					Call:  call,
-					Close: func() error { return nil },
-				}, nil
+			impl, err := find(name)
+			if err != nil {
+				return nil, err
 			}
-			return nil, fmt.Errorf("pipeline has no implementation %q", name)
+			opts := pipeline.Options{Ordered: params["ordered"] == "true"}
+			if opts.Ordered && impl.Unordered {
+				return nil, fmt.Errorf("pipeline %s cannot preserve order; drop it from a scenario with ordered: [true]", name)
+			}
+			n, workers := atoi(params, "stages"), atoi(params, "workers")
+			stages := make([]pipeline.Stage[int], n)
+			pass := func(_ context.Context, v int) (int, error) { return v + 1, nil }
+			for i := range stages {
+				stages[i] = pipeline.Stage[int]{Name: fmt.Sprint("stage", i), Workers: workers, Fn: pass}
+			}
+			stages[n/2].Fn = func(ctx context.Context, v int) (int, error) { return v + 1, op(ctx) }
+			src := make([]int, atoi(params, "items"))
+			for i := range src {
+				src[i] = i
+			}
+			call := func(ctx context.Context) error {
+				_, err := impl.Run(ctx, src, stages, opts)
+				return err
+			}
+			if d := params["deadline"]; d != "none" {
+				deadline := duration(params, "deadline")
+				run := call
+				call = func(ctx context.Context) error {
+					ctx, cancel := context.WithTimeout(ctx, deadline)
+					defer cancel()
+					return run(ctx)
+				}
+			}
+			return &Target{
+				Call:  call,
+				Close: func() error { return nil },
+			}, nil
 		},
 	}
 }

@@ -2,17 +2,12 @@ package scenarios
 
 import (
 	"context"
-	"fmt"
 
 	"concbench/impl/workerpool"
 )
 
 func workerpoolPattern() Pattern {
-	impls := workerpool.Impls()
-	infos := make([]ImplInfo, len(impls))
-	for i, impl := range impls {
-		infos[i] = ImplInfo{impl.Name, impl.Doc}
-	}
+	infos, find := registry("workerpool", workerpool.Impls(), func(i workerpool.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:  "workerpool",
 		Doc:   "Submit(ctx, task) with back-pressure; Close drains and waits",
@@ -21,17 +16,15 @@ func workerpoolPattern() Pattern {
 			{Name: "workers", Default: "4", Doc: "goroutines that run tasks", Check: positiveInt},
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
-			for _, impl := range impls {
-				if impl.Name != name {
-					continue
-				}
-				p := impl.New(atoi(params, "workers"))
-				return &Target{
-					Submit: func(ctx context.Context, task func()) error { return p.Submit(ctx, task) },
-					Close:  p.Close,
-				}, nil
+			impl, err := find(name)
+			if err != nil {
+				return nil, err
 			}
-			return nil, fmt.Errorf("workerpool has no implementation %q", name)
+			p := impl.New(atoi(params, "workers"))
+			return &Target{
+				Submit: func(ctx context.Context, task func()) error { return p.Submit(ctx, task) },
+				Close:  p.Close,
+			}, nil
 		},
 	}
 }
