@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -59,10 +60,16 @@ func Plan(specs []Spec, patterns []Pattern, impls []string, count int) []TrialSp
 		if count > 0 {
 			reps = count
 		}
+		rates := []float64(s.Load.Rate)
+		if len(rates) == 0 {
+			rates = []float64{0} // closed loop
+		}
 		for rep := 1; rep <= reps; rep++ {
 			for _, impl := range names {
 				for _, c := range combos {
-					plan = append(plan, TrialSpec{Spec: s, Impl: impl, Params: c, Rep: rep})
+					for _, r := range rates {
+						plan = append(plan, TrialSpec{Spec: s, Impl: impl, Params: c, Rate: r, Rep: rep})
+					}
 				}
 			}
 		}
@@ -89,10 +96,14 @@ func findPattern(patterns []Pattern, name string) *Pattern {
 	panic("scenarios: no pattern " + name + " (specs are validated against the same list)")
 }
 
-func trialName(s Spec, impl string, params map[string]string, patterns []Pattern) string {
-	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", impl)}
+func trialName(ts TrialSpec, patterns []Pattern) string {
+	s := ts.Spec
+	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", ts.Impl)}
 	for _, p := range findPattern(patterns, s.Pattern).Params {
-		parts = append(parts, benchname.P(p.Name, params[p.Name]))
+		parts = append(parts, benchname.P(p.Name, ts.Params[p.Name]))
+	}
+	if len(s.Load.Rate) > 1 {
+		parts = append(parts, benchname.P("rate", strconv.FormatFloat(ts.Rate, 'g', -1, 64)))
 	}
 	return "Scenario/" + benchname.Join(parts...)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -37,13 +38,36 @@ type Spec struct {
 // Load is how operations arrive.
 type Load struct {
 	Model       string   `yaml:"model"`        // open | closed
-	Rate        float64  `yaml:"rate"`         // open: operations per second
+	Rate        Rates    `yaml:"rate"`         // open: operations per second; a list runs each (the knee)
 	Arrival     string   `yaml:"arrival"`      // open: constant | poisson
 	Clients     int      `yaml:"clients"`      // closed: concurrent clients; open: issuing goroutines
 	Think       Duration `yaml:"think"`        // closed: pause between a client's operations
 	MaxInflight int      `yaml:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
 	Duration    Duration `yaml:"duration"`     // measurement window
 	Warmup      Duration `yaml:"warmup"`       // load before the window, not measured
+}
+
+// Rates are the offered loads of an open-loop scenario, in operations per
+// second: one number, or a list whose values each get their trials, named
+// rate=<value>, so that the report can draw throughput and latency against
+// offered load.
+type Rates []float64
+
+// UnmarshalYAML accepts a number or a list of numbers.
+func (r *Rates) UnmarshalYAML(n *yaml.Node) error {
+	nodes := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		nodes = n.Content
+	}
+	*r = (*r)[:0]
+	for _, c := range nodes {
+		v, err := strconv.ParseFloat(c.Value, 64)
+		if c.Kind != yaml.ScalarNode || err != nil {
+			return &lineError{line: c.Line, msg: fmt.Sprintf("rate %q is not a number of operations per second", c.Value)}
+		}
+		*r = append(*r, v)
+	}
+	return nil
 }
 
 // Work is what each operation's task does.
@@ -287,14 +311,23 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	l := s.Load
 	switch l.Model {
 	case "open":
-		if !(l.Rate > 0) {
-			bad("load.rate", "%v: an open-loop load needs a rate > 0 operations per second", l.Rate)
+		if len(l.Rate) == 0 {
+			bad("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
+		}
+		for i, r := range l.Rate {
+			field := "load.rate"
+			if len(l.Rate) > 1 {
+				field = fmt.Sprintf("load.rate[%d]", i)
+			}
+			if !(r > 0) || math.IsInf(r, 1) {
+				bad(field, "%v: an open-loop load needs a rate > 0 operations per second", r)
+			}
 		}
 		if l.Think.Duration != 0 {
 			bad("load.think", "think time applies to the closed model only")
 		}
 	case "closed":
-		if l.Rate != 0 {
+		if len(l.Rate) != 0 {
 			bad("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
 		}
 		if l.Arrival != "constant" {

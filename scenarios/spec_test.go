@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,7 +26,7 @@ func TestParseGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Load.Rate != 100 || s.Params["workers"][1] != "4" || s.Repeat != 3 || s.Load.Arrival != "constant" || s.Hash == "" {
+	if len(s.Load.Rate) != 1 || s.Load.Rate[0] != 100 || s.Params["workers"][1] != "4" || s.Repeat != 3 || s.Load.Arrival != "constant" || s.Hash == "" {
 		t.Errorf("parsed %+v", s)
 	}
 }
@@ -37,7 +39,8 @@ func TestParseErrors(t *testing.T) {
 		wantText string // must appear in the message, with the file name
 	}{
 		{"unknown key", strings.Replace(goodSpec, "  duration: 1s", "  duraton: 1s", 1), 8, "load.duraton: unknown field \"duraton\""},
-		{"wrong type", strings.Replace(goodSpec, "rate: 100", "rate: fast", 1), 7, "load.rate: cannot unmarshal"},
+		{"wrong type", strings.Replace(goodSpec, "rate: 100", "rate: fast", 1), 7, "load.rate: rate \"fast\" is not a number"},
+		{"bad rate in list", strings.Replace(goodSpec, "rate: 100", "rate: [100, -2]", 1), 7, "load.rate[1]: -2"},
 		{"negative rate", strings.Replace(goodSpec, "rate: 100", "rate: -5", 1), 7, "load.rate: -5: an open-loop load needs a rate > 0"},
 		{"bad duration", strings.Replace(goodSpec, "duration: 1s", "duration: 1 sec", 1), 8, "load.duration"},
 		{"bad pattern", strings.Replace(goodSpec, "pattern: workerpool", "pattern: pool", 1), 2, "pattern: \"pool\": want one of"},
@@ -117,5 +120,26 @@ func TestShardCoversPlanOnce(t *testing.T) {
 		if seen[i] != 1 {
 			t.Fatalf("trial %d in %d shards, want 1", i, seen[i])
 		}
+	}
+}
+
+func TestPlanCrossesRates(t *testing.T) {
+	s, err := Parse("k.yaml", []byte(strings.Replace(goodSpec, "rate: 100", "rate: [100, 250.5]", 1)), Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := Plan([]Spec{s}, Patterns(), []string{"channels"}, 1)
+	var got []string
+	for _, ts := range plan {
+		got = append(got, fmt.Sprintf("%s@%v", ts.Name(Patterns()), ts.Rate))
+	}
+	want := []string{
+		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/rate=100@100",
+		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/rate=250.5@250.5",
+		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=4/rate=100@100",
+		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=4/rate=250.5@250.5",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -23,12 +23,13 @@ type TrialSpec struct {
 	Spec   Spec              `json:"spec"`
 	Impl   string            `json:"impl"`
 	Params map[string]string `json:"params"`
+	Rate   float64           `json:"rate,omitempty"` // open loop: this trial's offered load
 	Rep    int               `json:"rep"`
 }
 
 // Name is the benchmark name of the trial's results.
 func (ts TrialSpec) Name(patterns []Pattern) string {
-	return trialName(ts.Spec, ts.Impl, ts.Params, patterns)
+	return trialName(ts, patterns)
 }
 
 // leakGrace is how long goroutines may take to return to the baseline after
@@ -50,19 +51,25 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 	}
 	s := ts.Spec
 	l := s.Load
+	if l.Model == "open" && ts.Rate == 0 {
+		if len(l.Rate) != 1 {
+			return sidecar.Trial{}, fmt.Errorf("scenario %s lists %d rates: a trial needs its own (TrialSpec.Rate)", s.Name, len(l.Rate))
+		}
+		ts.Rate = l.Rate[0]
+	}
 	tr := sidecar.Trial{
 		Name: ts.Name(patterns), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
 		Params: ts.Params, Rep: ts.Rep, Model: l.Model, Status: sidecar.StatusOK,
 	}
 	if l.Model == "open" {
-		tr.TargetRate = l.Rate
+		tr.TargetRate = ts.Rate
 	}
 
 	warmEnd := l.Warmup.Duration.Nanoseconds() + int64(time.Millisecond) // offsets on the trial clock
 	windowEnd := warmEnd + l.Duration.Nanoseconds()
 	work.RoundsPerMicrosecond() // calibrate the CPU work before any clock runs
 	op, startOutage := newOp(s.Work, s.Faults)
-	g := &generator{spec: s, op: op, warmEnd: warmEnd, windowEnd: windowEnd}
+	g := &generator{spec: s, rate: ts.Rate, op: op, warmEnd: warmEnd, windowEnd: windowEnd}
 	runtime.GC() // start every trial from the same heap state
 	// The baseline counts the sampler, started below and stopped after the
 	// leak check.
@@ -143,6 +150,7 @@ func interval(d time.Duration) time.Duration {
 // generator issues the operations of one trial.
 type generator struct {
 	spec      Spec
+	rate      float64 // open loop: offered operations per second
 	target    *Target
 	op        Op
 	clock     func() int64
@@ -196,7 +204,7 @@ func (g *generator) run(ctx context.Context) {
 	if l.Model != "open" {
 		return
 	}
-	want := l.Rate * float64(g.windowEnd) / 1e9
+	want := g.rate * float64(g.windowEnd) / 1e9
 	if n := g.unstarted.Load(); n > 0 {
 		g.behind = fmt.Sprintf("generator fell behind: %d of %.0f scheduled operations never started before the hard stop at twice the window; each is recorded as failed, with its latency up to the stop as a lower bound", n, want)
 	} else if got := float64(g.issued.Load() + g.refused.Load()); got < 0.99*want {
@@ -226,7 +234,7 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 	open := l.Model == "open"
 	var gap float64 // ns between this client's operations (open)
 	if open {
-		gap = 1e9 * float64(l.Clients) / l.Rate
+		gap = 1e9 * float64(l.Clients) / g.rate
 	}
 	rng := rand.New(rand.NewPCG(uint64(c)+1, 0x9e3779b97f4a7c15))
 	next := 0.0
