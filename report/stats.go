@@ -20,13 +20,13 @@ const confidence = 0.95
 // units a file has beyond these and hiddenScenarioUnits are shown after
 // them.
 func scenarioUnits() []string {
-	return []string{"ops/s", "p99-ns", "p999-ns", "svc-p99-ns", "peak-goroutines", "leaked-goroutines", "errors", "dropped"}
+	return []string{"ops/s", "p50-ns", "p99-ns", "p999-ns", "svc-p99-ns", "peak-goroutines", "leaked-goroutines", "errors", "dropped"}
 }
 
 // hiddenScenarioUnits are scenario units left out of the tables: the
 // percentile spectrum chart shows them better.
 func hiddenScenarioUnits() []string {
-	return []string{"mean-ns", "p50-ns", "max-ns", "late-p99-ns"}
+	return []string{"mean-ns", "max-ns", "late-p99-ns"}
 }
 
 // statRow is one implementation's row of a statTable.

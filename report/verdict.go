@@ -21,7 +21,89 @@ func verdicts(sections []*section) []verdict {
 	if v, ok := tooManyGoroutines(sections); ok {
 		out = append(out, v)
 	}
+	for _, c := range pairClaims() {
+		if v, ok := c.verdict(sections); ok {
+			out = append(out, v)
+		}
+	}
 	return out
+}
+
+// pairClaim is a claim of the guide tested by one unit of one scenario:
+// the design the advice recommends (Good) against the one it warns about
+// (Bad), in every parameter combination of the scenario.
+type pairClaim struct {
+	Claim     string
+	Scenario  string
+	Unit      string
+	Good, Bad string
+}
+
+// pairClaims are the guide's claims that a pair of implementations in the
+// quick suite can answer. "Always check ctx.Done()" is not among them: every
+// pipeline here checks its context before each item (the contract demands a
+// prompt stop), so no pair isolates it; pipeline-cancel shows instead how
+// promptly a cancellation lands, which also depends on whether workers ever
+// give up their P.
+func pairClaims() []pairClaim {
+	return []pairClaim{
+		{Claim: "Use buffered channels when appropriate (buffered vs unbuffered channels between pipeline stages, scenario pipeline-unbalanced, throughput)",
+			Scenario: "pipeline-unbalanced", Unit: "ops/s", Good: "buffered", Bad: "channels"},
+		{Claim: "Use worker pools for CPU-intensive tasks (a bounded pool of 4 vs a goroutine per task, scenario workerpool-closed: 20µs CPU tasks, throughput)",
+			Scenario: "workerpool-closed", Unit: "ops/s", Good: "channels", Bad: "spawn"},
+	}
+}
+
+// verdict compares Good with Bad by Mann–Whitney U in every group of the
+// scenario; the claim holds where Good is significantly better (alpha 0.05),
+// is contradicted where Bad is, and is not shown otherwise.
+func (c pairClaim) verdict(sections []*section) (verdict, bool) {
+	v := verdict{Claim: c.Claim}
+	var holds, contradicted, unclear int
+	for _, s := range sections {
+		for _, g := range s.Groups {
+			if g.Scenario != c.Scenario {
+				continue
+			}
+			t := g.table(c.Unit)
+			if t == nil {
+				continue
+			}
+			good, bad := rowOf(t, c.Good), rowOf(t, c.Bad)
+			if good == nil || bad == nil {
+				continue
+			}
+			cmp := benchmath.AssumeNothing.Compare(good.Sample, bad.Sample)
+			goodBetter := good.Summary.Center > bad.Summary.Center
+			if t.Better < 0 {
+				goodBetter = good.Summary.Center < bad.Summary.Center
+			}
+			switch {
+			case cmp.P >= cmp.Alpha:
+				unclear++
+			case goodBetter:
+				holds++
+			default:
+				contradicted++
+			}
+			v.Details = append(v.Details, fmt.Sprintf("%s: %s %s %s vs %s %s (Mann–Whitney p=%.3f, n=%d+%d).",
+				g.title(), c.Unit, c.Good, good.Median, c.Bad, bad.Median, cmp.P, good.N, bad.N))
+		}
+	}
+	if len(v.Details) == 0 {
+		return v, false
+	}
+	switch {
+	case contradicted == 0 && unclear == 0:
+		v.Answer = fmt.Sprintf("Holds here: %s is significantly better than %s.", c.Good, c.Bad)
+	case holds == 0 && unclear == 0:
+		v.Answer = fmt.Sprintf("Contradicted here: %s is significantly better than %s.", c.Bad, c.Good)
+	case holds == 0 && contradicted == 0:
+		v.Answer = "Not shown by this data: no significant difference."
+	default:
+		v.Answer = fmt.Sprintf("Mixed: holds in %d, contradicted in %d, unclear in %d parameter combinations.", holds, contradicted, unclear)
+	}
+	return v, true
 }
 
 // tooManyGoroutines compares impl=spawn (a goroutine per task) with the
