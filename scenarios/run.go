@@ -64,11 +64,17 @@ func Plan(specs []Spec, patterns []Pattern, impls []string, count int) []TrialSp
 		if len(rates) == 0 {
 			rates = []float64{0} // closed loop
 		}
+		procs := s.GOMAXPROCS
+		if len(procs) == 0 {
+			procs = []int{0} // the machine's
+		}
 		for rep := 1; rep <= reps; rep++ {
 			for _, impl := range names {
 				for _, c := range combos {
 					for _, r := range rates {
-						plan = append(plan, TrialSpec{Spec: s, Impl: impl, Params: c, Rate: r, Rep: rep})
+						for _, p := range procs {
+							plan = append(plan, TrialSpec{Spec: s, Impl: impl, Params: c, Rate: r, Procs: p, Rep: rep})
+						}
 					}
 				}
 			}
@@ -105,6 +111,9 @@ func trialName(ts TrialSpec, patterns []Pattern) string {
 	if len(s.Load.Rate) > 1 {
 		parts = append(parts, benchname.P("rate", strconv.FormatFloat(ts.Rate, 'g', -1, 64)))
 	}
+	if len(s.GOMAXPROCS) > 0 {
+		parts = append(parts, benchname.P("procs", ts.Procs))
+	}
 	return "Scenario/" + benchname.Join(parts...)
 }
 
@@ -112,9 +121,15 @@ func trialName(ts TrialSpec, patterns []Pattern) string {
 type Executor func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error)
 
 // InProcess runs trials in this process: for tests, where isolation does not
-// matter and a child binary does not exist.
+// matter and a child binary does not exist. A trial with Procs set changes
+// GOMAXPROCS for its duration and restores it after.
 func InProcess(patterns []Pattern) Executor {
-	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) { return RunTrial(ctx, ts, patterns) }
+	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
+		if ts.Procs > 0 {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(ts.Procs))
+		}
+		return RunTrial(ctx, ts, patterns)
+	}
 }
 
 // Isolated runs each trial in a child process started as argv, which must
@@ -133,6 +148,9 @@ func Isolated(argv []string, patterns []Pattern) Executor {
 		cmd.Stdin = bytes.NewReader(in)
 		// All goroutines in the SIGQUIT dump, whatever the caller's setting.
 		cmd.Env = append(os.Environ(), "GOTRACEBACK=all")
+		if ts.Procs > 0 {
+			cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", ts.Procs))
+		}
 		// Wait returns this long after the child exits even if something it
 		// started still holds its output open.
 		cmd.WaitDelay = 5 * time.Second

@@ -26,6 +26,7 @@ type Spec struct {
 	Load        Load                `yaml:"load"`
 	Work        Work                `yaml:"work"`
 	Faults      Faults              `yaml:"faults"`
+	GOMAXPROCS  []int               `yaml:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
 	Repeat      int                 `yaml:"repeat"`
 	Timeout     Duration            `yaml:"timeout"`
 
@@ -381,6 +382,11 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	}
 	if o := s.Faults.Outage; o != nil && (o.At.Duration < 0 || o.For.Duration <= 0 || o.Latency.Duration < 0) {
 		bad("faults.outage", "at %v for %v latency %v: want at >= 0, for > 0, latency >= 0", o.At, o.For, o.Latency)
+	}
+	for i, n := range s.GOMAXPROCS {
+		if n < 1 {
+			bad(fmt.Sprintf("gomaxprocs[%d]", i), "%d: want at least 1", n)
+		}
 	}
 	if s.Repeat < 1 {
 		bad("repeat", "%d: want at least 1", s.Repeat)

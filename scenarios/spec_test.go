@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +143,35 @@ func TestPlanCrossesRates(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPlanCrossesGOMAXPROCS(t *testing.T) {
+	s, err := Parse("p.yaml", []byte(goodSpec+"gomaxprocs: [1, 2]\n"), Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := Plan([]Spec{s}, Patterns(), []string{"channels"}, 1)
+	if len(plan) != 4 {
+		t.Fatalf("%d trials, want 4 (2 worker counts x 2 GOMAXPROCS)", len(plan))
+	}
+	if got, want := plan[1].Name(Patterns()), "Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/procs=2"; got != want || plan[1].Procs != 2 {
+		t.Errorf("trial 1: %s procs %d, want %s procs 2", got, plan[1].Procs, want)
+	}
+}
+
+func TestIsolatedSetsGOMAXPROCS(t *testing.T) {
+	s := quickSpec(t, "name: g\npattern: harness\ngomaxprocs: [1]\nload: {model: closed, clients: 1, duration: 10ms}\n")
+	t.Setenv(childEnv, "1")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Isolated([]string{exe}, testPatterns())(context.Background(), TrialSpec{Spec: s, Impl: "noop", Procs: 1, Rep: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Status != "ok" || tr.GOMAXPROCS != 1 {
+		t.Fatalf("status %s, the child ran with GOMAXPROCS=%d, want 1", tr.Status, tr.GOMAXPROCS)
 	}
 }

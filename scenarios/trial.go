@@ -23,7 +23,8 @@ type TrialSpec struct {
 	Spec   Spec              `json:"spec"`
 	Impl   string            `json:"impl"`
 	Params map[string]string `json:"params"`
-	Rate   float64           `json:"rate,omitempty"` // open loop: this trial's offered load
+	Rate   float64           `json:"rate,omitempty"`  // open loop: this trial's offered load
+	Procs  int               `json:"procs,omitempty"` // GOMAXPROCS of the trial process; 0 leaves it alone
 	Rep    int               `json:"rep"`
 }
 
@@ -60,6 +61,7 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 	tr := sidecar.Trial{
 		Name: ts.Name(patterns), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
 		Params: ts.Params, Rep: ts.Rep, Model: l.Model, Status: sidecar.StatusOK,
+		GOMAXPROCS: runtime.GOMAXPROCS(0),
 	}
 	if l.Model == "open" {
 		tr.TargetRate = ts.Rate

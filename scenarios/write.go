@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"golang.org/x/perf/benchfmt"
 
@@ -48,6 +49,9 @@ func (w *resultWriter) add(ts TrialSpec, tr sidecar.Trial) error {
 	res := &benchfmt.Result{Name: []byte(tr.Name), Iters: int(tr.Ops)}
 	for _, kv := range w.config {
 		res.SetConfig(kv.Key, kv.Value)
+	}
+	if tr.GOMAXPROCS > 0 { // the trial's own, which -gomaxprocs lists can change
+		res.SetConfig("gomaxprocs", strconv.Itoa(tr.GOMAXPROCS))
 	}
 	res.SetConfig("scenario-file", ts.Spec.File)
 	res.SetConfig("scenario-sha256", ts.Spec.Hash)

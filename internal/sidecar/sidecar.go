@@ -40,6 +40,7 @@ type Trial struct {
 	Error    string            `json:"error,omitempty"`  // why the status is not ok
 	Stacks   string            `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
 
+	GOMAXPROCS int     `json:"gomaxprocs"`            // of the trial's process
 	Model      string  `json:"model"`                 // open | closed
 	TargetRate float64 `json:"target_rate,omitempty"` // ops/s asked for (open loop)
 
