@@ -128,7 +128,7 @@ func TestGenerate(t *testing.T) {
 		{"hung error", "watchdog fired after 30s"},
 		{"stacks, escaped", "&lt;script&gt;"},
 		{"go test section", "BenchmarkPool (go test)"},
-		{"verdict", "spawn peaked at 112 goroutines (median of 3) vs 12 for channels"},
+		{"verdict", "spawn peaked at 112 goroutines vs 12 for channels"},
 		{"holm stated", "Holm–Bonferroni"},
 		{"spectrum chart", "Latency percentile spectrum"},
 		{"breaker state chart", "Breaker state"},

@@ -107,22 +107,23 @@ func (c pairClaim) verdict(sections []*section) (verdict, bool) {
 }
 
 // tooManyGoroutines compares impl=spawn (a goroutine per task) with the
-// bounded worker pool of lowest median p99 in scenario workerpool-open.
+// bounded worker pool of lowest median p99, in the worker-pool scenarios that
+// overload the pools (workerpool-burst, workerpool-open): what the extra
+// goroutines cost in stack memory, and what they bought in latency.
 func tooManyGoroutines(sections []*section) (verdict, bool) {
-	v := verdict{Claim: "Don't create too many goroutines (a goroutine per task vs a bounded pool, scenario workerpool-open)"}
-	holds, against := 0, 0
+	v := verdict{Claim: "Don't create too many goroutines / be mindful of goroutine stack size (a goroutine per task vs a bounded pool, scenarios workerpool-burst and workerpool-open)"}
+	var costly, faster, n int
 	for _, s := range sections {
 		for _, g := range s.Groups {
-			if g.Scenario != "workerpool-open" {
+			if g.Scenario != "workerpool-burst" && g.Scenario != "workerpool-open" {
 				continue
 			}
-			peak, p99 := g.table("peak-goroutines"), g.table("p99-ns")
+			peak, stack, p99 := g.table("peak-goroutines"), g.table("peak-stack-bytes"), g.table("p99-ns")
 			if peak == nil || p99 == nil {
 				continue
 			}
-			spawnP99 := rowOf(p99, "spawn")
-			spawnPeak := rowOf(peak, "spawn")
-			if spawnP99 == nil || spawnPeak == nil {
+			spawnPeak, spawnP99 := rowOf(peak, "spawn"), rowOf(p99, "spawn")
+			if spawnPeak == nil || spawnP99 == nil {
 				continue
 			}
 			var best *statRow
@@ -134,32 +135,46 @@ func tooManyGoroutines(sections []*section) (verdict, bool) {
 			if best == nil {
 				continue
 			}
+			n++
 			bestPeak := rowOf(peak, best.Impl)
 			pPeak := benchmath.AssumeNothing.Compare(spawnPeak.Sample, bestPeak.Sample)
 			pLat := benchmath.AssumeNothing.Compare(spawnP99.Sample, best.Sample)
-			more := spawnPeak.Summary.Center > bestPeak.Summary.Center
-			worse := spawnP99.Summary.Center > best.Summary.Center
-			if more && worse {
-				holds++
-			} else {
-				against++
+			moreStack := true // unknown counts as not contradicting
+			if stack != nil {
+				if ss, bs := rowOf(stack, "spawn"), rowOf(stack, best.Impl); ss != nil && bs != nil {
+					c := benchmath.AssumeNothing.Compare(ss.Sample, bs.Sample)
+					moreStack = c.P < c.Alpha && ss.Summary.Center > bs.Summary.Center
+				}
 			}
-			v.Details = append(v.Details, fmt.Sprintf(
-				"%s: spawn peaked at %s goroutines (median of %d) vs %s for %s, the bounded pool with the lowest p99 (Mann–Whitney p=%.3f); p99 latency %s vs %s (p=%.3f).",
-				g.title(), spawnPeak.Median, spawnPeak.N, bestPeak.Median, best.Impl, pPeak.P,
-				spawnP99.Median, best.Median, pLat.P))
+			if pPeak.P < pPeak.Alpha && spawnPeak.Summary.Center > bestPeak.Summary.Center && moreStack {
+				costly++
+			}
+			if pLat.P < pLat.Alpha && spawnP99.Summary.Center < best.Summary.Center {
+				faster++
+			}
+			d := fmt.Sprintf("%s: spawn peaked at %s goroutines vs %s for %s, the bounded pool with the lowest p99 (Mann–Whitney p=%.3f)",
+				g.title(), spawnPeak.Median, bestPeak.Median, best.Impl, pPeak.P)
+			if stack != nil {
+				if ss, bs := rowOf(stack, "spawn"), rowOf(stack, best.Impl); ss != nil && bs != nil {
+					d += fmt.Sprintf(", with %s vs %s bytes of goroutine stacks", ss.Median, bs.Median)
+				}
+			}
+			d += fmt.Sprintf("; p99 latency %s vs %s (p=%.3f).", spawnP99.Median, best.Median, pLat.P)
+			v.Details = append(v.Details, d)
 		}
 	}
-	if len(v.Details) == 0 {
+	if n == 0 {
 		return v, false
 	}
 	switch {
-	case against == 0:
-		v.Answer = "Holds here: unbounded spawning ran more goroutines and had a worse p99 than the best bounded pool."
-	case holds == 0:
-		v.Answer = "Not shown by this data: spawning per task did not both raise the goroutine count and worsen p99."
+	case costly == n && faster == n:
+		v.Answer = "Holds for memory, not for latency: a goroutine per task ran significantly more goroutines on more stack memory (where measured), and in exchange never queued, so its p99 was significantly lower than the best bounded pool's. The cost of too many goroutines here is memory; a bounded pool turns the backlog into waiting."
+	case costly == n:
+		v.Answer = "Holds: a goroutine per task ran significantly more goroutines (and stack memory, where measured), and bought no significantly better p99 with them."
+	case costly == 0:
+		v.Answer = "Not shown by this data: a goroutine per task did not run significantly more goroutines and stack memory than the best bounded pool."
 	default:
-		v.Answer = fmt.Sprintf("Mixed: holds in %d of %d parameter combinations.", holds, holds+against)
+		v.Answer = fmt.Sprintf("Mixed: spawning per task ran significantly more goroutines and stack memory in %d of %d scenarios or parameter combinations.", costly, n)
 	}
 	return v, true
 }

@@ -129,6 +129,7 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 	tr.WindowNs = windowEnd - warmEnd
 	tr.Series = smp.series
 	tr.PeakGoroutines = smp.peak
+	tr.PeakStackBytes = smp.peakStack
 	switch {
 	case ctx.Err() != nil:
 		tr.Status, tr.Error = sidecar.StatusPartial, "interrupted"
@@ -345,13 +346,14 @@ func sleepUntil(clock func() int64, t, wait int64) {
 // sampler reads runtime/metrics and the recorders every interval, on the
 // trial's clock.
 type sampler struct {
-	clock  func() int64
-	zero   int64 // window start: T is seconds since it
-	every  time.Duration
-	gen    *generator
-	state  atomic.Pointer[func() string] // set once the target exists
-	series sidecar.Series
-	peak   int
+	clock     func() int64
+	zero      int64 // window start: T is seconds since it
+	every     time.Duration
+	gen       *generator
+	state     atomic.Pointer[func() string] // set once the target exists
+	series    sidecar.Series
+	peak      int    // goroutines
+	peakStack uint64 // bytes of goroutine stacks
 
 	samples           []metrics.Sample
 	prevOps           int64
@@ -370,6 +372,7 @@ func newSampler(clock func() int64, zero int64, every time.Duration, gen *genera
 		{Name: "/sched/pauses/total/gc:seconds"},
 		{Name: "/sched/latencies:seconds"},
 		{Name: "/sync/mutex/wait/total:seconds"},
+		{Name: "/memory/classes/heap/stacks:bytes"},
 	}
 	return s
 }
@@ -395,6 +398,8 @@ func (s *sampler) read() {
 	metrics.Read(s.samples)
 	g := int(s.samples[0].Value.Uint64())
 	s.peak = max(s.peak, g)
+	stack := s.samples[5].Value.Uint64()
+	s.peakStack = max(s.peakStack, stack)
 	s.acc.Reset()
 	var ops int64
 	for _, r := range s.gen.snapshot() {
@@ -413,6 +418,7 @@ func (s *sampler) read() {
 		s.series.P99Ns = append(s.series.P99Ns, float64(s.acc.ValueAtQuantile(99)))
 		s.series.Goroutines = append(s.series.Goroutines, float64(g))
 		s.series.HeapBytes = append(s.series.HeapBytes, float64(s.samples[1].Value.Uint64()))
+		s.series.StackBytes = append(s.series.StackBytes, float64(stack))
 		s.series.GCPauseNs = append(s.series.GCPauseNs, 1e9*histSum(gc, s.prevGC))
 		s.series.SchedP99Ns = append(s.series.SchedP99Ns, 1e9*histQuantile(sched, s.prevSched, 0.99))
 		s.series.MutexWait = append(s.series.MutexWait, 1e9*(mutex-s.prevMutex))

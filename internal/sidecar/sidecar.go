@@ -65,10 +65,11 @@ type Trial struct {
 	Service  *Hist `json:"service,omitempty"`
 	Lateness *Hist `json:"lateness,omitempty"`
 
-	BaselineGoroutines int   `json:"baseline_goroutines"`
-	PeakGoroutines     int   `json:"peak_goroutines"`
-	LeakedGoroutines   int   `json:"leaked_goroutines"`
-	QuiesceNs          int64 `json:"quiesce_ns"` // Close return to goroutines back at baseline
+	BaselineGoroutines int    `json:"baseline_goroutines"`
+	PeakGoroutines     int    `json:"peak_goroutines"`
+	PeakStackBytes     uint64 `json:"peak_stack_bytes"` // goroutine stacks, as runtime/metrics counts them
+	LeakedGoroutines   int    `json:"leaked_goroutines"`
+	QuiesceNs          int64  `json:"quiesce_ns"` // Close return to goroutines back at baseline
 	// Counters are pattern-specific counts (a breaker's rejected calls, calls
 	// that reached the downstream, …), each also a unit in the benchfmt line.
 	Counters map[string]int64 `json:"counters,omitempty"`
@@ -86,6 +87,7 @@ type Series struct {
 	P99Ns      []float64 `json:"p99_ns"` // corrected latency of ops completed in the interval
 	Goroutines []float64 `json:"goroutines"`
 	HeapBytes  []float64 `json:"heap_bytes"`
+	StackBytes []float64 `json:"stack_bytes"`
 	GCPauseNs  []float64 `json:"gc_pause_ns"`
 	SchedP99Ns []float64 `json:"sched_p99_ns"` // runtime scheduling latency, p99 over the interval
 	MutexWait  []float64 `json:"mutex_wait_ns"`
