@@ -242,3 +242,17 @@ func TestQuickSuiteSmoke(t *testing.T) {
 		}
 	}
 }
+
+// Operations never started get a latency but no service time: with none
+// started, the result line leaves svc-p99-ns out instead of writing 0.
+func TestNoServiceTimeWhenNothingStarted(t *testing.T) {
+	h := newHist()
+	h.RecordValue(5e6)
+	tr := sidecar.Trial{Ops: 1, WindowNs: 1e9, Latency: &sidecar.Hist{Histogram: h},
+		Service: &sidecar.Hist{Histogram: newHist()}, Lateness: &sidecar.Hist{Histogram: newHist()}}
+	for _, v := range scenarioValues(tr) {
+		if v.Unit == "svc-p99-ns" || v.Unit == "late-p99-ns" {
+			t.Errorf("%s = %v written for a trial that started nothing", v.Unit, v.Value)
+		}
+	}
+}

@@ -99,14 +99,20 @@ func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 		v(float64(lat.ValueAtQuantile(99)), "p99-ns"),
 		v(float64(lat.ValueAtQuantile(99.9)), "p999-ns"),
 		v(float64(lat.Max()), "max-ns"),
-		v(float64(svc.ValueAtQuantile(99)), "svc-p99-ns"),
-		v(float64(late.ValueAtQuantile(99)), "late-p99-ns"),
+	}
+	// Operations the generator never started have a latency but no service
+	// time or lateness; with none started, those units are left out rather
+	// than written as 0.
+	if svc.TotalCount() > 0 {
+		vals = append(vals, v(float64(svc.ValueAtQuantile(99)), "svc-p99-ns"), v(float64(late.ValueAtQuantile(99)), "late-p99-ns"))
+	}
+	vals = append(vals,
 		v(float64(tr.PeakGoroutines), "peak-goroutines"),
 		v(float64(tr.PeakStackBytes), "peak-stack-bytes"),
 		v(float64(tr.LeakedGoroutines), "leaked-goroutines"),
 		v(float64(tr.Errors), "errors"),
 		v(float64(tr.Dropped), "dropped"),
-	}
+	)
 	for _, k := range sortedKeys(tr.Counters) {
 		vals = append(vals, v(float64(tr.Counters[k]), k))
 	}
