@@ -20,7 +20,7 @@ const confidence = 0.95
 // units a file has beyond these and hiddenScenarioUnits are shown after
 // them.
 func scenarioUnits() []string {
-	return []string{"ops/s", "p50-ns", "p99-ns", "p999-ns", "svc-p99-ns", "peak-goroutines", "peak-stack-bytes", "leaked-goroutines", "errors", "dropped"}
+	return []string{"ops/s", "p50-ns", "p99-ns", "p999-ns", "svc-p99-ns", "peak-goroutines", "peak-stack-bytes", "leaked-goroutines", "errors", "dropped", "unstarted"}
 }
 
 // hiddenScenarioUnits are scenario units left out of the tables: the

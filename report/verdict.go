@@ -167,6 +167,8 @@ func tooManyGoroutines(sections []*section) (verdict, bool) {
 		return v, false
 	}
 	switch {
+	case costly == n && faster > 0 && faster < n:
+		v.Answer = fmt.Sprintf("Holds for memory; mixed for latency: a goroutine per task ran significantly more goroutines and stack memory everywhere, and had a significantly lower p99 in %d of %d scenarios or parameter combinations.", faster, n)
 	case costly == n && faster == n:
 		v.Answer = "Holds for memory, not for latency: a goroutine per task ran significantly more goroutines on more stack memory (where measured), and in exchange never queued, so its p99 was significantly lower than the best bounded pool's. The cost of too many goroutines here is memory; a bounded pool turns the backlog into waiting."
 	case costly == n:

@@ -32,8 +32,8 @@
 //     for every operation it delayed (no coordinated omission); service time
 //     (completion minus actual start) and lateness (actual minus intended
 //     start) are recorded beside it. A client that falls so far behind that
-//     it reaches the hard stop, twice the window, records each operation it
-//     never started as failed, with its latency up to the stop.
+//     it reaches the hard stop, twice the window, counts each operation it
+//     never started as unstarted and records its latency up to the stop.
 //   - Closed loop: each client waits for its operation to complete (for a
 //     pool, for its task to finish) before issuing the next.
 //   - Latencies go into HDR histograms, one per client (or per completion

@@ -65,15 +65,32 @@ func (r *recorder) record(intended, started, done int64, failed, measured bool) 
 	r.mu.Unlock()
 }
 
-// recordUnstarted records an operation the generator never started before
-// its hard stop at time at: a failed measured operation whose latency is at
-// least at-intended. It has no service time or lateness to record.
+// recordUnstarted records a measured operation the generator never started
+// before its hard stop at time at: its latency is at least at-intended. It
+// has no service time or lateness, and no error of its own: the trial
+// counts it as unstarted.
 func (r *recorder) recordUnstarted(intended, at int64) {
 	r.mu.Lock()
 	r.latency.RecordValue(max(at-intended, histMin))
 	r.interval.RecordValue(max(at-intended, histMin))
 	r.ops++
+	r.mu.Unlock()
+}
+
+// recordRejected records a measured operation the target refused at time
+// at (a Submit that returned an error): a failed operation with a latency,
+// but no service time or lateness, since it never ran.
+func (r *recorder) recordRejected(intended, at int64) {
+	r.mu.Lock()
+	r.done++
+	if at >= r.from && at < r.to {
+		r.inWindow++
+	}
+	r.latency.RecordValue(max(at-intended, histMin))
+	r.interval.RecordValue(max(at-intended, histMin))
+	r.ops++
 	r.errors++
+	r.last = max(r.last, at)
 	r.mu.Unlock()
 }
 

@@ -140,6 +140,14 @@ func (e *InputError) Error() string {
 	return b.String()
 }
 
+// Bounds on an open-loop load: beyond them a trial could not keep its
+// schedule on any machine, and recording what it never started would take
+// longer than the trial.
+const (
+	maxRate        = 1e8 // operations per second
+	maxOpsPerTrial = 1e8 // operations scheduled in one window
+)
+
 var (
 	namePattern   = regexp.MustCompile(`^[a-z0-9-]+$`)
 	yamlLineError = regexp.MustCompile(`^line (\d+): (.*)$`)
@@ -280,9 +288,12 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 			if len(s.Params[key]) == 0 {
 				bad("params."+key, "empty list of values")
 			}
-			for _, v := range s.Params[key] {
+			for i, v := range s.Params[key] {
 				if err := p.Check(v); err != nil {
 					bad("params."+key, "%q: %v", v, err)
+				}
+				if slices.Index(s.Params[key], v) < i {
+					bad("params."+key, "%q is listed twice: its trials would share one name", v)
 				}
 			}
 		}
@@ -320,8 +331,13 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 			if len(l.Rate) > 1 {
 				field = fmt.Sprintf("load.rate[%d]", i)
 			}
-			if !(r > 0) || math.IsInf(r, 1) {
-				bad(field, "%v: an open-loop load needs a rate > 0 operations per second", r)
+			if !(r > 0 && r <= maxRate) {
+				bad(field, "%v: an open-loop load needs a rate above 0 and at most %g operations per second", r, maxRate)
+			} else if ops := r * l.Duration.Seconds(); ops > maxOpsPerTrial {
+				bad(field, "%v ops/s for %v is %.3g operations: at most %g per trial", r, l.Duration, ops, float64(maxOpsPerTrial))
+			}
+			if slices.Index(l.Rate, r) < i {
+				bad(field, "%v is listed twice: its trials would share one name", r)
 			}
 		}
 		if l.Think.Duration != 0 {
@@ -374,8 +390,8 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 	if w.Dist != "fixed" && w.Dist != "exponential" && w.Dist != "lognormal" {
 		bad("work.dist", "%q: want fixed, exponential or lognormal", w.Dist)
 	}
-	if w.Sigma <= 0 {
-		bad("work.sigma", "%v: want > 0", w.Sigma)
+	if !(w.Sigma > 0) || math.IsInf(w.Sigma, 1) { // NaN and Inf too
+		bad("work.sigma", "%v: want a finite number > 0", w.Sigma)
 	}
 	if r := s.Faults.ErrorRate; !(r >= 0 && r <= 1) { // NaN too
 		bad("faults.error_rate", "%v: want a fraction from 0 to 1", r)
@@ -387,15 +403,22 @@ func validate(s *Spec, patterns []Pattern) []fieldError {
 		if n < 1 {
 			bad(fmt.Sprintf("gomaxprocs[%d]", i), "%d: want at least 1", n)
 		}
+		if slices.Index(s.GOMAXPROCS, n) < i {
+			bad(fmt.Sprintf("gomaxprocs[%d]", i), "%d is listed twice: its trials would share one name", n)
+		}
 	}
 	if s.Repeat < 1 {
 		bad("repeat", "%d: want at least 1", s.Repeat)
 	}
-	// A trial needs its warm-up, up to twice its window (an open loop that
-	// falls behind stops issuing then), the leak check's grace and a margin
-	// for process start and teardown.
-	if need := l.Warmup.Duration + 2*l.Duration.Duration + leakGrace + 2*time.Second; s.Timeout.Duration < need {
-		bad("timeout", "%v: want at least %v (warmup + 2 x duration + %v leak grace + 2s)", s.Timeout, need, leakGrace)
+	// A trial needs its warm-up, its window (twice it for an open loop,
+	// which may fall behind and stops issuing only then), the leak check's
+	// grace and a margin for process start and teardown.
+	windows, how := time.Duration(1), "duration"
+	if l.Model == "open" {
+		windows, how = 2, "2 x duration"
+	}
+	if need := l.Warmup.Duration + windows*l.Duration.Duration + leakGrace + 2*time.Second; s.Timeout.Duration < need {
+		bad("timeout", "%v: want at least %v (warmup + %s + %v leak grace + 2s)", s.Timeout, need, how, leakGrace)
 	}
 	return errs
 }

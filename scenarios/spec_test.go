@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", strings.Replace(goodSpec, "  duration: 1s", "  duraton: 1s", 1), 8, "load.duraton: unknown field \"duraton\""},
 		{"wrong type", strings.Replace(goodSpec, "rate: 100", "rate: fast", 1), 7, "load.rate: rate \"fast\" is not a number"},
 		{"bad rate in list", strings.Replace(goodSpec, "rate: 100", "rate: [100, -2]", 1), 7, "load.rate[1]: -2"},
-		{"negative rate", strings.Replace(goodSpec, "rate: 100", "rate: -5", 1), 7, "load.rate: -5: an open-loop load needs a rate > 0"},
+		{"negative rate", strings.Replace(goodSpec, "rate: 100", "rate: -5", 1), 7, "load.rate: -5: an open-loop load needs a rate above 0"},
 		{"bad duration", strings.Replace(goodSpec, "duration: 1s", "duration: 1 sec", 1), 8, "load.duration"},
 		{"bad pattern", strings.Replace(goodSpec, "pattern: workerpool", "pattern: pool", 1), 2, "pattern: \"pool\": want one of"},
 		{"bad impl", strings.Replace(goodSpec, "params:", "impls: [channels, nope]\nparams:", 1), 3, "impls[1]: \"nope\" is not a workerpool implementation"},
@@ -56,6 +57,12 @@ func TestParseErrors(t *testing.T) {
 		{"nan error rate", "name: n\npattern: fanout\nfaults:\n  error_rate: .nan\n", 4, "faults.error_rate"},
 		{"short timeout", goodSpec + "timeout: 1s\n", 12, "timeout: 1s: want at least"},
 		{"cap on closed loop", "name: c\npattern: fanout\nload:\n  model: closed\n  max_inflight: 4\n", 5, "load.max_inflight"},
+		{"duplicate rate", strings.Replace(goodSpec, "rate: 100", "rate: [100, 100.0]", 1), 7, "load.rate[1]: 100 is listed twice"},
+		{"absurd rate", strings.Replace(goodSpec, "rate: 100", "rate: 1e300", 1), 7, "load.rate: 1e+300: an open-loop load needs a rate above 0 and at most"},
+		{"too many operations", strings.Replace(strings.Replace(goodSpec, "rate: 100", "rate: 1e8", 1), "duration: 1s", "duration: 2s", 1) + "timeout: 1m\n", 7, "operations: at most"},
+		{"duplicate param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [4, 4]", 1), 4, "params.workers: \"4\" is listed twice"},
+		{"duplicate gomaxprocs", goodSpec + "gomaxprocs: [2, 2]\n", 12, "gomaxprocs[1]: 2 is listed twice"},
+		{"nan sigma", "name: s\npattern: fanout\nwork: {kind: sleep, mean: 1ms, dist: lognormal, sigma: .nan}\n", 3, "work.sigma"},
 		{"unordered impl asked for order", "name: o\npattern: pipeline\nimpls: [ordered, channels]\nparams:\n  ordered: [true]\n", 3, "impls[1]: channels cannot run with ordered=true"},
 		{"empty", "", 0, "empty scenario file"},
 	}
@@ -76,6 +83,19 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, tt.wantText)
 			}
 		})
+	}
+}
+
+// A closed loop never runs past its window, so its timeout needs no room for
+// a second one: a 20s closed-loop window fits a 25s timeout.
+func TestClosedLoopTimeoutBound(t *testing.T) {
+	spec := "name: c\npattern: fanout\nload: {model: closed, duration: 20s}\ntimeout: 25s\n"
+	if _, err := Parse("c.yaml", []byte(spec), Patterns()); err != nil {
+		t.Fatal(err)
+	}
+	open := "name: o\npattern: fanout\nload: {model: open, rate: 10, duration: 20s}\ntimeout: 25s\n"
+	if _, err := Parse("o.yaml", []byte(open), Patterns()); err == nil {
+		t.Fatal("an open loop of 20s accepted a 25s timeout: it may run twice its window")
 	}
 }
 
@@ -161,17 +181,18 @@ func TestPlanCrossesGOMAXPROCS(t *testing.T) {
 }
 
 func TestIsolatedSetsGOMAXPROCS(t *testing.T) {
-	s := quickSpec(t, "name: g\npattern: harness\ngomaxprocs: [1]\nload: {model: closed, clients: 1, duration: 10ms}\n")
+	want := runtime.NumCPU() + 1 // never the child's default
+	s := quickSpec(t, fmt.Sprintf("name: g\npattern: harness\ngomaxprocs: [%d]\nload: {model: closed, clients: 1, duration: 10ms}\n", want))
 	t.Setenv(childEnv, "1")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := Isolated([]string{exe}, testPatterns())(context.Background(), TrialSpec{Spec: s, Impl: "noop", Procs: 1, Rep: 1})
+	tr, err := Isolated([]string{exe}, testPatterns())(context.Background(), TrialSpec{Spec: s, Impl: "noop", Procs: want, Rep: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Status != "ok" || tr.GOMAXPROCS != 1 {
-		t.Fatalf("status %s, the child ran with GOMAXPROCS=%d, want 1", tr.Status, tr.GOMAXPROCS)
+	if tr.Status != "ok" || tr.GOMAXPROCS != want {
+		t.Fatalf("status %s, the child ran with GOMAXPROCS=%d, want %d", tr.Status, tr.GOMAXPROCS, want)
 	}
 }

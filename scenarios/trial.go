@@ -123,7 +123,8 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 		last = max(last, r.last)
 	}
 	tr.Latency, tr.Service, tr.Lateness = &sidecar.Hist{Histogram: lat}, &sidecar.Hist{Histogram: svc}, &sidecar.Hist{Histogram: late}
-	tr.Dropped = g.refused.Load() + g.unstarted.Load()
+	tr.Dropped = g.refused.Load()
+	tr.Unstarted = g.unstarted.Load()
 	tr.Issued = g.issued.Load()
 	tr.ElapsedNs = max(last, windowEnd) - warmEnd
 	tr.WindowNs = windowEnd - warmEnd
@@ -209,7 +210,7 @@ func (g *generator) run(ctx context.Context) {
 	}
 	want := g.rate * float64(g.windowEnd) / 1e9
 	if n := g.unstarted.Load(); n > 0 {
-		g.behind = fmt.Sprintf("generator fell behind: %d of %.0f scheduled operations never started before the hard stop at twice the window; each is recorded as failed, with its latency up to the stop as a lower bound", n, want)
+		g.behind = fmt.Sprintf("generator fell behind: %d of %.0f scheduled operations never started before the hard stop at twice the window; each is counted as unstarted and its latency up to the stop recorded as a lower bound", n, want)
 	} else if got := float64(g.issued.Load() + g.refused.Load()); got < 0.99*want {
 		g.behind = fmt.Sprintf("generator fell behind: issued %.0f of %.0f scheduled operations (%.1f%%)", got, want, 100*got/want)
 	}
@@ -246,7 +247,7 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 	}
 	// Wall-clock limit: an open-loop client that has fallen behind stops
 	// issuing at twice the window. The operations it never started are not
-	// omitted: each is recorded as failed, with its latency so far.
+	// omitted: each is counted as unstarted, its latency so far recorded.
 	hardStop := g.windowEnd + (g.windowEnd - g.warmEnd)
 	// A closed-loop client waits for its task to complete, not only for
 	// Submit to return: otherwise a pool that never blocks (spawn) would
@@ -313,8 +314,9 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 			if err != nil {
 				g.inflight.Add(-1)
 				async.Done()
-				done := g.clock()
-				rec.record(intended, done, done, true, measured)
+				if measured {
+					rec.recordRejected(intended, g.clock())
+				}
 			} else if completed != nil {
 				<-completed
 			}

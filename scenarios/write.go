@@ -19,7 +19,7 @@ func unitDirections() []struct{ unit, better string } {
 	return []struct{ unit, better string }{
 		{"ops/s", "higher"}, {"mean-ns", "lower"}, {"p50-ns", "lower"}, {"p99-ns", "lower"},
 		{"p999-ns", "lower"}, {"max-ns", "lower"}, {"svc-p99-ns", "lower"}, {"late-p99-ns", "lower"},
-		{"peak-goroutines", "lower"}, {"peak-stack-bytes", "lower"}, {"leaked-goroutines", "lower"}, {"quiesce-ns", "lower"}, {"errors", "lower"}, {"dropped", "lower"},
+		{"peak-goroutines", "lower"}, {"peak-stack-bytes", "lower"}, {"leaked-goroutines", "lower"}, {"quiesce-ns", "lower"}, {"errors", "lower"}, {"dropped", "lower"}, {"unstarted", "lower"},
 		{"rejected", "lower"}, {"downstream-calls", "lower"}, {"downstream-failures", "lower"},
 	}
 }
@@ -113,6 +113,7 @@ func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 		v(float64(tr.QuiesceNs), "quiesce-ns"), // Close's return to goroutines back at the baseline
 		v(float64(tr.Errors), "errors"),
 		v(float64(tr.Dropped), "dropped"),
+		v(float64(tr.Unstarted), "unstarted"),
 	)
 	for _, k := range sortedKeys(tr.Counters) {
 		vals = append(vals, v(float64(tr.Counters[k]), k))

@@ -52,15 +52,18 @@ type Trial struct {
 	// completion (at least WindowNs).
 	Ops       int64 `json:"ops"`
 	WindowOps int64 `json:"window_ops"`
-	Issued    int64 `json:"issued"`  // operations the generator started, warm-up included
-	Errors    int64 `json:"errors"`  // measured operations that returned an error
-	Dropped   int64 `json:"dropped"` // operations the generator refused or never issued
+	Issued    int64 `json:"issued"`    // operations the generator started, warm-up included
+	Errors    int64 `json:"errors"`    // measured operations that failed (returned an error, or the target refused them)
+	Dropped   int64 `json:"dropped"`   // operations refused by the in-flight cap (load.max_inflight)
+	Unstarted int64 `json:"unstarted"` // operations never started before the open loop's hard stop; measured ones are in Ops and the latency histogram
 	WindowNs  int64 `json:"window_ns"`
 	ElapsedNs int64 `json:"elapsed_ns"`
 
 	// Latency is completion minus intended start (corrected for coordinated
 	// omission); Service is completion minus actual start; Lateness is
-	// actual start minus intended start. All in nanoseconds.
+	// actual start minus intended start. For a pool the actual start is when
+	// the task starts running, so its lateness includes the wait in Submit
+	// and in the pool's queue. All in nanoseconds.
 	Latency  *Hist `json:"latency,omitempty"`
 	Service  *Hist `json:"service,omitempty"`
 	Lateness *Hist `json:"lateness,omitempty"`
