@@ -52,11 +52,8 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 	}
 	s := ts.Spec
 	l := s.Load
-	if l.Model == "open" && ts.Rate == 0 {
-		if len(l.Rate) != 1 {
-			return sidecar.Trial{}, fmt.Errorf("scenario %s lists %d rates: a trial needs its own (TrialSpec.Rate)", s.Name, len(l.Rate))
-		}
-		ts.Rate = l.Rate[0]
+	if l.Model == "open" && !(ts.Rate > 0) {
+		return sidecar.Trial{}, fmt.Errorf("scenario %s: an open-loop trial needs its rate (TrialSpec.Rate, set by Plan)", s.Name)
 	}
 	tr := sidecar.Trial{
 		Name: ts.Name(patterns), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
@@ -163,10 +160,10 @@ type generator struct {
 
 	mu         sync.Mutex // guards recorders while they are being added
 	recorders  []*recorder
-	clientRecs []*recorder // one per client
-	shards     []*recorder // completions of Submit tasks
-	inflight   atomic.Int64
-	issued     atomic.Int64 // operations started
+	clientRecs []*recorder  // one per client
+	shards     []*recorder  // completions of Submit tasks
+	inflight   atomic.Int64 // operations in flight; counted only under load.max_inflight
+	issued     atomic.Int64 // operations started, summed from the clients when they return
 	refused    atomic.Int64 // refused by the in-flight cap
 	unstarted  atomic.Int64 // never started before the hard stop
 	behind     string       // set when an open-loop schedule could not be held
@@ -245,6 +242,12 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 	if open { // stagger the clients across one gap
 		next = gap * float64(c) / float64(l.Clients)
 	}
+	// The in-flight count is a counter shared by every client and task:
+	// it is kept only when a cap needs it, off the hot path otherwise.
+	// Issued operations are counted locally and added once.
+	track := open && l.MaxInflight > 0
+	var issued int64
+	defer func() { g.issued.Add(issued) }()
 	// Wall-clock limit: an open-loop client that has fallen behind stops
 	// issuing at twice the window. The operations it never started are not
 	// omitted: each is counted as unstarted, its latency so far recorded.
@@ -284,7 +287,7 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 				sleepUntil(g.clock, intended, wait)
 				now = g.clock()
 			}
-			if l.MaxInflight > 0 && g.inflight.Load() >= int64(l.MaxInflight) {
+			if track && g.inflight.Load() >= int64(l.MaxInflight) {
 				g.refused.Add(1)
 				continue
 			}
@@ -294,25 +297,31 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 			}
 			intended = now
 		}
-		g.issued.Add(1)
+		issued++
 		measured := intended >= g.warmEnd
 		if g.target.Submit != nil {
 			seq++
 			shard := g.shards[(c*7919+seq)%len(g.shards)]
-			g.inflight.Add(1)
+			if track {
+				g.inflight.Add(1)
+			}
 			async.Add(1)
 			err := g.target.Submit(ctx, func() {
 				defer async.Done()
 				started := g.clock() // service time is the task's own run
 				failed := g.op(ctx) != nil
-				g.inflight.Add(-1)
+				if track {
+					g.inflight.Add(-1)
+				}
 				shard.record(intended, started, g.clock(), failed, measured)
 				if completed != nil {
 					completed <- struct{}{}
 				}
 			})
 			if err != nil {
-				g.inflight.Add(-1)
+				if track {
+					g.inflight.Add(-1)
+				}
 				async.Done()
 				if measured {
 					rec.recordRejected(intended, g.clock())
@@ -321,10 +330,14 @@ func (g *generator) client(ctx context.Context, c int, async *sync.WaitGroup) {
 				<-completed
 			}
 		} else {
-			g.inflight.Add(1)
+			if track {
+				g.inflight.Add(1)
+			}
 			started := now
 			failed := g.target.Call(ctx) != nil
-			g.inflight.Add(-1)
+			if track {
+				g.inflight.Add(-1)
+			}
 			rec.record(intended, started, g.clock(), failed, measured)
 		}
 		if !open && l.Think.Duration > 0 {
@@ -376,7 +389,6 @@ func newSampler(clock func() int64, zero int64, every time.Duration, gen *genera
 	s := &sampler{clock: clock, zero: zero, every: every, gen: gen, spare: newHist(), acc: newHist()}
 	s.series.IntervalNs = int64(every)
 	s.samples = []metrics.Sample{
-		{Name: "/sched/goroutines:goroutines"},
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/sched/pauses/total/gc:seconds"},
 		{Name: "/sched/latencies:seconds"},
@@ -405,9 +417,12 @@ func (s *sampler) run(ctx context.Context) {
 func (s *sampler) read() {
 	now := s.clock()
 	metrics.Read(s.samples)
-	g := int(s.samples[0].Value.Uint64())
+	// runtime.NumGoroutine, not /sched/goroutines:goroutines, which also
+	// counts the runtime's own goroutines (7 more in an idle program here):
+	// the peak must be comparable with the leak check's baseline.
+	g := runtime.NumGoroutine()
 	s.peak = max(s.peak, g)
-	stack := s.samples[5].Value.Uint64()
+	stack := s.samples[4].Value.Uint64()
 	s.peakStack = max(s.peakStack, stack)
 	s.acc.Reset()
 	var ops int64
@@ -417,16 +432,16 @@ func (s *sampler) read() {
 		s.spare = h
 		ops += n
 	}
-	gc := s.samples[2].Value.Float64Histogram()
-	sched := s.samples[3].Value.Float64Histogram()
-	mutex := s.samples[4].Value.Float64()
+	gc := s.samples[1].Value.Float64Histogram()
+	sched := s.samples[2].Value.Float64Histogram()
+	mutex := s.samples[3].Value.Float64()
 	if s.prevGC != nil {
 		dt := float64(now-s.prevT) / 1e9
 		s.series.T = append(s.series.T, float64(now-s.zero)/1e9)
 		s.series.OpsPerSec = append(s.series.OpsPerSec, float64(ops-s.prevOps)/dt)
 		s.series.P99Ns = append(s.series.P99Ns, float64(s.acc.ValueAtQuantile(99)))
 		s.series.Goroutines = append(s.series.Goroutines, float64(g))
-		s.series.HeapBytes = append(s.series.HeapBytes, float64(s.samples[1].Value.Uint64()))
+		s.series.HeapBytes = append(s.series.HeapBytes, float64(s.samples[0].Value.Uint64()))
 		s.series.StackBytes = append(s.series.StackBytes, float64(stack))
 		s.series.GCPauseNs = append(s.series.GCPauseNs, 1e9*histSum(gc, s.prevGC))
 		s.series.SchedP99Ns = append(s.series.SchedP99Ns, 1e9*histQuantile(sched, s.prevSched, 0.99))
