@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"concbench/internal/atomicfile"
 	"concbench/internal/sidecar"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -47,7 +49,7 @@ func (cw *chartWriter) save(p *plot.Plot, name, title, alt string) (chart, error
 	if _, err := wt.WriteTo(&buf); err != nil {
 		return chart{}, fmt.Errorf("report: chart %s: %w", file, err)
 	}
-	if err := writeFileAtomic(cw.dir, file, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(filepath.Join(cw.dir, file), buf.Bytes()); err != nil {
 		return chart{}, err
 	}
 	return chart{File: file, Title: title, Alt: alt}, nil

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"concbench/internal/atomicfile"
 	"concbench/internal/sidecar"
 )
 
@@ -43,7 +44,7 @@ func Generate(dir string, files []string) (string, error) {
 	if err := renderHTML(&buf, page); err != nil {
 		return "", err
 	}
-	if err := writeFileAtomic(dir, "report.html", buf.Bytes()); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "report.html"), buf.Bytes()); err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, "report.html"), nil
@@ -169,33 +170,4 @@ func harnessOverhead(ds *dataset) string {
 		s += ", p99 " + formatNs(median(p99))
 	}
 	return s + " (median of " + strconv.Itoa(len(mean)) + " trials of scenario harness-overhead)"
-}
-
-// writeFileAtomic writes data to dir/name through a temporary file and a
-// rename, so readers see the old file or the whole new one.
-func writeFileAtomic(dir, name string, data []byte) (err error) {
-	f, err := os.CreateTemp(dir, "."+name+".tmp*")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("report: writing %s: %w", name, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("report: writing %s: %w", name, err)
-	}
-	if err := os.Rename(f.Name(), filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
 }

@@ -2,14 +2,11 @@ package scenarios
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"golang.org/x/perf/benchfmt"
 
+	"concbench/internal/atomicfile"
 	"concbench/internal/sidecar"
 )
 
@@ -83,10 +80,10 @@ func (w *resultWriter) flush(partial bool) error {
 			return err
 		}
 	}
-	if err := WriteFileAtomic(sidecar.Path(w.path), w.side.Bytes()); err != nil {
+	if err := atomicfile.Write(sidecar.Path(w.path), w.side.Bytes()); err != nil {
 		return err
 	}
-	return WriteFileAtomic(w.path, txt.Bytes())
+	return atomicfile.Write(w.path, txt.Bytes())
 }
 
 func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
@@ -119,29 +116,4 @@ func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 		vals = append(vals, v(float64(tr.Counters[k]), k))
 	}
 	return vals
-}
-
-// WriteFileAtomic writes data to a temporary file in path's directory and
-// renames it over path, so a reader never sees half a file.
-func WriteFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	serr := f.Sync()
-	cerr := f.Close()
-	if werr != nil || serr != nil || cerr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, errors.Join(werr, serr, cerr))
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"concbench/scenarios"
+	"concbench/internal/atomicfile"
 )
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -63,7 +63,7 @@ Flags:
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := scenarios.WriteFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "results: %s\n", path)
