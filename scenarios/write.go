@@ -57,8 +57,10 @@ func (w *resultWriter) add(ts TrialSpec, tr sidecar.Trial) error {
 	return nil
 }
 
-// flush writes both files, each through a temporary file renamed into
-// place, the sidecar first.
+// flush writes both files, each through a temporary file, and renames them
+// into place only when both are on disk, the results file last: a failed
+// write leaves the old pair as it was, never a new sidecar beside an old
+// results file.
 func (w *resultWriter) flush(partial bool) error {
 	var txt bytes.Buffer
 	bw := benchfmt.NewWriter(&txt)
@@ -80,10 +82,10 @@ func (w *resultWriter) flush(partial bool) error {
 			return err
 		}
 	}
-	if err := atomicfile.Write(sidecar.Path(w.path), w.side.Bytes()); err != nil {
-		return err
-	}
-	return atomicfile.Write(w.path, txt.Bytes())
+	return atomicfile.WriteAll(
+		atomicfile.File{Path: sidecar.Path(w.path), Data: w.side.Bytes()},
+		atomicfile.File{Path: w.path, Data: txt.Bytes()},
+	)
 }
 
 func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
