@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"concbench/internal/benchname"
+	"concbench/internal/child"
 	"concbench/internal/sidecar"
 )
 
@@ -120,15 +121,80 @@ func trialName(ts TrialSpec, patterns []Pattern) string {
 // Executor runs one trial and returns its record.
 type Executor func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error)
 
-// InProcess runs trials in this process: for tests, where isolation does not
-// matter and a child binary does not exist. A trial with Procs set changes
+// ErrRunStopped wraps an executor's error that stops the whole run: the
+// trial it returns with it is recorded, the results are written as partial,
+// and no further trial starts.
+var ErrRunStopped = errors.New("run stopped")
+
+// InProcess runs trials in this process: for tests, and for quick looks
+// where isolation does not matter. A trial with Procs set changes
 // GOMAXPROCS for its duration and restores it after.
+//
+// The watchdog is the same as Isolated's, but a goroutine cannot be killed:
+// a trial still running at its timeout (or 5 s after an interrupt) is
+// reported hung (or partial) with every goroutine's stack, left behind, and
+// the run stops with ErrRunStopped, since this process is no longer a clean
+// place to measure anything. The CLI exits right after, which ends it.
 func InProcess(patterns []Pattern) Executor {
 	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
-		if ts.Procs > 0 {
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(ts.Procs))
+		type result struct {
+			tr  sidecar.Trial
+			err error
 		}
-		return RunTrial(ctx, ts, patterns)
+		done := make(chan result, 1)
+		// Owned by this function on every path that returns normally; on a
+		// hang it is abandoned on purpose (see above) and the run stops.
+		go func() {
+			if ts.Procs > 0 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(ts.Procs))
+			}
+			tr, err := RunTrial(ctx, ts, patterns)
+			done <- result{tr, err}
+		}()
+		watchdog := time.NewTimer(ts.Spec.Timeout.Duration)
+		defer watchdog.Stop()
+		fail := failedTrial(ts, patterns)
+		select {
+		case r := <-done:
+			return r.tr, r.err
+		case <-watchdog.C:
+			fail.Status, fail.Error = sidecar.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks follow; the in-process run stops here", ts.Spec.Timeout.Duration)
+		case <-ctx.Done():
+			// RunTrial stops its generator on ctx; a target deaf to it
+			// gets a grace period.
+			select {
+			case r := <-done:
+				return r.tr, r.err
+			case <-time.After(interruptGrace):
+			}
+			fail.Status, fail.Error = sidecar.StatusPartial, fmt.Sprintf("interrupted, and the trial did not stop within %v; stacks follow", interruptGrace)
+		}
+		fail.Stacks = allStacks()
+		return fail, fmt.Errorf("%w: trial %s rep %d: %s", ErrRunStopped, fail.Name, ts.Rep, fail.Error)
+	}
+}
+
+// interruptGrace is how long an interrupted in-process trial may take to
+// stop.
+const interruptGrace = 5 * time.Second
+
+// allStacks returns every goroutine's stack, as a SIGQUIT would print them.
+func allStacks() string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) || len(buf) >= 64<<20 {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// failedTrial is the record of a trial that produced none of its own.
+func failedTrial(ts TrialSpec, patterns []Pattern) sidecar.Trial {
+	return sidecar.Trial{
+		Name: ts.Name(patterns), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
+		Params: ts.Params, Rep: ts.Rep, Model: ts.Spec.Load.Model,
 	}
 }
 
@@ -138,6 +204,9 @@ func InProcess(patterns []Pattern) Executor {
 // running at the spec's timeout is sent SIGQUIT, so that the Go runtime
 // prints every goroutine's stack, then killed; the trial is reported hung
 // with those stacks. A child that dies is reported crashed with its output.
+// Every child is started by package child: it leads its own process group,
+// which is killed on every path out of here, and on Linux it dies with this
+// process however this process dies.
 func Isolated(argv []string, patterns []Pattern) Executor {
 	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
 		in, err := json.Marshal(ts)
@@ -157,17 +226,16 @@ func Isolated(argv []string, patterns []Pattern) Executor {
 		var stdout bytes.Buffer
 		stderr := &tailBuffer{max: 1 << 20}
 		cmd.Stdout, cmd.Stderr = &stdout, stderr
-		if err := cmd.Start(); err != nil {
+		exited, err := child.Start(cmd)
+		if err != nil {
 			return sidecar.Trial{}, fmt.Errorf("start trial process: %w", err)
 		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }() // owned here: every path below receives from exited
+		// Whatever happens below, the child's group goes: a trial process
+		// may have started processes of its own.
+		defer child.KillGroup(cmd)
 		watchdog := time.NewTimer(ts.Spec.Timeout.Duration)
 		defer watchdog.Stop()
-		fail := sidecar.Trial{
-			Name: ts.Name(patterns), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
-			Params: ts.Params, Rep: ts.Rep, Model: ts.Spec.Load.Model,
-		}
+		fail := failedTrial(ts, patterns)
 		select {
 		case err := <-exited:
 			if err != nil || stdout.Len() == 0 {
@@ -179,13 +247,13 @@ func Isolated(argv []string, patterns []Pattern) Executor {
 			select {
 			case <-exited:
 			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
+				child.KillGroup(cmd)
 				<-exited
 			}
 			fail.Status, fail.Error, fail.Stacks = sidecar.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks at SIGQUIT follow", ts.Spec.Timeout.Duration), stderr.String()
 			return fail, nil
 		case <-ctx.Done():
-			_ = cmd.Process.Kill()
+			child.KillGroup(cmd)
 			<-exited
 			fail.Status, fail.Error = sidecar.StatusPartial, "interrupted"
 			return fail, nil
@@ -264,6 +332,19 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 		}
 		tr, err := opts.Exec(ctx, ts)
 		if err != nil {
+			// Keep what finished, and the record of this trial if the
+			// executor made one, marked partial.
+			sum.Partial = true
+			if tr.Name != "" {
+				sum.Trials = append(sum.Trials, tr)
+				err = errors.Join(err, out.add(ts, tr))
+			}
+			if ferr := out.flush(true); ferr != nil {
+				err = errors.Join(err, ferr)
+			}
+			if errors.Is(err, ErrRunStopped) {
+				return sum, err
+			}
 			return sum, fmt.Errorf("trial %s rep %d: %w", ts.Name(patterns), ts.Rep, err)
 		}
 		if tr.Status == sidecar.StatusPartial {

@@ -222,7 +222,9 @@ func (g *generator) prepare() {
 		g.clientRecs[i] = g.newRecorder()
 	}
 	if g.target.Submit != nil {
-		g.shards = make([]*recorder, 4*runtime.GOMAXPROCS(0))
+		// Four per P keeps completions on different Ps off each other's
+		// locks; 64 bounds their memory (about 1 MiB each) at any GOMAXPROCS.
+		g.shards = make([]*recorder, min(4*runtime.GOMAXPROCS(0), 64))
 		for i := range g.shards {
 			g.shards[i] = g.newRecorder()
 		}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -278,5 +279,43 @@ work: {kind: sleep, mean: 20ms}
 	// most two tasks.
 	if tr.PeakGoroutines > tr.BaselineGoroutines+1+2 {
 		t.Errorf("peak %d goroutines over a baseline of %d: more than 2 tasks in flight", tr.PeakGoroutines, tr.BaselineGoroutines)
+	}
+}
+
+// TestInProcessWatchdogStopsTheRun runs a target that ignores its context
+// in process: the watchdog must report it hung with the stacks, and Run
+// must stop there and keep the results so far, marked partial.
+func TestInProcessWatchdogStopsTheRun(t *testing.T) {
+	release := make(chan struct{})
+	pats := append(Patterns(), Pattern{
+		Name:  "deaf",
+		Impls: []ImplInfo{{"block", ""}},
+		New: func(string, map[string]string, Op) (*Target, error) {
+			return &Target{
+				Call:  func(context.Context) error { <-release; return nil },
+				Close: func() error { return nil },
+			}, nil
+		},
+	})
+	s, err := Parse("t.yaml", []byte("name: d\npattern: deaf\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n"), pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Timeout.Duration = 200 * time.Millisecond // below what Parse accepts: only the watchdog is under test
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), Plan([]Spec{s}, pats, nil, 0), pats, Options{OutDir: dir, Exec: InProcess(pats)})
+	close(release) // let the abandoned trial finish, so that no goroutine outlives the test
+	if !errors.Is(err, ErrRunStopped) {
+		t.Fatalf("Run: %v, want ErrRunStopped", err)
+	}
+	if !sum.Partial || len(sum.Trials) != 1 || sum.Trials[0].Status != sidecar.StatusHung || !strings.Contains(sum.Trials[0].Stacks, "goroutine ") {
+		t.Fatalf("partial %v, %d trials (want 1, hung, with stacks): %+v", sum.Partial, len(sum.Trials), sum.Trials)
+	}
+	trials, err := sidecar.Read(sidecar.Path(sum.Results))
+	if err != nil || len(trials) != 1 || trials[0].Status != sidecar.StatusHung {
+		t.Errorf("sidecar after the stop: %d trials, %v; want the hung one", len(trials), err)
+	}
+	if _, err := os.Stat(sum.Results); err != nil {
+		t.Errorf("results file after the stop: %v", err)
 	}
 }
