@@ -9,9 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"concbench/internal/dirlock"
 	"concbench/report"
 	"concbench/scenarios"
 )
@@ -81,19 +84,27 @@ Flags:
 	}
 	plan := scenarios.Plan(specs, patterns, keep, *count)
 	if *shard != "" {
-		var i, n int
-		if _, err := fmt.Sscanf(*shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 0 || i >= n {
-			return usageError{fmt.Errorf("run: -shard %q: want i/n with 0 <= i < n", *shard)}
+		i, n, err := parseShard(*shard)
+		if err != nil {
+			return usageError{err}
 		}
 		plan = scenarios.Shard(plan, i, n)
 	}
 	if len(plan) == 0 {
-		return usageError{errors.New("run: no trial left after -impl")}
+		return usageError{errors.New("run: no trial left after -impl and -shard")}
 	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("results", "local", time.Now().UTC().Format("20060102-150405"))
 	}
+	// The folder is ours, and writable, before the first trial runs: a
+	// second run into it, or an unwritable one, is refused now rather than
+	// after minutes of trials.
+	lock, err := dirlock.Acquire(dir, "runbench run")
+	if err != nil {
+		return usageError{fmt.Errorf("run: %w", err)}
+	}
+	defer lock.Release()
 	exe := scenarios.InProcess(patterns)
 	if !*inProcess {
 		self, err := os.Executable()
@@ -107,12 +118,15 @@ Flags:
 		opts.Progress = stderr
 	}
 	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
-	sum, err := scenarios.Run(ctx, plan, patterns, opts)
-	if err != nil {
-		return err
+	sum, runErr := scenarios.Run(ctx, plan, patterns, opts)
+	if runErr != nil && !errors.Is(runErr, scenarios.ErrRunStopped) {
+		return runErr
 	}
 	fmt.Fprintf(stdout, "results: %s\n", sum.Results)
-	if sum.Partial {
+	switch {
+	case runErr != nil:
+		fmt.Fprintf(stdout, "stopped: %v\nthe results hold the trials that finished and say partial\n", runErr)
+	case sum.Partial:
 		fmt.Fprintln(stdout, "interrupted: the results hold the trials that finished and say partial")
 	}
 	failed := sum.Failed()
@@ -126,6 +140,9 @@ Flags:
 		}
 		fmt.Fprintf(stdout, "report: %s\n", html)
 	}
+	if runErr != nil {
+		return failedError{"run stopped early (see above)"}
+	}
 	if len(failed) > 0 {
 		return failedError{fmt.Sprintf("%d of %d trials did not end ok (see above and the report)", len(failed), len(sum.Trials))}
 	}
@@ -135,7 +152,32 @@ Flags:
 	return nil
 }
 
+// parseShard parses "i/n" strictly: two whole numbers, 0 <= i < n.
+func parseShard(v string) (i, n int, err error) {
+	bad := fmt.Errorf("run: -shard %q: want i/n, two whole numbers with 0 <= i < n (e.g. 0/4)", v)
+	a, b, ok := strings.Cut(v, "/")
+	if !ok {
+		return 0, 0, bad
+	}
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || i < 0 || n < 1 || i >= n {
+		return 0, 0, bad
+	}
+	return i, n, nil
+}
+
+// checkImpls checks -impl's list: every name known to a scenario of the
+// run, none empty, none twice.
 func checkImpls(keep []string, specs []scenarios.Spec, patterns []scenarios.Pattern) error {
+	for i, k := range keep {
+		if k == "" {
+			return errors.New("run: -impl: an empty name in the list (a stray comma?)")
+		}
+		if slices.Index(keep, k) < i {
+			return fmt.Errorf("run: -impl: %q is listed twice", k)
+		}
+	}
 	known := map[string]bool{}
 	for _, s := range specs {
 		for _, p := range patterns {
