@@ -29,8 +29,12 @@ report: build ## report from result files: make report FILES='a.txt b.txt'
 compare: build ## benchstat-style comparison: make compare OLD=a.txt NEW=b.txt
 	$(BIN) compare $(OLD) $(NEW)
 
-fuzz: ## fuzz the scenario-file parser for 30s
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./scenarios/
+FUZZTIME ?= 1m
+
+fuzz: ## fuzz the scenario parser, the result-file reader and the sidecar reader (FUZZTIME=1m each)
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(FUZZTIME) ./report/
+	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) ./internal/sidecar/
 
 clean: ## remove the binary and local results
 	rm -rf bin results/local
