@@ -49,7 +49,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad pattern", strings.Replace(goodSpec, "pattern: workerpool", "pattern: pool", 1), 2, "pattern: \"pool\": want one of"},
 		{"bad impl", strings.Replace(goodSpec, "params:", "impls: [channels, nope]\nparams:", 1), 3, "impls[1]: \"nope\" is not a workerpool implementation"},
 		{"bad param", strings.Replace(goodSpec, "workers: [1, 4]", "worker: [1]", 1), 4, "params.worker: workerpool has no parameter"},
-		{"bad param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [0]", 1), 4, "params.workers: \"0\": want a whole number >= 1"},
+		{"bad param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [0]", 1), 4, "params.workers: \"0\": want a whole number from 1 to 4096"},
 		{"bad name", strings.Replace(goodSpec, "name: ok", "name: Not OK", 1), 1, "name: \"Not OK\""},
 		{"faults on workerpool", goodSpec + "faults:\n  error_rate: 0.1\n", 12, "faults: pattern workerpool has no operation that can fail"},
 		{"work mean missing", strings.Replace(goodSpec, "  mean: 1ms\n", "", 1), 9, "work.mean"},
