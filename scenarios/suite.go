@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"strings"
+	"syscall"
 )
 
 //go:embed quick/*.yaml
@@ -43,12 +45,17 @@ func Quick(patterns []Pattern) ([]Spec, error) {
 }
 
 // Find returns the scenario named ref: a file path if one exists (or ref
-// ends in .yaml), else the embedded scenario of that name.
+// ends in .yaml), else the embedded scenario of that name. The file must be
+// a regular file of at most MaxFileSize bytes: anything else (a directory,
+// a FIFO, a device such as /dev/zero) is refused without reading it.
 func Find(ref string, patterns []Pattern) (Spec, error) {
-	if _, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
-		data, err := os.ReadFile(ref)
+	if st, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
 		if err != nil {
-			return Spec{}, &InputError{File: ref, Msg: errors.Unwrap(err).Error()}
+			return Spec{}, &InputError{File: ref, Msg: pathErrorMsg(err)}
+		}
+		data, err := readScenarioFile(ref, st)
+		if err != nil {
+			return Spec{}, err
 		}
 		return Parse(ref, data, patterns)
 	}
@@ -64,4 +71,66 @@ func Find(ref string, patterns []Pattern) (Spec, error) {
 		names = append(names, s.Name)
 	}
 	return Spec{}, &InputError{File: ref, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name; have %s", strings.Join(names, ", "))}
+}
+
+// readScenarioFile reads the file at name, which os.Stat described as st.
+// It opens only a regular file of at most MaxFileSize bytes, and reads at
+// most one byte more, so that a file growing meanwhile cannot exceed it.
+// The open does not block (a FIFO put in the file's place since the Stat
+// would wait for a writer), and the open file is checked again.
+func readScenarioFile(name string, st fs.FileInfo) ([]byte, error) {
+	if err := checkScenarioFile(name, st); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, &InputError{File: name, Msg: pathErrorMsg(err)}
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, &InputError{File: name, Msg: pathErrorMsg(err)}
+	}
+	if err := checkScenarioFile(name, st); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &InputError{File: name, Msg: pathErrorMsg(err)}
+	}
+	if len(data) > MaxFileSize {
+		return nil, &InputError{File: name, Msg: tooLarge}
+	}
+	return data, nil
+}
+
+const tooLarge = "larger than 1 MiB: a scenario file is at most that"
+
+func checkScenarioFile(name string, st fs.FileInfo) error {
+	m := st.Mode()
+	var what string
+	switch {
+	case m.IsRegular():
+		if st.Size() > MaxFileSize {
+			return &InputError{File: name, Msg: tooLarge}
+		}
+		return nil
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a FIFO"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	default:
+		what = "not a regular file"
+	}
+	return &InputError{File: name, Msg: what + ": want a scenario file (.yaml)"}
+}
+
+func pathErrorMsg(err error) string {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
