@@ -2,10 +2,12 @@ package scenarios
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,36 +20,37 @@ import (
 	"concbench/internal/benchname"
 )
 
-// Spec is one scenario file. See the package doc for the schema.
+// Spec is one scenario file. See the package doc for the schema. Its JSON
+// form, in a [TrialSpec], uses the YAML keys.
 type Spec struct {
-	Name        string              `yaml:"name"`
-	Description string              `yaml:"description"`
-	Pattern     string              `yaml:"pattern"`
-	Impls       []string            `yaml:"impls"`
-	Params      map[string][]string `yaml:"params"`
-	Load        Load                `yaml:"load"`
-	Work        Work                `yaml:"work"`
-	Faults      Faults              `yaml:"faults"`
-	GOMAXPROCS  []int               `yaml:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
-	Repeat      int                 `yaml:"repeat"`
-	Timeout     Duration            `yaml:"timeout"`
+	Name        string              `yaml:"name" json:"name"`
+	Description string              `yaml:"description" json:"description"`
+	Pattern     string              `yaml:"pattern" json:"pattern"`
+	Impls       []string            `yaml:"impls" json:"impls"`
+	Params      map[string][]string `yaml:"params" json:"params"`
+	Load        Load                `yaml:"load" json:"load"`
+	Work        Work                `yaml:"work" json:"work"`
+	Faults      Faults              `yaml:"faults" json:"faults"`
+	GOMAXPROCS  []int               `yaml:"gomaxprocs" json:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
+	Repeat      int                 `yaml:"repeat" json:"repeat"`
+	Timeout     Duration            `yaml:"timeout" json:"timeout"`
 
 	// File is where the spec came from ("quick/x.yaml" for embedded ones);
 	// Hash is the SHA-256 of its bytes. Neither is read from YAML.
-	File string `yaml:"-"`
-	Hash string `yaml:"-"`
+	File string `yaml:"-" json:"file"`
+	Hash string `yaml:"-" json:"hash"`
 }
 
 // Load is how operations arrive.
 type Load struct {
-	Model       string   `yaml:"model"`        // open | closed
-	Rate        Rates    `yaml:"rate"`         // open: operations per second; a list runs each (the knee)
-	Arrival     string   `yaml:"arrival"`      // open: constant | poisson
-	Clients     int      `yaml:"clients"`      // closed: concurrent clients; open: issuing goroutines
-	Think       Duration `yaml:"think"`        // closed: pause between a client's operations
-	MaxInflight int      `yaml:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
-	Duration    Duration `yaml:"duration"`     // measurement window
-	Warmup      Duration `yaml:"warmup"`       // load before the window, not measured
+	Model       string   `yaml:"model" json:"model"`               // open | closed
+	Rate        Rates    `yaml:"rate" json:"rate"`                 // open: operations per second; a list runs each (the knee)
+	Arrival     string   `yaml:"arrival" json:"arrival"`           // open: constant | poisson
+	Clients     int      `yaml:"clients" json:"clients"`           // closed: concurrent clients; open: issuing goroutines
+	Think       Duration `yaml:"think" json:"think"`               // closed: pause between a client's operations
+	MaxInflight int      `yaml:"max_inflight" json:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
+	Duration    Duration `yaml:"duration" json:"duration"`         // measurement window
+	Warmup      Duration `yaml:"warmup" json:"warmup"`             // load before the window, not measured
 }
 
 // Rates are the offered loads of an open-loop scenario, in operations per
@@ -81,16 +84,16 @@ func (r *Rates) UnmarshalYAML(n *yaml.Node) error {
 
 // Work is what each operation's task does.
 type Work struct {
-	Kind  string   `yaml:"kind"`  // none | cpu | sleep
-	Mean  Duration `yaml:"mean"`  // mean duration of the work
-	Dist  string   `yaml:"dist"`  // fixed | exponential | lognormal
-	Sigma float64  `yaml:"sigma"` // lognormal shape; default 1
+	Kind  string   `yaml:"kind" json:"kind"`   // none | cpu | sleep
+	Mean  Duration `yaml:"mean" json:"mean"`   // mean duration of the work
+	Dist  string   `yaml:"dist" json:"dist"`   // fixed | exponential | lognormal
+	Sigma float64  `yaml:"sigma" json:"sigma"` // lognormal shape; default 1
 }
 
 // Faults injected into the work of each operation.
 type Faults struct {
-	ErrorRate float64 `yaml:"error_rate"` // fraction of operations whose work fails
-	Outage    *Outage `yaml:"outage"`     // a window in which every operation's work fails
+	ErrorRate float64 `yaml:"error_rate" json:"error_rate"` // fraction of operations whose work fails
+	Outage    *Outage `yaml:"outage" json:"outage"`         // a window in which every operation's work fails
 }
 
 // Outage is a window, measured from the start of the measurement window, in
@@ -98,12 +101,13 @@ type Faults struct {
 // first blocks that long and ignores cancellation, as a hung downstream
 // without context support does.
 type Outage struct {
-	At      Duration `yaml:"at"`
-	For     Duration `yaml:"for"`
-	Latency Duration `yaml:"latency"`
+	At      Duration `yaml:"at" json:"at"`
+	For     Duration `yaml:"for" json:"for"`
+	Latency Duration `yaml:"latency" json:"latency"`
 }
 
-// Duration is a time.Duration written as in Go ("250ms", "2s").
+// Duration is a time.Duration written as in Go ("250ms", "2s"), in YAML
+// and in JSON.
 type Duration struct{ time.Duration }
 
 // UnmarshalYAML parses a Go duration string.
@@ -118,6 +122,22 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes the Go duration string.
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
+// MarshalJSON writes the Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON parses a Go duration string. Its error is a
+// *json.UnmarshalTypeError, to which encoding/json adds the field's path.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if v, err := time.ParseDuration(s); err == nil {
+			d.Duration = v
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[Duration]()}
+}
 
 // nodeError is the message of an UnmarshalYAML that failed on n: yaml.v3's
 // "line N: " and the column, which pins the field even in a flow mapping.
