@@ -185,16 +185,25 @@ func limitRows() []limitRow {
 	}
 }
 
-// boundOf returns the bound of a numeric field; a list's element
-// ("gomaxprocs[2]") has the list's bound.
-func boundOf(field string) *bound {
-	field = listIndex.ReplaceAllString(field, "")
+// bounds returns the bound of every numeric field, by path; a list's
+// bound applies to each element.
+func bounds() map[string]*bound {
+	m := map[string]*bound{}
 	for _, r := range limitRows() {
-		if r.field == field && r.b != nil {
-			return r.b
+		if r.b != nil {
+			m[r.field] = r.b
 		}
 	}
-	panic("scenarios: no bound for " + field) // a driver bug: every checked field has a row
+	return m
+}
+
+// unindexed returns field without its list indexes: "gomaxprocs" for
+// "gomaxprocs[2]".
+func unindexed(field string) string {
+	if !strings.Contains(field, "[") {
+		return field
+	}
+	return listIndex.ReplaceAllString(field, "")
 }
 
 var listIndex = regexp.MustCompile(`\[\d+\]`)
@@ -258,7 +267,7 @@ var durationSyntax = regexp.MustCompile(`^[-+]?((\d+\.?\d*|\.\d+)(ns|us|µs|μs|
 // duration too large for a time.Duration ("10000000h"), or "" if the text
 // is something else or the field has no range.
 func overflowMsg(field, text string) string {
-	field = listIndex.ReplaceAllString(field, "")
+	field = unindexed(field)
 	if !durationSyntax.MatchString(text) {
 		return ""
 	}

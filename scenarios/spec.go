@@ -310,26 +310,35 @@ type tree struct {
 	byPath  map[string]entry
 }
 
+// maxDepth is how deep the tree is indexed. The schema's deepest fields
+// (faults.outage.at, params.workers[0]) are 3 deep, and yaml.v3 reports a
+// type error at the first node that does not fit it, so nothing deeper
+// ever needs a path.
+const maxDepth = 4
+
 func indexTree(doc *yaml.Node) *tree {
 	t := &tree{top: doc.Content[0], byPath: map[string]entry{}}
-	var walk func(n *yaml.Node, path string)
-	walk = func(n *yaml.Node, path string) {
+	var walk func(n *yaml.Node, path string, depth int)
+	walk = func(n *yaml.Node, path string, depth int) {
+		if depth > maxDepth {
+			return
+		}
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
 				t.add(entry{joinPath(path, k.Value), k, v})
-				walk(v, joinPath(path, k.Value))
+				walk(v, joinPath(path, k.Value), depth+1)
 			}
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
 				p := fmt.Sprintf("%s[%d]", path, i)
 				t.add(entry{p, nil, c})
-				walk(c, p)
+				walk(c, p, depth+1)
 			}
 		}
 	}
-	walk(t.top, "")
+	walk(t.top, "", 1)
 	return t
 }
 
@@ -502,21 +511,19 @@ type fieldError struct {
 // those whose deps have problems of their own. lineOf is nil if the input
 // has no lines.
 func report(file string, lineOf func(string) int, decoded []*InputError, problems []fieldError) error {
-	bad := make([]string, 0, len(decoded)+len(problems))
+	undecoded, bad := fieldSet{}, fieldSet{}
 	for _, d := range decoded {
-		bad = append(bad, d.Field) // "" if unknown: then every dep is suspect
+		undecoded.add(d.Field) // "" if unknown: then no problem is sure
+		bad.add(d.Field)
 	}
 	for _, p := range problems {
 		if len(p.deps) == 0 && p.field != "" { // a field's own problem, not one computed from others
-			bad = append(bad, p.field)
+			bad.add(p.field)
 		}
 	}
 	out := slices.Clone(decoded)
 	for _, p := range problems {
-		if slices.ContainsFunc(decoded, func(d *InputError) bool { return within(p.field, d.Field) }) ||
-			slices.ContainsFunc(p.deps, func(dep string) bool {
-				return slices.ContainsFunc(bad, func(b string) bool { return within(dep, b) || within(b, dep) })
-			}) {
+		if undecoded.holds(p.field) || slices.ContainsFunc(p.deps, bad.touches) {
 			continue
 		}
 		ie := &InputError{File: file, Field: p.field, Msg: p.msg}
@@ -528,16 +535,44 @@ func report(file string, lineOf func(string) int, decoded []*InputError, problem
 	return joinSorted(out)
 }
 
-// within reports whether field is the field at path, one of its elements
-// or subfields, or an element of the same list. "" (the whole input, or a
-// field unknown) holds every field.
-func within(field, path string) bool {
-	if path == "" {
-		return true
+// fieldSet is a set of field paths compared without their list indexes:
+// an element of a list stands for the whole list, whose other elements
+// (after one failed to decode) are not where the file has them. It keeps
+// each path's parents too, for touches.
+type fieldSet struct{ paths, parents map[string]bool }
+
+func (s *fieldSet) add(field string) {
+	if s.paths == nil {
+		s.paths, s.parents = map[string]bool{}, map[string]bool{}
 	}
-	return listIndex.ReplaceAllString(field, "") == listIndex.ReplaceAllString(path, "") ||
-		strings.HasPrefix(field, path+".") || strings.HasPrefix(field, path+"[")
+	p := unindexed(field)
+	s.paths[p] = true
+	for ; p != ""; p = parentPath(p) {
+		s.parents[p] = true
+	}
 }
+
+// holds reports whether field, or a field above it, is in the set; "" in
+// the set (the whole input, or a field unknown) holds every field.
+func (s *fieldSet) holds(field string) bool {
+	for p := unindexed(field); ; p = parentPath(p) {
+		if s.paths[p] {
+			return true
+		}
+		if p == "" {
+			return false
+		}
+	}
+}
+
+// touches reports whether field is in the set, above or below a field in it.
+func (s *fieldSet) touches(field string) bool {
+	return s.holds(field) || s.parents[unindexed(field)]
+}
+
+// maxShown is the most errors reported for one input: a file of a
+// thousand bad list elements gets the first ones and a count of the rest.
+const maxShown = 50
 
 // joinSorted joins errs in line order (stable), or returns nil.
 func joinSorted(errs []*InputError) error {
@@ -545,6 +580,9 @@ func joinSorted(errs []*InputError) error {
 		return nil
 	}
 	slices.SortStableFunc(errs, func(a, b *InputError) int { return a.Line - b.Line })
+	if n := len(errs) - maxShown; n > 0 {
+		errs = append(errs[:maxShown], &InputError{File: errs[0].File, Msg: fmt.Sprintf("and %d more errors", n)})
+	}
 	out := make([]error, len(errs))
 	for i, e := range errs {
 		out[i] = e
@@ -597,8 +635,22 @@ const maxDuration = time.Duration(1<<63 - 1)
 
 // checker collects the problems of one spec.
 type checker struct {
-	has  func(string) bool // whether the input gives a field; nil: only values count
-	errs []fieldError
+	has    func(string) bool // whether the input gives a field; nil: only values count
+	bounds map[string]*bound
+	errs   []fieldError
+}
+
+func newChecker(has func(string) bool) *checker {
+	return &checker{has: has, bounds: bounds()}
+}
+
+// bound returns the bound of a numeric field in the limits table.
+func (c *checker) bound(field string) *bound {
+	b, ok := c.bounds[unindexed(field)]
+	if !ok {
+		panic("scenarios: no bound for " + field) // a driver bug: every checked field has a row
+	}
+	return b
 }
 
 func (c *checker) add(field, format string, args ...any) {
@@ -622,7 +674,7 @@ func inRange[T int | float64 | time.Duration](c *checker, field string, v T) {
 
 // inRangeOf checks v, reported as field, against the bound of boundField.
 func inRangeOf[T int | float64 | time.Duration](c *checker, field, boundField string, v T) {
-	b := boundOf(boundField)
+	b := c.bound(boundField)
 	if b.contains(float64(v)) {
 		return
 	}
@@ -643,8 +695,11 @@ func inRangeOf[T int | float64 | time.Duration](c *checker, field, boundField st
 // which keys the input gives (nil: none known, as for JSON, where only
 // values other than the default count as given).
 func validate(s *Spec, patterns []Pattern, has func(string) bool) []fieldError {
-	c := &checker{has: has}
-	if !namePattern.MatchString(s.Name) {
+	c := newChecker(has)
+	switch {
+	case s.Name == "" && !c.given("name", false):
+		c.add("name", "missing: a scenario needs a name of lower-case letters, digits and dashes")
+	case !namePattern.MatchString(s.Name):
 		c.add("name", "%q: want a name of lower-case letters, digits and dashes", s.Name)
 	}
 	pat := lookupPattern(patterns, s.Pattern)
@@ -653,7 +708,11 @@ func validate(s *Spec, patterns []Pattern, has func(string) bool) []fieldError {
 		for i, p := range patterns {
 			names[i] = p.Name
 		}
-		c.add("pattern", "%q: want one of %s", s.Pattern, strings.Join(names, ", "))
+		if s.Pattern == "" && !c.given("pattern", false) {
+			c.add("pattern", "missing: want one of %s", strings.Join(names, ", "))
+		} else {
+			c.add("pattern", "%q: want one of %s", s.Pattern, strings.Join(names, ", "))
+		}
 	} else {
 		c.impls(s, pat)
 		c.params(s, pat)
@@ -678,11 +737,12 @@ func (c *checker) impls(s *Spec, pat *Pattern) {
 	if len(s.Impls) == 0 && c.given("impls", false) {
 		c.add("impls", "an empty list: leave impls out to run every implementation")
 	}
+	known, again := pat.ImplNames(), repeated(s.Impls)
 	for i, name := range s.Impls {
 		field := fmt.Sprintf("impls[%d]", i)
-		if !slices.Contains(pat.ImplNames(), name) {
-			c.add(field, "%q is not a %s implementation; have %s", name, pat.Name, strings.Join(pat.ImplNames(), ", "))
-		} else if slices.Index(s.Impls, name) < i {
+		if !slices.Contains(known, name) {
+			c.add(field, "%q is not a %s implementation; have %s", name, pat.Name, strings.Join(known, ", "))
+		} else if again[i] {
 			c.add(field, "%q is listed twice: its trials would share one name", name)
 		}
 	}
@@ -700,10 +760,11 @@ func (c *checker) params(s *Spec, pat *Pattern) {
 		if len(values) == 0 {
 			c.add(field, "empty list of values")
 		}
+		again := repeated(values)
 		for i, v := range values {
 			if err := p.Check(v); err != nil {
 				c.add(field, "%q: %v", v, err)
-			} else if slices.Index(values, v) < i {
+			} else if again[i] {
 				c.add(field, "%q is listed twice: its trials would share one name", v)
 			}
 		}
@@ -711,16 +772,23 @@ func (c *checker) params(s *Spec, pat *Pattern) {
 	if pat.Unsupported == nil {
 		return
 	}
-	impls := s.Impls
-	if len(impls) == 0 {
-		impls = pat.ImplNames()
+	impls := pat.ImplNames() // each listed one, at its first index
+	index := map[string]int{}
+	if len(s.Impls) > 0 {
+		impls = nil
+		for i, impl := range s.Impls {
+			if _, dup := index[impl]; !dup {
+				index[impl] = i
+				impls = append(impls, impl)
+			}
+		}
 	}
 	for _, key := range sortedKeys(s.Params) {
 		for _, v := range s.Params[key] {
 			for _, impl := range impls {
 				if why := pat.Unsupported(impl, key, v); why != "" {
 					field := "params." + key
-					if i := slices.Index(s.Impls, impl); i >= 0 {
+					if i, ok := index[impl]; ok {
 						field = fmt.Sprintf("impls[%d]", i)
 					}
 					c.addDep(field, []string{"impls", "params." + key}, "%s cannot run with %s=%s: %s; list the implementations that can in impls", impl, key, v, why)
@@ -736,13 +804,14 @@ func (c *checker) load(l Load) {
 		if len(l.Rate) == 0 {
 			c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
 		}
+		again := repeated(l.Rate)
 		for i, r := range l.Rate {
 			field := "load.rate"
 			if len(l.Rate) > 1 {
 				field = fmt.Sprintf("load.rate[%d]", i)
 			}
 			c.rate(field, r, l.Duration.Duration, "load.duration")
-			if j := slices.Index(l.Rate, r); j >= 0 && j < i { // NaN is never equal, and never twice
+			if again[i] {
 				c.add(field, "%v is listed twice: its trials would share one name", r)
 			}
 		}
@@ -779,7 +848,7 @@ func (c *checker) load(l Load) {
 // rate checks one open-loop rate, reported as field, and the operations it
 // schedules in a window (the field durationField).
 func (c *checker) rate(field string, r float64, window time.Duration, durationField string) {
-	b := boundOf("load.rate")
+	b := c.bound("load.rate")
 	if !b.contains(r) {
 		c.add(field, "%v: an open-loop load needs a rate %s", r, b)
 		return
@@ -807,7 +876,7 @@ func (c *checker) work(w Work) {
 		return
 	case "cpu", "sleep":
 		if w.Mean.Duration == 0 && !c.given("work.mean", false) {
-			c.add("work.mean", "work kind %s needs a mean (%s)", w.Kind, boundOf("work.mean"))
+			c.add("work.mean", "work kind %s needs a mean (%s)", w.Kind, c.bound("work.mean"))
 		} else {
 			inRange(c, "work.mean", w.Mean.Duration)
 		}
@@ -846,10 +915,11 @@ func (c *checker) trials(s *Spec, pat *Pattern) {
 	if len(s.GOMAXPROCS) == 0 && c.given("gomaxprocs", false) {
 		c.add("gomaxprocs", "an empty list: leave gomaxprocs out for the machine's")
 	}
+	again := repeated(s.GOMAXPROCS)
 	for i, n := range s.GOMAXPROCS {
 		field := fmt.Sprintf("gomaxprocs[%d]", i)
 		inRange(c, field, n)
-		if slices.Index(s.GOMAXPROCS, n) < i {
+		if again[i] {
 			c.add(field, "%d is listed twice: its trials would share one name", n)
 		}
 	}
@@ -935,9 +1005,11 @@ func CheckPlanSize(specs []Spec, patterns []Pattern, impls []string, count int) 
 // trials would share names, and their results would mix.
 func CheckUnique(specs []Spec) error {
 	var errs []*InputError
+	first := map[string]int{}
 	for i, s := range specs {
-		j := slices.IndexFunc(specs[:i], func(p Spec) bool { return p.Name == s.Name })
-		if j < 0 {
+		j, seen := first[s.Name]
+		if !seen {
+			first[s.Name] = i
 			continue
 		}
 		msg := fmt.Sprintf("%q is also the name of the scenario in %s: names must be unique in a run", s.Name, specs[j].File)
@@ -947,6 +1019,19 @@ func CheckUnique(specs []Spec) error {
 		errs = append(errs, &InputError{File: s.File, Field: "name", Msg: msg})
 	}
 	return joinSorted(errs)
+}
+
+// repeated returns which elements of list equal an earlier one (NaN never
+// does), in one pass: lists may be long.
+func repeated[T comparable](list []T) map[int]bool {
+	seen, again := make(map[T]bool, len(list)), map[int]bool{}
+	for i, v := range list {
+		if seen[v] {
+			again[i] = true
+		}
+		seen[v] = true
+	}
+	return again
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -432,3 +432,24 @@ func TestCheckUnique(t *testing.T) {
 		})
 	}
 }
+
+// A file of many bad values gets the first maxShown errors and a count of
+// the rest.
+func TestErrorsAreCapped(t *testing.T) {
+	give := "name: c\npattern: harness\ngomaxprocs: [" + strings.Repeat("0, ", 1000) + "]\n"
+	_, err := Parse("c.yaml", []byte(give), Patterns())
+	lines := strings.Split(fmt.Sprint(err), "\n")
+	if len(lines) != maxShown+1 || lines[0] != "c.yaml:3: gomaxprocs[0]: 0: want 1 to 256" || lines[maxShown] != "c.yaml: and 1949 more errors" {
+		t.Errorf("%d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+}
+
+// A missing name or pattern is said to be missing.
+func TestMissingNameAndPattern(t *testing.T) {
+	_, err := Parse("m.yaml", []byte("description: nothing else\n"), Patterns())
+	want := "m.yaml:1: name: missing: a scenario needs a name of lower-case letters, digits and dashes\n" +
+		"m.yaml:1: pattern: missing: want one of harness, workerpool, pipeline, fanout, breaker"
+	if fmt.Sprint(err) != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+}

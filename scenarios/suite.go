@@ -200,7 +200,7 @@ func ReadTrialSpec(r io.Reader, patterns []Pattern) (TrialSpec, error) {
 
 // checkTrial checks the fields of a trial spec beside its Spec.
 func checkTrial(ts TrialSpec, patterns []Pattern) []fieldError {
-	c := &checker{}
+	c := newChecker(nil)
 	if pat := lookupPattern(patterns, ts.Spec.Pattern); pat != nil { // else spec.pattern is refused
 		switch {
 		case !slices.Contains(pat.ImplNames(), ts.Impl):
@@ -234,7 +234,7 @@ func checkTrial(ts TrialSpec, patterns []Pattern) []fieldError {
 			c.add("rate", "%v: a closed-loop trial has no rate", ts.Rate)
 		}
 	}
-	if b := boundOf("gomaxprocs"); ts.Procs != 0 && !b.contains(float64(ts.Procs)) {
+	if b := c.bound("gomaxprocs"); ts.Procs != 0 && !b.contains(float64(ts.Procs)) {
 		c.add("procs", "%d: want 0 (the machine's) or %s", ts.Procs, b)
 	}
 	inRangeOf(c, "rep", "repeat", ts.Rep)
