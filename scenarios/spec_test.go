@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -110,22 +112,57 @@ func TestQuickSuiteParses(t *testing.T) {
 	}
 }
 
+// FuzzParse: Parse never panics; every error it returns is an InputError
+// of the file; and what it accepts, a trial process accepts too (the same
+// checks on the JSON form, where only values count, find nothing).
+// Hostile seeds are in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodSpec))
 	f.Add([]byte("name: x\npattern: breaker\nload: {model: closed}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("f.yaml", data, Patterns())
 		if err != nil {
-			var ie *InputError
-			if !errors.As(err, &ie) {
-				t.Fatalf("error %T is not an *InputError: %v", err, err)
+			errs := []error{err}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				errs = j.Unwrap()
+			}
+			for _, e := range errs {
+				if ie, ok := e.(*InputError); !ok || ie.File != "f.yaml" || ie.Line < 0 {
+					t.Fatalf("error %T is not an *InputError of f.yaml: %v", e, e)
+				}
 			}
 			return
 		}
-		if s.Repeat < 1 || s.Load.Duration.Duration <= 0 || s.Load.Clients < 1 {
-			t.Fatalf("accepted an invalid spec: %+v", s)
+		in, err := json.Marshal(firstTrial(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadTrialSpec(bytes.NewReader(in), Patterns()); err != nil {
+			t.Fatalf("Parse accepted what a trial process refuses: %v\n%s", err, in)
 		}
 	})
+}
+
+// firstTrial is the first trial Plan would make of s, without planning.
+func firstTrial(s Spec) TrialSpec {
+	pat := lookupPattern(Patterns(), s.Pattern)
+	ts := TrialSpec{Spec: s, Impl: pat.ImplNames()[0], Params: map[string]string{}, Rep: 1}
+	if len(s.Impls) > 0 {
+		ts.Impl = s.Impls[0]
+	}
+	for _, p := range pat.Params {
+		ts.Params[p.Name] = p.Default
+		if v := s.Params[p.Name]; len(v) > 0 {
+			ts.Params[p.Name] = v[0]
+		}
+	}
+	if len(s.Load.Rate) > 0 {
+		ts.Rate = s.Load.Rate[0]
+	}
+	if len(s.GOMAXPROCS) > 0 {
+		ts.Procs = s.GOMAXPROCS[0]
+	}
+	return ts
 }
 
 func TestShardCoversPlanOnce(t *testing.T) {
