@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -57,5 +58,44 @@ func TestParamRanges(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The package doc and the README quote the limits table as the code has it.
+func TestLimitsTableIsQuoted(t *testing.T) {
+	table := limitsTable()
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quoted strings.Builder
+	for line := range strings.SplitSeq(string(doc), "\n") {
+		if rest, ok := strings.CutPrefix(line, "//\t"); ok {
+			quoted.WriteString(rest + "\n")
+		}
+	}
+	if !strings.Contains(quoted.String(), table) {
+		t.Errorf("doc.go does not quote the limits table; paste this as a code block:\n%s", table)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```text\n"+table+"```\n") {
+		t.Errorf("README.md does not quote the limits table; paste this in a text block:\n%s", table)
+	}
+}
+
+// Every bound in the table is one that validation checks.
+func TestLimitsRows(t *testing.T) {
+	for _, l := range Limits() {
+		if l.Field == "" || l.Range == "" || l.Reason == "" {
+			t.Errorf("incomplete row %+v", l)
+		}
+	}
+	for field, b := range bounds() {
+		if !b.contains(b.max) || b.contains(b.max*1.0000001+1) {
+			t.Errorf("%s: bound %s does not end at its max", field, b)
+		}
 	}
 }

@@ -33,7 +33,7 @@ func pipelinePattern() Pattern {
 			newParam("workers", "2", "goroutines per stage", intRange(1, maxStageWorkers)),
 			newParam("items", "64", "items per Run", intRange(1, maxItems)),
 			newParam("ordered", "false", "ask for input order (implementations that cannot are refused)", boolValue()),
-			newParam("deadline", "none", "a context deadline on every Run, to cancel it mid-stream; none for no deadline", orNone(durationRange(time.Nanosecond, maxParamDuration))),
+			newParam("deadline", "none", "a context deadline on every Run, to cancel it mid-stream (none: no deadline)", orNone(durationRange(time.Nanosecond, maxParamDuration))),
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			impl, err := find(name)
