@@ -69,6 +69,9 @@ func (r *Rates) UnmarshalYAML(n *yaml.Node) error {
 	*r = (*r)[:0]
 	var bad []string
 	for _, c := range nodes {
+		if c.ShortTag() == "!!null" {
+			continue // refused by Parse as a value not given
+		}
 		v, err := strconv.ParseFloat(c.Value, 64)
 		if c.Kind != yaml.ScalarNode || err != nil && !errors.Is(err, strconv.ErrRange) {
 			bad = append(bad, nodeError(c, fmt.Sprintf("rate %q is not a number of operations per second", c.Value)))
@@ -197,7 +200,7 @@ func Parse(file string, data []byte, patterns []Pattern) (Spec, error) {
 	if err != nil {
 		return Spec{}, err
 	}
-	decoded = append(decoded, t.nullErrors(file)...)
+	decoded = append(decoded, t.nullErrors(file, decoded)...)
 	s.File = file
 	s.Hash = hashOf(data)
 	setDefaults(&s, t.has)
@@ -395,11 +398,16 @@ func (t *tree) formErrors(file string) []*InputError {
 }
 
 // nullErrors refuses keys given with no value: decoding would leave them
-// zero, neither the default nor a value.
-func (t *tree) nullErrors(file string) []*InputError {
+// zero, neither the default nor a value. A key that already failed to
+// decode (an unknown one) gets no second error.
+func (t *tree) nullErrors(file string, decoded []*InputError) []*InputError {
+	var undecoded fieldSet
+	for _, d := range decoded {
+		undecoded.add(d.Field)
+	}
 	var errs []*InputError
 	for _, e := range t.entries {
-		if e.val.Kind == yaml.ScalarNode && e.val.ShortTag() == "!!null" {
+		if e.val.Kind == yaml.ScalarNode && e.val.ShortTag() == "!!null" && !undecoded.holds(e.path) {
 			errs = append(errs, &InputError{File: file, Line: e.line(), Field: e.path, Msg: "no value: give one, or leave the key out for its default"})
 		}
 	}
