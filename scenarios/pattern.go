@@ -56,12 +56,14 @@ func registry[T any](pattern string, impls []T, info func(T) ImplInfo) ([]ImplIn
 	return infos, find
 }
 
-// Param is a parameter of a pattern.
+// Param is a parameter of a pattern. Declare one with newParam, whose
+// range (intRange, durationRange, …) gives both the Check and the end of
+// the Doc: every value has a bound, checked before a target is built.
 type Param struct {
 	Name    string
 	Default string
-	Doc     string
-	Check   func(string) error
+	Doc     string             // what it is, then the values it takes
+	Check   func(string) error // nil error for a value in range
 }
 
 func (p *Pattern) param(name string) (Param, bool) {
@@ -107,20 +109,59 @@ func Patterns() []Pattern {
 	return []Pattern{harnessPattern(), workerpoolPattern(), pipelinePattern(), fanoutPattern(), breakerPattern()}
 }
 
-func positiveInt(v string) error {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return errors.New("want a whole number >= 1")
-	}
-	return nil
+// valueRange is what a parameter accepts: its Check, and the same in words
+// for its Doc.
+type valueRange struct {
+	text  string
+	check func(string) error
 }
 
-func positiveDuration(v string) error {
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return errors.New("want a positive duration such as 50ms")
-	}
-	return nil
+// newParam declares a parameter whose Doc ends with its range, so that
+// `runbench list` shows it.
+func newParam(name, def, doc string, r valueRange) Param {
+	return Param{Name: name, Default: def, Doc: doc + "; " + r.text, Check: r.check}
+}
+
+// intRange accepts a whole number from lo to hi.
+func intRange(lo, hi int) valueRange {
+	text := fmt.Sprintf("%d to %d", lo, hi)
+	return valueRange{text, func(v string) error {
+		if n, err := strconv.Atoi(v); err != nil || n < lo || n > hi {
+			return fmt.Errorf("want a whole number from %s", text)
+		}
+		return nil
+	}}
+}
+
+// durationRange accepts a Go duration from lo to hi.
+func durationRange(lo, hi time.Duration) valueRange {
+	text := fmtDuration(lo) + " to " + fmtDuration(hi)
+	return valueRange{text, func(v string) error {
+		if d, err := time.ParseDuration(v); err != nil || d < lo || d > hi {
+			return fmt.Errorf("want a duration from %s, such as 50ms", text)
+		}
+		return nil
+	}}
+}
+
+// orNone also accepts "none".
+func orNone(r valueRange) valueRange {
+	return valueRange{"none, or " + r.text, func(v string) error {
+		if v == "none" {
+			return nil
+		}
+		return r.check(v)
+	}}
+}
+
+// boolValue accepts true or false.
+func boolValue() valueRange {
+	return valueRange{"true or false", func(v string) error {
+		if v != "true" && v != "false" {
+			return errors.New("want true or false")
+		}
+		return nil
+	}}
 }
 
 func duration(params map[string]string, key string) time.Duration {

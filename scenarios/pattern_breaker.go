@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"concbench/impl/breaker"
 )
@@ -18,10 +19,10 @@ func breakerPattern() Pattern {
 		Impls:  infos,
 		Faults: true,
 		Params: []Param{
-			{Name: "failures", Default: "5", Doc: "consecutive failures that open the breaker", Check: positiveInt},
-			{Name: "open", Default: "20ms", Doc: "open timeout before half-open", Check: positiveDuration},
-			{Name: "probes", Default: "1", Doc: "concurrent calls allowed half-open", Check: positiveInt},
-			{Name: "calltimeout", Default: "5ms", Doc: "the seed variant's per-call timeout (its time.After)", Check: positiveDuration},
+			newParam("failures", "5", "consecutive failures that open the breaker", intRange(1, maxBreakerCount)),
+			newParam("open", "20ms", "open timeout before half-open", durationRange(time.Nanosecond, maxParamDuration)),
+			newParam("probes", "1", "concurrent calls allowed half-open", intRange(1, maxBreakerCount)),
+			newParam("calltimeout", "5ms", "the seed variant's per-call timeout (its time.After)", durationRange(time.Nanosecond, maxParamDuration)),
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			impl, err := find(name)

@@ -16,8 +16,8 @@ func fanoutPattern() Pattern {
 		Impls:  infos,
 		Faults: true,
 		Params: []Param{
-			{Name: "workers", Default: "4", Doc: "goroutines calling fn at once", Check: positiveInt},
-			{Name: "items", Default: "64", Doc: "inputs per Map call", Check: positiveInt},
+			newParam("workers", "4", "goroutines calling fn at once", intRange(1, maxWorkers)),
+			newParam("items", "64", "inputs per Map call", intRange(1, maxItems)),
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			impl, err := find(name)

@@ -2,8 +2,8 @@ package scenarios
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"time"
 
 	"concbench/impl/pipeline"
 )
@@ -29,11 +29,11 @@ func pipelinePattern() Pattern {
 			return ""
 		},
 		Params: []Param{
-			{Name: "stages", Default: "3", Doc: "stages; the middle one does the work", Check: positiveInt},
-			{Name: "workers", Default: "2", Doc: "goroutines per stage", Check: positiveInt},
-			{Name: "items", Default: "64", Doc: "items per Run", Check: positiveInt},
-			{Name: "ordered", Default: "false", Doc: "ask for input order (implementations that cannot are refused)", Check: boolValue},
-			{Name: "deadline", Default: "none", Doc: "a context deadline on every Run, to cancel it mid-stream; none for no deadline", Check: deadlineValue},
+			newParam("stages", "3", "stages; the middle one does the work", intRange(1, maxStages)),
+			newParam("workers", "2", "goroutines per stage", intRange(1, maxStageWorkers)),
+			newParam("items", "64", "items per Run", intRange(1, maxItems)),
+			newParam("ordered", "false", "ask for input order (implementations that cannot are refused)", boolValue()),
+			newParam("deadline", "none", "a context deadline on every Run, to cancel it mid-stream (none: no deadline)", orNone(durationRange(time.Nanosecond, maxParamDuration))),
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			impl, err := find(name)
@@ -74,18 +74,4 @@ func pipelinePattern() Pattern {
 			}, nil
 		},
 	}
-}
-
-func deadlineValue(v string) error {
-	if v == "none" {
-		return nil
-	}
-	return positiveDuration(v)
-}
-
-func boolValue(v string) error {
-	if v != "true" && v != "false" {
-		return errors.New("want true or false")
-	}
-	return nil
 }

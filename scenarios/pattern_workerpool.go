@@ -13,7 +13,7 @@ func workerpoolPattern() Pattern {
 		Doc:   "Submit(ctx, task) with back-pressure; Close drains and waits",
 		Impls: infos,
 		Params: []Param{
-			{Name: "workers", Default: "4", Doc: "goroutines that run tasks", Check: positiveInt},
+			newParam("workers", "4", "goroutines that run tasks", intRange(1, maxWorkers)),
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			impl, err := find(name)

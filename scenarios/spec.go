@@ -2,50 +2,55 @@ package scenarios
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"concbench/internal/benchname"
 )
 
-// Spec is one scenario file. See the package doc for the schema.
+// Spec is one scenario file. See the package doc for the schema. Its JSON
+// form, in a [TrialSpec], uses the YAML keys.
 type Spec struct {
-	Name        string              `yaml:"name"`
-	Description string              `yaml:"description"`
-	Pattern     string              `yaml:"pattern"`
-	Impls       []string            `yaml:"impls"`
-	Params      map[string][]string `yaml:"params"`
-	Load        Load                `yaml:"load"`
-	Work        Work                `yaml:"work"`
-	Faults      Faults              `yaml:"faults"`
-	GOMAXPROCS  []int               `yaml:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
-	Repeat      int                 `yaml:"repeat"`
-	Timeout     Duration            `yaml:"timeout"`
+	Name        string              `yaml:"name" json:"name"`
+	Description string              `yaml:"description" json:"description"`
+	Pattern     string              `yaml:"pattern" json:"pattern"`
+	Impls       []string            `yaml:"impls" json:"impls"`
+	Params      map[string][]string `yaml:"params" json:"params"`
+	Load        Load                `yaml:"load" json:"load"`
+	Work        Work                `yaml:"work" json:"work"`
+	Faults      Faults              `yaml:"faults" json:"faults"`
+	GOMAXPROCS  []int               `yaml:"gomaxprocs" json:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
+	Repeat      int                 `yaml:"repeat" json:"repeat"`
+	Timeout     Duration            `yaml:"timeout" json:"timeout"`
 
 	// File is where the spec came from ("quick/x.yaml" for embedded ones);
 	// Hash is the SHA-256 of its bytes. Neither is read from YAML.
-	File string `yaml:"-"`
-	Hash string `yaml:"-"`
+	File string `yaml:"-" json:"file"`
+	Hash string `yaml:"-" json:"hash"`
 }
 
 // Load is how operations arrive.
 type Load struct {
-	Model       string   `yaml:"model"`        // open | closed
-	Rate        Rates    `yaml:"rate"`         // open: operations per second; a list runs each (the knee)
-	Arrival     string   `yaml:"arrival"`      // open: constant | poisson
-	Clients     int      `yaml:"clients"`      // closed: concurrent clients; open: issuing goroutines
-	Think       Duration `yaml:"think"`        // closed: pause between a client's operations
-	MaxInflight int      `yaml:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
-	Duration    Duration `yaml:"duration"`     // measurement window
-	Warmup      Duration `yaml:"warmup"`       // load before the window, not measured
+	Model       string   `yaml:"model" json:"model"`               // open | closed
+	Rate        Rates    `yaml:"rate" json:"rate"`                 // open: operations per second; a list runs each (the knee)
+	Arrival     string   `yaml:"arrival" json:"arrival"`           // open: constant | poisson
+	Clients     int      `yaml:"clients" json:"clients"`           // closed: concurrent clients; open: issuing goroutines
+	Think       Duration `yaml:"think" json:"think"`               // closed: pause between a client's operations
+	MaxInflight int      `yaml:"max_inflight" json:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
+	Duration    Duration `yaml:"duration" json:"duration"`         // measurement window
+	Warmup      Duration `yaml:"warmup" json:"warmup"`             // load before the window, not measured
 }
 
 // Rates are the offered loads of an open-loop scenario, in operations per
@@ -54,35 +59,44 @@ type Load struct {
 // offered load.
 type Rates []float64
 
-// UnmarshalYAML accepts a number or a list of numbers.
+// UnmarshalYAML accepts a number or a list of numbers. A number too large
+// for a float64 becomes ±Inf, for validation to refuse with its range.
 func (r *Rates) UnmarshalYAML(n *yaml.Node) error {
 	nodes := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
 		nodes = n.Content
 	}
 	*r = (*r)[:0]
+	var bad []string
 	for _, c := range nodes {
+		if c.ShortTag() == "!!null" {
+			continue // refused by Parse as a value not given
+		}
 		v, err := strconv.ParseFloat(c.Value, 64)
-		if c.Kind != yaml.ScalarNode || err != nil {
-			return &lineError{line: c.Line, msg: fmt.Sprintf("rate %q is not a number of operations per second", c.Value)}
+		if c.Kind != yaml.ScalarNode || err != nil && !errors.Is(err, strconv.ErrRange) {
+			bad = append(bad, nodeError(c, fmt.Sprintf("rate %q is not a number of operations per second", c.Value)))
+			continue
 		}
 		*r = append(*r, v)
+	}
+	if len(bad) > 0 {
+		return &yaml.TypeError{Errors: bad}
 	}
 	return nil
 }
 
 // Work is what each operation's task does.
 type Work struct {
-	Kind  string   `yaml:"kind"`  // none | cpu | sleep
-	Mean  Duration `yaml:"mean"`  // mean duration of the work
-	Dist  string   `yaml:"dist"`  // fixed | exponential | lognormal
-	Sigma float64  `yaml:"sigma"` // lognormal shape; default 1
+	Kind  string   `yaml:"kind" json:"kind"`   // none | cpu | sleep
+	Mean  Duration `yaml:"mean" json:"mean"`   // mean duration of the work
+	Dist  string   `yaml:"dist" json:"dist"`   // fixed | exponential | lognormal
+	Sigma float64  `yaml:"sigma" json:"sigma"` // lognormal shape; default 1
 }
 
 // Faults injected into the work of each operation.
 type Faults struct {
-	ErrorRate float64 `yaml:"error_rate"` // fraction of operations whose work fails
-	Outage    *Outage `yaml:"outage"`     // a window in which every operation's work fails
+	ErrorRate float64 `yaml:"error_rate" json:"error_rate"` // fraction of operations whose work fails
+	Outage    *Outage `yaml:"outage" json:"outage"`         // a window in which every operation's work fails
 }
 
 // Outage is a window, measured from the start of the measurement window, in
@@ -90,19 +104,20 @@ type Faults struct {
 // first blocks that long and ignores cancellation, as a hung downstream
 // without context support does.
 type Outage struct {
-	At      Duration `yaml:"at"`
-	For     Duration `yaml:"for"`
-	Latency Duration `yaml:"latency"`
+	At      Duration `yaml:"at" json:"at"`
+	For     Duration `yaml:"for" json:"for"`
+	Latency Duration `yaml:"latency" json:"latency"`
 }
 
-// Duration is a time.Duration written as in Go ("250ms", "2s").
+// Duration is a time.Duration written as in Go ("250ms", "2s"), in YAML
+// and in JSON.
 type Duration struct{ time.Duration }
 
 // UnmarshalYAML parses a Go duration string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil || n.Kind != yaml.ScalarNode {
-		return &lineError{line: n.Line, msg: fmt.Sprintf("%q is not a duration (like 250ms or 2s)", n.Value)}
+		return &yaml.TypeError{Errors: []string{nodeError(n, fmt.Sprintf("%q is not a duration (like 250ms or 2s)", n.Value))}}
 	}
 	d.Duration = v
 	return nil
@@ -111,12 +126,27 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // MarshalYAML writes the Go duration string.
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
-type lineError struct {
-	line int
-	msg  string
+// MarshalJSON writes the Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON parses a Go duration string. Its error is a
+// *json.UnmarshalTypeError, to which encoding/json adds the field's path.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if v, err := time.ParseDuration(s); err == nil {
+			d.Duration = v
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[Duration]()}
 }
 
-func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+// nodeError is the message of an UnmarshalYAML that failed on n: yaml.v3's
+// "line N: " and the column, which pins the field even in a flow mapping.
+func nodeError(n *yaml.Node, msg string) string {
+	return fmt.Sprintf("line %d: column %d: %s", n.Line, n.Column, msg)
+}
 
 // InputError is a problem in a scenario file, pinned to a line and a field.
 type InputError struct {
@@ -140,363 +170,876 @@ func (e *InputError) Error() string {
 	return b.String()
 }
 
-// Bounds on an open-loop load: beyond them a trial could not keep its
-// schedule on any machine, and recording what it never started would take
-// longer than the trial.
-const (
-	maxRate        = 1e8 // operations per second
-	maxOpsPerTrial = 1e8 // operations scheduled in one window
-)
-
 var (
-	namePattern   = regexp.MustCompile(`^[a-z0-9-]+$`)
-	yamlLineError = regexp.MustCompile(`^line (\d+): (.*)$`)
-	notFoundField = regexp.MustCompile(`^field (\S+) not found in type`)
+	namePattern    = regexp.MustCompile(`^[a-z0-9-]+$`)
+	yamlLineError  = regexp.MustCompile(`^line (\d+): (?:column (\d+): )?(.*)$`)
+	notFoundField  = regexp.MustCompile(`^field (.*) not found in type \S+$`)
+	definedTwice   = regexp.MustCompile(`^mapping key (".*") already defined at line \d+$`)
+	cannotDecodeAs = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into ")
 )
 
 // Parse decodes and validates one scenario file strictly: unknown keys,
-// wrong types and out-of-range values are errors. Every error is an
-// *InputError (several are joined), naming the file, line and field.
+// wrong types, out-of-range values and explicit values the harness would
+// not use are errors, and defaults apply only to absent keys. Every error
+// is an *InputError naming the file, line and field; all of a file's
+// errors are reported at once, joined, in line order.
 func Parse(file string, data []byte, patterns []Pattern) (Spec, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return Spec{}, yamlErrors(file, &root, err)
+	if line, b, ok := firstInvalidUTF8(data); ok {
+		return Spec{}, &InputError{File: file, Line: line, Msg: fmt.Sprintf("byte %#x is not UTF-8: a scenario file is UTF-8 text", b)}
 	}
-	if len(root.Content) == 0 {
-		return Spec{}, &InputError{File: file, Msg: "empty scenario file"}
+	doc, err := parseDocument(file, data)
+	if err != nil {
+		return Spec{}, err
+	}
+	t := indexTree(doc)
+	if errs := t.formErrors(file); len(errs) > 0 {
+		return Spec{}, joinSorted(errs)
 	}
 	var s Spec
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
-		return Spec{}, yamlErrors(file, &root, err)
+	decoded, err := decode(file, data, t, &s)
+	if err != nil {
+		return Spec{}, err
 	}
+	decoded = append(decoded, t.nullErrors(file, decoded)...)
 	s.File = file
 	s.Hash = hashOf(data)
-	setDefaults(&s)
-	if errs := validate(&s, patterns); len(errs) > 0 {
-		out := make([]error, len(errs))
-		for i, e := range errs {
-			out[i] = &InputError{File: file, Line: lineOf(&root, e.field), Field: e.field, Msg: e.msg}
-		}
-		return Spec{}, errors.Join(out...)
+	setDefaults(&s, t.has)
+	if err := report(file, t.lineOf, decoded, validate(&s, patterns, t.has)); err != nil {
+		return Spec{}, err
 	}
 	return s, nil
 }
 
-// yamlErrors turns yaml.v3's errors, which carry a line but no field path,
-// into InputErrors that carry both.
-func yamlErrors(file string, root *yaml.Node, err error) error {
-	var msgs []string
-	var te *yaml.TypeError
-	var le *lineError
-	switch {
-	case errors.As(err, &te):
-		msgs = te.Errors
-	case errors.As(err, &le):
-		msgs = []string{le.Error()}
-	default:
-		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+// firstInvalidUTF8 returns the line and value of the first byte of data
+// that is not UTF-8, if there is one.
+func firstInvalidUTF8(data []byte) (line int, b byte, ok bool) {
+	if utf8.Valid(data) {
+		return 0, 0, false
 	}
-	out := make([]error, 0, len(msgs))
-	for _, m := range msgs {
-		ie := &InputError{File: file, Msg: m}
-		if g := yamlLineError.FindStringSubmatch(m); g != nil {
-			ie.Line, _ = strconv.Atoi(g[1])
-			ie.Msg = g[2]
-			key := ""
-			if f := notFoundField.FindStringSubmatch(ie.Msg); f != nil {
-				key = f[1]
-				ie.Msg = "unknown field " + strconv.Quote(key) + " (the schema is strict; check its spelling)"
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return 1 + bytes.Count(data[:i], []byte("\n")), data[i], true
+		}
+		i += size
+	}
+	return 0, 0, false // unreachable: utf8.Valid said there is one
+}
+
+// parseDocument parses data into its one YAML document, whose top level
+// must be a mapping.
+func parseDocument(file string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &InputError{File: file, Msg: "empty scenario file"}
+		}
+		return nil, syntaxError(file, data, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, syntaxError(file, data, err)
+	default:
+		return nil, &InputError{File: file, Line: next.Line, Msg: "a second YAML document: a scenario file holds one"}
+	}
+	top := doc.Content[0]
+	switch {
+	case top.Kind == yaml.ScalarNode && top.ShortTag() == "!!null":
+		return nil, &InputError{File: file, Msg: "empty scenario file"}
+	case top.Kind != yaml.MappingNode:
+		return nil, &InputError{File: file, Line: top.Line, Msg: "the top level is not a mapping of keys (name: …, pattern: …)"}
+	}
+	return &doc, nil
+}
+
+// syntaxError turns a yaml.v3 parse error into an InputError with its line,
+// naming the usual cause of a few of them: a tab.
+func syntaxError(file string, data []byte, err error) error {
+	ie := &InputError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	if g := yamlLineError.FindStringSubmatch(ie.Msg); g != nil {
+		ie.Line, _ = strconv.Atoi(g[1])
+		ie.Msg = g[3]
+		if line := tabLine(data, ie.Line, ie.Msg); line > 0 {
+			ie.Line, ie.Msg = line, "a tab character: YAML indents with spaces"
+		}
+	}
+	return ie
+}
+
+// tabLine returns the line of the tab that caused a parse error reported at
+// line with msg, or 0 if a tab is not the cause. yaml.v3 reports a tab in
+// the indentation as a token that cannot start (at its line), or as a tab
+// that violates indentation (at its line or the one before).
+func tabLine(data []byte, line int, msg string) int {
+	candidates := []int{line}
+	switch {
+	case strings.Contains(msg, "tab character"):
+		candidates = append(candidates, line+1)
+	case !strings.Contains(msg, "cannot start any token"):
+		return 0
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	for _, l := range candidates {
+		if l >= 1 && l <= len(lines) && bytes.IndexByte(lines[l-1], '\t') >= 0 {
+			return l
+		}
+	}
+	return 0
+}
+
+// entry is one value of the YAML tree: a mapping's value under its key, or
+// a list's element (key nil).
+type entry struct {
+	path     string // "load.rate", "impls[1]"
+	key, val *yaml.Node
+}
+
+func (e entry) line() int {
+	if e.key != nil {
+		return e.key.Line
+	}
+	return e.val.Line
+}
+
+// tree indexes a scenario's YAML nodes by field path: which keys are
+// present (defaults apply only to absent ones), their lines, and the
+// field of a decode error.
+type tree struct {
+	top     *yaml.Node // the top-level mapping
+	entries []entry    // in document order
+	byPath  map[string]entry
+}
+
+// maxDepth is how deep the tree is indexed. The schema's deepest fields
+// (faults.outage.at, params.workers[0]) are 3 deep, and yaml.v3 reports a
+// type error at the first node that does not fit it, so nothing deeper
+// ever needs a path.
+const maxDepth = 4
+
+func indexTree(doc *yaml.Node) *tree {
+	t := &tree{top: doc.Content[0], byPath: map[string]entry{}}
+	var walk func(n *yaml.Node, path string, depth int)
+	walk = func(n *yaml.Node, path string, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				t.add(entry{joinPath(path, k.Value), k, v})
+				walk(v, joinPath(path, k.Value), depth+1)
 			}
-			ie.Field = pathAt(root, ie.Line, key)
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				t.add(entry{p, nil, c})
+				walk(c, p, depth+1)
+			}
+		}
+	}
+	walk(t.top, "", 1)
+	return t
+}
+
+func (t *tree) add(e entry) {
+	t.entries = append(t.entries, e)
+	if _, dup := t.byPath[e.path]; !dup {
+		t.byPath[e.path] = e
+	}
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// has reports whether the file gives the field, even as null.
+func (t *tree) has(path string) bool {
+	_, ok := t.byPath[path]
+	return ok
+}
+
+// lineOf returns the line of the field at path ("load.rate", "impls[2]"),
+// or of its nearest parent that the file gives.
+func (t *tree) lineOf(path string) int {
+	for p := path; p != ""; p = parentPath(p) {
+		if e, ok := t.byPath[p]; ok {
+			return e.line()
+		}
+	}
+	return t.top.Line
+}
+
+// parentPath returns "load" for "load.rate" and "load.rate" for
+// "load.rate[1]"; "" for a top-level field.
+func parentPath(p string) string {
+	return p[:max(strings.LastIndexAny(p, ".["), 0)]
+}
+
+// formErrors refuses what would make the tree say something else than the
+// decoded spec: aliases and merge keys, which yaml.v3 expands.
+func (t *tree) formErrors(file string) []*InputError {
+	var errs []*InputError
+	for _, e := range t.entries {
+		switch {
+		case e.key != nil && (e.key.ShortTag() == "!!merge" || e.key.Kind == yaml.AliasNode):
+			errs = append(errs, &InputError{File: file, Line: e.key.Line, Field: e.path, Msg: "a merge key or alias as a key: write the keys out"})
+		case e.val.Kind == yaml.AliasNode:
+			errs = append(errs, &InputError{File: file, Line: e.val.Line, Field: e.path, Msg: fmt.Sprintf("an alias (*%s): write the value out; a scenario file takes no aliases", e.val.Value)})
+		}
+	}
+	return errs
+}
+
+// nullErrors refuses keys given with no value: decoding would leave them
+// zero, neither the default nor a value. A key that already failed to
+// decode (an unknown one) gets no second error.
+func (t *tree) nullErrors(file string, decoded []*InputError) []*InputError {
+	var undecoded fieldSet
+	for _, d := range decoded {
+		undecoded.add(d.Field)
+	}
+	var errs []*InputError
+	for _, e := range t.entries {
+		if e.val.Kind == yaml.ScalarNode && e.val.ShortTag() == "!!null" && !undecoded.holds(e.path) {
+			errs = append(errs, &InputError{File: file, Line: e.line(), Field: e.path, Msg: "no value: give one, or leave the key out for its default"})
+		}
+	}
+	return errs
+}
+
+// decode decodes data into s strictly. Type errors (yaml.v3 goes on past
+// them) come back as InputErrors pinned to their field; any other error
+// stops.
+func decode(file string, data []byte, t *tree, s *Spec) ([]*InputError, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(s)
+	if err == nil {
+		return nil, nil
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return nil, &InputError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	used := map[int]bool{}
+	errs := make([]*InputError, len(te.Errors))
+	for i, msg := range te.Errors {
+		errs[i] = t.decodeError(file, msg, used)
+	}
+	return errs, nil
+}
+
+// decodeError pins one of yaml.v3's type errors, which carry a line but no
+// field, to the entry it is about. An UnmarshalYAML of ours gives the
+// value's line and column; yaml.v3's own name the key (unknown field,
+// duplicate key) or quote the value (wrong type), and several on one line
+// are matched in document order. used holds the entries already matched.
+func (t *tree) decodeError(file, msg string, used map[int]bool) *InputError {
+	ie := &InputError{File: file, Msg: msg}
+	g := yamlLineError.FindStringSubmatch(msg)
+	if g == nil {
+		return ie
+	}
+	ie.Line, _ = strconv.Atoi(g[1])
+	col, _ := strconv.Atoi(g[2])
+	ie.Msg = g[3]
+	line := ie.Line
+	twice := false
+	var match func(e entry) bool
+	if col > 0 {
+		match = func(e entry) bool { return e.val.Line == line && e.val.Column == col }
+	} else if f := notFoundField.FindStringSubmatch(ie.Msg); f != nil {
+		ie.Msg = "unknown field " + strconv.Quote(f[1]) + " (the schema is strict; check its spelling)"
+		match = func(e entry) bool { return e.key != nil && e.key.Line == line && e.key.Value == f[1] }
+	} else if f := definedTwice.FindStringSubmatch(ie.Msg); f != nil {
+		twice = true
+		key, _ := strconv.Unquote(f[1])
+		match = func(e entry) bool { return e.key != nil && e.key.Line == line && e.key.Value == key }
+	} else if f := cannotDecodeAs.FindStringSubmatch(ie.Msg); f != nil {
+		match = func(e entry) bool { return e.val.Line == line && valueIs(e.val, f[1], f[2]) }
+	} else {
+		return ie
+	}
+	for i, e := range t.entries {
+		if !used[i] && match(e) {
+			used[i] = true
+			ie.Field = e.path
+			switch {
+			case twice:
+				// yaml.v3 decodes none of a mapping with a key twice.
+				ie.Field = parentPath(e.path)
+			case col > 0:
+				if m := overflowMsg(e.path, e.val.Value); m != "" {
+					ie.Msg = m
+				}
+			}
+			break
+		}
+	}
+	return ie
+}
+
+// valueIs reports whether n is the value that yaml.v3 describes as tag and
+// text in a type error; it shortens a text over 10 bytes to 7 and "...".
+func valueIs(n *yaml.Node, tag, text string) bool {
+	switch tag {
+	case "seq":
+		return n.Kind == yaml.SequenceNode
+	case "map":
+		return n.Kind == yaml.MappingNode
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!"+tag {
+		return false
+	}
+	if short, ok := strings.CutSuffix(text, "..."); ok && len(n.Value) > 10 {
+		return strings.HasPrefix(n.Value, short)
+	}
+	return n.Value == text
+}
+
+// fieldError is a problem that validation found in one field. deps are the
+// other fields it was computed from: it is dropped if one of them has a
+// problem of its own (one without deps), which is the one to report.
+type fieldError struct {
+	field string
+	deps  []string
+	msg   string
+}
+
+// report joins the decode errors and the validation problems of one input
+// as InputErrors in line order, dropping the problems that a decode error
+// explains (a field that did not decode is zero, or a shorter list) and
+// those whose deps have problems of their own. lineOf is nil if the input
+// has no lines.
+func report(file string, lineOf func(string) int, decoded []*InputError, problems []fieldError) error {
+	undecoded, bad := fieldSet{}, fieldSet{}
+	for _, d := range decoded {
+		undecoded.add(d.Field) // "" if unknown: then no problem is sure
+		bad.add(d.Field)
+	}
+	for _, p := range problems {
+		if len(p.deps) == 0 && p.field != "" { // a field's own problem, not one computed from others
+			bad.add(p.field)
+		}
+	}
+	out := slices.Clone(decoded)
+	for _, p := range problems {
+		if undecoded.holds(p.field) || slices.ContainsFunc(p.deps, bad.touches) {
+			continue
+		}
+		ie := &InputError{File: file, Field: p.field, Msg: p.msg}
+		if lineOf != nil {
+			ie.Line = lineOf(p.field)
 		}
 		out = append(out, ie)
+	}
+	return joinSorted(out)
+}
+
+// fieldSet is a set of field paths compared without their list indexes:
+// an element of a list stands for the whole list, whose other elements
+// (after one failed to decode) are not where the file has them. It keeps
+// each path's parents too, for touches.
+type fieldSet struct{ paths, parents map[string]bool }
+
+func (s *fieldSet) add(field string) {
+	if s.paths == nil {
+		s.paths, s.parents = map[string]bool{}, map[string]bool{}
+	}
+	p := unindexed(field)
+	s.paths[p] = true
+	for ; p != ""; p = parentPath(p) {
+		s.parents[p] = true
+	}
+}
+
+// holds reports whether field, or a field above it, is in the set; "" in
+// the set (the whole input, or a field unknown) holds every field.
+func (s *fieldSet) holds(field string) bool {
+	for p := unindexed(field); ; p = parentPath(p) {
+		if s.paths[p] {
+			return true
+		}
+		if p == "" {
+			return false
+		}
+	}
+}
+
+// touches reports whether field is in the set, above or below a field in it.
+func (s *fieldSet) touches(field string) bool {
+	return s.holds(field) || s.parents[unindexed(field)]
+}
+
+// maxShown is the most errors reported for one input: a file of a
+// thousand bad list elements gets the first ones and a count of the rest.
+const maxShown = 50
+
+// joinSorted joins errs in line order (stable), or returns nil.
+func joinSorted(errs []*InputError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(errs, func(a, b *InputError) int { return a.Line - b.Line })
+	if n := len(errs) - maxShown; n > 0 {
+		errs = append(errs[:maxShown], &InputError{File: errs[0].File, Msg: fmt.Sprintf("and %d more errors", n)})
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
 	}
 	return errors.Join(out...)
 }
 
-type fieldError struct{ field, msg string }
-
-func setDefaults(s *Spec) {
+// setDefaults fills in the fields that the file leaves out. A field it
+// gives keeps its value, zero or empty included, for validation to judge.
+func setDefaults(s *Spec, has func(string) bool) {
+	def := func(field string, set func()) {
+		if !has(field) {
+			set()
+		}
+	}
 	l := &s.Load
-	if l.Model == "" {
-		l.Model = "closed"
-	}
-	if l.Arrival == "" {
-		l.Arrival = "constant"
-	}
-	if l.Clients == 0 {
+	def("load.model", func() { l.Model = "closed" })
+	def("load.arrival", func() { l.Arrival = "constant" })
+	def("load.clients", func() {
+		l.Clients = 1
 		if l.Model == "closed" {
 			l.Clients = 8
-		} else {
-			l.Clients = 1
 		}
-	}
-	if l.Duration.Duration == 0 {
-		l.Duration.Duration = time.Second
-	}
-	if s.Work.Kind == "" {
-		s.Work.Kind = "none"
-	}
-	if s.Work.Dist == "" {
-		s.Work.Dist = "fixed"
-	}
-	if s.Work.Sigma == 0 {
-		s.Work.Sigma = 1
-	}
-	if s.Repeat == 0 {
-		s.Repeat = 3
-	}
-	if s.Timeout.Duration == 0 {
-		s.Timeout.Duration = 30 * time.Second
-	}
+	})
+	def("load.duration", func() { l.Duration.Duration = time.Second })
+	def("work.kind", func() { s.Work.Kind = "none" })
+	def("work.dist", func() { s.Work.Dist = "fixed" })
+	def("work.sigma", func() { s.Work.Sigma = 1 })
+	def("repeat", func() { s.Repeat = 3 })
+	def("timeout", func() { s.Timeout.Duration = min(max(30*time.Second, trialNeed(*l)), MaxTimeout) })
 }
 
-func validate(s *Spec, patterns []Pattern) []fieldError {
-	var errs []fieldError
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fieldError{field, fmt.Sprintf(format, args...)})
+// trialNeed is the least timeout of a trial: its warm-up, its window (twice
+// it for an open loop, which may fall behind and stops issuing only then),
+// the leak check's grace and a margin for process start and teardown. It
+// saturates rather than overflow.
+func trialNeed(l Load) time.Duration {
+	windows := 1.0
+	if l.Model == "open" {
+		windows = 2
 	}
-	if !namePattern.MatchString(s.Name) {
-		bad("name", "%q: want a name of lower-case letters, digits and dashes", s.Name)
+	need := float64(l.Warmup.Duration) + windows*float64(l.Duration.Duration) + float64(leakGrace+2*time.Second)
+	if need >= float64(maxDuration) {
+		return maxDuration
 	}
-	var pat *Pattern
-	for i := range patterns {
-		if patterns[i].Name == s.Pattern {
-			pat = &patterns[i]
-		}
+	return time.Duration(need)
+}
+
+const maxDuration = time.Duration(1<<63 - 1)
+
+// checker collects the problems of one spec.
+type checker struct {
+	has    func(string) bool // whether the input gives a field; nil: only values count
+	bounds map[string]*bound
+	errs   []fieldError
+}
+
+func newChecker(has func(string) bool) *checker {
+	return &checker{has: has, bounds: bounds()}
+}
+
+// bound returns the bound of a numeric field in the limits table.
+func (c *checker) bound(field string) *bound {
+	b, ok := c.bounds[unindexed(field)]
+	if !ok {
+		panic("scenarios: no bound for " + field) // a driver bug: every checked field has a row
 	}
+	return b
+}
+
+func (c *checker) add(field, format string, args ...any) {
+	c.addDep(field, nil, format, args...)
+}
+
+func (c *checker) addDep(field string, deps []string, format string, args ...any) {
+	c.errs = append(c.errs, fieldError{field, deps, fmt.Sprintf(format, args...)})
+}
+
+// given reports whether the input sets field: to a value other than its
+// default (nonDefault), or at all, where the input says which keys it has.
+func (c *checker) given(field string, nonDefault bool) bool {
+	return nonDefault || c.has != nil && c.has(field)
+}
+
+// inRange checks v against the bound of field in the limits table.
+func inRange[T int | float64 | time.Duration](c *checker, field string, v T) {
+	inRangeOf(c, field, field, v)
+}
+
+// inRangeOf checks v, reported as field, against the bound of boundField.
+func inRangeOf[T int | float64 | time.Duration](c *checker, field, boundField string, v T) {
+	b := c.bound(boundField)
+	if b.contains(float64(v)) {
+		return
+	}
+	var text string
+	switch v := any(v).(type) {
+	case time.Duration:
+		text = fmtDuration(v)
+	case int:
+		text = strconv.Itoa(v)
+	case float64:
+		text = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	c.add(field, "%s: want %s", text, b)
+}
+
+// validate checks a decoded spec with its defaults set: every check of a
+// scenario file, and of the spec a trial process reads, is here. has says
+// which keys the input gives (nil: none known, as for JSON, where only
+// values other than the default count as given).
+func validate(s *Spec, patterns []Pattern, has func(string) bool) []fieldError {
+	c := newChecker(has)
+	switch {
+	case s.Name == "" && !c.given("name", false):
+		c.add("name", "missing: a scenario needs a name of lower-case letters, digits and dashes")
+	case !namePattern.MatchString(s.Name):
+		c.add("name", "%q: want a name of lower-case letters, digits and dashes", s.Name)
+	}
+	pat := lookupPattern(patterns, s.Pattern)
 	if pat == nil {
 		names := make([]string, len(patterns))
 		for i, p := range patterns {
 			names[i] = p.Name
 		}
-		bad("pattern", "%q: want one of %s", s.Pattern, strings.Join(names, ", "))
+		if s.Pattern == "" && !c.given("pattern", false) {
+			c.add("pattern", "missing: want one of %s", strings.Join(names, ", "))
+		} else {
+			c.add("pattern", "%q: want one of %s", s.Pattern, strings.Join(names, ", "))
+		}
 	} else {
-		for i, name := range s.Impls {
-			if !slices.Contains(pat.ImplNames(), name) {
-				bad(fmt.Sprintf("impls[%d]", i), "%q is not a %s implementation; have %s", name, pat.Name, strings.Join(pat.ImplNames(), ", "))
-			}
-		}
-		for _, key := range sortedKeys(s.Params) {
-			p, ok := pat.param(key)
-			if !ok {
-				bad("params."+key, "%s has no parameter %q; have %s", pat.Name, key, strings.Join(pat.paramNames(), ", "))
-				continue
-			}
-			if len(s.Params[key]) == 0 {
-				bad("params."+key, "empty list of values")
-			}
-			for i, v := range s.Params[key] {
-				if err := p.Check(v); err != nil {
-					bad("params."+key, "%q: %v", v, err)
-				}
-				if slices.Index(s.Params[key], v) < i {
-					bad("params."+key, "%q is listed twice: its trials would share one name", v)
-				}
-			}
-		}
-		if pat.Unsupported != nil {
-			impls := s.Impls
-			if len(impls) == 0 {
-				impls = pat.ImplNames()
-			}
-			for _, key := range sortedKeys(s.Params) {
-				for _, v := range s.Params[key] {
-					for _, impl := range impls {
-						if why := pat.Unsupported(impl, key, v); why != "" {
-							field := "params." + key
-							if i := slices.Index(s.Impls, impl); i >= 0 {
-								field = fmt.Sprintf("impls[%d]", i)
-							}
-							bad(field, "%s cannot run with %s=%s: %s; list the implementations that can in impls", impl, key, v, why)
-						}
-					}
-				}
-			}
-		}
-		if !pat.Faults && (s.Faults.ErrorRate != 0 || s.Faults.Outage != nil) {
-			bad("faults", "pattern %s has no operation that can fail; remove faults", pat.Name)
+		c.impls(s, pat)
+		c.params(s, pat)
+	}
+	c.load(s.Load)
+	c.work(s.Work)
+	c.faults(s.Faults, pat)
+	c.trials(s, pat)
+	return c.errs
+}
+
+func lookupPattern(patterns []Pattern, name string) *Pattern {
+	for i := range patterns {
+		if patterns[i].Name == name {
+			return &patterns[i]
 		}
 	}
-	l := s.Load
+	return nil
+}
+
+func (c *checker) impls(s *Spec, pat *Pattern) {
+	if len(s.Impls) == 0 && c.given("impls", false) {
+		c.add("impls", "an empty list: leave impls out to run every implementation")
+	}
+	known, again := pat.ImplNames(), repeated(s.Impls)
+	for i, name := range s.Impls {
+		field := fmt.Sprintf("impls[%d]", i)
+		if !slices.Contains(known, name) {
+			c.add(field, "%q is not a %s implementation; have %s", name, pat.Name, strings.Join(known, ", "))
+		} else if again[i] {
+			c.add(field, "%q is listed twice: its trials would share one name", name)
+		}
+	}
+}
+
+func (c *checker) params(s *Spec, pat *Pattern) {
+	for _, key := range sortedKeys(s.Params) {
+		field := "params." + key
+		p, ok := pat.param(key)
+		if !ok {
+			c.add(field, "%s has no parameter %q; have %s", pat.Name, key, strings.Join(pat.paramNames(), ", "))
+			continue
+		}
+		values := s.Params[key]
+		if len(values) == 0 {
+			c.add(field, "empty list of values")
+		}
+		again := repeated(values)
+		for i, v := range values {
+			if err := p.Check(v); err != nil {
+				c.add(field, "%q: %v", v, err)
+			} else if again[i] {
+				c.add(field, "%q is listed twice: its trials would share one name", v)
+			}
+		}
+	}
+	if pat.Unsupported == nil {
+		return
+	}
+	impls := pat.ImplNames() // each listed one, at its first index
+	index := map[string]int{}
+	if len(s.Impls) > 0 {
+		impls = nil
+		for i, impl := range s.Impls {
+			if _, dup := index[impl]; !dup {
+				index[impl] = i
+				impls = append(impls, impl)
+			}
+		}
+	}
+	for _, key := range sortedKeys(s.Params) {
+		for _, v := range s.Params[key] {
+			for _, impl := range impls {
+				if why := pat.Unsupported(impl, key, v); why != "" {
+					field := "params." + key
+					if i, ok := index[impl]; ok {
+						field = fmt.Sprintf("impls[%d]", i)
+					}
+					c.addDep(field, []string{"impls", "params." + key}, "%s cannot run with %s=%s: %s; list the implementations that can in impls", impl, key, v, why)
+				}
+			}
+		}
+	}
+}
+
+func (c *checker) load(l Load) {
 	switch l.Model {
 	case "open":
 		if len(l.Rate) == 0 {
-			bad("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
+			c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
 		}
+		again := repeated(l.Rate)
 		for i, r := range l.Rate {
 			field := "load.rate"
 			if len(l.Rate) > 1 {
 				field = fmt.Sprintf("load.rate[%d]", i)
 			}
-			if !(r > 0 && r <= maxRate) {
-				bad(field, "%v: an open-loop load needs a rate above 0 and at most %g operations per second", r, maxRate)
-			} else if ops := r * l.Duration.Seconds(); ops > maxOpsPerTrial {
-				bad(field, "%v ops/s for %v is %.3g operations: at most %g per trial", r, l.Duration, ops, float64(maxOpsPerTrial))
-			}
-			if slices.Index(l.Rate, r) < i {
-				bad(field, "%v is listed twice: its trials would share one name", r)
+			c.rate(field, r, l.Duration.Duration, "load.duration")
+			if again[i] {
+				c.add(field, "%v is listed twice: its trials would share one name", r)
 			}
 		}
-		if l.Think.Duration != 0 {
-			bad("load.think", "think time applies to the closed model only")
+		if c.given("load.think", l.Think.Duration != 0) {
+			c.add("load.think", "think time applies to the closed model only")
 		}
 	case "closed":
-		if len(l.Rate) != 0 {
-			bad("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
+		if c.given("load.rate", len(l.Rate) != 0) {
+			c.add("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
 		}
-		if l.Arrival != "constant" {
-			bad("load.arrival", "arrivals apply to the open model only")
+		if c.given("load.arrival", l.Arrival != "constant") {
+			c.add("load.arrival", "arrivals apply to the open model only")
 		}
-		if l.MaxInflight != 0 {
-			bad("load.max_inflight", "the in-flight cap applies to the open model only (a closed loop has at most clients in flight)")
+		if c.given("load.max_inflight", l.MaxInflight != 0) {
+			c.add("load.max_inflight", "the in-flight cap applies to the open model only (a closed loop has at most clients in flight)")
 		}
 	default:
-		bad("load.model", "%q: want open or closed", l.Model)
+		c.add("load.model", "%q: want open or closed", l.Model)
 	}
-	if l.Arrival != "constant" && l.Arrival != "poisson" {
-		bad("load.arrival", "%q: want constant or poisson", l.Arrival)
+	if l.Model != "closed" {
+		if l.Arrival != "constant" && l.Arrival != "poisson" {
+			c.add("load.arrival", "%q: want constant or poisson", l.Arrival)
+		}
+		inRange(c, "load.max_inflight", l.MaxInflight)
 	}
-	if l.Clients < 1 {
-		bad("load.clients", "%d: want at least 1", l.Clients)
+	if l.Model != "open" {
+		inRange(c, "load.think", l.Think.Duration)
 	}
-	if l.MaxInflight < 0 {
-		bad("load.max_inflight", "%d: want 0 (no cap) or more", l.MaxInflight)
+	inRange(c, "load.clients", l.Clients)
+	inRange(c, "load.duration", l.Duration.Duration)
+	inRange(c, "load.warmup", l.Warmup.Duration)
+}
+
+// rate checks one open-loop rate, reported as field, and the operations it
+// schedules in a window (the field durationField).
+func (c *checker) rate(field string, r float64, window time.Duration, durationField string) {
+	b := c.bound("load.rate")
+	if !b.contains(r) {
+		c.add(field, "%v: an open-loop load needs a rate %s", r, b)
+		return
 	}
-	if l.Duration.Duration <= 0 {
-		bad("load.duration", "%v: want a positive duration", l.Duration)
+	deps := []string{durationField}
+	switch ops := r * window.Seconds(); {
+	case ops < MinOpsPerTrial:
+		c.addDep(field, deps, "%v ops/s for %s is %.3g operations: want at least %d in the window", r, fmtDuration(window), ops, MinOpsPerTrial)
+	case ops > MaxOpsPerTrial:
+		c.addDep(field, deps, "%v ops/s for %s is %.3g operations: at most %g per trial", r, fmtDuration(window), ops, float64(MaxOpsPerTrial))
 	}
-	if l.Warmup.Duration < 0 {
-		bad("load.warmup", "%v: want zero or more", l.Warmup)
-	}
-	if l.Think.Duration < 0 {
-		bad("load.think", "%v: want zero or more", l.Think)
-	}
-	w := s.Work
+}
+
+func (c *checker) work(w Work) {
 	switch w.Kind {
 	case "none":
-		if w.Mean.Duration != 0 {
-			bad("work.mean", "work kind none takes no mean")
+		for _, f := range []struct {
+			name       string
+			nonDefault bool
+		}{{"mean", w.Mean.Duration != 0}, {"dist", w.Dist != "fixed"}, {"sigma", w.Sigma != 1}} {
+			if c.given("work."+f.name, f.nonDefault) {
+				c.add("work."+f.name, "work kind none takes no %s", f.name)
+			}
 		}
+		return
 	case "cpu", "sleep":
-		if w.Mean.Duration <= 0 {
-			bad("work.mean", "%v: work kind %s needs a positive mean", w.Mean, w.Kind)
+		if w.Mean.Duration == 0 && !c.given("work.mean", false) {
+			c.add("work.mean", "work kind %s needs a mean (%s)", w.Kind, c.bound("work.mean"))
+		} else {
+			inRange(c, "work.mean", w.Mean.Duration)
 		}
 	default:
-		bad("work.kind", "%q: want none, cpu or sleep", w.Kind)
+		c.add("work.kind", "%q: want none, cpu or sleep", w.Kind)
 	}
-	if w.Dist != "fixed" && w.Dist != "exponential" && w.Dist != "lognormal" {
-		bad("work.dist", "%q: want fixed, exponential or lognormal", w.Dist)
+	switch w.Dist {
+	case "lognormal":
+		inRange(c, "work.sigma", w.Sigma)
+	case "fixed", "exponential":
+		if c.given("work.sigma", w.Sigma != 1) {
+			c.add("work.sigma", "sigma applies to dist lognormal only")
+		}
+	default:
+		c.add("work.dist", "%q: want fixed, exponential or lognormal", w.Dist)
 	}
-	if !(w.Sigma > 0) || math.IsInf(w.Sigma, 1) { // NaN and Inf too
-		bad("work.sigma", "%v: want a finite number > 0", w.Sigma)
+}
+
+func (c *checker) faults(f Faults, pat *Pattern) {
+	if pat != nil && !pat.Faults {
+		if c.given("faults", f.ErrorRate != 0 || f.Outage != nil) {
+			c.add("faults", "pattern %s has no operation that can fail; remove faults", pat.Name)
+		}
+		return
 	}
-	if r := s.Faults.ErrorRate; !(r >= 0 && r <= 1) { // NaN too
-		bad("faults.error_rate", "%v: want a fraction from 0 to 1", r)
+	inRange(c, "faults.error_rate", f.ErrorRate)
+	if o := f.Outage; o != nil {
+		inRange(c, "faults.outage.at", o.At.Duration)
+		inRange(c, "faults.outage.for", o.For.Duration)
+		inRange(c, "faults.outage.latency", o.Latency.Duration)
 	}
-	if o := s.Faults.Outage; o != nil && (o.At.Duration < 0 || o.For.Duration <= 0 || o.Latency.Duration < 0) {
-		bad("faults.outage", "at %v for %v latency %v: want at >= 0, for > 0, latency >= 0", o.At, o.For, o.Latency)
+}
+
+// trials checks what sets the number of trials and their watchdog.
+func (c *checker) trials(s *Spec, pat *Pattern) {
+	if len(s.GOMAXPROCS) == 0 && c.given("gomaxprocs", false) {
+		c.add("gomaxprocs", "an empty list: leave gomaxprocs out for the machine's")
 	}
+	again := repeated(s.GOMAXPROCS)
 	for i, n := range s.GOMAXPROCS {
-		if n < 1 {
-			bad(fmt.Sprintf("gomaxprocs[%d]", i), "%d: want at least 1", n)
+		field := fmt.Sprintf("gomaxprocs[%d]", i)
+		inRange(c, field, n)
+		if again[i] {
+			c.add(field, "%d is listed twice: its trials would share one name", n)
 		}
-		if slices.Index(s.GOMAXPROCS, n) < i {
-			bad(fmt.Sprintf("gomaxprocs[%d]", i), "%d is listed twice: its trials would share one name", n)
-		}
 	}
-	if s.Repeat < 1 {
-		bad("repeat", "%d: want at least 1", s.Repeat)
+	inRange(c, "repeat", s.Repeat)
+	need, how := trialNeed(s.Load), "duration"
+	if s.Load.Model == "open" {
+		how = "2 x duration"
 	}
-	// A trial needs its warm-up, its window (twice it for an open loop,
-	// which may fall behind and stops issuing only then), the leak check's
-	// grace and a margin for process start and teardown.
-	windows, how := time.Duration(1), "duration"
-	if l.Model == "open" {
-		windows, how = 2, "2 x duration"
+	switch t := s.Timeout.Duration; {
+	case t > MaxTimeout:
+		c.add("timeout", "%s: want at most %s", fmtDuration(t), fmtDuration(MaxTimeout))
+	case t < need:
+		c.addDep("timeout", []string{"load.model", "load.warmup", "load.duration"},
+			"%s: want at least %s (warmup + %s + %v leak grace + 2s)", fmtDuration(t), fmtDuration(need), how, leakGrace)
 	}
-	if need := l.Warmup.Duration + windows*l.Duration.Duration + leakGrace + 2*time.Second; s.Timeout.Duration < need {
-		bad("timeout", "%v: want at least %v (warmup + %s + %v leak grace + 2s)", s.Timeout, need, how, leakGrace)
+	if pat == nil {
+		return
 	}
-	return errs
+	if n, how := planSize(*s, pat, nil, 0); n > MaxPlanTrials {
+		c.addDep("", []string{"impls", "params", "load.rate", "gomaxprocs", "repeat"}, "plans %s: at most %d in one run", how, MaxPlanTrials)
+	}
 }
 
-// lineOf returns the line of the key at a dotted path ("load.rate",
-// "impls[2]", "params.workers"), or of its nearest existing parent.
-func lineOf(root *yaml.Node, path string) int {
-	line := 0
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-		line = n.Line
+// planSize returns the number of trials that Plan makes of s, and the
+// product that gives it, computed without overflow (a product beyond
+// math.MaxInt is math.MaxInt).
+func planSize(s Spec, pat *Pattern, impls []string, count int) (int, string) {
+	reps := s.Repeat
+	if count > 0 {
+		reps = count
 	}
-	for part := range strings.SplitSeq(path, ".") {
-		idx := -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-			part = part[:i]
-		}
-		next := (*yaml.Node)(nil)
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == part {
-					line, next = n.Content[i].Line, n.Content[i+1]
-				}
+	names := s.Impls
+	if len(names) == 0 {
+		names = pat.ImplNames()
+	}
+	nImpls := len(names)
+	if len(impls) > 0 {
+		nImpls = 0
+		for _, n := range names {
+			if slices.Contains(impls, n) {
+				nImpls++
 			}
 		}
-		if next == nil {
-			return line
-		}
-		n = next
-		if idx >= 0 && n.Kind == yaml.SequenceNode && idx < len(n.Content) {
-			n = n.Content[idx]
-			line = n.Line
-		}
 	}
-	return line
+	combos := 1
+	for _, p := range pat.Params {
+		combos = checkedMul(combos, max(len(s.Params[p.Name]), 1))
+	}
+	rates, procs := max(len(s.Load.Rate), 1), max(len(s.GOMAXPROCS), 1)
+	n := checkedMul(checkedMul(checkedMul(checkedMul(max(reps, 0), nImpls), combos), rates), procs)
+	total := strconv.Itoa(n)
+	if n == math.MaxInt {
+		total = "more than " + total
+	}
+	return n, fmt.Sprintf("%d repetitions × %d implementations × %d parameter combinations × %d rates × %d gomaxprocs = %s trials",
+		reps, nImpls, combos, rates, procs, total)
 }
 
-// pathAt returns the dotted path of the mapping key named key (or, if key is
-// "", of any key or value) on line, or "" if there is none.
-func pathAt(root *yaml.Node, line int, key string) string {
-	var found string
-	var walk func(n *yaml.Node, path string)
-	walk = func(n *yaml.Node, path string) {
-		if found != "" {
-			return
+// CheckPlanSize refuses a run whose plan would exceed MaxPlanTrials trials
+// in all: it computes what [Plan] would make of the same arguments, without
+// allocating any of it. Call it before Plan. The error names the scenario
+// and its product.
+func CheckPlanSize(specs []Spec, patterns []Pattern, impls []string, count int) error {
+	total := 0
+	for _, s := range specs {
+		pat := lookupPattern(patterns, s.Pattern)
+		if pat == nil {
+			return &InputError{File: s.File, Field: "pattern", Msg: fmt.Sprintf("%q: no such pattern", s.Pattern)}
 		}
-		switch n.Kind {
-		case yaml.DocumentNode:
-			for _, c := range n.Content {
-				walk(c, path)
-			}
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], n.Content[i+1]
-				p := k.Value
-				if path != "" {
-					p = path + "." + k.Value
-				}
-				if k.Line == line && (key == "" || k.Value == key) || key == "" && v.Line == line && v.Kind == yaml.ScalarNode {
-					found = p
-					return
-				}
-				walk(v, p)
-			}
-		case yaml.SequenceNode:
-			for i, c := range n.Content {
-				if key == "" && c.Line == line && c.Kind == yaml.ScalarNode {
-					found = fmt.Sprintf("%s[%d]", path, i)
-					return
-				}
-				walk(c, fmt.Sprintf("%s[%d]", path, i))
-			}
+		n, how := planSize(s, pat, impls, count)
+		if n > MaxPlanTrials {
+			return &InputError{File: s.File, Msg: fmt.Sprintf("scenario %s plans %s: at most %d in one run", s.Name, how, MaxPlanTrials)}
+		}
+		total += n // each at most MaxPlanTrials, and stopped past it: no overflow
+		if total > MaxPlanTrials {
+			return &InputError{File: s.File, Msg: fmt.Sprintf("scenario %s plans %s, which brings the run to %d: at most %d in one run", s.Name, how, total, MaxPlanTrials)}
 		}
 	}
-	walk(root, "")
-	return found
+	return nil
+}
+
+// CheckUnique refuses two scenarios of the same name in one run: their
+// trials would share names, and their results would mix.
+func CheckUnique(specs []Spec) error {
+	var errs []*InputError
+	first := map[string]int{}
+	for i, s := range specs {
+		j, seen := first[s.Name]
+		if !seen {
+			first[s.Name] = i
+			continue
+		}
+		msg := fmt.Sprintf("%q is also the name of the scenario in %s: names must be unique in a run", s.Name, specs[j].File)
+		if specs[j].File == s.File {
+			msg = fmt.Sprintf("%q: the scenario is given twice", s.Name)
+		}
+		errs = append(errs, &InputError{File: s.File, Field: "name", Msg: msg})
+	}
+	return joinSorted(errs)
+}
+
+// repeated returns which elements of list equal an earlier one (NaN never
+// does), in one pass: lists may be long.
+func repeated[T comparable](list []T) map[int]bool {
+	seen, again := make(map[T]bool, len(list)), map[int]bool{}
+	for i, v := range list {
+		if seen[v] {
+			again[i] = true
+		}
+		seen[v] = true
+	}
+	return again
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 const goodSpec = `name: ok
@@ -49,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad pattern", strings.Replace(goodSpec, "pattern: workerpool", "pattern: pool", 1), 2, "pattern: \"pool\": want one of"},
 		{"bad impl", strings.Replace(goodSpec, "params:", "impls: [channels, nope]\nparams:", 1), 3, "impls[1]: \"nope\" is not a workerpool implementation"},
 		{"bad param", strings.Replace(goodSpec, "workers: [1, 4]", "worker: [1]", 1), 4, "params.worker: workerpool has no parameter"},
-		{"bad param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [0]", 1), 4, "params.workers: \"0\": want a whole number >= 1"},
+		{"bad param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [0]", 1), 4, "params.workers: \"0\": want a whole number from 1 to 4096"},
 		{"bad name", strings.Replace(goodSpec, "name: ok", "name: Not OK", 1), 1, "name: \"Not OK\""},
 		{"faults on workerpool", goodSpec + "faults:\n  error_rate: 0.1\n", 12, "faults: pattern workerpool has no operation that can fail"},
 		{"work mean missing", strings.Replace(goodSpec, "  mean: 1ms\n", "", 1), 9, "work.mean"},
@@ -109,22 +112,57 @@ func TestQuickSuiteParses(t *testing.T) {
 	}
 }
 
+// FuzzParse: Parse never panics; every error it returns is an InputError
+// of the file; and what it accepts, a trial process accepts too (the same
+// checks on the JSON form, where only values count, find nothing).
+// Hostile seeds are in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodSpec))
 	f.Add([]byte("name: x\npattern: breaker\nload: {model: closed}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("f.yaml", data, Patterns())
 		if err != nil {
-			var ie *InputError
-			if !errors.As(err, &ie) {
-				t.Fatalf("error %T is not an *InputError: %v", err, err)
+			errs := []error{err}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				errs = j.Unwrap()
+			}
+			for _, e := range errs {
+				if ie, ok := e.(*InputError); !ok || ie.File != "f.yaml" || ie.Line < 0 {
+					t.Fatalf("error %T is not an *InputError of f.yaml: %v", e, e)
+				}
 			}
 			return
 		}
-		if s.Repeat < 1 || s.Load.Duration.Duration <= 0 || s.Load.Clients < 1 {
-			t.Fatalf("accepted an invalid spec: %+v", s)
+		in, err := json.Marshal(firstTrial(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadTrialSpec(bytes.NewReader(in), Patterns()); err != nil {
+			t.Fatalf("Parse accepted what a trial process refuses: %v\n%s", err, in)
 		}
 	})
+}
+
+// firstTrial is the first trial Plan would make of s, without planning.
+func firstTrial(s Spec) TrialSpec {
+	pat := lookupPattern(Patterns(), s.Pattern)
+	ts := TrialSpec{Spec: s, Impl: pat.ImplNames()[0], Params: map[string]string{}, Rep: 1}
+	if len(s.Impls) > 0 {
+		ts.Impl = s.Impls[0]
+	}
+	for _, p := range pat.Params {
+		ts.Params[p.Name] = p.Default
+		if v := s.Params[p.Name]; len(v) > 0 {
+			ts.Params[p.Name] = v[0]
+		}
+	}
+	if len(s.Load.Rate) > 0 {
+		ts.Rate = s.Load.Rate[0]
+	}
+	if len(s.GOMAXPROCS) > 0 {
+		ts.Procs = s.GOMAXPROCS[0]
+	}
+	return ts
 }
 
 func TestShardCoversPlanOnce(t *testing.T) {
@@ -194,5 +232,263 @@ func TestIsolatedSetsGOMAXPROCS(t *testing.T) {
 	}
 	if tr.Status != "ok" || tr.GOMAXPROCS != want {
 		t.Fatalf("status %s, the child ran with GOMAXPROCS=%d, want %d", tr.Status, tr.GOMAXPROCS, want)
+	}
+}
+
+// Defaults apply only to absent keys: an explicit zero or empty value is
+// kept, and refused where the harness would not use it.
+func TestExplicitValuesAreNotDefaulted(t *testing.T) {
+	tests := []struct {
+		name     string
+		give     string
+		wantText string
+	}{
+		{"zero duration", "load:\n  duration: 0s\n", "t.yaml:4: load.duration: 0s: want 1ms to 24h"},
+		{"zero repeat", "repeat: 0\n", "t.yaml:3: repeat: 0: want 1 to 1000"},
+		{"zero clients", "load: {clients: 0}\n", "t.yaml:3: load.clients: 0: want 1 to 1024"},
+		{"zero timeout", "timeout: 0s\n", "t.yaml:3: timeout: 0s: want at least 4s"},
+		{"zero sigma", "work: {kind: cpu, mean: 1us, dist: lognormal, sigma: 0}\n", "t.yaml:3: work.sigma: 0: want above 0 and at most 4"},
+		{"empty model", "load: {model: \"\"}\n", "t.yaml:3: load.model: \"\": want open or closed"},
+		{"empty kind", "work: {kind: \"\"}\n", "t.yaml:3: work.kind: \"\": want none, cpu or sleep"},
+		{"empty dist", "work: {kind: cpu, mean: 1us, dist: \"\"}\n", "t.yaml:3: work.dist: \"\": want fixed, exponential or lognormal"},
+		{"empty arrival", "load: {model: open, rate: 10, arrival: \"\"}\n", "t.yaml:3: load.arrival: \"\": want constant or poisson"},
+		{"null value", "load:\n  duration:\n", "t.yaml:4: load.duration: no value: give one, or leave the key out for its default"},
+		{"mean for kind none", "work: {kind: none, mean: 0s}\n", "t.yaml:3: work.mean: work kind none takes no mean"},
+		{"dist for kind none", "work: {dist: fixed}\n", "t.yaml:3: work.dist: work kind none takes no dist"},
+		{"sigma without lognormal", "work: {kind: cpu, mean: 1us, sigma: 1}\n", "t.yaml:3: work.sigma: sigma applies to dist lognormal only"},
+		{"think on open loop", "load: {model: open, rate: 10, think: 0s}\n", "t.yaml:3: load.think: think time applies to the closed model only"},
+		{"arrival on closed loop", "load: {arrival: constant}\n", "t.yaml:3: load.arrival: arrivals apply to the open model only"},
+		{"cap on closed loop", "load: {max_inflight: 0}\n", "t.yaml:3: load.max_inflight: the in-flight cap applies to the open model only"},
+		{"rate on closed loop", "load: {rate: []}\n", "t.yaml:3: load.rate: a closed-loop load has no rate"},
+		{"empty impls", "impls: []\n", "t.yaml:3: impls: an empty list: leave impls out"},
+		{"empty gomaxprocs", "gomaxprocs: []\n", "t.yaml:3: gomaxprocs: an empty list: leave gomaxprocs out"},
+		{"faults where none apply", "faults: {error_rate: 0}\n", "t.yaml:3: faults: pattern workerpool has no operation that can fail"},
+		{"duplicate impl", "impls: [channels, spawn, channels]\n", "t.yaml:3: impls[2]: \"channels\" is listed twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte("name: z\npattern: workerpool\n"+tt.give), Patterns())
+			if err == nil || err.Error() != tt.wantText && !strings.HasPrefix(err.Error(), tt.wantText) {
+				t.Errorf("error %v\nwant   %s", err, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestDefaultsForAbsentKeys(t *testing.T) {
+	closed, err := Parse("c.yaml", []byte("name: c\npattern: workerpool\n"), Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, w := closed.Load, closed.Work
+	if l.Model != "closed" || l.Clients != 8 || l.Duration.Duration != time.Second || l.Arrival != "constant" ||
+		w.Kind != "none" || w.Dist != "fixed" || w.Sigma != 1 || closed.Repeat != 3 || closed.Timeout.Duration != 30*time.Second {
+		t.Errorf("closed-loop defaults: %+v", closed)
+	}
+	// An open loop issues from one client by default, and an absent timeout
+	// covers what the trial needs: 30s, or more for a long window.
+	open, err := Parse("o.yaml", []byte("name: o\npattern: workerpool\nload: {model: open, rate: 10, duration: 20s, warmup: 1s}\n"), Patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Second + 2*20*time.Second + leakGrace + 2*time.Second; open.Load.Clients != 1 || open.Timeout.Duration != want {
+		t.Errorf("open loop: %d clients, timeout %v; want 1, %v", open.Load.Clients, open.Timeout.Duration, want)
+	}
+}
+
+// Every bounded field, just inside its range and just outside it.
+func TestLimitBoundaries(t *testing.T) {
+	tests := []struct {
+		name     string
+		give     string // after name and pattern (breaker, which takes faults)
+		wantText string // in the one error; "" if accepted
+	}{
+		{"rate at most", "load: {model: open, rate: 1e8}\n", ""},
+		{"rate above", "load: {model: open, rate: 1.00000001e8}\n", ": load.rate: "},
+		{"rate zero", "load: {model: open, rate: 0}\n", ": load.rate: "},
+		{"rate negative", "load: {model: open, rate: [10, -1]}\n", ": load.rate[1]: "},
+		{"rate nan", "load: {model: open, rate: .nan}\n", ": load.rate: "},
+		{"one op in the window", "load: {model: open, rate: 1, duration: 1s}\n", ""},
+		{"under one op in the window", "load: {model: open, rate: 0.999, duration: 1s}\n", ": load.rate: "},
+		{"tiny rate", "load: {model: open, rate: 1e-12}\n", ": load.rate: "},
+		{"ops per trial at most", "load: {model: open, rate: 5e7, duration: 2s}\n", ""},
+		{"ops per trial above", "load: {model: open, rate: 5e7, duration: 2000000001ns}\n", ": load.rate: "},
+		{"clients min", "load: {clients: 1}\n", ""},
+		{"clients max", "load: {clients: 1024}\n", ""},
+		{"clients above", "load: {clients: 1025}\n", ": load.clients: "},
+		{"max_inflight max", "load: {model: open, rate: 10, max_inflight: 1000000}\n", ""},
+		{"max_inflight above", "load: {model: open, rate: 10, max_inflight: 1000001}\n", ": load.max_inflight: "},
+		{"max_inflight negative", "load: {model: open, rate: 10, max_inflight: -1}\n", ": load.max_inflight: "},
+		{"duration min", "load: {duration: 1ms}\n", ""},
+		{"duration below", "load: {duration: 999us}\n", ": load.duration: "},
+		{"duration max", "load: {duration: 24h}\n", ""},
+		{"duration above", "load: {duration: 24h0m0.000000001s}\n", ": load.duration: "},
+		{"duration overflow", "load: {duration: 10000000h}\n", ": load.duration: "},
+		{"warmup max", "load: {warmup: 1h}\n", ""},
+		{"warmup above", "load: {warmup: 1h0m0.000000001s}\n", ": load.warmup: "},
+		{"warmup negative", "load: {warmup: -1ns}\n", ": load.warmup: "},
+		{"warmup overflow", "load: {warmup: 3000000h}\n", ": load.warmup: "},
+		{"think max", "load: {think: 1h}\n", ""},
+		{"think above", "load: {think: 61m}\n", ": load.think: "},
+		{"mean min", "work: {kind: sleep, mean: 1ns}\n", ""},
+		{"mean zero", "work: {kind: sleep, mean: 0s}\n", ": work.mean: "},
+		{"mean max", "work: {kind: cpu, mean: 1h}\n", ""},
+		{"mean above", "work: {kind: cpu, mean: 61m}\n", ": work.mean: "},
+		{"sigma max", "work: {kind: cpu, mean: 1us, dist: lognormal, sigma: 4}\n", ""},
+		{"sigma above", "work: {kind: cpu, mean: 1us, dist: lognormal, sigma: 4.0000001}\n", ": work.sigma: "},
+		{"sigma small", "work: {kind: cpu, mean: 1us, dist: lognormal, sigma: 1e-9}\n", ""},
+		{"sigma negative", "work: {kind: cpu, mean: 1us, dist: lognormal, sigma: -1}\n", ": work.sigma: "},
+		{"error rate bounds", "faults: {error_rate: 1}\n", ""},
+		{"error rate above", "faults: {error_rate: 1.0000001}\n", ": faults.error_rate: "},
+		{"error rate negative", "faults: {error_rate: -0.1}\n", ": faults.error_rate: "},
+		{"outage bounds", "faults: {outage: {at: 24h, for: 24h, latency: 1h}}\n", ""},
+		{"outage from zero", "faults: {outage: {at: 0s, for: 1ns, latency: 0s}}\n", ""},
+		{"outage at above", "faults: {outage: {at: 24h0m0.000000001s, for: 1s}}\n", ": faults.outage.at: "},
+		{"outage at negative", "faults: {outage: {at: -1ns, for: 1s}}\n", ": faults.outage.at: "},
+		{"outage for zero", "faults: {outage: {at: 0s, for: 0s}}\n", ": faults.outage.for: "},
+		{"outage for above", "faults: {outage: {for: 24h0m0.000000001s}}\n", ": faults.outage.for: "},
+		{"outage latency above", "faults: {outage: {for: 1s, latency: 61m}}\n", ": faults.outage.latency: "},
+		{"gomaxprocs bounds", "gomaxprocs: [1, 256]\n", ""},
+		{"gomaxprocs zero", "gomaxprocs: [1, 0]\n", ": gomaxprocs[1]: "},
+		{"gomaxprocs above", "gomaxprocs: [257]\n", ": gomaxprocs[0]: "},
+		{"repeat min", "repeat: 1\n", ""},
+		{"repeat max", "repeat: 1000\n", ""},
+		{"repeat above", "repeat: 1001\n", ": repeat: "},
+		{"timeout at need", "timeout: 4s\n", ""}, // closed loop, 1s window: 1s + 1s grace + 2s
+		{"timeout below need", "timeout: 3999999999ns\n", ": timeout: "},
+		{"timeout max", "timeout: 72h\n", ""},
+		{"timeout above", "timeout: 72h0m0.000000001s\n", ": timeout: "},
+		{"params in range", "params: {failures: [1000000], probes: [1], open: [1h]}\n", ""},
+		{"param above", "params: {failures: [1000001]}\n", ": params.failures: "},
+		{"plan at most", "impls: [atomic]\nrepeat: 1000\n" + procs(100), ""},
+		{"plan above", "impls: [atomic]\nrepeat: 1000\n" + procs(101), "t.yaml:1: plans 1000 repetitions × 1 implementations × 1 parameter combinations × 1 rates × 101 gomaxprocs = 101000 trials: at most 100000 in one run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte("name: b\npattern: breaker\n"+tt.give), Patterns())
+			switch {
+			case tt.wantText == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.wantText != "" && (err == nil || !strings.Contains(err.Error(), tt.wantText) || strings.Contains(err.Error(), "\n")):
+				t.Fatalf("error %v, want one error with %q", err, tt.wantText)
+			}
+		})
+	}
+}
+
+// A field that fails to decode is reported once, and no check computed from
+// it (its zero value) adds a second, wrong, message.
+func TestDecodeErrorsAreNotRepeated(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want []string
+	}{
+		{"duration", "load: {model: open, rate: 10, duration: soon}\ntimeout: 5s\n", []string{"t.yaml:3: load.duration: \"soon\" is not a duration (like 250ms or 2s)"}},
+		{"rate in list", "load: {model: open, rate: [10, x, 10]}\n", []string{"t.yaml:3: load.rate[1]: rate \"x\" is not a number of operations per second"}},
+		{"whole load", "load: 5\n", []string{"t.yaml:3: load: cannot unmarshal !!int `5` into scenarios.Load"}},
+		{"same value twice on a line", "load: {clients: x, max_inflight: x, model: open, rate: 1}\n", []string{
+			"t.yaml:3: load.clients: cannot unmarshal !!str `x` into int",
+			"t.yaml:3: load.max_inflight: cannot unmarshal !!str `x` into int",
+		}},
+		{"long value", "repeat: threehundred\n", []string{"t.yaml:3: repeat: cannot unmarshal !!str `threehu...` into int"}},
+		{"list given a map", "gomaxprocs: {a: 1}\n", []string{"t.yaml:3: gomaxprocs: cannot unmarshal !!map into []int"}},
+		{"duplicate key", "load: {clients: 2, clients: 3}\n", []string{"t.yaml:3: load: mapping key \"clients\" already defined at line 3"}},
+		{"unknown key with no value", "lod:\n", []string{"t.yaml:3: lod: unknown field \"lod\" (the schema is strict; check its spelling)"}},
+		{"no value in a rate list", "load: {model: open, rate: [1, ~]}\n", []string{"t.yaml:3: load.rate[1]: no value: give one, or leave the key out for its default"}},
+		{"type error and a range error", "repeat: x\nload: {clients: 0}\n", []string{
+			"t.yaml:3: repeat: cannot unmarshal !!str `x` into int",
+			"t.yaml:4: load.clients: 0: want 1 to 1024",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte("name: d\npattern: workerpool\n"+tt.give), Patterns())
+			if got, want := fmt.Sprint(err), strings.Join(tt.want, "\n"); got != want {
+				t.Errorf("error:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// procs is a gomaxprocs line of the values 1 to n.
+func procs(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%d,", i)
+	}
+	return "gomaxprocs: [" + strings.TrimSuffix(b.String(), ",") + "]\n"
+}
+
+func TestCheckPlanSize(t *testing.T) {
+	harness := func(name, extra string) Spec {
+		return quickSpec(t, "name: "+name+"\npattern: harness\nrepeat: 1000\n"+extra)
+	}
+	tests := []struct {
+		name      string
+		giveSpecs []Spec
+		giveImpls []string
+		giveCount int
+		wantErr   string // "" if none
+	}{
+		{"under", []Spec{harness("a", "gomaxprocs: [1, 2]")}, nil, 0, ""},
+		{"count multiplies", []Spec{harness("a", "gomaxprocs: [1, 2]")}, nil, 1000, ""},
+		{"sum at most", []Spec{harness("a", procs(60)), harness("b", procs(40))}, nil, 0, ""},
+		{"count over", []Spec{quickSpec(t, "name: w\npattern: workerpool\nparams: {workers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n")}, nil, 1000,
+			"t.yaml: scenario w plans 1000 repetitions × 9 implementations × 12 parameter combinations × 1 rates × 1 gomaxprocs = 108000 trials: at most 100000 in one run"},
+		{"impls filter", []Spec{quickSpec(t, "name: w\npattern: workerpool\nparams: {workers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n")}, []string{"channels"}, 1000, ""},
+		{"sum over", []Spec{harness("a", procs(60)), harness("b", procs(41)), harness("c", "")}, nil, 0,
+			"t.yaml: scenario b plans 1000 repetitions × 1 implementations × 1 parameter combinations × 1 rates × 41 gomaxprocs = 41000 trials, which brings the run to 101000: at most 100000 in one run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckPlanSize(tt.giveSpecs, Patterns(), tt.giveImpls, tt.giveCount)
+			if fmt.Sprint(err) != tt.wantErr && !(tt.wantErr == "" && err == nil) {
+				t.Errorf("error %v\nwant  %s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCheckUnique(t *testing.T) {
+	spec := func(name, file string) Spec { return Spec{Name: name, File: file} }
+	tests := []struct {
+		name    string
+		give    []Spec
+		wantErr string // "" if none
+	}{
+		{"distinct", []Spec{spec("a", "a.yaml"), spec("b", "b.yaml")}, ""},
+		{"same name", []Spec{spec("a", "a.yaml"), spec("b", "b.yaml"), spec("a", "c.yaml")},
+			`c.yaml: name: "a" is also the name of the scenario in a.yaml: names must be unique in a run`},
+		{"same file twice", []Spec{spec("a", "a.yaml"), spec("a", "a.yaml")}, `a.yaml: name: "a": the scenario is given twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckUnique(tt.give)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && fmt.Sprint(err) != tt.wantErr {
+				t.Errorf("error %v\nwant  %s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// A file of many bad values gets the first maxShown errors and a count of
+// the rest.
+func TestErrorsAreCapped(t *testing.T) {
+	give := "name: c\npattern: harness\ngomaxprocs: [" + strings.Repeat("0, ", 1000) + "]\n"
+	_, err := Parse("c.yaml", []byte(give), Patterns())
+	lines := strings.Split(fmt.Sprint(err), "\n")
+	if len(lines) != maxShown+1 || lines[0] != "c.yaml:3: gomaxprocs[0]: 0: want 1 to 256" || lines[maxShown] != "c.yaml: and 1949 more errors" {
+		t.Errorf("%d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+}
+
+// A missing name or pattern is said to be missing.
+func TestMissingNameAndPattern(t *testing.T) {
+	_, err := Parse("m.yaml", []byte("description: nothing else\n"), Patterns())
+	want := "m.yaml:1: name: missing: a scenario needs a name of lower-case letters, digits and dashes\n" +
+		"m.yaml:1: pattern: missing: want one of harness, workerpool, pipeline, fanout, breaker"
+	if fmt.Sprint(err) != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }

@@ -1,15 +1,22 @@
 package scenarios
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 //go:embed quick/*.yaml
@@ -43,12 +50,17 @@ func Quick(patterns []Pattern) ([]Spec, error) {
 }
 
 // Find returns the scenario named ref: a file path if one exists (or ref
-// ends in .yaml), else the embedded scenario of that name.
+// ends in .yaml), else the embedded scenario of that name. The file must be
+// a regular file of at most MaxFileSize bytes: anything else (a directory,
+// a FIFO, a device such as /dev/zero) is refused without reading it.
 func Find(ref string, patterns []Pattern) (Spec, error) {
-	if _, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
-		data, err := os.ReadFile(ref)
+	if st, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
 		if err != nil {
-			return Spec{}, &InputError{File: ref, Msg: errors.Unwrap(err).Error()}
+			return Spec{}, &InputError{File: ref, Msg: pathErrorMsg(err)}
+		}
+		data, err := readScenarioFile(ref, st)
+		if err != nil {
+			return Spec{}, err
 		}
 		return Parse(ref, data, patterns)
 	}
@@ -64,4 +76,258 @@ func Find(ref string, patterns []Pattern) (Spec, error) {
 		names = append(names, s.Name)
 	}
 	return Spec{}, &InputError{File: ref, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name; have %s", strings.Join(names, ", "))}
+}
+
+// readScenarioFile reads the file at name, which os.Stat described as st.
+// It opens only a regular file of at most MaxFileSize bytes, and reads at
+// most one byte more, so that a file growing meanwhile cannot exceed it.
+// The open does not block (a FIFO put in the file's place since the Stat
+// would wait for a writer), and the open file is checked again.
+func readScenarioFile(name string, st fs.FileInfo) ([]byte, error) {
+	if err := checkScenarioFile(name, st); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, &InputError{File: name, Msg: pathErrorMsg(err)}
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, &InputError{File: name, Msg: pathErrorMsg(err)}
+	}
+	if err := checkScenarioFile(name, st); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &InputError{File: name, Msg: pathErrorMsg(err)}
+	}
+	if len(data) > MaxFileSize {
+		return nil, &InputError{File: name, Msg: tooLarge}
+	}
+	return data, nil
+}
+
+const tooLarge = "larger than 1 MiB: a scenario file is at most that"
+
+func checkScenarioFile(name string, st fs.FileInfo) error {
+	m := st.Mode()
+	var what string
+	switch {
+	case m.IsRegular():
+		if st.Size() > MaxFileSize {
+			return &InputError{File: name, Msg: tooLarge}
+		}
+		return nil
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a FIFO"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	default:
+		what = "not a regular file"
+	}
+	return &InputError{File: name, Msg: what + ": want a scenario file (.yaml)"}
+}
+
+func pathErrorMsg(err error) string {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// ReadTrialSpec reads the trial spec that a trial process gets on its
+// standard input, trusting none of it: at most MaxFileSize bytes of strict
+// JSON (no unknown field, exactly one value), whose Spec passes the checks
+// of a scenario file, with an Impl of its pattern, a valid value for each
+// of the pattern's parameters and no other, a Rate in range for an open
+// loop (0 for a closed one), Procs from 0 to MaxGOMAXPROCS and Rep from 1.
+// Errors are InputErrors of file "stdin" naming the JSON path
+// ("spec.load.duration").
+func ReadTrialSpec(r io.Reader, patterns []Pattern) (TrialSpec, error) {
+	const file = "stdin"
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return TrialSpec{}, &InputError{File: file, Msg: err.Error()}
+	}
+	if len(data) > MaxFileSize {
+		return TrialSpec{}, &InputError{File: file, Msg: "larger than 1 MiB: a trial spec is at most that"}
+	}
+	// Once as any, for the syntax, the single value and the unknown fields
+	// (with their paths, which encoding/json does not give); then strictly.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return TrialSpec{}, jsonError(file, data, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return TrialSpec{}, &InputError{File: file, Line: lineAt(data, dec.InputOffset()), Msg: "data after the trial spec: want one JSON value"}
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return TrialSpec{}, &InputError{File: file, Msg: "not a JSON object: want a trial spec"}
+	}
+	if unknown := unknownJSONFields(v, reflect.TypeFor[TrialSpec](), ""); len(unknown) > 0 {
+		errs := make([]*InputError, len(unknown))
+		for i, p := range unknown {
+			errs[i] = &InputError{File: file, Field: p, Msg: "unknown field"}
+		}
+		return TrialSpec{}, joinSorted(errs)
+	}
+	var ts TrialSpec
+	strict := json.NewDecoder(bytes.NewReader(data))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(&ts); err != nil {
+		return TrialSpec{}, jsonError(file, data, err)
+	}
+	problems := validate(&ts.Spec, patterns, nil)
+	for i, p := range problems {
+		problems[i].field = joinPath("spec", p.field)
+		for j, d := range p.deps {
+			p.deps[j] = joinPath("spec", d)
+		}
+	}
+	problems = append(problems, checkTrial(ts, patterns)...)
+	if err := report(file, nil, nil, problems); err != nil {
+		return TrialSpec{}, err
+	}
+	return ts, nil
+}
+
+// checkTrial checks the fields of a trial spec beside its Spec.
+func checkTrial(ts TrialSpec, patterns []Pattern) []fieldError {
+	c := newChecker(nil)
+	if pat := lookupPattern(patterns, ts.Spec.Pattern); pat != nil { // else spec.pattern is refused
+		switch {
+		case !slices.Contains(pat.ImplNames(), ts.Impl):
+			c.add("impl", "%q is not a %s implementation; have %s", ts.Impl, pat.Name, strings.Join(pat.ImplNames(), ", "))
+		case len(ts.Spec.Impls) > 0 && !slices.Contains(ts.Spec.Impls, ts.Impl):
+			c.add("impl", "%q is not one of the scenario's impls", ts.Impl)
+		}
+		for _, p := range pat.Params {
+			field := "params." + p.Name
+			v, ok := ts.Params[p.Name]
+			switch {
+			case !ok:
+				c.add(field, "missing: a trial has a value for every parameter of its pattern")
+			case p.Check(v) != nil:
+				c.add(field, "%q: %v", v, p.Check(v))
+			case pat.Unsupported != nil && pat.Unsupported(ts.Impl, p.Name, v) != "":
+				c.add(field, "%s cannot run with %s=%s: %s", ts.Impl, p.Name, v, pat.Unsupported(ts.Impl, p.Name, v))
+			}
+		}
+		for _, k := range sortedKeys(ts.Params) {
+			if _, ok := pat.param(k); !ok {
+				c.add("params."+k, "%s has no parameter %q", pat.Name, k)
+			}
+		}
+	}
+	switch ts.Spec.Load.Model {
+	case "open":
+		c.rate("rate", ts.Rate, ts.Spec.Load.Duration.Duration, "spec.load.duration")
+	case "closed":
+		if ts.Rate != 0 {
+			c.add("rate", "%v: a closed-loop trial has no rate", ts.Rate)
+		}
+	}
+	if b := c.bound("gomaxprocs"); ts.Procs != 0 && !b.contains(float64(ts.Procs)) {
+		c.add("procs", "%d: want 0 (the machine's) or %s", ts.Procs, b)
+	}
+	inRangeOf(c, "rep", "repeat", ts.Rep)
+	return c.errs
+}
+
+// unknownJSONFields returns the paths of the keys in v, a JSON value
+// decoded as any, that type t has no field for. encoding/json matches keys
+// to fields as here: by tag or name, else case-insensitively.
+func unknownJSONFields(v any, t reflect.Type, at string) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil
+	}
+	var out []string
+	switch t.Kind() {
+	case reflect.Struct:
+		m, _ := v.(map[string]any)
+		for _, k := range sortedKeys(m) {
+			if f, ok := jsonField(t, k); ok {
+				out = append(out, unknownJSONFields(m[k], f.Type, joinPath(at, k))...)
+			} else {
+				out = append(out, joinPath(at, k))
+			}
+		}
+	case reflect.Map:
+		m, _ := v.(map[string]any)
+		for _, k := range sortedKeys(m) {
+			out = append(out, unknownJSONFields(m[k], t.Elem(), joinPath(at, k))...)
+		}
+	case reflect.Slice:
+		s, _ := v.([]any)
+		for i, e := range s {
+			out = append(out, unknownJSONFields(e, t.Elem(), fmt.Sprintf("%s[%d]", at, i))...)
+		}
+	}
+	return out
+}
+
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	var folded []reflect.StructField
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == key {
+			return f, true
+		}
+		if strings.EqualFold(name, key) {
+			folded = append(folded, f)
+		}
+	}
+	if len(folded) > 0 {
+		return folded[0], true
+	}
+	return reflect.StructField{}, false
+}
+
+// jsonError turns an error of encoding/json into an InputError with the
+// line of a syntax error, or the path of a field that did not decode.
+func jsonError(file string, data []byte, err error) error {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return &InputError{File: file, Line: lineAt(data, se.Offset), Msg: "not JSON: " + se.Error()}
+	}
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		msg := fmt.Sprintf("cannot decode %s into %s", te.Value, te.Type)
+		if te.Type == reflect.TypeFor[Duration]() {
+			msg = fmt.Sprintf("%s is not a duration (like \"250ms\" or \"2s\")", te.Value)
+			if text, err := strconv.Unquote(te.Value); err == nil {
+				if m := overflowMsg(strings.TrimPrefix(te.Field, "spec."), text); m != "" {
+					msg = m
+				}
+			}
+		}
+		return &InputError{File: file, Field: te.Field, Msg: msg}
+	}
+	switch {
+	case errors.Is(err, io.EOF):
+		return &InputError{File: file, Msg: "empty: want a trial spec as JSON"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &InputError{File: file, Line: lineAt(data, int64(len(data))), Msg: "the JSON ends early"}
+	}
+	return &InputError{File: file, Msg: err.Error()}
+}
+
+// lineAt returns the line of byte offset off of data.
+func lineAt(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return 1 + bytes.Count(data[:off], []byte("\n"))
 }
