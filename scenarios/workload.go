@@ -26,7 +26,11 @@ func newOp(w Work, f Faults) (Op, func(start time.Time)) {
 	case "lognormal":
 		// A lognormal with the given mean: mu = ln(mean) - sigma²/2.
 		mu := math.Log(mean) - w.Sigma*w.Sigma/2
-		draw = func() time.Duration { return time.Duration(math.Exp(mu + w.Sigma*rand.NormFloat64())) }
+		// A rare draw of a wide lognormal can exceed any duration: clamp it
+		// to the longest a trial may run, which the watchdog ends anyway.
+		draw = func() time.Duration {
+			return time.Duration(min(math.Exp(mu+w.Sigma*rand.NormFloat64()), float64(MaxTimeout)))
+		}
 	}
 	var body func(ctx context.Context)
 	switch w.Kind {

@@ -56,8 +56,15 @@ Flags:
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("run: unexpected argument %q (scenarios go after -scenario)", fs.Arg(0))}
 	}
-	if *count < 0 {
-		return usageError{fmt.Errorf("run: -count %d: want 0 (each scenario's repeat) or more", *count)}
+	if *count < 0 || *count > scenarios.MaxCount {
+		return usageError{fmt.Errorf("run: -count %d: want 0 (each scenario's repeat) to %d", *count, scenarios.MaxCount)}
+	}
+	var shardI, shardN int
+	if *shard != "" {
+		var err error
+		if shardI, shardN, err = parseShard(*shard); err != nil {
+			return usageError{err}
+		}
 	}
 	patterns := scenarios.Patterns()
 	var specs []scenarios.Spec
@@ -82,13 +89,17 @@ Flags:
 			return usageError{err}
 		}
 	}
+	if err := scenarios.CheckUnique(specs); err != nil {
+		return usageError{err}
+	}
+	// Before Plan allocates a trial list that a repeat or -count of a
+	// billion would make too big for memory.
+	if err := scenarios.CheckPlanSize(specs, patterns, keep, *count); err != nil {
+		return usageError{err}
+	}
 	plan := scenarios.Plan(specs, patterns, keep, *count)
 	if *shard != "" {
-		i, n, err := parseShard(*shard)
-		if err != nil {
-			return usageError{err}
-		}
-		plan = scenarios.Shard(plan, i, n)
+		plan = scenarios.Shard(plan, shardI, shardN)
 	}
 	if len(plan) == 0 {
 		return usageError{errors.New("run: no trial left after -impl and -shard")}
