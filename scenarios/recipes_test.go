@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -22,7 +23,11 @@ import (
 // structure and run what each engine would hand runbench, so a recipe that
 // drifts from the -shard semantics fails here, not in someone's cluster.
 
-const workflowFile = "../.github/workflows/study.yml"
+const (
+	workflowFile = "../.github/workflows/study.yml"
+	jobFile      = "../deploy/kubernetes/study-job.yaml"
+	dockerFile   = "../deploy/kubernetes/Dockerfile"
+)
 
 // strList is a YAML string or list of strings (a job's needs).
 type strList []string
@@ -447,5 +452,178 @@ func TestStudyWorkflow(t *testing.T) {
 	}
 	if ups := rj.stepsUsing("actions/upload-artifact"); len(ups) != 1 || ups[0].With["path"] != "report" {
 		t.Errorf("the report job does not upload the report folder")
+	}
+}
+
+type k8sDoc struct {
+	Kind     string `yaml:"kind"`
+	Metadata struct {
+		Name string `yaml:"name"`
+	} `yaml:"metadata"`
+	Spec struct {
+		AccessModes    []string `yaml:"accessModes"` // PersistentVolumeClaim
+		CompletionMode string   `yaml:"completionMode"`
+		Completions    *int     `yaml:"completions"`
+		Parallelism    *int     `yaml:"parallelism"`
+		Template       struct {
+			Spec struct {
+				RestartPolicy string `yaml:"restartPolicy"`
+				Containers    []struct {
+					Name      string   `yaml:"name"`
+					Image     string   `yaml:"image"`
+					Command   []string `yaml:"command"`
+					Args      []string `yaml:"args"`
+					Resources struct {
+						Requests map[string]string `yaml:"requests"`
+						Limits   map[string]string `yaml:"limits"`
+					} `yaml:"resources"`
+					VolumeMounts []struct {
+						Name      string `yaml:"name"`
+						MountPath string `yaml:"mountPath"`
+					} `yaml:"volumeMounts"`
+				} `yaml:"containers"`
+				Volumes []struct {
+					Name                  string `yaml:"name"`
+					PersistentVolumeClaim *struct {
+						ClaimName string `yaml:"claimName"`
+					} `yaml:"persistentVolumeClaim"`
+				} `yaml:"volumes"`
+			} `yaml:"spec"`
+		} `yaml:"template"`
+	} `yaml:"spec"`
+}
+
+func TestStudyJob(t *testing.T) {
+	f, err := os.Open(jobFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var docs []k8sDoc
+	dec := yaml.NewDecoder(f)
+	for {
+		var d k8sDoc
+		err := dec.Decode(&d)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", jobFile, err)
+		}
+		docs = append(docs, d)
+	}
+	claims := map[string]bool{}
+	var job *k8sDoc
+	for i, d := range docs {
+		switch d.Kind {
+		case "PersistentVolumeClaim":
+			claims[d.Metadata.Name] = true
+			if !slices.Contains(d.Spec.AccessModes, "ReadWriteMany") {
+				t.Errorf("claim %s is not ReadWriteMany: the shards' pods may run on different nodes", d.Metadata.Name)
+			}
+		case "Job":
+			if job != nil {
+				t.Fatal("two Jobs")
+			}
+			job = &docs[i]
+		}
+	}
+	if job == nil {
+		t.Fatal("no Job")
+	}
+	s := job.Spec
+	if s.CompletionMode != "Indexed" {
+		t.Errorf("completionMode %q, want Indexed", s.CompletionMode)
+	}
+	if s.Completions == nil || *s.Completions < 1 {
+		t.Fatal("no completions")
+	}
+	n := *s.Completions
+	if s.Parallelism == nil || *s.Parallelism < 1 || *s.Parallelism > n {
+		t.Errorf("parallelism %v, want 1 to completions (%d)", s.Parallelism, n)
+	}
+	ps := s.Template.Spec
+	if ps.RestartPolicy != "Never" {
+		t.Errorf("restartPolicy %q, want Never (a shard is not rerun in place)", ps.RestartPolicy)
+	}
+	if len(ps.Containers) != 1 {
+		t.Fatalf("%d containers, want 1", len(ps.Containers))
+	}
+	c := ps.Containers[0]
+	if len(c.Args) > 0 {
+		t.Fatalf("the container has args %q: keep the whole runbench command in command", c.Args)
+	}
+	if len(c.Command) == 0 || path.Base(c.Command[0]) != "runbench" {
+		t.Fatalf("command %q does not start runbench", c.Command)
+	}
+	if !slices.Contains(c.Command, "$(JOB_COMPLETION_INDEX)/"+strconv.Itoa(n)) {
+		t.Errorf("command %q does not pass -shard $(JOB_COMPLETION_INDEX)/%d", c.Command, n)
+	}
+	// Whole, dedicated CPUs.
+	for _, res := range []string{"cpu", "memory"} {
+		if c.Resources.Requests[res] == "" || c.Resources.Requests[res] != c.Resources.Limits[res] {
+			t.Errorf("%s request %q and limit %q: want them set and equal (Guaranteed QoS)", res, c.Resources.Requests[res], c.Resources.Limits[res])
+		}
+	}
+	if cpu, err := strconv.Atoi(c.Resources.Limits["cpu"]); err != nil || cpu < 1 {
+		t.Errorf("cpu limit %q: want a whole number of CPUs", c.Resources.Limits["cpu"])
+	}
+	// Where the shards write: a mount of a claim declared here.
+	mounts := map[string]string{} // mount path → claim
+	for _, vm := range c.VolumeMounts {
+		for _, v := range ps.Volumes {
+			if v.Name == vm.Name && v.PersistentVolumeClaim != nil {
+				mounts[vm.MountPath] = v.PersistentVolumeClaim.ClaimName
+			}
+		}
+	}
+
+	// The command of pod i, as the kubelet expands it: the Job controller
+	// sets JOB_COMPLETION_INDEX to i.
+	var runs []runbenchArgs
+	for i := range n {
+		cmd := slices.Clone(c.Command)
+		for j, a := range cmd {
+			cmd[j] = strings.ReplaceAll(a, "$(JOB_COMPLETION_INDEX)", strconv.Itoa(i))
+			if strings.Contains(cmd[j], "$(") {
+				t.Fatalf("command %q uses a variable other than JOB_COMPLETION_INDEX", c.Command)
+			}
+		}
+		r := parseRunArgs(t, cmd[1:])
+		inClaim := false
+		for mp, claim := range mounts {
+			if strings.HasPrefix(r.out, mp+"/") && claims[claim] {
+				inClaim = true
+			}
+		}
+		if !inClaim {
+			t.Errorf("pod %d writes to %q, not on the claim of this file (mounts %v)", i, r.out, mounts)
+		}
+		runs = append(runs, r)
+	}
+	checkRecipeShards(t, runs, n)
+
+	// The image: a multi-stage build of ./cmd/runbench with the module's Go,
+	// which puts runbench where the command finds it.
+	df, err := os.ReadFile(dockerFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := regexp.MustCompile(`(?m)^FROM\s+(\S+)`).FindAllStringSubmatch(string(df), -1)
+	if len(from) < 2 {
+		t.Fatalf("%s has %d stages, want a multi-stage build", dockerFile, len(from))
+	}
+	gomod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindSubmatch(gomod)
+	if goVersion == nil || from[0][1] != "golang:"+string(goVersion[1]) {
+		t.Errorf("the build stage is %s; go.mod wants go %s", from[0][1], goVersion[1])
+	}
+	for _, want := range []string{"go build", "./cmd/runbench", "COPY --from=build /out/runbench /usr/local/bin/runbench"} {
+		if !strings.Contains(string(df), want) {
+			t.Errorf("%s lacks %q", dockerFile, want)
+		}
 	}
 }
