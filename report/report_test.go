@@ -21,7 +21,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// shard_test.go imports scenarios, and with it ants, which starts its
+	// default pool's two goroutines at package init.
+	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
 }
 
 // writeRun writes a small scenario results file and its sidecar into dir:

@@ -60,7 +60,10 @@
 //
 // [Plan] lists the trials of a set of scenarios, repetitions interleaved
 // across implementations (A B C A B C …) so that drift in the machine hits
-// all alike; [Shard] splits that list across machines. [Run] runs a plan with
+// all alike; [Shard] splits that list across machines by whole cells (one
+// scenario at one parameter point, rate and GOMAXPROCS, with all its
+// implementations and repetitions), so that no comparison spans two
+// machines. [Run] runs a plan with
 // an [Executor] — [Isolated] (a child process per trial, with a watchdog that
 // collects every goroutine's stack with SIGQUIT before it kills a hung
 // trial) or [InProcess] — and rewrites results.txt and results.jsonl

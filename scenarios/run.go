@@ -84,14 +84,64 @@ func Plan(specs []Spec, patterns []Pattern, impls []string, count int) []TrialSp
 	return plan
 }
 
-// Shard returns the trials of shard i of n: every n-th trial from i, so
-// each shard gets a share of every scenario and repetition.
+// Shard returns the trials of shard i of n (0 <= i < n; nil otherwise).
+//
+// A shard holds whole cells. A cell is the trials of one scenario at one
+// parameter point: the same scenario name, parameter values, rate and
+// GOMAXPROCS, with every implementation and every repetition, so no
+// comparison spans two machines. Within a shard the trials keep their plan
+// order, repetitions interleaved across implementations (A B C A B C …).
+//
+// The rule: take the cells in the order of their first trial in plan, and
+// give each to the shard with the fewest trials so far, the lowest index on
+// a tie. It depends on plan and n only, so every machine that plans the same
+// scenarios with the same flags computes the same split; the shards' trial
+// counts differ by at most the size of the largest cell. With fewer cells
+// than n, some shards are empty.
 func Shard(plan []TrialSpec, i, n int) []TrialSpec {
+	if n < 1 || i < 0 || i >= n {
+		return nil
+	}
+	keys := make([]string, len(plan))
+	size := map[string]int{}
+	var cells []string // in order of first trial
+	for j, ts := range plan {
+		keys[j] = cellKey(ts)
+		if size[keys[j]] == 0 {
+			cells = append(cells, keys[j])
+		}
+		size[keys[j]]++
+	}
+	load := make([]int, n)
+	home := make(map[string]int, len(cells))
+	for _, c := range cells {
+		s := 0
+		for j := range load {
+			if load[j] < load[s] {
+				s = j
+			}
+		}
+		home[c] = s
+		load[s] += size[c]
+	}
 	var out []TrialSpec
-	for j := i; j < len(plan); j += n {
-		out = append(out, plan[j])
+	for j, ts := range plan {
+		if home[keys[j]] == i {
+			out = append(out, ts)
+		}
 	}
 	return out
+}
+
+// cellKey names the cell of a trial: everything that identifies it but the
+// implementation and the repetition.
+func cellKey(ts TrialSpec) string {
+	parts := []string{ts.Spec.Name}
+	for _, k := range sortedKeys(ts.Params) {
+		parts = append(parts, k+"="+ts.Params[k])
+	}
+	parts = append(parts, "rate="+strconv.FormatFloat(ts.Rate, 'g', -1, 64), "procs="+strconv.Itoa(ts.Procs))
+	return strings.Join(parts, "\x00")
 }
 
 func findPattern(patterns []Pattern, name string) *Pattern {
