@@ -364,7 +364,7 @@ func (s Summary) Failed() []sidecar.Trial {
 
 // Run runs the plan, rewriting OutDir/results.txt and results.jsonl
 // atomically after every trial, so an interrupted run keeps every finished
-// trial and says it is partial.
+// trial and says it is partial. An empty plan writes an empty pair.
 func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options) (Summary, error) {
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return Summary{}, err
@@ -409,7 +409,9 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 		}
 	}
 	if len(plan) == 0 {
-		return sum, errors.New("nothing to run: no trial matches")
+		// An empty shard of a study: an empty, complete pair of files, so
+		// that the merge step finds every shard's results.
+		return sum, out.flush(false)
 	}
 	if sum.Partial {
 		return sum, out.flush(true)

@@ -129,3 +129,26 @@ func TestRunInProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyShardWritesAnEmptyPair: a study with fewer cells than shards
+// leaves some shards empty; each still exits 0 with an empty, complete pair
+// of files for the merge step.
+func TestEmptyShardWritesAnEmptyPair(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	spec := "name: s\npattern: harness\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n"
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "r")
+	if _, stderr, code := runCLI(t, "run", "-in-process", "-no-report", "-scenario", file, "-shard", "3/4", "-out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	txt, err := os.ReadFile(filepath.Join(out, "results.txt"))
+	if err != nil || strings.Contains(string(txt), "\nBenchmark") {
+		t.Errorf("results.txt of an empty shard: %v\n%s", err, txt)
+	}
+	if side, err := os.ReadFile(filepath.Join(out, "results.jsonl")); err != nil || len(side) != 0 {
+		t.Errorf("results.jsonl of an empty shard: %d bytes, %v; want an empty file", len(side), err)
+	}
+}
