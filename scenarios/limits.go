@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"concbench/loadgen"
 )
 
 // Limits of a scenario file, and of the trial spec that carries one to a
@@ -74,7 +76,7 @@ const (
 	// MaxTimeout bounds timeout, which must also cover the trial's own
 	// need: a watchdog set beyond three days holds a run hostage to one hung
 	// trial.
-	MaxTimeout = 72 * time.Hour
+	MaxTimeout = loadgen.MaxLatency
 	// MaxPlanTrials bounds the trials of one run, summed over its
 	// scenarios: each is a child process, and the plan of them is held in
 	// memory before the first starts.

@@ -1,21 +1,28 @@
-package scenarios
+package loadgen
 
 import (
 	"sync"
+	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// Histogram range: 1 ns to MaxTimeout at 3 significant digits, about 320 KB
-// per histogram, fixed whatever the run length. No operation of a trial can
-// take longer than its watchdog allows, so no latency is out of range; an
-// HDR histogram silently drops a value above its range, which would omit
-// exactly the slowest operations.
+// MaxLatency is the longest latency a histogram holds: no operation of a
+// scenario trial can outlast its watchdog, whose limit this is.
+const MaxLatency = 72 * time.Hour
+
+// Histogram range: 1 ns to MaxLatency at 3 significant digits, about 320 KB
+// per histogram, fixed whatever the run length. An HDR histogram silently
+// drops a value above its range, which would omit exactly the slowest
+// operations: values are clamped into range instead (see clamp).
 const (
 	histMin    = 1
-	histMax    = int64(MaxTimeout)
+	histMax    = int64(MaxLatency)
 	histDigits = 3
 )
+
+// clamp brings v into the histograms' range.
+func clamp(v int64) int64 { return min(max(v, histMin), histMax) }
 
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histDigits) }
 
@@ -55,10 +62,10 @@ func (r *recorder) record(intended, started, done int64, failed, measured bool) 
 		r.inWindow++
 	}
 	if measured {
-		r.latency.RecordValue(max(done-intended, histMin))
-		r.service.RecordValue(max(done-started, histMin))
-		r.lateness.RecordValue(max(started-intended, histMin))
-		r.interval.RecordValue(max(done-intended, histMin))
+		r.latency.RecordValue(clamp(done - intended))
+		r.service.RecordValue(clamp(done - started))
+		r.lateness.RecordValue(clamp(started - intended))
+		r.interval.RecordValue(clamp(done - intended))
 		r.ops++
 		if failed {
 			r.errors++
@@ -74,8 +81,8 @@ func (r *recorder) record(intended, started, done int64, failed, measured bool) 
 // counts it as unstarted.
 func (r *recorder) recordUnstarted(intended, at int64) {
 	r.mu.Lock()
-	r.latency.RecordValue(max(at-intended, histMin))
-	r.interval.RecordValue(max(at-intended, histMin))
+	r.latency.RecordValue(clamp(at - intended))
+	r.interval.RecordValue(clamp(at - intended))
 	r.ops++
 	r.mu.Unlock()
 }
@@ -89,8 +96,8 @@ func (r *recorder) recordRejected(intended, at int64) {
 	if at >= r.from && at < r.to {
 		r.inWindow++
 	}
-	r.latency.RecordValue(max(at-intended, histMin))
-	r.interval.RecordValue(max(at-intended, histMin))
+	r.latency.RecordValue(clamp(at - intended))
+	r.interval.RecordValue(clamp(at - intended))
 	r.ops++
 	r.errors++
 	r.last = max(r.last, at)
