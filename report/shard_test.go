@@ -24,9 +24,9 @@ import (
 // for each trial: its histograms and counts are drawn from a generator
 // seeded by the trial's name and repetition, so a trial gets the same
 // record whichever run or shard it is in.
-func fakeExec(patterns []scenarios.Pattern) scenarios.Executor {
+func fakeExec(reg *scenarios.Registry) scenarios.Executor {
 	return func(_ context.Context, ts scenarios.TrialSpec) (sidecar.Trial, error) {
-		name := ts.Name(patterns)
+		name := ts.Name(reg)
 		h := fnv.New64a()
 		fmt.Fprintf(h, "%s rep %d", name, ts.Rep)
 		rng := rand.New(rand.NewPCG(h.Sum64(), 7))
@@ -142,7 +142,7 @@ func reportModel(t *testing.T, files []string, exclude ...string) (map[string]*c
 // unit and implementation, the same merged HDR percentiles, and the same
 // verdicts.
 func TestShardedReportEqualsUnsharded(t *testing.T) {
-	pats := scenarios.Patterns()
+	pats := scenarios.Builtin()
 	// Scenarios of every shape, kept few: Run rewrites its files after
 	// every trial, and the test runs the plan three times. A rate list
 	// (workerpool-knee), a claim's scenario (workerpool-open), a closed loop

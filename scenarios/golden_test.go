@@ -27,7 +27,7 @@ func TestErrorMessages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Parse(name, data, Patterns())
+			_, err = Parse(name, data, Builtin())
 			if err == nil {
 				t.Fatal("accepted")
 			}

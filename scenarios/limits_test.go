@@ -8,7 +8,7 @@ import (
 
 // Every parameter's default is in its range, and its Doc says the range.
 func TestParamDefaultsInRange(t *testing.T) {
-	for _, p := range Patterns() {
+	for _, p := range Builtin().Patterns() {
 		for _, q := range p.Params {
 			if err := q.Check(q.Default); err != nil {
 				t.Errorf("%s %s: default %q: %v", p.Name, q.Name, q.Default, err)
@@ -42,7 +42,7 @@ func TestParamRanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern+"/"+tt.param, func(t *testing.T) {
-			pat := findPattern(Patterns(), tt.pattern)
+			pat := Builtin().mustLookup(tt.pattern)
 			p, ok := pat.param(tt.param)
 			if !ok {
 				t.Fatalf("no parameter %s", tt.param)

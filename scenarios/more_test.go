@@ -18,7 +18,7 @@ func TestMoreScenariosParse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Parse(f, data, Patterns()); err != nil {
+		if _, err := Parse(f, data, Builtin()); err != nil {
 			t.Errorf("%v", err)
 		}
 	}

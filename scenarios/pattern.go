@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -104,9 +105,79 @@ type Target struct {
 	Counters func() map[string]int64
 }
 
-// Patterns returns every pattern the driver can load.
-func Patterns() []Pattern {
+// Registry is the set of patterns a run can load, each found by name. It
+// is immutable once built.
+type Registry struct{ patterns []Pattern }
+
+// NewRegistry returns a registry of patterns; two of one name, or two
+// implementations of one name in a pattern, are an error.
+func NewRegistry(patterns ...Pattern) (*Registry, error) {
+	for i, p := range patterns {
+		for _, q := range patterns[:i] {
+			if q.Name == p.Name {
+				return nil, fmt.Errorf("scenarios: two patterns named %q", p.Name)
+			}
+		}
+		for j, impl := range p.Impls {
+			for _, other := range p.Impls[:j] {
+				if other.Name == impl.Name {
+					return nil, fmt.Errorf("scenarios: pattern %s has two implementations named %q", p.Name, impl.Name)
+				}
+			}
+		}
+	}
+	return &Registry{patterns: slices.Clone(patterns)}, nil
+}
+
+// Builtin returns the registry of concbench's own patterns and
+// implementations.
+func Builtin() *Registry {
+	reg, err := NewRegistry(builtinPatterns()...)
+	if err != nil {
+		panic(err) // the built-in names are fixed; a test keeps them unique
+	}
+	return reg
+}
+
+func builtinPatterns() []Pattern {
 	return []Pattern{harnessPattern(), workerpoolPattern(), pipelinePattern(), fanoutPattern(), breakerPattern()}
+}
+
+// With returns a new registry that also holds patterns.
+func (r *Registry) With(patterns ...Pattern) (*Registry, error) {
+	return NewRegistry(append(slices.Clone(r.patterns), patterns...)...)
+}
+
+// Lookup returns the pattern named name.
+func (r *Registry) Lookup(name string) (*Pattern, bool) {
+	for i := range r.patterns {
+		if r.patterns[i].Name == name {
+			return &r.patterns[i], true
+		}
+	}
+	return nil, false
+}
+
+// Patterns returns the registry's patterns, in order.
+func (r *Registry) Patterns() []Pattern { return slices.Clone(r.patterns) }
+
+// Names returns the patterns' names, in order.
+func (r *Registry) Names() []string {
+	names := make([]string, len(r.patterns))
+	for i, p := range r.patterns {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// mustLookup is Lookup for a name already validated against r: a missing
+// pattern there is a driver bug.
+func (r *Registry) mustLookup(name string) *Pattern {
+	p, ok := r.Lookup(name)
+	if !ok {
+		panic("scenarios: no pattern " + name + " (specs are validated against the same registry)")
+	}
+	return p
 }
 
 // valueRange is what a parameter accepts: its Check, and the same in words

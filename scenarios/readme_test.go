@@ -18,7 +18,7 @@ func TestREADMEScenarioExampleParses(t *testing.T) {
 		t.Fatal("README.md has no yaml example")
 	}
 	example, _, _ := strings.Cut(rest, "```")
-	if _, err := Parse("README.md", []byte(example), Patterns()); err != nil {
+	if _, err := Parse("README.md", []byte(example), Builtin()); err != nil {
 		t.Errorf("the README's scenario example does not parse:\n%v", err)
 	}
 }

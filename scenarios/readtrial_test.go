@@ -14,7 +14,7 @@ import (
 // Every trial that Plan makes of the quick suite and of more/ goes through
 // JSON to a trial process and back unchanged, and passes its checks.
 func TestReadTrialSpecAcceptsPlannedTrials(t *testing.T) {
-	specs, err := Quick(Patterns())
+	specs, err := Quick(Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,23 +24,23 @@ func TestReadTrialSpecAcceptsPlannedTrials(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := Parse(f, data, Patterns())
+		s, err := Parse(f, data, Builtin())
 		if err != nil {
 			t.Fatal(err)
 		}
 		specs = append(specs, s)
 	}
-	for _, ts := range Plan(specs, Patterns(), nil, 1) {
+	for _, ts := range Plan(specs, Builtin(), nil, 1) {
 		data, err := json.Marshal(ts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadTrialSpec(strings.NewReader(string(data)), Patterns())
+		got, err := ReadTrialSpec(strings.NewReader(string(data)), Builtin())
 		if err != nil {
-			t.Fatalf("%s: %v", ts.Name(Patterns()), err)
+			t.Fatalf("%s: %v", ts.Name(Builtin()), err)
 		}
 		if !reflect.DeepEqual(got, ts) {
-			t.Fatalf("%s: read back\n%+v\nwant\n%+v", ts.Name(Patterns()), got, ts)
+			t.Fatalf("%s: read back\n%+v\nwant\n%+v", ts.Name(Builtin()), got, ts)
 		}
 	}
 }
@@ -99,13 +99,13 @@ func TestReadTrialSpecRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadTrialSpec(strings.NewReader(tt.give), Patterns())
+			_, err := ReadTrialSpec(strings.NewReader(tt.give), Builtin())
 			if fmt.Sprint(err) != tt.wantErr {
 				t.Errorf("error:\n%v\nwant:\n%s", err, tt.wantErr)
 			}
 		})
 	}
-	if _, err := ReadTrialSpec(strings.NewReader(ok), Patterns()); err != nil {
+	if _, err := ReadTrialSpec(strings.NewReader(ok), Builtin()); err != nil {
 		t.Errorf("the good spec: %v", err)
 	}
 }

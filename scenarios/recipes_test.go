@@ -229,7 +229,7 @@ func checkRecipeShards(t *testing.T, runs []runbenchArgs, wantN int) {
 	if len(seen) != wantN {
 		t.Errorf("%d different shards run, want %d", len(seen), wantN)
 	}
-	pats := Patterns()
+	pats := Builtin()
 	specs, err := Quick(pats)
 	if err != nil {
 		t.Fatal(err)

@@ -27,10 +27,10 @@ import (
 // (A B C A B C …), so that drift in the machine hits all alike.
 // impls, if not empty, keeps only those implementations; count, if > 0,
 // overrides every scenario's repeat.
-func Plan(specs []Spec, patterns []Pattern, impls []string, count int) []TrialSpec {
+func Plan(specs []Spec, reg *Registry, impls []string, count int) []TrialSpec {
 	var plan []TrialSpec
 	for _, s := range specs {
-		pat := findPattern(patterns, s.Pattern)
+		pat := reg.mustLookup(s.Pattern)
 		names := s.Impls
 		if len(names) == 0 {
 			names = pat.ImplNames()
@@ -144,19 +144,10 @@ func cellKey(ts TrialSpec) string {
 	return strings.Join(parts, "\x00")
 }
 
-func findPattern(patterns []Pattern, name string) *Pattern {
-	for i := range patterns {
-		if patterns[i].Name == name {
-			return &patterns[i]
-		}
-	}
-	panic("scenarios: no pattern " + name + " (specs are validated against the same list)")
-}
-
-func trialName(ts TrialSpec, patterns []Pattern) string {
+func trialName(ts TrialSpec, reg *Registry) string {
 	s := ts.Spec
 	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", ts.Impl)}
-	for _, p := range findPattern(patterns, s.Pattern).Params {
+	for _, p := range reg.mustLookup(s.Pattern).Params {
 		parts = append(parts, benchname.P(p.Name, ts.Params[p.Name]))
 	}
 	if len(s.Load.Rate) > 1 {
@@ -185,7 +176,7 @@ var ErrRunStopped = errors.New("run stopped")
 // reported hung (or partial) with every goroutine's stack, left behind, and
 // the run stops with ErrRunStopped, since this process is no longer a clean
 // place to measure anything. The CLI exits right after, which ends it.
-func InProcess(patterns []Pattern) Executor {
+func InProcess(reg *Registry) Executor {
 	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
 		type result struct {
 			tr  sidecar.Trial
@@ -198,12 +189,12 @@ func InProcess(patterns []Pattern) Executor {
 			if ts.Procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(ts.Procs))
 			}
-			tr, err := RunTrial(ctx, ts, patterns)
+			tr, err := RunTrial(ctx, ts, reg)
 			done <- result{tr, err}
 		}()
 		watchdog := time.NewTimer(ts.Spec.Timeout.Duration)
 		defer watchdog.Stop()
-		fail := failedTrial(ts, patterns)
+		fail := failedTrial(ts, reg)
 		select {
 		case r := <-done:
 			return r.tr, r.err
@@ -241,9 +232,9 @@ func allStacks() string {
 }
 
 // failedTrial is the record of a trial that produced none of its own.
-func failedTrial(ts TrialSpec, patterns []Pattern) sidecar.Trial {
+func failedTrial(ts TrialSpec, reg *Registry) sidecar.Trial {
 	return sidecar.Trial{
-		Name: ts.Name(patterns), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
+		Name: ts.Name(reg), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
 		Params: ts.Params, Rep: ts.Rep, Model: ts.Spec.Load.Model,
 	}
 }
@@ -257,7 +248,7 @@ func failedTrial(ts TrialSpec, patterns []Pattern) sidecar.Trial {
 // Every child is started by package child: it leads its own process group,
 // which is killed on every path out of here, and on Linux it dies with this
 // process however this process dies.
-func Isolated(argv []string, patterns []Pattern) Executor {
+func Isolated(argv []string, reg *Registry) Executor {
 	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
 		in, err := json.Marshal(ts)
 		if err != nil {
@@ -285,7 +276,7 @@ func Isolated(argv []string, patterns []Pattern) Executor {
 		defer child.KillGroup(cmd)
 		watchdog := time.NewTimer(ts.Spec.Timeout.Duration)
 		defer watchdog.Stop()
-		fail := failedTrial(ts, patterns)
+		fail := failedTrial(ts, reg)
 		select {
 		case err := <-exited:
 			if err != nil || stdout.Len() == 0 {
@@ -365,7 +356,7 @@ func (s Summary) Failed() []sidecar.Trial {
 // Run runs the plan, rewriting OutDir/results.txt and results.jsonl
 // atomically after every trial, so an interrupted run keeps every finished
 // trial and says it is partial. An empty plan writes an empty pair.
-func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options) (Summary, error) {
+func Run(ctx context.Context, plan []TrialSpec, reg *Registry, opts Options) (Summary, error) {
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return Summary{}, err
 	}
@@ -378,7 +369,7 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 			break
 		}
 		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "[%d/%d] %s rep %d%s\n", i+1, len(plan), strings.TrimPrefix(ts.Name(patterns), "Scenario/"), ts.Rep, eta(start, i, len(plan)))
+			fmt.Fprintf(opts.Progress, "[%d/%d] %s rep %d%s\n", i+1, len(plan), strings.TrimPrefix(ts.Name(reg), "Scenario/"), ts.Rep, eta(start, i, len(plan)))
 		}
 		tr, err := opts.Exec(ctx, ts)
 		if err != nil {
@@ -395,7 +386,7 @@ func Run(ctx context.Context, plan []TrialSpec, patterns []Pattern, opts Options
 			if errors.Is(err, ErrRunStopped) {
 				return sum, err
 			}
-			return sum, fmt.Errorf("trial %s rep %d: %w", ts.Name(patterns), ts.Rep, err)
+			return sum, fmt.Errorf("trial %s rep %d: %w", ts.Name(reg), ts.Rep, err)
 		}
 		if tr.Status == sidecar.StatusPartial {
 			sum.Partial = true

@@ -107,7 +107,7 @@ func cells(plan []TrialSpec) int {
 
 func parseSpec(t *testing.T, yaml string) Spec {
 	t.Helper()
-	s, err := Parse("t.yaml", []byte(yaml), Patterns())
+	s, err := Parse("t.yaml", []byte(yaml), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func parseSpec(t *testing.T, yaml string) Spec {
 // GOMAXPROCS lists, repeats, -impl and -count, the scenario files of the
 // repository, and a scenario listed twice.
 func shardTestPlans(t *testing.T) map[string][]TrialSpec {
-	pats := Patterns()
+	pats := Builtin()
 	knee := parseSpec(t, `name: knee
 pattern: workerpool
 impls: [channels, spawn, ants]
@@ -199,7 +199,7 @@ func TestShardKeepsCellsWhole(t *testing.T) {
 // worked out by hand: cells in plan order, each to the shard with the
 // fewest trials so far, ties to the lowest index.
 func TestShardRule(t *testing.T) {
-	pats := Patterns()
+	pats := Builtin()
 	big := parseSpec(t, "name: big\npattern: workerpool\nimpls: [channels, spawn]\nparams: {workers: [1, 2]}\nload: {model: closed, duration: 10ms}\nrepeat: 3\n")
 	small := parseSpec(t, "name: small\npattern: workerpool\nimpls: [channels, spawn]\nparams: {workers: [1, 2, 3]}\nload: {model: closed, duration: 10ms}\nrepeat: 1\n")
 	plan := Plan([]Spec{big, small}, pats, nil, 0) // cells of 6, 6, 2, 2, 2 trials

@@ -183,7 +183,7 @@ var (
 // not use are errors, and defaults apply only to absent keys. Every error
 // is an *InputError naming the file, line and field; all of a file's
 // errors are reported at once, joined, in line order.
-func Parse(file string, data []byte, patterns []Pattern) (Spec, error) {
+func Parse(file string, data []byte, reg *Registry) (Spec, error) {
 	if line, b, ok := firstInvalidUTF8(data); ok {
 		return Spec{}, &InputError{File: file, Line: line, Msg: fmt.Sprintf("byte %#x is not UTF-8: a scenario file is UTF-8 text", b)}
 	}
@@ -204,7 +204,7 @@ func Parse(file string, data []byte, patterns []Pattern) (Spec, error) {
 	s.File = file
 	s.Hash = hashOf(data)
 	setDefaults(&s, t.has)
-	if err := report(file, t.lineOf, decoded, validate(&s, patterns, t.has)); err != nil {
+	if err := report(file, t.lineOf, decoded, validate(&s, reg, t.has)); err != nil {
 		return Spec{}, err
 	}
 	return s, nil
@@ -702,7 +702,7 @@ func inRangeOf[T int | float64 | time.Duration](c *checker, field, boundField st
 // scenario file, and of the spec a trial process reads, is here. has says
 // which keys the input gives (nil: none known, as for JSON, where only
 // values other than the default count as given).
-func validate(s *Spec, patterns []Pattern, has func(string) bool) []fieldError {
+func validate(s *Spec, reg *Registry, has func(string) bool) []fieldError {
 	c := newChecker(has)
 	switch {
 	case s.Name == "" && !c.given("name", false):
@@ -710,12 +710,9 @@ func validate(s *Spec, patterns []Pattern, has func(string) bool) []fieldError {
 	case !namePattern.MatchString(s.Name):
 		c.add("name", "%q: want a name of lower-case letters, digits and dashes", s.Name)
 	}
-	pat := lookupPattern(patterns, s.Pattern)
+	pat, _ := reg.Lookup(s.Pattern)
 	if pat == nil {
-		names := make([]string, len(patterns))
-		for i, p := range patterns {
-			names[i] = p.Name
-		}
+		names := reg.Names()
 		if s.Pattern == "" && !c.given("pattern", false) {
 			c.add("pattern", "missing: want one of %s", strings.Join(names, ", "))
 		} else {
@@ -730,15 +727,6 @@ func validate(s *Spec, patterns []Pattern, has func(string) bool) []fieldError {
 	c.faults(s.Faults, pat)
 	c.trials(s, pat)
 	return c.errs
-}
-
-func lookupPattern(patterns []Pattern, name string) *Pattern {
-	for i := range patterns {
-		if patterns[i].Name == name {
-			return &patterns[i]
-		}
-	}
-	return nil
 }
 
 func (c *checker) impls(s *Spec, pat *Pattern) {
@@ -990,11 +978,11 @@ func planSize(s Spec, pat *Pattern, impls []string, count int) (int, string) {
 // in all: it computes what [Plan] would make of the same arguments, without
 // allocating any of it. Call it before Plan. The error names the scenario
 // and its product.
-func CheckPlanSize(specs []Spec, patterns []Pattern, impls []string, count int) error {
+func CheckPlanSize(specs []Spec, reg *Registry, impls []string, count int) error {
 	total := 0
 	for _, s := range specs {
-		pat := lookupPattern(patterns, s.Pattern)
-		if pat == nil {
+		pat, ok := reg.Lookup(s.Pattern)
+		if !ok {
 			return &InputError{File: s.File, Field: "pattern", Msg: fmt.Sprintf("%q: no such pattern", s.Pattern)}
 		}
 		n, how := planSize(s, pat, impls, count)

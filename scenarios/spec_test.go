@@ -28,7 +28,7 @@ work:
 `
 
 func TestParseGood(t *testing.T) {
-	s, err := Parse("ok.yaml", []byte(goodSpec), Patterns())
+	s, err := Parse("ok.yaml", []byte(goodSpec), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("bad.yaml", []byte(tt.give), Patterns())
+			_, err := Parse("bad.yaml", []byte(tt.give), Builtin())
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -93,17 +93,17 @@ func TestParseErrors(t *testing.T) {
 // a second one: a 20s closed-loop window fits a 25s timeout.
 func TestClosedLoopTimeoutBound(t *testing.T) {
 	spec := "name: c\npattern: fanout\nload: {model: closed, duration: 20s}\ntimeout: 25s\n"
-	if _, err := Parse("c.yaml", []byte(spec), Patterns()); err != nil {
+	if _, err := Parse("c.yaml", []byte(spec), Builtin()); err != nil {
 		t.Fatal(err)
 	}
 	open := "name: o\npattern: fanout\nload: {model: open, rate: 10, duration: 20s}\ntimeout: 25s\n"
-	if _, err := Parse("o.yaml", []byte(open), Patterns()); err == nil {
+	if _, err := Parse("o.yaml", []byte(open), Builtin()); err == nil {
 		t.Fatal("an open loop of 20s accepted a 25s timeout: it may run twice its window")
 	}
 }
 
 func TestQuickSuiteParses(t *testing.T) {
-	specs, err := Quick(Patterns())
+	specs, err := Quick(Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodSpec))
 	f.Add([]byte("name: x\npattern: breaker\nload: {model: closed}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := Parse("f.yaml", data, Patterns())
+		s, err := Parse("f.yaml", data, Builtin())
 		if err != nil {
 			errs := []error{err}
 			if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -137,7 +137,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadTrialSpec(bytes.NewReader(in), Patterns()); err != nil {
+		if _, err := ReadTrialSpec(bytes.NewReader(in), Builtin()); err != nil {
 			t.Fatalf("Parse accepted what a trial process refuses: %v\n%s", err, in)
 		}
 	})
@@ -145,7 +145,7 @@ func FuzzParse(f *testing.F) {
 
 // firstTrial is the first trial Plan would make of s, without planning.
 func firstTrial(s Spec) TrialSpec {
-	pat := lookupPattern(Patterns(), s.Pattern)
+	pat := Builtin().mustLookup(s.Pattern)
 	ts := TrialSpec{Spec: s, Impl: pat.ImplNames()[0], Params: map[string]string{}, Rep: 1}
 	if len(s.Impls) > 0 {
 		ts.Impl = s.Impls[0]
@@ -184,14 +184,14 @@ func TestShardCoversPlanOnce(t *testing.T) {
 }
 
 func TestPlanCrossesRates(t *testing.T) {
-	s, err := Parse("k.yaml", []byte(strings.Replace(goodSpec, "rate: 100", "rate: [100, 250.5]", 1)), Patterns())
+	s, err := Parse("k.yaml", []byte(strings.Replace(goodSpec, "rate: 100", "rate: [100, 250.5]", 1)), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := Plan([]Spec{s}, Patterns(), []string{"channels"}, 1)
+	plan := Plan([]Spec{s}, Builtin(), []string{"channels"}, 1)
 	var got []string
 	for _, ts := range plan {
-		got = append(got, fmt.Sprintf("%s@%v", ts.Name(Patterns()), ts.Rate))
+		got = append(got, fmt.Sprintf("%s@%v", ts.Name(Builtin()), ts.Rate))
 	}
 	want := []string{
 		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/rate=100@100",
@@ -205,15 +205,15 @@ func TestPlanCrossesRates(t *testing.T) {
 }
 
 func TestPlanCrossesGOMAXPROCS(t *testing.T) {
-	s, err := Parse("p.yaml", []byte(goodSpec+"gomaxprocs: [1, 2]\n"), Patterns())
+	s, err := Parse("p.yaml", []byte(goodSpec+"gomaxprocs: [1, 2]\n"), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := Plan([]Spec{s}, Patterns(), []string{"channels"}, 1)
+	plan := Plan([]Spec{s}, Builtin(), []string{"channels"}, 1)
 	if len(plan) != 4 {
 		t.Fatalf("%d trials, want 4 (2 worker counts x 2 GOMAXPROCS)", len(plan))
 	}
-	if got, want := plan[1].Name(Patterns()), "Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/procs=2"; got != want || plan[1].Procs != 2 {
+	if got, want := plan[1].Name(Builtin()), "Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/procs=2"; got != want || plan[1].Procs != 2 {
 		t.Errorf("trial 1: %s procs %d, want %s procs 2", got, plan[1].Procs, want)
 	}
 }
@@ -267,7 +267,7 @@ func TestExplicitValuesAreNotDefaulted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte("name: z\npattern: workerpool\n"+tt.give), Patterns())
+			_, err := Parse("t.yaml", []byte("name: z\npattern: workerpool\n"+tt.give), Builtin())
 			if err == nil || err.Error() != tt.wantText && !strings.HasPrefix(err.Error(), tt.wantText) {
 				t.Errorf("error %v\nwant   %s", err, tt.wantText)
 			}
@@ -276,7 +276,7 @@ func TestExplicitValuesAreNotDefaulted(t *testing.T) {
 }
 
 func TestDefaultsForAbsentKeys(t *testing.T) {
-	closed, err := Parse("c.yaml", []byte("name: c\npattern: workerpool\n"), Patterns())
+	closed, err := Parse("c.yaml", []byte("name: c\npattern: workerpool\n"), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestDefaultsForAbsentKeys(t *testing.T) {
 	}
 	// An open loop issues from one client by default, and an absent timeout
 	// covers what the trial needs: 30s, or more for a long window.
-	open, err := Parse("o.yaml", []byte("name: o\npattern: workerpool\nload: {model: open, rate: 10, duration: 20s, warmup: 1s}\n"), Patterns())
+	open, err := Parse("o.yaml", []byte("name: o\npattern: workerpool\nload: {model: open, rate: 10, duration: 20s, warmup: 1s}\n"), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +365,7 @@ func TestLimitBoundaries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte("name: b\npattern: breaker\n"+tt.give), Patterns())
+			_, err := Parse("t.yaml", []byte("name: b\npattern: breaker\n"+tt.give), Builtin())
 			switch {
 			case tt.wantText == "" && err != nil:
 				t.Fatalf("refused: %v", err)
@@ -403,7 +403,7 @@ func TestDecodeErrorsAreNotRepeated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte("name: d\npattern: workerpool\n"+tt.give), Patterns())
+			_, err := Parse("t.yaml", []byte("name: d\npattern: workerpool\n"+tt.give), Builtin())
 			if got, want := fmt.Sprint(err), strings.Join(tt.want, "\n"); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
@@ -442,7 +442,7 @@ func TestCheckPlanSize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckPlanSize(tt.giveSpecs, Patterns(), tt.giveImpls, tt.giveCount)
+			err := CheckPlanSize(tt.giveSpecs, Builtin(), tt.giveImpls, tt.giveCount)
 			if fmt.Sprint(err) != tt.wantErr && !(tt.wantErr == "" && err == nil) {
 				t.Errorf("error %v\nwant  %s", err, tt.wantErr)
 			}
@@ -476,7 +476,7 @@ func TestCheckUnique(t *testing.T) {
 // the rest.
 func TestErrorsAreCapped(t *testing.T) {
 	give := "name: c\npattern: harness\ngomaxprocs: [" + strings.Repeat("0, ", 1000) + "]\n"
-	_, err := Parse("c.yaml", []byte(give), Patterns())
+	_, err := Parse("c.yaml", []byte(give), Builtin())
 	lines := strings.Split(fmt.Sprint(err), "\n")
 	if len(lines) != maxShown+1 || lines[0] != "c.yaml:3: gomaxprocs[0]: 0: want 1 to 256" || lines[maxShown] != "c.yaml: and 1949 more errors" {
 		t.Errorf("%d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
@@ -485,7 +485,7 @@ func TestErrorsAreCapped(t *testing.T) {
 
 // A missing name or pattern is said to be missing.
 func TestMissingNameAndPattern(t *testing.T) {
-	_, err := Parse("m.yaml", []byte("description: nothing else\n"), Patterns())
+	_, err := Parse("m.yaml", []byte("description: nothing else\n"), Builtin())
 	want := "m.yaml:1: name: missing: a scenario needs a name of lower-case letters, digits and dashes\n" +
 		"m.yaml:1: pattern: missing: want one of harness, workerpool, pipeline, fanout, breaker"
 	if fmt.Sprint(err) != want {

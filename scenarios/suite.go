@@ -28,7 +28,7 @@ func hashOf(data []byte) string {
 }
 
 // Quick returns the embedded quick suite, the default of `runbench run`.
-func Quick(patterns []Pattern) ([]Spec, error) {
+func Quick(reg *Registry) ([]Spec, error) {
 	entries, err := fs.ReadDir(embedded, "quick")
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func Quick(patterns []Pattern) ([]Spec, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := Parse(name, data, patterns)
+		s, err := Parse(name, data, reg)
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +53,7 @@ func Quick(patterns []Pattern) ([]Spec, error) {
 // ends in .yaml), else the embedded scenario of that name. The file must be
 // a regular file of at most MaxFileSize bytes: anything else (a directory,
 // a FIFO, a device such as /dev/zero) is refused without reading it.
-func Find(ref string, patterns []Pattern) (Spec, error) {
+func Find(ref string, reg *Registry) (Spec, error) {
 	if st, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
 		if err != nil {
 			return Spec{}, &InputError{File: ref, Msg: pathErrorMsg(err)}
@@ -62,9 +62,9 @@ func Find(ref string, patterns []Pattern) (Spec, error) {
 		if err != nil {
 			return Spec{}, err
 		}
-		return Parse(ref, data, patterns)
+		return Parse(ref, data, reg)
 	}
-	specs, err := Quick(patterns)
+	specs, err := Quick(reg)
 	if err != nil {
 		return Spec{}, err
 	}
@@ -148,7 +148,7 @@ func pathErrorMsg(err error) string {
 // loop (0 for a closed one), Procs from 0 to MaxGOMAXPROCS and Rep from 1.
 // Errors are InputErrors of file "stdin" naming the JSON path
 // ("spec.load.duration").
-func ReadTrialSpec(r io.Reader, patterns []Pattern) (TrialSpec, error) {
+func ReadTrialSpec(r io.Reader, reg *Registry) (TrialSpec, error) {
 	const file = "stdin"
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
@@ -184,14 +184,14 @@ func ReadTrialSpec(r io.Reader, patterns []Pattern) (TrialSpec, error) {
 	if err := strict.Decode(&ts); err != nil {
 		return TrialSpec{}, jsonError(file, data, err)
 	}
-	problems := validate(&ts.Spec, patterns, nil)
+	problems := validate(&ts.Spec, reg, nil)
 	for i, p := range problems {
 		problems[i].field = joinPath("spec", p.field)
 		for j, d := range p.deps {
 			p.deps[j] = joinPath("spec", d)
 		}
 	}
-	problems = append(problems, checkTrial(ts, patterns)...)
+	problems = append(problems, checkTrial(ts, reg)...)
 	if err := report(file, nil, nil, problems); err != nil {
 		return TrialSpec{}, err
 	}
@@ -199,9 +199,9 @@ func ReadTrialSpec(r io.Reader, patterns []Pattern) (TrialSpec, error) {
 }
 
 // checkTrial checks the fields of a trial spec beside its Spec.
-func checkTrial(ts TrialSpec, patterns []Pattern) []fieldError {
+func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
 	c := newChecker(nil)
-	if pat := lookupPattern(patterns, ts.Spec.Pattern); pat != nil { // else spec.pattern is refused
+	if pat, ok := reg.Lookup(ts.Spec.Pattern); ok { // else spec.pattern is refused
 		switch {
 		case !slices.Contains(pat.ImplNames(), ts.Impl):
 			c.add("impl", "%q is not a %s implementation; have %s", ts.Impl, pat.Name, strings.Join(pat.ImplNames(), ", "))

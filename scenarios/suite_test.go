@@ -37,7 +37,7 @@ func TestFindRefusesWhatIsNotAScenarioFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Find(tt.give, Patterns())
+			_, err := Find(tt.give, Builtin())
 			if tt.wantMsg == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -53,7 +53,7 @@ func TestFindRefusesWhatIsNotAScenarioFile(t *testing.T) {
 }
 
 func TestFindEmbedded(t *testing.T) {
-	s, err := Find("workerpool-open", Patterns())
+	s, err := Find("workerpool-open", Builtin())
 	if err != nil || s.File != "quick/workerpool-open.yaml" {
 		t.Fatalf("%q, %v", s.File, err)
 	}

@@ -16,7 +16,7 @@ func TestFindRefusesFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skipf("no FIFO here: %v", err)
 	}
-	_, err := Find(fifo, Patterns())
+	_, err := Find(fifo, Builtin())
 	var ie *InputError
 	if !errors.As(err, &ie) || ie.Msg != "a FIFO: want a scenario file (.yaml)" {
 		t.Fatalf("error %v, want a FIFO refused", err)

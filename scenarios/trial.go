@@ -23,8 +23,8 @@ type TrialSpec struct {
 }
 
 // Name is the benchmark name of the trial's results.
-func (ts TrialSpec) Name(patterns []Pattern) string {
-	return trialName(ts, patterns)
+func (ts TrialSpec) Name(reg *Registry) string {
+	return trialName(ts, reg)
 }
 
 // leakGrace is how long goroutines may take to return to the baseline after
@@ -34,14 +34,9 @@ const leakGrace = time.Second
 // RunTrial runs one trial in this process and returns its record. Errors are
 // for trials that could not start (a bad spec); a trial that ran but failed
 // its checks returns a record with a non-ok status.
-func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Trial, error) {
-	var pat *Pattern
-	for i := range patterns {
-		if patterns[i].Name == ts.Spec.Pattern {
-			pat = &patterns[i]
-		}
-	}
-	if pat == nil {
+func RunTrial(ctx context.Context, ts TrialSpec, reg *Registry) (sidecar.Trial, error) {
+	pat, ok := reg.Lookup(ts.Spec.Pattern)
+	if !ok {
 		return sidecar.Trial{}, fmt.Errorf("no pattern %q", ts.Spec.Pattern)
 	}
 	s := ts.Spec
@@ -60,7 +55,7 @@ func RunTrial(ctx context.Context, ts TrialSpec, patterns []Pattern) (sidecar.Tr
 		}
 	}
 	tr := sidecar.Trial{
-		Name: ts.Name(patterns), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
+		Name: ts.Name(reg), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
 		Params: ts.Params, Rep: ts.Rep, Model: l.Model, Status: sidecar.StatusOK,
 		GOMAXPROCS: runtime.GOMAXPROCS(0), TargetRate: cfg.Rate,
 	}

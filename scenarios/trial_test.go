@@ -39,12 +39,12 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
 }
 
-// testPatterns adds to Patterns a "test" pattern whose impls misbehave on
+// testPatterns adds to the built-in registry a "test" pattern whose impls misbehave on
 // purpose: hang blocks forever, crash panics, leak leaves a goroutine behind
 // after Close.
-func testPatterns() []Pattern {
+func testPatterns() *Registry {
 	stop := make(chan struct{})
-	return append(Patterns(), Pattern{
+	return mustWith(Builtin(), Pattern{
 		Name:  "test",
 		Impls: []ImplInfo{{"hang", ""}, {"crash", ""}, {"leak", ""}},
 		New: func(impl string, _ map[string]string, _ Op) (*Target, error) {
@@ -81,7 +81,7 @@ pattern: workerpool
 load: {model: closed, clients: 4, duration: 50ms, warmup: 10ms}
 work: {kind: cpu, mean: 5us}
 `)
-	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "channels", Params: map[string]string{"workers": "2"}, Rep: 1}, Patterns())
+	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "channels", Params: map[string]string{"workers": "2"}, Rep: 1}, Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ pattern: workerpool
 load: {model: open, rate: 2000, duration: 100ms, warmup: 10ms}
 work: {kind: sleep, mean: 2ms}
 `)
-	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "channels", Params: map[string]string{"workers": "1"}, Rate: 2000, Rep: 1}, Patterns())
+	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "channels", Params: map[string]string{"workers": "1"}, Rate: 2000, Rep: 1}, Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ work: {kind: sleep, mean: 2ms}
 
 func TestHarnessNoop(t *testing.T) {
 	s := quickSpec(t, "name: h\npattern: harness\nload: {model: closed, clients: 1, duration: 20ms}\n")
-	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "noop", Rep: 1}, Patterns())
+	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "noop", Rep: 1}, Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,8 +169,8 @@ func runIsolated(t *testing.T, s Spec, impl string) sidecar.Trial {
 func TestRunWritesResultsAtomically(t *testing.T) {
 	s := quickSpec(t, "name: r\npattern: harness\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n")
 	dir := t.TempDir()
-	plan := Plan([]Spec{s}, Patterns(), nil, 0)
-	sum, err := Run(context.Background(), plan, Patterns(), Options{OutDir: dir, Exec: InProcess(Patterns()), Config: HostConfig("test")})
+	plan := Plan([]Spec{s}, Builtin(), nil, 0)
+	sum, err := Run(context.Background(), plan, Builtin(), Options{OutDir: dir, Exec: InProcess(Builtin()), Config: HostConfig("test")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,9 +205,9 @@ func TestRunInterruptedIsPartial(t *testing.T) {
 		if n == 2 {
 			cancel() // interrupt arrives during the second trial
 		}
-		return RunTrial(ctx, ts, Patterns())
+		return RunTrial(ctx, ts, Builtin())
 	}
-	sum, err := Run(ctx, Plan([]Spec{s}, Patterns(), nil, 0), Patterns(), Options{OutDir: t.TempDir(), Exec: exe})
+	sum, err := Run(ctx, Plan([]Spec{s}, Builtin(), nil, 0), Builtin(), Options{OutDir: t.TempDir(), Exec: exe})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,16 +224,16 @@ func TestRunInterruptedIsPartial(t *testing.T) {
 // under -race, a serialising implementation (the seed breaker) may complete
 // none inside so short a window, and this test must not depend on speed.
 func TestQuickSuiteSmoke(t *testing.T) {
-	specs, err := Quick(Patterns())
+	specs, err := Quick(Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range specs {
 		s.Load.Duration.Duration = 50 * time.Millisecond
 		s.Load.Warmup.Duration = 0
-		for _, ts := range Plan([]Spec{s}, Patterns(), nil, 1) {
-			t.Run(strings.TrimPrefix(ts.Name(Patterns()), "Scenario/"), func(t *testing.T) {
-				tr, err := RunTrial(context.Background(), ts, Patterns())
+		for _, ts := range Plan([]Spec{s}, Builtin(), nil, 1) {
+			t.Run(strings.TrimPrefix(ts.Name(Builtin()), "Scenario/"), func(t *testing.T) {
+				tr, err := RunTrial(context.Background(), ts, Builtin())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -269,7 +269,7 @@ pattern: workerpool
 load: {model: open, rate: 2000, max_inflight: 2, duration: 50ms, warmup: 10ms}
 work: {kind: sleep, mean: 20ms}
 `)
-	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "spawn", Params: map[string]string{"workers": "1"}, Rate: 2000, Rep: 1}, Patterns())
+	tr, err := RunTrial(context.Background(), TrialSpec{Spec: s, Impl: "spawn", Params: map[string]string{"workers": "1"}, Rate: 2000, Rep: 1}, Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ work: {kind: sleep, mean: 20ms}
 // must stop there and keep the results so far, marked partial.
 func TestInProcessWatchdogStopsTheRun(t *testing.T) {
 	release := make(chan struct{})
-	pats := append(Patterns(), Pattern{
+	pats := mustWith(Builtin(), Pattern{
 		Name:  "deaf",
 		Impls: []ImplInfo{{"block", ""}},
 		New: func(string, map[string]string, Op) (*Target, error) {
@@ -320,4 +320,13 @@ func TestInProcessWatchdogStopsTheRun(t *testing.T) {
 	if _, err := os.Stat(sum.Results); err != nil {
 		t.Errorf("results file after the stop: %v", err)
 	}
+}
+
+// mustWith is Registry.With for tests.
+func mustWith(r *Registry, p ...Pattern) *Registry {
+	reg, err := r.With(p...)
+	if err != nil {
+		panic(err)
+	}
+	return reg
 }

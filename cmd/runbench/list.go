@@ -26,8 +26,8 @@ of each pattern, and every embedded scenario.
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	patterns := scenarios.Patterns()
-	specs, err := scenarios.Quick(patterns)
+	reg := scenarios.Builtin()
+	specs, err := scenarios.Quick(reg)
 	if err != nil {
 		return err
 	}
@@ -38,12 +38,12 @@ of each pattern, and every embedded scenario.
 		Description string `json:"description"`
 	}
 	var rows []row
-	for _, p := range patterns {
+	for _, p := range reg.Patterns() {
 		for _, impl := range p.Impls {
 			rows = append(rows, row{"impl", p.Name, impl.Name, impl.Doc})
 		}
 	}
-	for _, p := range patterns {
+	for _, p := range reg.Patterns() {
 		for _, q := range p.Params {
 			rows = append(rows, row{"param", p.Name, q.Name, fmt.Sprintf("%s (default %s)", q.Doc, q.Default)})
 		}

@@ -66,17 +66,17 @@ Flags:
 			return usageError{err}
 		}
 	}
-	patterns := scenarios.Patterns()
+	reg := scenarios.Builtin()
 	var specs []scenarios.Spec
 	if len(names) == 0 {
-		q, err := scenarios.Quick(patterns)
+		q, err := scenarios.Quick(reg)
 		if err != nil {
 			return err
 		}
 		specs = q
 	}
 	for _, n := range names {
-		s, err := scenarios.Find(n, patterns)
+		s, err := scenarios.Find(n, reg)
 		if err != nil {
 			return usageError{err}
 		}
@@ -85,7 +85,7 @@ Flags:
 	var keep []string
 	if *impls != "" {
 		keep = strings.Split(*impls, ",")
-		if err := checkImpls(keep, specs, patterns); err != nil {
+		if err := checkImpls(keep, specs, reg); err != nil {
 			return usageError{err}
 		}
 	}
@@ -94,10 +94,10 @@ Flags:
 	}
 	// Before Plan allocates a trial list that a repeat or -count of a
 	// billion would make too big for memory.
-	if err := scenarios.CheckPlanSize(specs, patterns, keep, *count); err != nil {
+	if err := scenarios.CheckPlanSize(specs, reg, keep, *count); err != nil {
 		return usageError{err}
 	}
-	plan := scenarios.Plan(specs, patterns, keep, *count)
+	plan := scenarios.Plan(specs, reg, keep, *count)
 	if len(plan) == 0 {
 		return usageError{errors.New("run: no trial left after -impl")}
 	}
@@ -119,20 +119,20 @@ Flags:
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
 	defer lock.Release()
-	exe := scenarios.InProcess(patterns)
+	exe := scenarios.InProcess(reg)
 	if !*inProcess {
 		self, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("run: cannot find own binary to start trials: %w", err)
 		}
-		exe = scenarios.Isolated([]string{self, "trial"}, patterns)
+		exe = scenarios.Isolated([]string{self, "trial"}, reg)
 	}
 	opts := scenarios.Options{OutDir: dir, Exec: exe, Config: scenarios.HostConfig(gitCommit())}
 	if isTerminal(stderr) && os.Getenv("CI") == "" {
 		opts.Progress = stderr
 	}
 	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
-	sum, runErr := scenarios.Run(ctx, plan, patterns, opts)
+	sum, runErr := scenarios.Run(ctx, plan, reg, opts)
 	if runErr != nil && !errors.Is(runErr, scenarios.ErrRunStopped) {
 		return runErr
 	}
@@ -183,7 +183,7 @@ func parseShard(v string) (i, n int, err error) {
 
 // checkImpls checks -impl's list: every name known to a scenario of the
 // run, none empty, none twice.
-func checkImpls(keep []string, specs []scenarios.Spec, patterns []scenarios.Pattern) error {
+func checkImpls(keep []string, specs []scenarios.Spec, reg *scenarios.Registry) error {
 	for i, k := range keep {
 		if k == "" {
 			return errors.New("run: -impl: an empty name in the list (a stray comma?)")
@@ -194,11 +194,9 @@ func checkImpls(keep []string, specs []scenarios.Spec, patterns []scenarios.Patt
 	}
 	known := map[string]bool{}
 	for _, s := range specs {
-		for _, p := range patterns {
-			if p.Name == s.Pattern {
-				for _, n := range p.ImplNames() {
-					known[n] = true
-				}
+		if p, ok := reg.Lookup(s.Pattern); ok {
+			for _, n := range p.ImplNames() {
+				known[n] = true
 			}
 		}
 	}

@@ -18,12 +18,12 @@ func cmdTrial(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 	if len(args) != 0 {
 		return usageError{fmt.Errorf("trial takes no arguments; it reads a trial spec on stdin")}
 	}
-	patterns := scenarios.Patterns()
-	ts, err := scenarios.ReadTrialSpec(stdin, patterns)
+	reg := scenarios.Builtin()
+	ts, err := scenarios.ReadTrialSpec(stdin, reg)
 	if err != nil {
 		return usageError{err}
 	}
-	tr, err := scenarios.RunTrial(ctx, ts, patterns)
+	tr, err := scenarios.RunTrial(ctx, ts, reg)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestTrialRefusesBadSpec(t *testing.T) {
 
 // What the parent writes, the child reads and runs.
 func TestTrialRunsPlannedSpec(t *testing.T) {
-	patterns := scenarios.Patterns()
+	patterns := scenarios.Builtin()
 	s, err := scenarios.Parse("t.yaml", []byte("name: t\npattern: harness\nload: {model: closed, clients: 1, duration: 10ms}\n"), patterns)
 	if err != nil {
 		t.Fatal(err)
