@@ -16,6 +16,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"concbench/internal/runner"
 	"concbench/internal/sidecar"
 	"concbench/scenarios"
 )
@@ -24,7 +25,7 @@ import (
 // for each trial: its histograms and counts are drawn from a generator
 // seeded by the trial's name and repetition, so a trial gets the same
 // record whichever run or shard it is in.
-func fakeExec(reg *scenarios.Registry) scenarios.Executor {
+func fakeExec(reg *scenarios.Registry) runner.Executor {
 	return func(_ context.Context, ts scenarios.TrialSpec) (sidecar.Trial, error) {
 		name := ts.Name(reg)
 		h := fnv.New64a()
@@ -166,13 +167,13 @@ gomaxprocs: [1, 2]
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := scenarios.Plan(append(specs, grid), pats, nil, 3)
+	plan := runner.Plan(append(specs, grid), pats, nil, 3)
 	exec := fakeExec(pats)
 	run := func(dir, date string, plan []scenarios.TrialSpec) string {
 		t.Helper()
 		// Each run gets its own date, as runs on different machines do.
-		cfg := []scenarios.KV{{Key: "goos", Value: "linux"}, {Key: "cpu", Value: "Test CPU"}, {Key: "commit", Value: "abc123"}, {Key: "date", Value: date}}
-		sum, err := scenarios.Run(context.Background(), plan, pats, scenarios.Options{OutDir: dir, Exec: exec, Config: cfg})
+		cfg := []runner.KV{{Key: "goos", Value: "linux"}, {Key: "cpu", Value: "Test CPU"}, {Key: "commit", Value: "abc123"}, {Key: "date", Value: date}}
+		sum, err := runner.Run(context.Background(), plan, pats, runner.Options{OutDir: dir, Exec: exec, Config: cfg})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +191,7 @@ gomaxprocs: [1, 2]
 		t.Run(fmt.Sprintf("%d shards", n), func(t *testing.T) {
 			var parts []string
 			for i := range n {
-				shard := scenarios.Shard(plan, i, n)
+				shard := runner.Shard(plan, i, n)
 				if len(shard) == 0 {
 					t.Fatalf("shard %d/%d is empty", i, n)
 				}

@@ -3,47 +3,10 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
-
-// Every trial that Plan makes of the quick suite and of more/ goes through
-// JSON to a trial process and back unchanged, and passes its checks.
-func TestReadTrialSpecAcceptsPlannedTrials(t *testing.T) {
-	specs, err := Quick(Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("more/*.yaml")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := Parse(f, data, Builtin())
-		if err != nil {
-			t.Fatal(err)
-		}
-		specs = append(specs, s)
-	}
-	for _, ts := range Plan(specs, Builtin(), nil, 1) {
-		data, err := json.Marshal(ts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := ReadTrialSpec(strings.NewReader(string(data)), Builtin())
-		if err != nil {
-			t.Fatalf("%s: %v", ts.Name(Builtin()), err)
-		}
-		if !reflect.DeepEqual(got, ts) {
-			t.Fatalf("%s: read back\n%+v\nwant\n%+v", ts.Name(Builtin()), got, ts)
-		}
-	}
-}
 
 func TestReadTrialSpecRefuses(t *testing.T) {
 	open := quickSpec(t, "name: t\npattern: workerpool\nimpls: [channels, spawn]\nload: {model: open, rate: 100}\nwork: {kind: sleep, mean: 1ms}\n")

@@ -2,13 +2,9 @@ package scenarios
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,76 +159,6 @@ func firstTrial(s Spec) TrialSpec {
 		ts.Procs = s.GOMAXPROCS[0]
 	}
 	return ts
-}
-
-func TestShardCoversPlanOnce(t *testing.T) {
-	plan := make([]TrialSpec, 10)
-	for i := range plan {
-		plan[i].Rep = i
-	}
-	seen := map[int]int{}
-	for i := range 3 {
-		for _, ts := range Shard(plan, i, 3) {
-			seen[ts.Rep]++
-		}
-	}
-	for i := range plan {
-		if seen[i] != 1 {
-			t.Fatalf("trial %d in %d shards, want 1", i, seen[i])
-		}
-	}
-}
-
-func TestPlanCrossesRates(t *testing.T) {
-	s, err := Parse("k.yaml", []byte(strings.Replace(goodSpec, "rate: 100", "rate: [100, 250.5]", 1)), Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := Plan([]Spec{s}, Builtin(), []string{"channels"}, 1)
-	var got []string
-	for _, ts := range plan {
-		got = append(got, fmt.Sprintf("%s@%v", ts.Name(Builtin()), ts.Rate))
-	}
-	want := []string{
-		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/rate=100@100",
-		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/rate=250.5@250.5",
-		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=4/rate=100@100",
-		"Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=4/rate=250.5@250.5",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-}
-
-func TestPlanCrossesGOMAXPROCS(t *testing.T) {
-	s, err := Parse("p.yaml", []byte(goodSpec+"gomaxprocs: [1, 2]\n"), Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := Plan([]Spec{s}, Builtin(), []string{"channels"}, 1)
-	if len(plan) != 4 {
-		t.Fatalf("%d trials, want 4 (2 worker counts x 2 GOMAXPROCS)", len(plan))
-	}
-	if got, want := plan[1].Name(Builtin()), "Scenario/scenario=ok/pattern=workerpool/impl=channels/workers=1/procs=2"; got != want || plan[1].Procs != 2 {
-		t.Errorf("trial 1: %s procs %d, want %s procs 2", got, plan[1].Procs, want)
-	}
-}
-
-func TestIsolatedSetsGOMAXPROCS(t *testing.T) {
-	want := runtime.NumCPU() + 1 // never the child's default
-	s := quickSpec(t, fmt.Sprintf("name: g\npattern: harness\ngomaxprocs: [%d]\nload: {model: closed, clients: 1, duration: 10ms}\n", want))
-	t.Setenv(childEnv, "1")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := Isolated([]string{exe}, testPatterns())(context.Background(), TrialSpec{Spec: s, Impl: "noop", Procs: want, Rep: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tr.Status != "ok" || tr.GOMAXPROCS != want {
-		t.Fatalf("status %s, the child ran with GOMAXPROCS=%d, want %d", tr.Status, tr.GOMAXPROCS, want)
-	}
 }
 
 // Defaults apply only to absent keys: an explicit zero or empty value is

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strconv"
 	"time"
 
+	"concbench/internal/benchname"
 	"concbench/internal/sidecar"
 	"concbench/internal/work"
 	"concbench/loadgen"
@@ -105,4 +107,19 @@ func RunTrial(ctx context.Context, ts TrialSpec, reg *Registry) (sidecar.Trial, 
 		tr.Error = res.Behind
 	}
 	return tr, nil
+}
+
+func trialName(ts TrialSpec, reg *Registry) string {
+	s := ts.Spec
+	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", ts.Impl)}
+	for _, p := range reg.mustLookup(s.Pattern).Params {
+		parts = append(parts, benchname.P(p.Name, ts.Params[p.Name]))
+	}
+	if len(s.Load.Rate) > 1 {
+		parts = append(parts, benchname.P("rate", strconv.FormatFloat(ts.Rate, 'g', -1, 64)))
+	}
+	if len(s.GOMAXPROCS) > 0 {
+		parts = append(parts, benchname.P("procs", ts.Procs))
+	}
+	return "Scenario/" + benchname.Join(parts...)
 }

@@ -2,73 +2,22 @@ package scenarios
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
 	"go.uber.org/goleak"
 
 	"concbench/internal/sidecar"
 )
 
-// When the test binary is started as a trial child (by TestIsolated…), it
-// acts as `runbench trial` does, over testPatterns.
-const childEnv = "CONCBENCH_TEST_TRIAL_CHILD"
-
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		var ts TrialSpec
-		if err := json.NewDecoder(os.Stdin).Decode(&ts); err != nil {
-			panic(err)
-		}
-		tr, err := RunTrial(context.Background(), ts, testPatterns())
-		if err != nil {
-			panic(err)
-		}
-		if err := json.NewEncoder(os.Stdout).Encode(tr); err != nil {
-			panic(err)
-		}
-		os.Exit(0)
-	}
 	// ants starts its default pool's two goroutines at package init.
 	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
 }
 
-// testPatterns adds to the built-in registry a "test" pattern whose impls misbehave on
-// purpose: hang blocks forever, crash panics, leak leaves a goroutine behind
-// after Close.
-func testPatterns() *Registry {
-	stop := make(chan struct{})
-	return mustWith(Builtin(), Pattern{
-		Name:  "test",
-		Impls: []ImplInfo{{"hang", ""}, {"crash", ""}, {"leak", ""}},
-		New: func(impl string, _ map[string]string, _ Op) (*Target, error) {
-			t := &Target{Close: func() error { return nil }}
-			switch impl {
-			case "hang":
-				t.Call = func(context.Context) error { select {} }
-			case "crash":
-				t.Call = func(context.Context) error { panic("crash on purpose") }
-			case "leak":
-				t.Call = func(context.Context) error { return nil }
-				t.Close = func() error {
-					go func() { <-stop }() // never released: the leak under test
-					return nil
-				}
-			}
-			return t, nil
-		},
-	})
-}
-
 func quickSpec(t *testing.T, yaml string) Spec {
 	t.Helper()
-	s, err := Parse("t.yaml", []byte(yaml), testPatterns())
+	s, err := Parse("t.yaml", []byte(yaml), Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,139 +76,6 @@ func TestHarnessNoop(t *testing.T) {
 	}
 }
 
-func TestLeakDetected(t *testing.T) {
-	s := quickSpec(t, "name: l\npattern: test\nload: {model: closed, clients: 1, duration: 10ms}\n")
-	tr := runIsolated(t, s, "leak")
-	if tr.Status != sidecar.StatusLeaked || tr.LeakedGoroutines != 1 {
-		t.Fatalf("status %s, leaked %d: want leaked, 1 (%s)", tr.Status, tr.LeakedGoroutines, tr.Error)
-	}
-}
-
-func TestIsolatedHangIsReportedWithStacks(t *testing.T) {
-	s := quickSpec(t, "name: h\npattern: test\nload: {model: closed, clients: 1, duration: 10ms}\n")
-	s.Timeout.Duration = time.Second // below what Parse accepts: only the watchdog is under test
-	tr := runIsolated(t, s, "hang")
-	if tr.Status != sidecar.StatusHung || !strings.Contains(tr.Stacks, "goroutine ") || !strings.Contains(tr.Stacks, "[select (no cases)") {
-		t.Fatalf("status %s, stacks %d bytes: want hung with the stack of the hanging call", tr.Status, len(tr.Stacks))
-	}
-}
-
-func TestIsolatedCrashIsReported(t *testing.T) {
-	s := quickSpec(t, "name: c\npattern: test\nload: {model: closed, clients: 1, duration: 10ms}\n")
-	tr := runIsolated(t, s, "crash")
-	if tr.Status != sidecar.StatusCrashed || !strings.Contains(tr.Stacks, "crash on purpose") {
-		t.Fatalf("status %s, stacks %q", tr.Status, tr.Stacks)
-	}
-}
-
-func runIsolated(t *testing.T, s Spec, impl string) sidecar.Trial {
-	t.Helper()
-	t.Setenv(childEnv, "1") // inherited by the child; restored after the test
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := Isolated([]string{exe}, testPatterns())(context.Background(), TrialSpec{Spec: s, Impl: impl, Rep: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
-
-func TestRunWritesResultsAtomically(t *testing.T) {
-	s := quickSpec(t, "name: r\npattern: harness\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n")
-	dir := t.TempDir()
-	plan := Plan([]Spec{s}, Builtin(), nil, 0)
-	sum, err := Run(context.Background(), plan, Builtin(), Options{OutDir: dir, Exec: InProcess(Builtin()), Config: HostConfig("test")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	txt, err := os.ReadFile(sum.Results)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(string(txt), "\nBenchmarkScenario/scenario=r/pattern=harness/impl=noop "); n != 2 {
-		t.Errorf("results.txt has %d result lines, want 2:\n%s", n, txt)
-	}
-	for _, want := range []string{"Unit ops/s better=higher", "run-status: complete", "commit: test", "scenario-sha256: "} {
-		if !strings.Contains(string(txt), want) {
-			t.Errorf("results.txt lacks %q", want)
-		}
-	}
-	trials, err := sidecar.Read(sidecar.Path(sum.Results))
-	if err != nil || len(trials) != 2 {
-		t.Fatalf("sidecar: %d trials, %v", len(trials), err)
-	}
-	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
-	if len(left) > 0 {
-		t.Errorf("temporary files left: %v", left)
-	}
-}
-
-func TestRunInterruptedIsPartial(t *testing.T) {
-	s := quickSpec(t, "name: p\npattern: harness\nrepeat: 3\nload: {model: closed, clients: 1, duration: 10ms}\n")
-	ctx, cancel := context.WithCancel(context.Background())
-	n := 0
-	exe := func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
-		n++
-		if n == 2 {
-			cancel() // interrupt arrives during the second trial
-		}
-		return RunTrial(ctx, ts, Builtin())
-	}
-	sum, err := Run(ctx, Plan([]Spec{s}, Builtin(), nil, 0), Builtin(), Options{OutDir: t.TempDir(), Exec: exe})
-	if err != nil {
-		t.Fatal(err)
-	}
-	txt, _ := os.ReadFile(sum.Results)
-	if !sum.Partial || len(sum.Trials) != 2 || !strings.Contains(string(txt), "run-status: partial") {
-		t.Fatalf("partial %v, %d trials, file:\n%s", sum.Partial, len(sum.Trials), txt)
-	}
-}
-
-// TestQuickSuiteSmoke runs every embedded scenario against every one of its
-// implementations for 50ms, in-process: each must be driven (operations
-// issued) and end ok (no leak, no error
-// from Close). It asserts no count of completions: on a loaded machine, or
-// under -race, a serialising implementation (the seed breaker) may complete
-// none inside so short a window, and this test must not depend on speed.
-func TestQuickSuiteSmoke(t *testing.T) {
-	specs, err := Quick(Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range specs {
-		s.Load.Duration.Duration = 50 * time.Millisecond
-		s.Load.Warmup.Duration = 0
-		for _, ts := range Plan([]Spec{s}, Builtin(), nil, 1) {
-			t.Run(strings.TrimPrefix(ts.Name(Builtin()), "Scenario/"), func(t *testing.T) {
-				tr, err := RunTrial(context.Background(), ts, Builtin())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if tr.Status != sidecar.StatusOK || tr.Issued == 0 {
-					t.Fatalf("status %s (%s), %d issued", tr.Status, tr.Error, tr.Issued)
-				}
-			})
-		}
-	}
-}
-
-// Operations never started get a latency but no service time: with none
-// started, the result line leaves svc-p99-ns out instead of writing 0.
-func TestNoServiceTimeWhenNothingStarted(t *testing.T) {
-	newHist := func() *hdrhistogram.Histogram { return hdrhistogram.New(1, 1e12, 3) }
-	h := newHist()
-	h.RecordValue(5e6)
-	tr := sidecar.Trial{Ops: 1, WindowNs: 1e9, Latency: &sidecar.Hist{Histogram: h},
-		Service: &sidecar.Hist{Histogram: newHist()}, Lateness: &sidecar.Hist{Histogram: newHist()}}
-	for _, v := range scenarioValues(tr) {
-		if v.Unit == "svc-p99-ns" || v.Unit == "late-p99-ns" {
-			t.Errorf("%s = %v written for a trial that started nothing", v.Unit, v.Value)
-		}
-	}
-}
-
 // With load.max_inflight, an open-loop client refuses (counts as dropped)
 // what would exceed the cap instead of issuing it: against a pool that
 // never blocks, nothing else would bound the operations in flight.
@@ -281,44 +97,6 @@ work: {kind: sleep, mean: 20ms}
 	// tasks.
 	if tr.PeakGoroutines > tr.BaselineGoroutines+1+1+2 {
 		t.Errorf("peak %d goroutines over a baseline of %d: more than 2 tasks in flight", tr.PeakGoroutines, tr.BaselineGoroutines)
-	}
-}
-
-// TestInProcessWatchdogStopsTheRun runs a target that ignores its context
-// in process: the watchdog must report it hung with the stacks, and Run
-// must stop there and keep the results so far, marked partial.
-func TestInProcessWatchdogStopsTheRun(t *testing.T) {
-	release := make(chan struct{})
-	pats := mustWith(Builtin(), Pattern{
-		Name:  "deaf",
-		Impls: []ImplInfo{{"block", ""}},
-		New: func(string, map[string]string, Op) (*Target, error) {
-			return &Target{
-				Call:  func(context.Context) error { <-release; return nil },
-				Close: func() error { return nil },
-			}, nil
-		},
-	})
-	s, err := Parse("t.yaml", []byte("name: d\npattern: deaf\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n"), pats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Timeout.Duration = 200 * time.Millisecond // below what Parse accepts: only the watchdog is under test
-	dir := t.TempDir()
-	sum, err := Run(context.Background(), Plan([]Spec{s}, pats, nil, 0), pats, Options{OutDir: dir, Exec: InProcess(pats)})
-	close(release) // let the abandoned trial finish, so that no goroutine outlives the test
-	if !errors.Is(err, ErrRunStopped) {
-		t.Fatalf("Run: %v, want ErrRunStopped", err)
-	}
-	if !sum.Partial || len(sum.Trials) != 1 || sum.Trials[0].Status != sidecar.StatusHung || !strings.Contains(sum.Trials[0].Stacks, "goroutine ") {
-		t.Fatalf("partial %v, %d trials (want 1, hung, with stacks): %+v", sum.Partial, len(sum.Trials), sum.Trials)
-	}
-	trials, err := sidecar.Read(sidecar.Path(sum.Results))
-	if err != nil || len(trials) != 1 || trials[0].Status != sidecar.StatusHung {
-		t.Errorf("sidecar after the stop: %d trials, %v; want the hung one", len(trials), err)
-	}
-	if _, err := os.Stat(sum.Results); err != nil {
-		t.Errorf("results file after the stop: %v", err)
 	}
 }
 

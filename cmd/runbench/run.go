@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"concbench/internal/dirlock"
+	"concbench/internal/runner"
 	"concbench/report"
 	"concbench/scenarios"
 )
@@ -97,7 +98,7 @@ Flags:
 	if err := scenarios.CheckPlanSize(specs, reg, keep, *count); err != nil {
 		return usageError{err}
 	}
-	plan := scenarios.Plan(specs, reg, keep, *count)
+	plan := runner.Plan(specs, reg, keep, *count)
 	if len(plan) == 0 {
 		return usageError{errors.New("run: no trial left after -impl")}
 	}
@@ -105,7 +106,7 @@ Flags:
 		// A shard may be empty when a study has fewer cells than shards:
 		// it writes an empty pair of result files and exits 0, so that a
 		// matrix of fixed size stays green and its merge finds every shard.
-		plan = scenarios.Shard(plan, shardI, shardN)
+		plan = runner.Shard(plan, shardI, shardN)
 	}
 	dir := *out
 	if dir == "" {
@@ -119,21 +120,21 @@ Flags:
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
 	defer lock.Release()
-	exe := scenarios.InProcess(reg)
+	exe := runner.InProcess(reg)
 	if !*inProcess {
 		self, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("run: cannot find own binary to start trials: %w", err)
 		}
-		exe = scenarios.Isolated([]string{self, "trial"}, reg)
+		exe = runner.Isolated([]string{self, "trial"}, reg)
 	}
-	opts := scenarios.Options{OutDir: dir, Exec: exe, Config: scenarios.HostConfig(gitCommit())}
+	opts := runner.Options{OutDir: dir, Exec: exe, Config: runner.HostConfig(gitCommit())}
 	if isTerminal(stderr) && os.Getenv("CI") == "" {
 		opts.Progress = stderr
 	}
 	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
-	sum, runErr := scenarios.Run(ctx, plan, reg, opts)
-	if runErr != nil && !errors.Is(runErr, scenarios.ErrRunStopped) {
+	sum, runErr := runner.Run(ctx, plan, reg, opts)
+	if runErr != nil && !errors.Is(runErr, runner.ErrRunStopped) {
 		return runErr
 	}
 	fmt.Fprintf(stdout, "results: %s\n", sum.Results)

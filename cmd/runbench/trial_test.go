@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"concbench/internal/runner"
 	"concbench/internal/sidecar"
 	"concbench/scenarios"
 )
@@ -41,7 +42,7 @@ func TestTrialRunsPlannedSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := json.Marshal(scenarios.Plan([]scenarios.Spec{s}, patterns, nil, 1)[0])
+	in, err := json.Marshal(runner.Plan([]scenarios.Spec{s}, patterns, nil, 1)[0])
 	if err != nil {
 		t.Fatal(err)
 	}

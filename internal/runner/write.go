@@ -1,13 +1,16 @@
-package scenarios
+package runner
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strconv"
 
 	"golang.org/x/perf/benchfmt"
 
 	"concbench/internal/atomicfile"
 	"concbench/internal/sidecar"
+	"concbench/scenarios"
 )
 
 // unitDirections are the units of a scenario line, with the direction
@@ -36,7 +39,7 @@ type resultWriter struct {
 // add records one trial. A hung or crashed trial, or one that measured no
 // operation, gets no benchfmt line (there is no number to trust); the
 // sidecar keeps its record either way.
-func (w *resultWriter) add(ts TrialSpec, tr sidecar.Trial) error {
+func (w *resultWriter) add(ts scenarios.TrialSpec, tr sidecar.Trial) error {
 	if err := sidecar.Write(&w.side, []sidecar.Trial{tr}); err != nil {
 		return err
 	}
@@ -114,7 +117,7 @@ func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
 		v(float64(tr.Dropped), "dropped"),
 		v(float64(tr.Unstarted), "unstarted"),
 	)
-	for _, k := range sortedKeys(tr.Counters) {
+	for _, k := range slices.Sorted(maps.Keys(tr.Counters)) {
 		vals = append(vals, v(float64(tr.Counters[k]), k))
 	}
 	return vals

@@ -1,4 +1,4 @@
-package scenarios
+package runner
 
 import (
 	"bytes"
@@ -11,156 +11,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"concbench/internal/benchname"
 	"concbench/internal/child"
 	"concbench/internal/sidecar"
+	"concbench/scenarios"
 )
 
-// Plan returns the trials of specs in run order: within a scenario,
-// repetitions are interleaved across implementations and parameters
-// (A B C A B C …), so that drift in the machine hits all alike.
-// impls, if not empty, keeps only those implementations; count, if > 0,
-// overrides every scenario's repeat.
-func Plan(specs []Spec, reg *Registry, impls []string, count int) []TrialSpec {
-	var plan []TrialSpec
-	for _, s := range specs {
-		pat := reg.mustLookup(s.Pattern)
-		names := s.Impls
-		if len(names) == 0 {
-			names = pat.ImplNames()
-		}
-		if len(impls) > 0 {
-			names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(impls, n) })
-		}
-		combos := []map[string]string{{}}
-		for _, p := range pat.Params {
-			values := s.Params[p.Name]
-			if len(values) == 0 {
-				values = []string{p.Default}
-			}
-			var next []map[string]string
-			for _, c := range combos {
-				for _, v := range values {
-					m := make(map[string]string, len(c)+1)
-					for k, x := range c {
-						m[k] = x
-					}
-					m[p.Name] = v
-					next = append(next, m)
-				}
-			}
-			combos = next
-		}
-		reps := s.Repeat
-		if count > 0 {
-			reps = count
-		}
-		rates := []float64(s.Load.Rate)
-		if len(rates) == 0 {
-			rates = []float64{0} // closed loop
-		}
-		procs := s.GOMAXPROCS
-		if len(procs) == 0 {
-			procs = []int{0} // the machine's
-		}
-		for rep := 1; rep <= reps; rep++ {
-			for _, impl := range names {
-				for _, c := range combos {
-					for _, r := range rates {
-						for _, p := range procs {
-							plan = append(plan, TrialSpec{Spec: s, Impl: impl, Params: c, Rate: r, Procs: p, Rep: rep})
-						}
-					}
-				}
-			}
-		}
-	}
-	return plan
-}
-
-// Shard returns the trials of shard i of n (0 <= i < n; nil otherwise).
-//
-// A shard holds whole cells. A cell is the trials of one scenario at one
-// parameter point: the same scenario name, parameter values, rate and
-// GOMAXPROCS, with every implementation and every repetition, so no
-// comparison spans two machines. Within a shard the trials keep their plan
-// order, repetitions interleaved across implementations (A B C A B C …).
-//
-// The rule: take the cells in the order of their first trial in plan, and
-// give each to the shard with the fewest trials so far, the lowest index on
-// a tie. It depends on plan and n only, so every machine that plans the same
-// scenarios with the same flags computes the same split; the shards' trial
-// counts differ by at most the size of the largest cell. With fewer cells
-// than n, some shards are empty.
-func Shard(plan []TrialSpec, i, n int) []TrialSpec {
-	if n < 1 || i < 0 || i >= n {
-		return nil
-	}
-	keys := make([]string, len(plan))
-	size := map[string]int{}
-	var cells []string // in order of first trial
-	for j, ts := range plan {
-		keys[j] = cellKey(ts)
-		if size[keys[j]] == 0 {
-			cells = append(cells, keys[j])
-		}
-		size[keys[j]]++
-	}
-	load := make([]int, n)
-	home := make(map[string]int, len(cells))
-	for _, c := range cells {
-		s := 0
-		for j := range load {
-			if load[j] < load[s] {
-				s = j
-			}
-		}
-		home[c] = s
-		load[s] += size[c]
-	}
-	var out []TrialSpec
-	for j, ts := range plan {
-		if home[keys[j]] == i {
-			out = append(out, ts)
-		}
-	}
-	return out
-}
-
-// cellKey names the cell of a trial: everything that identifies it but the
-// implementation and the repetition.
-func cellKey(ts TrialSpec) string {
-	parts := []string{ts.Spec.Name}
-	for _, k := range sortedKeys(ts.Params) {
-		parts = append(parts, k+"="+ts.Params[k])
-	}
-	parts = append(parts, "rate="+strconv.FormatFloat(ts.Rate, 'g', -1, 64), "procs="+strconv.Itoa(ts.Procs))
-	return strings.Join(parts, "\x00")
-}
-
-func trialName(ts TrialSpec, reg *Registry) string {
-	s := ts.Spec
-	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", ts.Impl)}
-	for _, p := range reg.mustLookup(s.Pattern).Params {
-		parts = append(parts, benchname.P(p.Name, ts.Params[p.Name]))
-	}
-	if len(s.Load.Rate) > 1 {
-		parts = append(parts, benchname.P("rate", strconv.FormatFloat(ts.Rate, 'g', -1, 64)))
-	}
-	if len(s.GOMAXPROCS) > 0 {
-		parts = append(parts, benchname.P("procs", ts.Procs))
-	}
-	return "Scenario/" + benchname.Join(parts...)
-}
-
 // Executor runs one trial and returns its record.
-type Executor func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error)
+type Executor func(ctx context.Context, ts scenarios.TrialSpec) (sidecar.Trial, error)
 
 // ErrRunStopped wraps an executor's error that stops the whole run: the
 // trial it returns with it is recorded, the results are written as partial,
@@ -176,8 +37,8 @@ var ErrRunStopped = errors.New("run stopped")
 // reported hung (or partial) with every goroutine's stack, left behind, and
 // the run stops with ErrRunStopped, since this process is no longer a clean
 // place to measure anything. The CLI exits right after, which ends it.
-func InProcess(reg *Registry) Executor {
-	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
+func InProcess(reg *scenarios.Registry) Executor {
+	return func(ctx context.Context, ts scenarios.TrialSpec) (sidecar.Trial, error) {
 		type result struct {
 			tr  sidecar.Trial
 			err error
@@ -189,7 +50,7 @@ func InProcess(reg *Registry) Executor {
 			if ts.Procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(ts.Procs))
 			}
-			tr, err := RunTrial(ctx, ts, reg)
+			tr, err := scenarios.RunTrial(ctx, ts, reg)
 			done <- result{tr, err}
 		}()
 		watchdog := time.NewTimer(ts.Spec.Timeout.Duration)
@@ -201,7 +62,7 @@ func InProcess(reg *Registry) Executor {
 		case <-watchdog.C:
 			fail.Status, fail.Error = sidecar.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks follow; the in-process run stops here", ts.Spec.Timeout.Duration)
 		case <-ctx.Done():
-			// RunTrial stops its generator on ctx; a target deaf to it
+			// scenarios.RunTrial stops its generator on ctx; a target deaf to it
 			// gets a grace period.
 			select {
 			case r := <-done:
@@ -232,7 +93,7 @@ func allStacks() string {
 }
 
 // failedTrial is the record of a trial that produced none of its own.
-func failedTrial(ts TrialSpec, reg *Registry) sidecar.Trial {
+func failedTrial(ts scenarios.TrialSpec, reg *scenarios.Registry) sidecar.Trial {
 	return sidecar.Trial{
 		Name: ts.Name(reg), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
 		Params: ts.Params, Rep: ts.Rep, Model: ts.Spec.Load.Model,
@@ -240,7 +101,7 @@ func failedTrial(ts TrialSpec, reg *Registry) sidecar.Trial {
 }
 
 // Isolated runs each trial in a child process started as argv, which must
-// read a TrialSpec as JSON on stdin, run it with RunTrial and write the
+// read a scenarios.TrialSpec as JSON on stdin, run it with scenarios.RunTrial and write the
 // sidecar.Trial as JSON on stdout (`runbench trial` does). A child still
 // running at the spec's timeout is sent SIGQUIT, so that the Go runtime
 // prints every goroutine's stack, then killed; the trial is reported hung
@@ -248,8 +109,8 @@ func failedTrial(ts TrialSpec, reg *Registry) sidecar.Trial {
 // Every child is started by package child: it leads its own process group,
 // which is killed on every path out of here, and on Linux it dies with this
 // process however this process dies.
-func Isolated(argv []string, reg *Registry) Executor {
-	return func(ctx context.Context, ts TrialSpec) (sidecar.Trial, error) {
+func Isolated(argv []string, reg *scenarios.Registry) Executor {
+	return func(ctx context.Context, ts scenarios.TrialSpec) (sidecar.Trial, error) {
 		in, err := json.Marshal(ts)
 		if err != nil {
 			return sidecar.Trial{}, err
@@ -356,7 +217,7 @@ func (s Summary) Failed() []sidecar.Trial {
 // Run runs the plan, rewriting OutDir/results.txt and results.jsonl
 // atomically after every trial, so an interrupted run keeps every finished
 // trial and says it is partial. An empty plan writes an empty pair.
-func Run(ctx context.Context, plan []TrialSpec, reg *Registry, opts Options) (Summary, error) {
+func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registry, opts Options) (Summary, error) {
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return Summary{}, err
 	}

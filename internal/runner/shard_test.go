@@ -1,6 +1,7 @@
-package scenarios
+package runner
 
 import (
+	"concbench/scenarios"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -10,7 +11,7 @@ import (
 
 // cellOf names a trial's cell as the tests understand it, apart from the
 // code under test: scenario, parameter values, rate and GOMAXPROCS.
-func cellOf(ts TrialSpec) string {
+func cellOf(ts scenarios.TrialSpec) string {
 	var params []string
 	for k, v := range ts.Params {
 		params = append(params, k+"="+v)
@@ -21,7 +22,7 @@ func cellOf(ts TrialSpec) string {
 
 // trialKey identifies a trial within a plan: its cell, implementation and
 // repetition. A plan that lists a scenario twice has each key twice.
-func trialKey(ts TrialSpec) string {
+func trialKey(ts scenarios.TrialSpec) string {
 	return fmt.Sprintf("%s impl=%s rep=%d", cellOf(ts), ts.Impl, ts.Rep)
 }
 
@@ -31,7 +32,7 @@ func trialKey(ts TrialSpec) string {
 // in one shard, whole, in plan order; the split is the same every time; and
 // the shards' trial counts differ by at most the largest cell. It returns
 // the shards.
-func checkShards(t *testing.T, plan []TrialSpec, n int) [][]TrialSpec {
+func checkShards(t *testing.T, plan []scenarios.TrialSpec, n int) [][]scenarios.TrialSpec {
 	t.Helper()
 	want := map[string]int{} // trial → times in the plan
 	cellSize := map[string]int{}
@@ -39,12 +40,12 @@ func checkShards(t *testing.T, plan []TrialSpec, n int) [][]TrialSpec {
 		want[trialKey(ts)]++
 		cellSize[cellOf(ts)]++
 	}
-	shards := make([][]TrialSpec, n)
+	shards := make([][]scenarios.TrialSpec, n)
 	got := map[string]int{}
 	cellHome := map[string]int{}
 	for i := range n {
 		shards[i] = Shard(plan, i, n)
-		if again := Shard(plan, i, n); !slices.EqualFunc(again, shards[i], func(a, b TrialSpec) bool { return trialKey(a) == trialKey(b) }) {
+		if again := Shard(plan, i, n); !slices.EqualFunc(again, shards[i], func(a, b scenarios.TrialSpec) bool { return trialKey(a) == trialKey(b) }) {
 			t.Fatalf("shard %d/%d differs between two calls", i, n)
 		}
 		for _, ts := range shards[i] {
@@ -97,7 +98,7 @@ func checkShards(t *testing.T, plan []TrialSpec, n int) [][]TrialSpec {
 }
 
 // cells returns the number of cells of plan.
-func cells(plan []TrialSpec) int {
+func cells(plan []scenarios.TrialSpec) int {
 	seen := map[string]bool{}
 	for _, ts := range plan {
 		seen[cellOf(ts)] = true
@@ -105,9 +106,9 @@ func cells(plan []TrialSpec) int {
 	return len(seen)
 }
 
-func parseSpec(t *testing.T, yaml string) Spec {
+func parseSpec(t *testing.T, yaml string) scenarios.Spec {
 	t.Helper()
-	s, err := Parse("t.yaml", []byte(yaml), Builtin())
+	s, err := scenarios.Parse("t.yaml", []byte(yaml), scenarios.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +118,8 @@ func parseSpec(t *testing.T, yaml string) Spec {
 // shardTestPlans are plans of several shapes: params crossed, rate lists,
 // GOMAXPROCS lists, repeats, -impl and -count, the scenario files of the
 // repository, and a scenario listed twice.
-func shardTestPlans(t *testing.T) map[string][]TrialSpec {
-	pats := Builtin()
+func shardTestPlans(t *testing.T) map[string][]scenarios.TrialSpec {
+	pats := scenarios.Builtin()
 	knee := parseSpec(t, `name: knee
 pattern: workerpool
 impls: [channels, spawn, ants]
@@ -140,31 +141,31 @@ params: {workers: [1, 2], items: [8, 64]}
 load: {model: closed, duration: 10ms}
 repeat: 4
 `)
-	quick, err := Quick(pats)
+	quick, err := scenarios.Quick(pats)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob("more/*.yaml")
+	files, err := filepath.Glob("../../scenarios/more/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scenario files in more/: %v", err)
 	}
-	var more []Spec
+	var more []scenarios.Spec
 	for _, f := range files {
-		s, err := Find(f, pats)
+		s, err := scenarios.Find(f, pats)
 		if err != nil {
 			t.Fatal(err)
 		}
 		more = append(more, s)
 	}
-	return map[string][]TrialSpec{
-		"knee":            Plan([]Spec{knee}, pats, nil, 0),
-		"breaker":         Plan([]Spec{brk}, pats, nil, 0),
-		"fanout":          Plan([]Spec{fan}, pats, nil, 0),
-		"three":           Plan([]Spec{knee, brk, fan}, pats, nil, 0),
-		"three -count 1":  Plan([]Spec{fan, knee, brk}, pats, nil, 1),
-		"three -impl":     Plan([]Spec{knee, brk, fan}, pats, []string{"channels", "mutex", "atomic"}, 0),
-		"one cell":        Plan([]Spec{parseSpec(t, "name: one\npattern: workerpool\nimpls: [channels, spawn]\nload: {model: closed, duration: 10ms}\nrepeat: 3\n")}, pats, nil, 0),
-		"knee twice":      Plan([]Spec{knee, fan, knee}, pats, nil, 0),
+	return map[string][]scenarios.TrialSpec{
+		"knee":            Plan([]scenarios.Spec{knee}, pats, nil, 0),
+		"breaker":         Plan([]scenarios.Spec{brk}, pats, nil, 0),
+		"fanout":          Plan([]scenarios.Spec{fan}, pats, nil, 0),
+		"three":           Plan([]scenarios.Spec{knee, brk, fan}, pats, nil, 0),
+		"three -count 1":  Plan([]scenarios.Spec{fan, knee, brk}, pats, nil, 1),
+		"three -impl":     Plan([]scenarios.Spec{knee, brk, fan}, pats, []string{"channels", "mutex", "atomic"}, 0),
+		"one cell":        Plan([]scenarios.Spec{parseSpec(t, "name: one\npattern: workerpool\nimpls: [channels, spawn]\nload: {model: closed, duration: 10ms}\nrepeat: 3\n")}, pats, nil, 0),
+		"knee twice":      Plan([]scenarios.Spec{knee, fan, knee}, pats, nil, 0),
 		"quick":           Plan(quick, pats, nil, 0),
 		"quick and more":  Plan(append(slices.Clone(quick), more...), pats, nil, 0),
 		"more -count 2":   Plan(more, pats, nil, 2),
@@ -199,11 +200,11 @@ func TestShardKeepsCellsWhole(t *testing.T) {
 // worked out by hand: cells in plan order, each to the shard with the
 // fewest trials so far, ties to the lowest index.
 func TestShardRule(t *testing.T) {
-	pats := Builtin()
+	pats := scenarios.Builtin()
 	big := parseSpec(t, "name: big\npattern: workerpool\nimpls: [channels, spawn]\nparams: {workers: [1, 2]}\nload: {model: closed, duration: 10ms}\nrepeat: 3\n")
 	small := parseSpec(t, "name: small\npattern: workerpool\nimpls: [channels, spawn]\nparams: {workers: [1, 2, 3]}\nload: {model: closed, duration: 10ms}\nrepeat: 1\n")
-	plan := Plan([]Spec{big, small}, pats, nil, 0) // cells of 6, 6, 2, 2, 2 trials
-	cellsOf := func(sh []TrialSpec) string {
+	plan := Plan([]scenarios.Spec{big, small}, pats, nil, 0) // cells of 6, 6, 2, 2, 2 trials
+	cellsOf := func(sh []scenarios.TrialSpec) string {
 		var out []string
 		for _, ts := range sh {
 			c := ts.Spec.Name + "/" + ts.Params["workers"]

@@ -1,6 +1,7 @@
-package scenarios
+package runner
 
 import (
+	"concbench/scenarios"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,9 +25,9 @@ import (
 // drifts from the -shard semantics fails here, not in someone's cluster.
 
 const (
-	workflowFile = "../.github/workflows/study.yml"
-	jobFile      = "../deploy/kubernetes/study-job.yaml"
-	dockerFile   = "../deploy/kubernetes/Dockerfile"
+	workflowFile = "../../.github/workflows/study.yml"
+	jobFile      = "../../deploy/kubernetes/study-job.yaml"
+	dockerFile   = "../../deploy/kubernetes/Dockerfile"
 )
 
 // strList is a YAML string or list of strings (a job's needs).
@@ -229,8 +230,8 @@ func checkRecipeShards(t *testing.T, runs []runbenchArgs, wantN int) {
 	if len(seen) != wantN {
 		t.Errorf("%d different shards run, want %d", len(seen), wantN)
 	}
-	pats := Builtin()
-	specs, err := Quick(pats)
+	pats := scenarios.Builtin()
+	specs, err := scenarios.Quick(pats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,9 +239,9 @@ func checkRecipeShards(t *testing.T, runs []runbenchArgs, wantN int) {
 		specs = nil
 		for _, name := range runs[0].scenarios {
 			if strings.HasSuffix(name, ".yaml") {
-				name = filepath.Join("..", name) // the recipes run in the repository root
+				name = filepath.Join("..", "..", name) // the recipes run in the repository root
 			}
-			s, err := Find(name, pats)
+			s, err := scenarios.Find(name, pats)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -613,7 +614,7 @@ func TestStudyJob(t *testing.T) {
 	if len(from) < 2 {
 		t.Fatalf("%s has %d stages, want a multi-stage build", dockerFile, len(from))
 	}
-	gomod, err := os.ReadFile("../go.mod")
+	gomod, err := os.ReadFile("../../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
