@@ -90,7 +90,7 @@ func TestSubmitWhenSaturated(t *testing.T) {
 			synctest.Wait()
 			blocked := !isClosed(done)
 			switch {
-			case impl.Unbounded:
+			case impl.Deviations.Unbounded:
 				if blocked || accepted.Load() != limit {
 					t.Fatalf("unbounded pool: blocked=%v after %d of %d submits, want never blocked", blocked, accepted.Load(), limit)
 				}
@@ -103,8 +103,8 @@ func TestSubmitWhenSaturated(t *testing.T) {
 			time.Sleep(2 * time.Second) // the blocked Submit's ctx ends
 			synctest.Wait()
 			switch {
-			case impl.Unbounded:
-			case impl.IgnoresCtxWhileBlocked:
+			case impl.Deviations.Unbounded:
+			case impl.Deviations.IgnoresCtxWhileBlocked:
 				if isClosed(done) {
 					t.Fatalf("declared IgnoresCtxWhileBlocked, but Submit returned %v when ctx ended", lastErr)
 				}
@@ -117,7 +117,7 @@ func TestSubmitWhenSaturated(t *testing.T) {
 				}
 			}
 			close(gate)
-			if impl.IgnoresCtxWhileBlocked {
+			if impl.Deviations.IgnoresCtxWhileBlocked {
 				// The waiting Submit now gets capacity and accepts its task.
 				synctest.Wait()
 				if accepted.Load() <= before {
@@ -178,7 +178,7 @@ func TestCloseWaitsForAcceptedTasks(t *testing.T) {
 			}
 			// A bounded pool runs at most workers tasks at once, so the
 			// batch takes at least tasks/workers seconds of fake time.
-			if elapsed, min := time.Since(start), time.Duration(tasks/workers)*time.Second; !impl.Unbounded && elapsed < min {
+			if elapsed, min := time.Since(start), time.Duration(tasks/workers)*time.Second; !impl.Deviations.Unbounded && elapsed < min {
 				t.Fatalf("%d one-second tasks on %d workers took %v, want >= %v: more than %d ran at once", tasks, workers, elapsed, min, workers)
 			}
 		})
