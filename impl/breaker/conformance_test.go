@@ -54,7 +54,7 @@ func newBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Bre
 		if err := b.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
-		if impl.StartsTimerGoroutine {
+		if impl.Deviations.StartsTimerGoroutine {
 			time.Sleep(cfg.OpenTimeout)
 		}
 	})
@@ -120,7 +120,7 @@ func halfOpen(t *testing.T, b breaker.Breaker) {
 
 // stateAfterTimeout is what State reports once the open timeout has passed.
 func stateAfterTimeout(impl breaker.Impl) breaker.State {
-	if impl.StateLagsTimeout {
+	if impl.Deviations.StateLagsTimeout {
 		return breaker.Open
 	}
 	return breaker.HalfOpen
@@ -174,7 +174,7 @@ func failuresMustBeConsecutive(t *testing.T, impl breaker.Impl) {
 	}
 	mustPass(t, b, nil, "success")
 	mustPass(t, b, errBoom, "failure after the success")
-	if impl.FailuresNotConsecutive {
+	if impl.Deviations.FailuresNotConsecutive {
 		wantState(t, b, breaker.Open, "declared FailuresNotConsecutive: the success did not reset the count")
 		return
 	}
@@ -231,13 +231,13 @@ func TestCanceledCountsAsNeither(t *testing.T) {
 				mustPass(t, b, errBoom, "failure")
 			}
 			canceledCall(t, b)
-			if impl.CanceledCountsAsFailure {
+			if impl.Deviations.CanceledCountsAsFailure {
 				wantState(t, b, breaker.Open, "declared CanceledCountsAsFailure: the cancellation was the last failure")
 			} else {
 				wantState(t, b, breaker.Closed, "after the canceled call")
 				mustPass(t, b, errBoom, "failure after the canceled call")
 				want := breaker.Open // the count went on through the cancellation
-				if impl.CanceledCountsAsSuccess && !impl.FailuresNotConsecutive {
+				if impl.Deviations.CanceledCountsAsSuccess && !impl.Deviations.FailuresNotConsecutive {
 					want = breaker.Closed // the "success" reset the count
 				}
 				wantState(t, b, want, "one failure after the canceled call")
@@ -253,9 +253,9 @@ func TestCanceledCountsAsNeither(t *testing.T) {
 			time.Sleep(openTimeout + time.Millisecond)
 			canceledCall(t, b)
 			switch {
-			case impl.CanceledCountsAsFailure:
+			case impl.Deviations.CanceledCountsAsFailure:
 				wantState(t, b, breaker.Open, "declared CanceledCountsAsFailure: the canceled probe reopened")
-			case impl.CanceledCountsAsSuccess:
+			case impl.Deviations.CanceledCountsAsSuccess:
 				wantState(t, b, breaker.Closed, "declared CanceledCountsAsSuccess: the canceled probe closed")
 			default:
 				wantState(t, b, breaker.HalfOpen, "after a canceled probe")
@@ -274,7 +274,7 @@ func TestHalfOpenWithTwoProbes(t *testing.T) {
 
 			halfOpen(t, b)
 			mustPass(t, b, nil, "first probe, success")
-			if impl.ClosesOnlyWhenAllProbesSucceed {
+			if impl.Deviations.ClosesOnlyWhenAllProbesSucceed {
 				wantState(t, b, breaker.HalfOpen, "declared ClosesOnlyWhenAllProbesSucceed: one success of two")
 				mustPass(t, b, nil, "second probe, success")
 			}
@@ -282,7 +282,7 @@ func TestHalfOpenWithTwoProbes(t *testing.T) {
 
 			halfOpen(t, b)
 			mustPass(t, b, errBoom, "first probe, failure")
-			if impl.ReopensOnlyWhenAllProbesFail {
+			if impl.Deviations.ReopensOnlyWhenAllProbesFail {
 				wantState(t, b, breaker.HalfOpen, "declared ReopensOnlyWhenAllProbesFail: one failure of two")
 				mustPass(t, b, errBoom, "second probe, failure")
 			}
@@ -327,9 +327,9 @@ func TestProbeLimit(t *testing.T) {
 
 			wantRunning, wantRejected := int64(probes), int64(callers-probes)
 			switch {
-			case impl.SerialisesCalls:
+			case impl.Deviations.SerialisesCalls:
 				wantRunning, wantRejected = 1, 0 // the others wait their turn
-			case impl.NoProbeLimit:
+			case impl.Deviations.NoProbeLimit:
 				wantRunning, wantRejected = callers, 0
 			}
 			if got := running.Load(); got != wantRunning {
@@ -343,7 +343,7 @@ func TestProbeLimit(t *testing.T) {
 			if got := maxRunning.Load(); got > wantRunning {
 				t.Errorf("at most %d fns ran at once, want at most %d", got, wantRunning)
 			}
-			if impl.NoProbeLimit && calls.Load() != callers {
+			if impl.Deviations.NoProbeLimit && calls.Load() != callers {
 				t.Errorf("declared NoProbeLimit: %d of %d callers ran fn", calls.Load(), callers)
 			}
 			wantState(t, b, breaker.Closed, "after the probes succeeded")
@@ -366,7 +366,7 @@ func probeCaller(b breaker.Breaker, fn func(context.Context) error) error {
 // yielding between polls; it never sleeps.
 func settle(t *testing.T, impl breaker.Impl, n int64, returned, running *atomic.Int64) {
 	t.Helper()
-	if !impl.SerialisesCalls {
+	if !impl.Deviations.SerialisesCalls {
 		synctest.Wait()
 		return
 	}
@@ -419,7 +419,7 @@ func TestGenerations(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, impl breaker.Impl) {
 		synctest.Test(t, func(t *testing.T) {
 			b := newBreaker(t, impl, config(1))
-			if impl.SerialisesCalls {
+			if impl.Deviations.SerialisesCalls {
 				slowCallBlocksOthers(t, impl, b)
 				return
 			}
@@ -443,7 +443,7 @@ func TestGenerations(t *testing.T) {
 			for range failuresToOpen - 1 {
 				mustPass(t, b, errBoom, "failure")
 			}
-			if impl.NoGenerations {
+			if impl.Deviations.NoGenerations {
 				wantState(t, b, breaker.Open, "declared NoGenerations: the slow failure counted")
 				return
 			}
@@ -514,7 +514,7 @@ func TestFnRunsOnCallersGoroutine(t *testing.T) {
 			}()
 			time.Sleep(10 * cfg.CallTimeout)
 			synctest.Wait()
-			if impl.LeaksGoroutineOnTimeout {
+			if impl.Deviations.LeaksGoroutineOnTimeout {
 				select {
 				case err := <-done:
 					if err == nil {
@@ -560,7 +560,7 @@ func TestNoGoroutineLeftBehind(t *testing.T) {
 			base := bubbleGoroutines()
 			b := impl.New(config(1))
 			owner := 0
-			if impl.OwnerGoroutine {
+			if impl.Deviations.OwnerGoroutine {
 				owner = 1
 			}
 			check := func(when string, want int) {
@@ -575,7 +575,7 @@ func TestNoGoroutineLeftBehind(t *testing.T) {
 			check("after a success", owner)
 			open(t, b)
 			timer := 0
-			if impl.StartsTimerGoroutine {
+			if impl.Deviations.StartsTimerGoroutine {
 				timer = 1
 			}
 			check("after opening", owner+timer)
@@ -601,7 +601,7 @@ func TestClose(t *testing.T) {
 				t.Fatalf("Close #%d: %v", i+1, err)
 			}
 		}
-		if impl.OwnerGoroutine {
+		if impl.Deviations.OwnerGoroutine {
 			mustReject(t, b, "after Close")
 			wantState(t, b, breaker.Closed, "after Close")
 			return
