@@ -18,7 +18,10 @@ import (
 // closes the guard before Wait, and each task is wrapped in this package's recover (one
 // closure allocation per task) so that every panic is reported.
 //
-// Measured cost: about 310 ns at 2 workers and 330 ns at 16 per no-op task, 1 alloc (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 2.9x the floor impl=rawchan per no-op task at 2 workers and
+// 5.8x at 16, 1 alloc
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type concPool struct {
 	p      *pool.Pool
 	guard  closeGuard

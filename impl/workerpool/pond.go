@@ -25,7 +25,10 @@ import (
 // in this package's recover. Cost over plain pond: one closure allocation,
 // the guard's RLock pair and a WaitGroup Add/Done per task.
 //
-// Measured cost: about 390 ns at 2 workers and 170 ns at 16 per no-op task, 1 alloc (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 3.4x the floor impl=rawchan per no-op task at 2 workers and
+// 4.0x at 16, 1 alloc
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type pondPool struct {
 	p      pond.Pool
 	guard  closeGuard
