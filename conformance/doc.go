@@ -21,16 +21,20 @@
 // runs one. The contract each checks is the package doc of
 // concbench/impl/workerpool, impl/pipeline, impl/fanout and impl/breaker;
 // an implementation that cannot keep a point declares it in its Impl entry
-// (the Deviations field, or Unordered, AlwaysOrdered, RunsEveryInput and
-// StopsLate for the two families whose Impl has two such fields only), and
-// the suite then checks the declared behaviour instead of the contract's.
+// (workerpool's and breaker's Deviations field; pipeline's Unordered,
+// fanout's RunsEveryInput and StopsLate), and the suite then checks the
+// declared behaviour instead of the contract's. Pipeline's AlwaysOrdered
+// is a promise beyond the contract, which the suite checks too.
 //
 // Leaks: every subtest fails if a goroutine started during it is still
 // running when it ends (after its cleanups), whatever the caller's TestMain
 // does. Goroutines that existed before the subtest began, such as a
 // library's package-level workers, are ignored. So do not call these
 // functions from a test that runs in parallel (t.Parallel) with tests that
-// start goroutines: theirs would count as leaks.
+// start goroutines: theirs would count as leaks. Importing this package
+// imports every family's registry, ants among them, whose package
+// initialisation starts two goroutines: a TestMain that calls
+// goleak.VerifyTestMain must pass it goleak.IgnoreCurrent().
 //
 // Fake time: most checks run in a testing/synctest bubble, so their timeouts
 // and sleeps cost no wall time. A channel, timer or goroutine that an
