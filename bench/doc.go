@@ -4,7 +4,10 @@
 //	go test -run '^$' -bench WorkerPool ./bench > new.txt
 //	go tool benchstat -col /impl new.txt
 //
-// Each family is benchmarked beside the floor its performance target is
+// Each benchmark runs concbench/benchsuite over the family's registry; the
+// suite benchmarks each family beside the floor its performance target is
 // measured against (impl=rawchan: the same work through a plain buffered
-// channel, no contract at all).
+// channel, no contract at all; impl=serial for fan-out; impl=none for
+// breakers). A module's own implementations run the same sub-benchmarks by
+// calling benchsuite from its own benchmarks.
 package bench

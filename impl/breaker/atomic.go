@@ -37,12 +37,12 @@ import (
 // panicking call while closed is not counted (the closed path has no defer).
 // Either way the panic goes on up the caller's stack.
 //
-// Cost: about 6 ns per call on the closed path at -cpu 1 and 3.5 ns at -cpu 2
-// (no shared write, so it scales); a rejection costs a time.Now, about 37 ns
-// (19 ns at -cpu 2); 0 allocs either way (go test -run '^$' -bench Breaker
-// -benchtime 300ms -count 4 -cpu 1,2 ./bench, 2-core AMD EPYC; ns/op of
-// RunParallel is wall time per call, so at -cpu 2 a design without contention
-// halves it).
+// Cost: 11x the floor impl=none (fn called directly) per call on the closed
+// path, at -cpu 1 and at -cpu 2 (no shared write, so it scales as the floor
+// does); a rejection costs a time.Now, 71x; 0 allocs either way (ratios of medians: -cpu 2 from
+// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
+// it; ns/op of RunParallel is wall time per call, so the floor halves at
+// -cpu 2, as does any design without contention).
 type atomicBreaker struct {
 	cfg   Config
 	rej   rejections

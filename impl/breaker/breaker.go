@@ -99,8 +99,15 @@ type Impl struct {
 	// New returns a closed breaker. It panics on an invalid Config.
 	New func(Config) Breaker
 
-	// Declared deviations from the contract; the suite tests each as declared.
+	// Deviations declares where the implementation departs from the
+	// contract; the conformance suite checks the declared behaviour instead.
+	// The zero value declares none.
+	Deviations Deviations
+}
 
+// Deviations are the points of the contract an implementation declares it
+// cannot keep. Each field names the behaviour it has instead.
+type Deviations struct {
 	// SerialisesCalls: Execute holds a lock across fn, so one fn runs at a
 	// time; other callers, and State, wait for it instead of running or
 	// being rejected. (Because of this no call spans a state change, so the
@@ -153,17 +160,18 @@ func Impls() []Impl {
 		{Name: "atomic", Doc: "one CAS'd uint64 packing state, generation, failures and probes; closed path is two atomic loads",
 			New: newAtomic},
 		{Name: "channel", Doc: "one owner goroutine serialises every transition; callers ask it by channel before and after fn",
-			New: newChannel, OwnerGoroutine: true},
+			New: newChannel, Deviations: Deviations{OwnerGoroutine: true}},
 		{Name: "seed", Doc: "the guide's: RWMutex held across the call, fn on a new goroutine raced against time.After",
-			New: newSeed, SerialisesCalls: true, LeaksGoroutineOnTimeout: true, CanceledCountsAsFailure: true,
-			NoProbeLimit: true, StateLagsTimeout: true},
+			New: newSeed, Deviations: Deviations{SerialisesCalls: true, LeaksGoroutineOnTimeout: true,
+				CanceledCountsAsFailure: true, NoProbeLimit: true, StateLagsTimeout: true}},
 		{Name: "gobreaker", Doc: "github.com/sony/gobreaker/v2: ConsecutiveFailures trip, MaxRequests probes, IsExcluded for Canceled",
-			New: newGobreaker, ClosesOnlyWhenAllProbesSucceed: true},
+			New: newGobreaker, Deviations: Deviations{ClosesOnlyWhenAllProbesSucceed: true}},
 		{Name: "resiliency", Doc: "github.com/eapache/go-resiliency/breaker: error count, timer goroutine, no probe limit",
-			New: newResiliency, CanceledCountsAsSuccess: true, NoProbeLimit: true, NoGenerations: true,
-			FailuresNotConsecutive: true, StartsTimerGoroutine: true},
+			New: newResiliency, Deviations: Deviations{CanceledCountsAsSuccess: true, NoProbeLimit: true,
+				NoGenerations: true, FailuresNotConsecutive: true, StartsTimerGoroutine: true}},
 		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker via its executor: count threshold, success ratio 1/probes",
-			New: newFailsafe, CanceledCountsAsSuccess: true, NoGenerations: true, ReopensOnlyWhenAllProbesFail: true},
+			New: newFailsafe, Deviations: Deviations{CanceledCountsAsSuccess: true, NoGenerations: true,
+				ReopensOnlyWhenAllProbesFail: true}},
 	}
 	return impls
 }

@@ -23,10 +23,12 @@ import (
 // and State reports the last state.
 //
 // Cost: a round trip to the owner before fn and a handoff after it, i.e.
-// goroutine switches: about 700 ns per call, closed or open (one round trip),
-// at -cpu 1 and 2, 0 allocs (go test -run '^$' -bench Breaker -benchtime 300ms
-// -count 4 -cpu 1,2 ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall
-// time per call, so at -cpu 2 a design without contention halves it).
+// goroutine switches: 2500x the floor impl=none (fn called directly) per call
+// closed and 1900x open (one round trip) at -cpu 2, 1200x and 1100x at -cpu
+// 1; 0 allocs (ratios of medians: -cpu 2 from
+// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
+// it; ns/op of RunParallel is wall time per call, so the floor halves at
+// -cpu 2, as does any design without contention).
 // It is the slowest home-grown design, kept as the
 // share-memory-by-communicating baseline.
 type channelBreaker struct {

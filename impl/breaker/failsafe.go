@@ -28,18 +28,19 @@ import (
 //     failsafe then records as a success.
 //
 // Cost: the executor builds an execution and composes the policy per call:
-// about 600 ns and 17 allocs (544 B) per call on the closed path at -cpu 1,
-// 870 ns at -cpu 2; a rejection about 700 ns and 16 allocs (go test -tags
-// failsafe -run '^$' -bench Breaker -benchtime 300ms -count 4 -cpu 1,2
-// ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall time per call, so
-// at -cpu 2 a design without contention halves it).
+// 2000x the floor impl=none (fn called directly) and 17 allocs (544 B) per
+// call on the closed path at -cpu 2, 1100x at -cpu 1; a rejection 1400x and
+// 16 allocs (ratios of medians: -cpu 2 from
+// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
+// it; ns/op of RunParallel is wall time per call, so the floor halves at
+// -cpu 2, as does any design without contention).
 type failsafeBreaker struct {
 	cb   circuitbreaker.CircuitBreaker[any]
 	exec failsafe.Executor[any]
 	rej  rejections
 }
 
-// failsafeImpls returns the failsafe entry of the registry.
+// newFailsafe returns a failsafe-go breaker configured from cfg.
 func newFailsafe(cfg Config) Breaker {
 	cfg.validate()
 	cb := circuitbreaker.NewBuilder[any]().

@@ -21,11 +21,12 @@ import (
 // them must succeed to close.
 //
 // Cost: two Lock/Unlock pairs and two time.Now per call (gobreaker reads the
-// clock before and after fn): about 150 ns on the closed path at -cpu 1 and
-// 130 ns at -cpu 2; a rejection about 75 ns; 0 allocs (the closure stays on
-// the stack) (go test -run '^$' -bench Breaker -benchtime 300ms -count 4 -cpu
-// 1,2 ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall time per call, so
-// at -cpu 2 a design without contention halves it).
+// clock before and after fn): 530x the floor impl=none (fn called directly)
+// on the closed path at -cpu 2 and 240x at -cpu 1; a rejection 310x; 0
+// allocs (the closure stays on the stack) (ratios of medians: -cpu 2 from
+// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
+// it; ns/op of RunParallel is wall time per call, so the floor halves at
+// -cpu 2, as does any design without contention).
 type gobreakerBreaker struct {
 	cb  *gobreaker.CircuitBreaker[struct{}]
 	rej rejections

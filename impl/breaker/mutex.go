@@ -19,11 +19,12 @@ import (
 // goes on up the caller's stack.
 //
 // Cost: on the closed path two Lock/Unlock pairs, no time.Now, no allocation:
-// about 16 ns per call at -cpu 1 and 23 ns at -cpu 2, where the one lock is
-// contended; a rejection costs a time.Now, about 40 ns; 0 allocs either way
-// (go test -run '^$' -bench Breaker -benchtime 300ms -count 4 -cpu 1,2
-// ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall time per call, so at
-// -cpu 2 a design without contention halves it).
+// 30x the floor impl=none (fn called directly) per call at -cpu 1 and 94x
+// at -cpu 2, where the one lock is contended; a rejection costs a time.Now,
+// 190x at -cpu 2; 0 allocs either way (ratios of medians: -cpu 2 from
+// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
+// it; ns/op of RunParallel is wall time per call, so the floor halves at
+// -cpu 2, as does any design without contention).
 type mutexBreaker struct {
 	mu sync.Mutex
 	m  machine // guarded by mu

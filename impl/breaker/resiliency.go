@@ -27,10 +27,11 @@ import (
 //     instead would count cancellations toward opening.
 //
 // Cost: on the closed path one atomic load before fn and nothing after a
-// success: about 15 ns per call at -cpu 1 and 2, 0 allocs; a rejection about
-// 25 ns (go test -run '^$' -bench Breaker -benchtime 300ms -count 4 -cpu 1,2
-// ./bench, 2-core AMD EPYC; ns/op of RunParallel is wall time per call, so at
-// -cpu 2 a design without contention halves it).
+// success: 31x the floor impl=none (fn called directly) per call at -cpu 2
+// and 26x at -cpu 1, 0 allocs; a rejection 34x (ratios of medians: -cpu 2 from
+// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
+// it; ns/op of RunParallel is wall time per call, so the floor halves at
+// -cpu 2, as does any design without contention).
 type resiliencyBreaker struct {
 	b   *breaker.Breaker
 	rej rejections

@@ -19,11 +19,12 @@ import (
 // worker checks ctx'.Err() (an atomic load) before each call, so no call
 // starts after the cancel; workers then exit and Map returns.
 //
-// Cost: about 9 ns per input at workers=1 and 13 ns at 2 or 16 (conc: 14 to 16
-// ns), 7 allocs per call plus one per extra worker, with an fn that does
-// nothing
-// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
-// 2-core AMD EPYC, shared and noisy); at work=cpu1us it matches serial.
+// Cost: 1.9x the floor impl=serial per input at workers=1 and 2.6x to 3.5x at
+// 2 or 16 (conc: 3.1x to 4.1x), with an fn that does nothing, 7 allocs per
+// call plus one per extra worker; with a 1 µs fn (work=cpu1us) 0.99x serial
+// at 1 worker and 0.66x at 2
+// (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
+// runs beside it at the same worker count).
 func mapAtomic[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

@@ -41,11 +41,11 @@ type outcome[T any] struct {
 // start another call in the meantime.
 //
 // Cost: three channel handoffs per input, 2·workers+1 goroutines per call;
-// about 850 to 980 ns per input and 11 allocs per call plus four per worker,
-// with an fn that does nothing
-// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
-// 2-core AMD EPYC, shared and noisy); it roughly doubles the cost of a 1 µs
-// fn.
+// 240x to 270x the floor impl=serial per input with an fn that does nothing,
+// 11 allocs per call plus four per worker; with a 1 µs fn (work=cpu1us) 1.7x
+// to 2x serial: it roughly doubles the cost of a 1 µs fn
+// (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
+// runs beside it at the same worker count).
 func mapChannels[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

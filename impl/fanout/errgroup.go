@@ -19,11 +19,11 @@ import (
 // after ctx' ended returns nil, so that a parent's cancellation is reported
 // as the parent's ctx.Err() rather than as whatever fn wrapped it in.
 //
-// Cost: a goroutine and a closure per input; about 510 to 700 ns and 2 allocs
-// per input, with an fn that does nothing
-// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
-// 2-core AMD EPYC, shared and noisy); it roughly doubles the cost of a 1 µs
-// fn.
+// Cost: a goroutine and a closure per input; 120x to 190x the floor
+// impl=serial and 2 allocs per input with an fn that does nothing; with a
+// 1 µs fn (work=cpu1us) 1.5x to 1.6x serial at 1 and 2 workers
+// (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
+// runs beside it at the same worker count).
 func mapErrgroup[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

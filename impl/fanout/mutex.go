@@ -16,11 +16,13 @@ import (
 // Stopping: as atomic: the first error cancels ctx' and every worker checks
 // ctx' before each call.
 //
-// Cost: about 17 to 21 ns per input (the lock is uncontended most of the time
-// at these sizes), 9 allocs per call plus two per extra worker, with an fn
-// that does nothing
-// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
-// 2-core AMD EPYC, shared and noisy).
+// Cost: 4.3x to 6x the floor impl=serial (a plain loop on the caller's
+// goroutine) per input at 1 to 16 workers with an fn that does nothing (the
+// lock is uncontended most of the time at these sizes), 9 allocs per call
+// plus two per extra worker; with a 1 µs fn (work=cpu1us) 1.0x serial at 1
+// worker and 0.6x at 2
+// (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
+// runs beside it at the same worker count).
 func mapMutex[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

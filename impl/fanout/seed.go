@@ -39,11 +39,11 @@ import (
 // just before a cancel may be dropped; that only happens when Map is
 // returning an error anyway.
 //
-// Cost: about 900 to 1200 ns and 2 allocs per input (the two boxes) plus four
-// per worker, with an fn that does nothing
-// (go test -run '^$' -bench 'Fanout/.*/work=none' -benchtime 300ms -count 6 ./bench,
-// 2-core AMD EPYC, shared and noisy); it roughly doubles the cost of a 1 µs
-// fn.
+// Cost: 280x to 320x the floor impl=serial and 2 allocs per input (the two
+// boxes) plus four per worker, with an fn that does nothing; with a 1 µs fn
+// (work=cpu1us) 1.6x to 2x serial: it roughly doubles the cost of a 1 µs fn
+// (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
+// runs beside it at the same worker count).
 func mapSeed[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if err := begin(ctx, workers); err != nil {
 		return nil, err

@@ -19,10 +19,12 @@ import (
 // Closing and shutdown: as runChannels (closer, caller-side collector,
 // context cancelled with the first error as its cause).
 //
-// Cost: about 250 ns per item through 3 stages of 1 worker (220 ns with 4),
-// 20 allocs per Run and none per item; the floor impl=rawchan (plain buffered
-// channels, no ctx) measured about 230 ns, so about 1.1x the floor
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 0.95x the floor impl=rawchan (the same buffered channels without
+// ctx or selects) per item through 3 stages of 1 worker, so at the floor
+// within noise (1.5x with 4 workers a stage), 20 allocs per Run and none per
+// item
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runBuffered[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -21,10 +21,11 @@ import (
 // cause; every worker returns at its next select (or before its next Fn call),
 // its stage's channel closes, and the collector's range ends.
 //
-// Cost: about 1300 ns per item through 3 stages of 1 worker (1700 ns with 4 workers
-// a stage: more goroutines to park and wake), 20 allocs per Run and none per
-// item
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 6x the floor impl=rawchan per item through 3 stages of 1 worker (10x
+// with 4 workers a stage: more goroutines to park and wake), 20 allocs per
+// Run and none per item
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runChannels[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -26,9 +26,11 @@ import (
 // Each task costs the stream a closure, a callback channel from a sync.Pool
 // and a pool goroutine handoff (its doc says about 500 ns a task).
 //
-// Cost: about 2000 ns per item through 3 stages, with 1 or 4 workers a stage,
-// 9 allocs and about 500 B per item (3 allocs per stage)
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 9x to 10x the floor impl=rawchan per item through 3 stages, with 1 or
+// 4 workers a stage, ordered or not, 9 allocs and about 500 B per item (3
+// allocs per stage)
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runConc[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -23,10 +23,11 @@ import (
 // every other stage. Run returns the outer group's first error, which is the
 // stage error, or ctx's error if ctx ended first.
 //
-// Cost: about 420 ns per item through 3 stages of 1 worker (460 ns with 4),
-// 37 allocs per Run and none per item: the plain selects, not the errgroups,
-// make most of the gap to buffered's 250 ns
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 2.7x the floor impl=rawchan per item through 3 stages of 1 worker
+// (2.5x with 4), 37 allocs per Run and none per item: the plain selects, not
+// the errgroups, make most of the gap to buffered's 0.95x
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runErrgroup[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	buf := bufferOf(opts)

@@ -22,10 +22,12 @@ import (
 // the ring is empty). Run waits for its goroutines and for the AfterFunc, if
 // it started.
 //
-// Cost: about 100 ns per item through 3 stages of 1 worker (140 ns with 4),
-// 38 allocs per Run and none per item: faster than channels here because a
-// put or get that need not wait is one uncontended lock and a no-op Signal
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 0.51x the floor impl=rawchan (plain buffered channels, no ctx) per
+// item through 3 stages of 1 worker (0.82x with 4), 38 allocs per Run and
+// none per item: faster than channels here because a put or get that need
+// not wait is one uncontended lock and a no-op Signal
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runMutex[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -20,10 +20,12 @@ import (
 // Blocking, closing and shutdown: as runBuffered. The pairs cost one word
 // more per channel slot, and the collector a slot test per item.
 //
-// Cost: about 240 ns per item through 3 stages of 1 worker (260 ns with 4,
-// where the reorder ring grows: 47 allocs per Run instead of 20), none per
-// item; conc, ordered by design, measured about 2000 ns, so about 0.12x
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 1.1x the floor impl=rawchan per item through 3 stages of 1 worker,
+// ordered (1.1x with 4, where the reorder ring grows: 47 allocs per Run
+// instead of 20), none per item; conc, ordered by design, costs 10x the
+// floor, so ordered costs about 0.11x conc
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runOrdered[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -27,10 +27,11 @@ import (
 // OrderedMap with Workers > 1 adds a goroutine per stage and two sync.Pool'd
 // channels per item to keep order.
 //
-// Cost: about 800 ns per item through 3 stages of 1 worker, unordered or
-// ordered, and with 4 workers unordered; about 2000 ns with 4 workers
-// ordered; 23 to 47 allocs per Run, none per item
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: about 3.5x the floor impl=rawchan per item through 3 stages of 1
+// worker, unordered or ordered, and with 4 workers unordered; 8.4x with 4
+// workers ordered; 23 to 47 allocs per Run, none per item
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runRill[T any](ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -34,9 +34,10 @@ import (
 //     once nobody reads. The feeding goroutine, the guide's caller, selects
 //     on Quit too.
 //
-// Cost: about 510 ns per item through 3 stages of 1 worker (530 ns with 4),
-// 3 allocs per item (a boxing per stage)
-// (go test -run '^$' -bench 'Pipeline/.*/.*/.*/work=none' -count 5 -benchtime 0.2s ./bench, 2-core AMD EPYC, shared).
+// Cost: 2.8x the floor impl=rawchan per item through 3 stages of 1 worker
+// (2.9x with 4), 3 allocs per item (a boxing per stage)
+// (medians of results/reference/bench/results.txt, BenchmarkPipeline/work=none;
+// the floor runs one goroutine per stage, so every ratio is to its 1-worker run).
 func runSeed[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) ([]T, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

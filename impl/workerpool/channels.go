@@ -14,18 +14,19 @@ import (
 // unbuffered handoff costs several times more per task, because every send
 // then waits for a parked worker to be scheduled.
 //
-// Closing: Close closes done, which frees blocked submitters, then takes the
-// write lock, which waits out every Submit still inside its send, and only then
-// closes tasks, so no send can hit a closed channel. Workers drain the buffer
-// and exit; Close waits for them. Each Submit pays one RLock/RUnlock pair for
-// this, an uncontended atomic add each.
+// Closing: Close closes done, which frees blocked submitters, then closes the
+// pool's [closeGuard], which waits out every Submit still inside its send, and
+// only then closes tasks, so no send can hit a closed channel. Workers drain
+// the buffer and exit; Close waits for them.
 //
-// Measured cost: about 140 ns per no-op task at 2 workers and 77 ns at 16, 0 allocs; the raw buffered-channel floor (impl=rawchan) measured 102 and 50 ns in the same run, so 1.4x and 1.5x the floor (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 1.6x the floor impl=rawchan (a plain buffered channel) per
+// no-op task at 1, 2 and 16 workers, 0 allocs
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type channels struct {
 	tasks  chan func()
 	done   chan struct{}
-	mu     sync.RWMutex // read-held by Submit while it may send on tasks
-	closed bool         // guarded by mu
+	guard  closeGuard // entered by Submit while it may send on tasks
 	once   sync.Once
 	wg     sync.WaitGroup
 	panics panics
@@ -48,11 +49,10 @@ func (p *channels) worker() {
 }
 
 func (p *channels) Submit(ctx context.Context, task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	if !p.guard.enter() {
 		return ErrClosed
 	}
+	defer p.guard.exit()
 	select {
 	case p.tasks <- task:
 		return nil
@@ -72,11 +72,9 @@ func (p *channels) Close() error {
 	first := false
 	p.once.Do(func() {
 		first = true
-		close(p.done)
-		p.mu.Lock()
-		p.closed = true
+		close(p.done)   // frees the Submits blocked on a full buffer, so that
+		p.guard.close() // this waits out only Submits about to return
 		close(p.tasks)
-		p.mu.Unlock()
 	})
 	if !first {
 		return ErrClosed

@@ -2,7 +2,6 @@ package workerpool
 
 import (
 	"context"
-	"sync"
 
 	"github.com/sourcegraph/conc/pool"
 )
@@ -15,15 +14,17 @@ import (
 // (declared in the registry).
 //
 // Closing: conc's Wait must not race with Go and re-panics only the first
-// task panic, so Submit holds a read lock across Go, Close takes the write
-// lock before Wait, and each task is wrapped in this package's recover (one
+// task panic, so Submit stays inside the pool's [closeGuard] across Go, Close
+// closes the guard before Wait, and each task is wrapped in this package's recover (one
 // closure allocation per task) so that every panic is reported.
 //
-// Measured cost: about 310 ns at 2 workers and 330 ns at 16 per no-op task, 1 alloc (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 2.9x the floor impl=rawchan per no-op task at 2 workers and
+// 5.8x at 16, 1 alloc
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type concPool struct {
 	p      *pool.Pool
-	mu     sync.RWMutex
-	closed bool // guarded by mu
+	guard  closeGuard
 	panics panics
 }
 
@@ -32,23 +33,18 @@ func newConc(workers int) Pool {
 }
 
 func (p *concPool) Submit(_ context.Context, task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	if !p.guard.enter() {
 		return ErrClosed
 	}
+	defer p.guard.exit()
 	p.p.Go(func() { p.panics.run(task) })
 	return nil
 }
 
 func (p *concPool) Close() error {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
+	if !p.guard.close() {
 		return ErrClosed
 	}
-	p.closed = true
-	p.mu.Unlock()
 	p.p.Wait()
 	return p.panics.err()
 }

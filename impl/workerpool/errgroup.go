@@ -2,7 +2,6 @@ package workerpool
 
 import (
 	"context"
-	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -13,15 +12,17 @@ import (
 // Blocking: Group.Go blocks while N goroutines are running and cannot watch a
 // context, so a blocked Submit ignores ctx (declared in the registry).
 //
-// Closing: Submit holds a read lock across Group.Go, because Go must not race
-// with Wait; Close takes the write lock (waiting out submitters, which
-// progress as tasks finish), marks the pool closed and calls Wait.
+// Closing: Submit stays inside the pool's [closeGuard] across Group.Go,
+// because Go must not race with Wait; Close closes the guard (waiting out
+// submitters, which progress as tasks finish) and calls Wait.
 //
-// Measured cost: about 440 ns at 2 workers and 510 ns at 16 per no-op task, 2 allocs (the goroutine and the closure) (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 3.5x the floor impl=rawchan per no-op task at 2 workers and
+// 9.9x at 16, 2 allocs (the goroutine and the closure)
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type errgroupPool struct {
 	g      errgroup.Group
-	mu     sync.RWMutex
-	closed bool // guarded by mu
+	guard  closeGuard
 	panics panics
 }
 
@@ -32,11 +33,10 @@ func newErrgroup(workers int) Pool {
 }
 
 func (p *errgroupPool) Submit(_ context.Context, task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	if !p.guard.enter() {
 		return ErrClosed
 	}
+	defer p.guard.exit()
 	p.g.Go(func() error {
 		p.panics.run(task)
 		return nil
@@ -45,13 +45,9 @@ func (p *errgroupPool) Submit(_ context.Context, task func()) error {
 }
 
 func (p *errgroupPool) Close() error {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
+	if !p.guard.close() {
 		return ErrClosed
 	}
-	p.closed = true
-	p.mu.Unlock()
 	_ = p.g.Wait() // tasks return no errors: panics are collected separately
 	return p.panics.err()
 }

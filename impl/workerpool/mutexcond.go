@@ -16,7 +16,11 @@ import (
 // Closing: Close sets closed under the lock and wakes everyone; submitters
 // then return ErrClosed, workers drain the ring and exit, Close waits for them.
 //
-// Measured cost: about 350 ns per no-op task at 2 workers (1 alloc: the slow path's AfterFunc) and 67 ns at 16, where the submitter rarely blocks (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 3.0x the floor impl=rawchan per no-op task at 2 workers (1
+// alloc: the slow path's AfterFunc) and 1.5x at 16, where the submitter
+// rarely blocks
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type mutexCond struct {
 	mu       sync.Mutex
 	notEmpty sync.Cond

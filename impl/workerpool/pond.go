@@ -17,19 +17,21 @@ import (
 //
 // Closing: pond's Stop hands its work to pond's process-wide default pool,
 // whose WaitGroup then belongs to whichever testing/synctest bubble touched it
-// first, so the adapter does not call it. Instead Submit holds a read lock
-// while it counts the task in a WaitGroup and hands it to Go; Close takes the
-// write lock, marks the pool closed and waits for the WaitGroup. pond's
+// first, so the adapter does not call it. Instead Submit stays inside the
+// pool's [closeGuard] while it counts the task in a WaitGroup and hands it to
+// Go; Close closes the guard and waits for the WaitGroup. pond's
 // workers exit by themselves once the queue is empty. pond's own panic
 // recovery would only count a panic, so it is off and each task is wrapped
 // in this package's recover. Cost over plain pond: one closure allocation,
-// an RLock pair and a WaitGroup Add/Done per task.
+// the guard's RLock pair and a WaitGroup Add/Done per task.
 //
-// Measured cost: about 390 ns at 2 workers and 170 ns at 16 per no-op task, 1 alloc (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 3.4x the floor impl=rawchan per no-op task at 2 workers and
+// 4.0x at 16, 1 alloc
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type pondPool struct {
 	p      pond.Pool
-	mu     sync.RWMutex
-	closed bool // guarded by mu
+	guard  closeGuard
 	wg     sync.WaitGroup
 	panics panics
 }
@@ -39,11 +41,10 @@ func newPond(workers int) Pool {
 }
 
 func (p *pondPool) Submit(_ context.Context, task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	if !p.guard.enter() {
 		return ErrClosed
 	}
+	defer p.guard.exit()
 	p.wg.Add(1)
 	err := p.p.Go(func() {
 		defer p.wg.Done()
@@ -56,13 +57,9 @@ func (p *pondPool) Submit(_ context.Context, task func()) error {
 }
 
 func (p *pondPool) Close() error {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
+	if !p.guard.close() {
 		return ErrClosed
 	}
-	p.closed = true
-	p.mu.Unlock()
 	p.wg.Wait()
 	return p.panics.err()
 }

@@ -17,8 +17,8 @@ import (
 //     Result receives nil instead of a formatted string.
 //   - The guide's Stop makes workers choose at random between Quit and a queued
 //     job, so jobs still queued at Stop are silently lost, and a SubmitJob after
-//     Stop blocks forever. Here Close marks the pool closed under a write lock
-//     (Submit holds the read lock while it sends), and a worker that receives
+//     Stop blocks forever. Here Close closes the pool's [closeGuard] (Submit
+//     stays inside it while it sends), and a worker that receives
 //     Quit first drains JobQueue, so every accepted task runs exactly once.
 //   - A panicking job is recovered and reported by Close; the guide's would
 //     kill the process.
@@ -26,15 +26,17 @@ import (
 // Blocking: Submit sends on JobQueue and, like the guide's SubmitJob, does not
 // watch ctx (declared in the registry).
 //
-// Measured cost: about 430 ns at 2 workers and 350 ns at 16 per no-op task, 4 allocs and 256 B (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 5.4x the floor impl=rawchan per no-op task at 2 workers and
+// 15x at 16, 4 allocs and 256 B
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type seed struct {
 	Workers  []*seedWorker
 	JobQueue chan seedJob
 	Quit     chan bool
 	WG       *sync.WaitGroup
 
-	mu     sync.RWMutex
-	closed bool // guarded by mu
+	guard  closeGuard
 	panics panics
 }
 
@@ -94,23 +96,18 @@ func (w *seedWorker) process(job seedJob) {
 }
 
 func (p *seed) Submit(_ context.Context, task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	if !p.guard.enter() {
 		return ErrClosed
 	}
+	defer p.guard.exit()
 	p.JobQueue <- seedJob{Data: task, Result: make(chan any, 1), Error: make(chan error, 1)}
 	return nil
 }
 
 func (p *seed) Close() error {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
+	if !p.guard.close() {
 		return ErrClosed
 	}
-	p.closed = true
-	p.mu.Unlock()
 	close(p.Quit)
 	for _, w := range p.Workers {
 		w.Quit <- true

@@ -12,15 +12,17 @@ import (
 //
 // Blocking: Acquire blocks while N tasks run and honours ctx.
 //
-// Closing: Submit holds a read lock from the closed check to wg.Add, so Add
-// never races with Wait; Close takes the write lock, marks the pool closed
-// and waits for the task goroutines.
+// Closing: Submit stays inside the pool's [closeGuard] from Acquire to
+// wg.Add, so Add never races with Wait; Close closes the guard and waits for
+// the task goroutines.
 //
-// Measured cost: about 590 ns at 2 workers and 650 ns at 16 per no-op task, 3 allocs (go test -run '^$' -bench 'WorkerPool/.*/workers=(2|16)/work=none' -benchtime 200ms -count 6 ./bench, 2-core AMD EPYC).
+// Measured cost: 6.6x the floor impl=rawchan per no-op task at 2 workers and
+// 16x at 16, 3 allocs
+// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
+// the floor runs beside it at the same worker count).
 type semaphorePool struct {
 	sem    *semaphore.Weighted
-	mu     sync.RWMutex
-	closed bool // guarded by mu
+	guard  closeGuard
 	wg     sync.WaitGroup
 	panics panics
 }
@@ -30,11 +32,10 @@ func newSemaphore(workers int) Pool {
 }
 
 func (p *semaphorePool) Submit(ctx context.Context, task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
+	if !p.guard.enter() {
 		return ErrClosed
 	}
+	defer p.guard.exit()
 	if err := p.sem.Acquire(ctx, 1); err != nil {
 		return err
 	}
@@ -48,13 +49,9 @@ func (p *semaphorePool) Submit(ctx context.Context, task func()) error {
 }
 
 func (p *semaphorePool) Close() error {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
+	if !p.guard.close() {
 		return ErrClosed
 	}
-	p.closed = true
-	p.mu.Unlock()
 	p.wg.Wait()
 	return p.panics.err()
 }

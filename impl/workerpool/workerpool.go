@@ -13,8 +13,7 @@
 //   - No goroutine started by the pool outlives Close.
 //
 // An implementation that cannot keep a point declares it in its [Impl] entry
-// ([Impl.Unbounded], [Impl.IgnoresCtxWhileBlocked]); the suite then checks the
-// declared behaviour instead.
+// ([Impl.Deviations]); the suite then checks the declared behaviour instead.
 //
 // "Saturated" means every worker is busy and the implementation's queue, if it
 // has one, is full. Each implementation's doc comment states its queue.
@@ -55,6 +54,15 @@ type Impl struct {
 	// (spawn: any number). workers must be at least 1.
 	New func(workers int) Pool
 
+	// Deviations declares where the implementation departs from the
+	// contract; the conformance suite checks the declared behaviour instead.
+	// The zero value declares none.
+	Deviations Deviations
+}
+
+// Deviations are the points of the contract an implementation declares it
+// cannot keep. Each field names the behaviour it has instead.
+type Deviations struct {
 	// Unbounded: Submit never blocks, so there is no back-pressure; every
 	// task gets its own goroutine at once.
 	Unbounded bool
@@ -70,18 +78,18 @@ func Impls() []Impl {
 		{Name: "channels", Doc: "N workers ranging over one channel buffered to N; RWMutex guards close", New: newChannels},
 		{Name: "mutexcond", Doc: "ring queue of N tasks under a mutex, two sync.Conds for empty and full", New: newMutexCond},
 		{Name: "errgroup", Doc: "x/sync errgroup with SetLimit(N): a goroutine per task, Go blocks at the limit",
-			New: newErrgroup, IgnoresCtxWhileBlocked: true},
+			New: newErrgroup, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "semaphore", Doc: "x/sync semaphore.Weighted(N) acquired per task, then a goroutine per task", New: newSemaphore},
 		{Name: "spawn", Doc: "a goroutine per task, no limit: the pitfall baseline (no back-pressure)",
-			New: newSpawn, Unbounded: true},
+			New: newSpawn, Deviations: Deviations{Unbounded: true}},
 		{Name: "seed", Doc: "the guide's design: Job with Result and Error channels, a Quit channel per worker",
-			New: newSeed, IgnoresCtxWhileBlocked: true},
+			New: newSeed, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "ants", Doc: "github.com/panjf2000/ants/v2 Pool of N, blocking Submit, PanicHandler",
-			New: newAnts, IgnoresCtxWhileBlocked: true},
+			New: newAnts, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "pond", Doc: "github.com/alitto/pond/v2 pool of N with a queue of N, blocking Go",
-			New: newPond, IgnoresCtxWhileBlocked: true},
+			New: newPond, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "conc", Doc: "github.com/sourcegraph/conc pool.WithMaxGoroutines(N)",
-			New: newConc, IgnoresCtxWhileBlocked: true},
+			New: newConc, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 	}
 }
 

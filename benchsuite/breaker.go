@@ -1,4 +1,4 @@
-package bench
+package benchsuite
 
 import (
 	"context"
@@ -18,18 +18,25 @@ func breakerConfig() breaker.Config {
 
 func succeed(context.Context) error { return nil }
 
-var errBreakerBench = errors.New("bench: failure")
+var errBreakerBench = errors.New("benchsuite: failure")
 
 func fail(context.Context) error { return errBreakerBench }
 
-// BenchmarkBreaker measures one Execute per op from b.RunParallel callers
-// (run with -cpu 1,2 to see scaling; the -N suffix is GOMAXPROCS):
-// path=closed with a trivially succeeding fn, path=open with every call
-// rejected. The performance targets compare impl=atomic with
-// impl=resiliency and impl=mutex with impl=gobreaker, all in the registry;
-// impl=none is the floor, fn called directly with no breaker.
-func BenchmarkBreaker(b *testing.B) {
-	for _, impl := range breaker.Impls() {
+// Breaker runs BenchmarkBreaker's sub-benchmarks for impls, named
+// impl=<name>/path=<path>: one Execute per op from b.RunParallel callers
+// (run with -cpu 1,2 to see scaling; the -N suffix is GOMAXPROCS).
+// path=closed calls a trivially succeeding fn; path=open has every call
+// rejected, after 5 failures opened the breaker (open for an hour).
+//
+// impl=none is the floor, run whatever impls holds: fn called directly, with
+// no breaker (path=closed only).
+func Breaker(b *testing.B, impls ...breaker.Impl) {
+	names := make([]string, len(impls))
+	for i, impl := range impls {
+		names[i] = impl.Name
+	}
+	checkNames(b, "none", names)
+	for _, impl := range impls {
 		for _, path := range []string{"closed", "open"} {
 			name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("path", path))
 			b.Run(name, func(b *testing.B) { benchBreaker(b, impl, path == "open") })

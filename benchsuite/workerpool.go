@@ -1,4 +1,4 @@
-package bench
+package benchsuite
 
 import (
 	"context"
@@ -30,17 +30,28 @@ func workKinds() []workKind {
 	}
 }
 
-// BenchmarkWorkerPool measures one Submit per iteration plus, once, the Close
-// that waits for the accepted tasks, so ns/op is the cost per task of getting
-// it run, drain included. impl=rawchan is the floor: the same tasks sent on a
-// plain channel buffered to workers, received by workers goroutines, with no
-// ctx, no close guard and no panic recovery.
-func BenchmarkWorkerPool(b *testing.B) {
+// WorkerPool runs BenchmarkWorkerPool's sub-benchmarks for impls, named
+// impl=<name>/workers=<n>/work=<kind>: for work none (an empty task),
+// cpu1us (about a microsecond of CPU, calibrated on this machine) and
+// sleep10us, at 1, 2 and 16 workers. Each measures one Submit per
+// iteration plus, once, the Close that waits for the accepted tasks, so
+// ns/op is the cost per task of getting it run, drain included.
+//
+// impl=rawchan is the floor, run for every work and worker count whatever
+// impls holds: the same tasks sent on a plain channel buffered to workers,
+// received by workers goroutines, with no ctx, no close guard and no panic
+// recovery.
+func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
+	names := make([]string, len(impls))
+	for i, impl := range impls {
+		names[i] = impl.Name
+	}
+	checkNames(b, "rawchan", names)
 	// Worker counts: one (serial), the core count of the reference machine,
 	// and many more than cores.
 	for _, wk := range workKinds() {
 		for _, workers := range []int{1, 2, 16} {
-			for _, impl := range workerpool.Impls() {
+			for _, impl := range impls {
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
 				b.Run(name, func(b *testing.B) { benchPool(b, impl.New(workers), wk.task()) })
 			}

@@ -1,4 +1,4 @@
-package bench
+package benchsuite
 
 import (
 	"context"
@@ -18,13 +18,23 @@ const pipelineItems = 1024
 // per-stage targets compare ns/item at the same stage count.
 const pipelineStages = 3
 
-// BenchmarkPipeline runs pipelineItems ints through pipelineStages stages,
-// each adding 1 after burning work's CPU, for every implementation ×
-// workers per stage × work, unordered, and ordered for every implementation
-// that honours Options.Ordered; plus impl=rawchan, the floor: the same
-// stages as plain buffered channels with one goroutine each, no ctx and no
-// errors. ns/item is ns/op divided by pipelineItems.
-func BenchmarkPipeline(b *testing.B) {
+// Pipeline runs BenchmarkPipeline's sub-benchmarks for impls, named
+// impl=<name>/stages=3/workers=<n>/work=<kind>/ordered=<bool>: 1024 ints
+// through 3 stages, each adding 1 after burning work's CPU (none, or cpu1us:
+// about a microsecond, calibrated on this machine), at 1 and 4 workers per
+// stage, unordered, and ordered for every implementation that does not
+// declare Unordered. ns/op is one Run; the ns/item metric is ns/op divided
+// by 1024.
+//
+// impl=rawchan is the floor, run whatever impls holds: the same stages as
+// plain channels buffered like pipeline.DefaultBuffer with one goroutine
+// each, no ctx and no errors (workers=1, ordered=false).
+func Pipeline(b *testing.B, impls ...pipeline.Impl[int]) {
+	names := make([]string, len(impls))
+	for i, impl := range impls {
+		names[i] = impl.Name
+	}
+	checkNames(b, "rawchan", names)
 	works := []struct {
 		name   string
 		rounds int // of work.Spin per item per stage
@@ -36,7 +46,7 @@ func BenchmarkPipeline(b *testing.B) {
 	for i := range src {
 		src[i] = i
 	}
-	for _, impl := range pipeline.Impls[int]() {
+	for _, impl := range impls {
 		for _, ordered := range []bool{false, true} {
 			if ordered && impl.Unordered {
 				continue // declared: Run would return ErrUnordered

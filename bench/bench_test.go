@@ -1,0 +1,22 @@
+package bench
+
+import (
+	"testing"
+
+	"concbench/benchsuite"
+	"concbench/impl/breaker"
+	"concbench/impl/fanout"
+	"concbench/impl/pipeline"
+	"concbench/impl/workerpool"
+)
+
+// The order is the one the four files these replaced ran in (breaker,
+// fanout, pipeline, workerpool), so result files keep their layout.
+
+func BenchmarkBreaker(b *testing.B) { benchsuite.Breaker(b, breaker.Impls()...) }
+
+func BenchmarkFanout(b *testing.B) { benchsuite.FanOut(b, fanout.Impls[int, uint64]()...) }
+
+func BenchmarkPipeline(b *testing.B) { benchsuite.Pipeline(b, pipeline.Impls[int]()...) }
+
+func BenchmarkWorkerPool(b *testing.B) { benchsuite.WorkerPool(b, workerpool.Impls()...) }

@@ -1,0 +1,47 @@
+package benchsuite_test
+
+import (
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"concbench/benchsuite"
+	"concbench/impl/breaker"
+)
+
+// benchsuite imports every family's registry, so ants is initialised here
+// and starts the two goroutines of its default pool; IgnoreCurrent, taken
+// before any test runs, ignores exactly those and nothing a test starts.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
+
+// TestNamesChecked wants a benchmark to fail, before it runs anything, on an
+// implementation name that would make its benchmark names ambiguous.
+// (bench/ runs every sub-benchmark of the built-in registries.)
+func TestNamesChecked(t *testing.T) {
+	valid := breaker.Impls()[0]
+	tests := []struct {
+		name string
+		give []string
+	}{
+		{name: "floor", give: []string{"none"}},
+		{name: "twice", give: []string{"mine", "mine"}},
+		{name: "slash", give: []string{"my/pool"}},
+		{name: "equals", give: []string{"a=b"}},
+		{name: "space", give: []string{"my pool"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			impls := make([]breaker.Impl, len(tt.give))
+			for i, name := range tt.give {
+				impls[i] = valid
+				impls[i].Name = name
+			}
+			start := time.Now()
+			r := testing.Benchmark(func(b *testing.B) { benchsuite.Breaker(b, impls...) })
+			if r.N != 0 {
+				t.Errorf("Breaker with names %q ran (N=%d in %v), want it to fail first", tt.give, r.N, time.Since(start))
+			}
+		})
+	}
+}

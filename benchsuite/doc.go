@@ -1,0 +1,52 @@
+// Package benchsuite is concbench's go test benchmarks as a library: the
+// sub-benchmarks that concbench/bench runs over the built-in
+// implementations, for a module's own. A user's benchmark is one line:
+//
+//	func BenchmarkWorkerPool(b *testing.B) {
+//		benchsuite.WorkerPool(b, workerpool.Impl{Name: "mypool", Doc: "my pool", New: mypool.NewPool})
+//	}
+//
+// Each function runs the same key=value sub-benchmarks, with the same names,
+// as concbench's reference results (results/reference/bench/results.txt),
+// and always runs the family's floor beside the implementations given
+// (impl=rawchan for pools and pipelines, impl=serial for fan-out, impl=none
+// for breakers), so a run on another machine carries its own floor. Name the
+// benchmark function as concbench does (BenchmarkWorkerPool,
+// BenchmarkPipeline, BenchmarkFanout, BenchmarkBreaker) and the lines line
+// up with the reference ones under benchstat, which splits tables by the
+// pkg: line, so compare across modules with
+//
+//	go tool benchstat -ignore pkg reference.txt mine.txt
+//
+// Pass concbench's own registry too (workerpool.Impls()...) to rank a new
+// implementation against the built-in ones in one run, as bench/ does.
+//
+// An Impl's Name must be usable in a benchmark name (no '/', '=' or white
+// space; concbench's own, and conformance's Name check, use [a-z0-9]+),
+// unique, and not the floor's; the benchmark fails otherwise. Run the conformance suite
+// (concbench/conformance) first: a benchmark measures, it does not check
+// behaviour.
+package benchsuite
+
+import (
+	"slices"
+	"testing"
+
+	"concbench/internal/benchname"
+)
+
+// checkNames fails b unless every name can be the impl= value of a
+// benchmark name, is used once and is not floor.
+func checkNames(b *testing.B, floor string, names []string) {
+	b.Helper()
+	for i, name := range names {
+		switch {
+		case !benchname.Valid(name):
+			b.Fatalf("benchsuite: implementation name %q cannot be part of a benchmark name (want [a-z0-9]+)", name)
+		case name == floor:
+			b.Fatalf("benchsuite: implementation name %q is the floor's", name)
+		case slices.Contains(names[:i], name):
+			b.Fatalf("benchsuite: implementation name %q is used twice", name)
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package benchsuite_test
+
+import (
+	"testing"
+
+	"concbench/benchsuite"
+	"concbench/impl/workerpool"
+)
+
+// A module benchmarks its own pool beside concbench's, with the floor, under
+// the names of concbench's reference results. In its _test.go file:
+//
+//	func BenchmarkWorkerPool(b *testing.B) {
+//		mine := workerpool.Impl{Name: "mypool", Doc: "my pool", New: mypool.NewPool}
+//		benchsuite.WorkerPool(b, append(workerpool.Impls(), mine)...)
+//	}
+//
+// then `go test -run '^$' -bench WorkerPool -count 6 > mine.txt` and
+// `go tool benchstat -col /impl mine.txt`.
+func ExampleWorkerPool() {
+	mine := workerpool.Impls()[0] // stands for the module's own entry
+	mine.Name = "mypool"
+	bench := func(b *testing.B) { benchsuite.WorkerPool(b, append(workerpool.Impls(), mine)...) }
+	_ = bench
+}

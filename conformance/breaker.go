@@ -1,0 +1,717 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"concbench/impl/breaker"
+)
+
+// Breaker runs the circuit-breaker conformance suite on impl, one subtest
+// per check. Its breakers open after 3 failures, stay open 1s and admit 1
+// probe (2 or 3 where a check says so); CallTimeout, which only the seed
+// variant reads, is an hour. Every check but Name, Close and
+// InvalidConfigPanics runs on a testing/synctest fake clock.
+//
+//   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
+//     names) and impl.Doc is one non-empty line.
+//   - StateMachine: State is Closed when new; 3 consecutive failures open
+//     it; while open, Execute returns an error matching
+//     [breaker.ErrRejected] without calling fn, until 1s has passed; State
+//     then reports HalfOpen without a call; a probe success closes, a probe
+//     failure reopens. Execute returns fn's error unchanged (==).
+//   - FailuresMustBeConsecutive: a success resets the count of failures.
+//   - DeadlineExceededIsFailure: 3 calls whose fn returns ctx's
+//     context.DeadlineExceeded open the breaker.
+//   - CanceledCountsAsNeither: a call whose caller cancels ctx while fn
+//     runs, and whose fn returns context.Canceled, neither adds to nor resets
+//     the count of failures; as a half-open probe it gives its slot back.
+//   - HalfOpenWithTwoProbes: with 2 probes, one success closes and one
+//     failure reopens.
+//   - ProbeLimit: of 32 concurrent callers at a half-open breaker with 3
+//     probes, 3 run fn at once and 29 are rejected; then it closes.
+//   - Generations: the failure of a call that started while closed and ended
+//     after the breaker had opened and closed again does not count.
+//   - FnRunsOnCallersGoroutine: fn runs on Execute's caller's goroutine, and
+//     Execute returns only after fn has.
+//   - NoGoroutineLeftBehind: no goroutine of the breaker's runs after New or
+//     after any kind of call; none at all after Close.
+//   - Close: Close returns nil, twice; Execute then works as before.
+//   - InvalidConfigPanics: New panics when FailuresToOpen, OpenTimeout or
+//     HalfOpenProbes is zero.
+//   - PanicInFnReachesCaller: a panic in fn reaches Execute's caller, who
+//     can recover it, and the breaker still admits calls.
+//
+// Declared [breaker.Deviations] change the checks, each as its doc comment
+// says: SerialisesCalls (ProbeLimit wants 1 fn at a time and no rejection;
+// Generations wants a second call to wait for the first),
+// LeaksGoroutineOnTimeout (FnRunsOnCallersGoroutine wants Execute to return
+// a non-nil error on a 1s CallTimeout while fn runs on, on another
+// goroutine), CanceledCountsAsFailure and CanceledCountsAsSuccess
+// (CanceledCountsAsNeither), NoProbeLimit (ProbeLimit wants all 32 to run
+// fn), NoGenerations (Generations wants the late failure counted),
+// FailuresNotConsecutive, ClosesOnlyWhenAllProbesSucceed and
+// ReopensOnlyWhenAllProbesFail (the checks of the counts they name),
+// StartsTimerGoroutine (one goroutine allowed while open; each check's
+// cleanup waits OpenTimeout of fake time for it), OwnerGoroutine (one
+// goroutine allowed from New to Close; after Close, Execute must reject and
+// State report Closed), StateLagsTimeout (State reports Open until a call
+// after the timeout).
+//
+// Every subtest also fails if a goroutine it started outlives it; see the
+// package doc.
+func Breaker(t *testing.T, impl breaker.Impl) {
+	if impl.New == nil {
+		t.Fatalf("breaker.Impl %q: New is nil", impl.Name)
+	}
+	run(t, "Name", func(t *testing.T) { checkName(t, impl.Name, impl.Doc) })
+	run(t, "StateMachine", func(t *testing.T) { breakerStateMachine(t, impl) })
+	run(t, "FailuresMustBeConsecutive", func(t *testing.T) { breakerFailuresMustBeConsecutive(t, impl) })
+	run(t, "DeadlineExceededIsFailure", func(t *testing.T) { breakerDeadlineExceededIsFailure(t, impl) })
+	run(t, "CanceledCountsAsNeither", func(t *testing.T) { breakerCanceledCountsAsNeither(t, impl) })
+	run(t, "HalfOpenWithTwoProbes", func(t *testing.T) { breakerHalfOpenWithTwoProbes(t, impl) })
+	run(t, "ProbeLimit", func(t *testing.T) { breakerProbeLimit(t, impl) })
+	run(t, "Generations", func(t *testing.T) { breakerGenerations(t, impl) })
+	run(t, "FnRunsOnCallersGoroutine", func(t *testing.T) { breakerFnRunsOnCallersGoroutine(t, impl) })
+	run(t, "NoGoroutineLeftBehind", func(t *testing.T) { breakerNoGoroutineLeftBehind(t, impl) })
+	run(t, "Close", func(t *testing.T) { breakerClose(t, impl) })
+	run(t, "InvalidConfigPanics", func(t *testing.T) { breakerInvalidConfigPanics(t, impl) })
+	run(t, "PanicInFnReachesCaller", func(t *testing.T) { breakerPanicInFnReachesCaller(t, impl) })
+}
+
+const (
+	failuresToOpen = 3
+	openTimeout    = time.Second
+)
+
+var errBoom = errors.New("boom")
+
+// breakerConfig is the suite's default: CallTimeout (seed only) is long
+// enough never to fire unless a check means it to.
+func breakerConfig(probes int) breaker.Config {
+	return breaker.Config{FailuresToOpen: failuresToOpen, OpenTimeout: openTimeout, HalfOpenProbes: probes, CallTimeout: time.Hour}
+}
+
+// newBreaker returns impl's breaker, closed when the test ends. Call it in a
+// synctest bubble: for a declared StartsTimerGoroutine the cleanup waits out
+// a timer goroutine the breaker may have left, in fake time.
+func newBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Breaker {
+	t.Helper()
+	b := impl.New(cfg)
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if impl.Deviations.StartsTimerGoroutine {
+			time.Sleep(cfg.OpenTimeout)
+		}
+	})
+	return b
+}
+
+// breakerCall runs one Execute whose fn returns result, and reports whether
+// fn ran.
+func breakerCall(b breaker.Breaker, result error) (err error, ran bool) {
+	err = b.Execute(context.Background(), func(context.Context) error {
+		ran = true
+		return result
+	})
+	return err, ran
+}
+
+func wantState(t *testing.T, b breaker.Breaker, want breaker.State, when string) {
+	t.Helper()
+	if got := b.State(); got != want {
+		t.Fatalf("%s: State() = %v, want %v", when, got, want)
+	}
+}
+
+// mustPass runs a call that the breaker must admit, and checks that fn's
+// error comes back unchanged.
+func mustPass(t *testing.T, b breaker.Breaker, result error, when string) {
+	t.Helper()
+	err, ran := breakerCall(b, result)
+	if !ran {
+		t.Fatalf("%s: fn did not run (Execute = %v)", when, err)
+	}
+	if err != result {
+		t.Fatalf("%s: Execute = %v, want fn's error %v", when, err, result)
+	}
+}
+
+// mustReject runs a call that the breaker must reject without calling fn.
+func mustReject(t *testing.T, b breaker.Breaker, when string) {
+	t.Helper()
+	err, ran := breakerCall(b, nil)
+	if ran {
+		t.Fatalf("%s: fn ran, want the call rejected", when)
+	}
+	if !errors.Is(err, breaker.ErrRejected) {
+		t.Fatalf("%s: Execute = %v, want an error matching ErrRejected", when, err)
+	}
+}
+
+// openBreaker makes a closed breaker open with failuresToOpen failures.
+func openBreaker(t *testing.T, b breaker.Breaker) {
+	t.Helper()
+	for range failuresToOpen {
+		mustPass(t, b, errBoom, "opening")
+	}
+	wantState(t, b, breaker.Open, "after opening")
+}
+
+// halfOpen opens a closed breaker and waits out the timeout.
+func halfOpen(t *testing.T, b breaker.Breaker) {
+	t.Helper()
+	openBreaker(t, b)
+	time.Sleep(openTimeout + time.Millisecond)
+}
+
+// stateAfterTimeout is what State reports once the open timeout has passed.
+func stateAfterTimeout(impl breaker.Impl) breaker.State {
+	if impl.Deviations.StateLagsTimeout {
+		return breaker.Open
+	}
+	return breaker.HalfOpen
+}
+
+func breakerStateMachine(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(1))
+		wantState(t, b, breaker.Closed, "new")
+		mustPass(t, b, nil, "closed, success")
+		for i := range failuresToOpen - 1 {
+			mustPass(t, b, errBoom, "closed, failure")
+			wantState(t, b, breaker.Closed, "after "+strconv.Itoa(i+1)+" failures")
+		}
+		mustPass(t, b, errBoom, "closed, last failure")
+		wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" failures")
+		mustReject(t, b, "just opened")
+
+		time.Sleep(openTimeout - time.Millisecond)
+		wantState(t, b, breaker.Open, "just before the timeout")
+		mustReject(t, b, "just before the timeout")
+
+		time.Sleep(2 * time.Millisecond)
+		wantState(t, b, stateAfterTimeout(impl), "after the timeout")
+		mustPass(t, b, nil, "half-open, probe success")
+		wantState(t, b, breaker.Closed, "after a probe success")
+
+		halfOpen(t, b)
+		mustPass(t, b, errBoom, "half-open, probe failure")
+		wantState(t, b, breaker.Open, "after a probe failure")
+		mustReject(t, b, "reopened")
+
+		time.Sleep(openTimeout + time.Millisecond)
+		mustPass(t, b, nil, "half-open again, probe success")
+		wantState(t, b, breaker.Closed, "after the second probe success")
+	})
+}
+
+func breakerFailuresMustBeConsecutive(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) { failuresMustBeConsecutive(t, impl) })
+}
+
+func failuresMustBeConsecutive(t *testing.T, impl breaker.Impl) {
+	b := newBreaker(t, impl, breakerConfig(1))
+	for range failuresToOpen - 1 {
+		mustPass(t, b, errBoom, "failure")
+	}
+	mustPass(t, b, nil, "success")
+	mustPass(t, b, errBoom, "failure after the success")
+	if impl.Deviations.FailuresNotConsecutive {
+		wantState(t, b, breaker.Open, "declared FailuresNotConsecutive: the success did not reset the count")
+		return
+	}
+	wantState(t, b, breaker.Closed, "a success reset the count")
+	for range failuresToOpen - 1 {
+		mustPass(t, b, errBoom, "failure")
+	}
+	wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" consecutive failures")
+}
+
+func breakerDeadlineExceededIsFailure(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(1))
+		for range failuresToOpen {
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			err := b.Execute(ctx, func(ctx context.Context) error {
+				<-ctx.Done()
+				return ctx.Err()
+			})
+			cancel()
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Execute = %v, want context.DeadlineExceeded", err)
+			}
+		}
+		wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" DeadlineExceeded")
+	})
+}
+
+// canceledCall runs a call whose caller cancels its ctx while fn runs; fn
+// returns the ctx's error.
+func canceledCall(t *testing.T, b breaker.Breaker) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := false
+	err := b.Execute(ctx, func(ctx context.Context) error {
+		ran = true
+		cancel()
+		return ctx.Err()
+	})
+	if !ran || !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled call: fn ran %v, Execute = %v; want fn run and context.Canceled", ran, err)
+	}
+}
+
+func breakerCanceledCountsAsNeither(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(1))
+
+		// Closed: between failuresToOpen-1 failures and one more.
+		for range failuresToOpen - 1 {
+			mustPass(t, b, errBoom, "failure")
+		}
+		canceledCall(t, b)
+		if impl.Deviations.CanceledCountsAsFailure {
+			wantState(t, b, breaker.Open, "declared CanceledCountsAsFailure: the cancellation was the last failure")
+		} else {
+			wantState(t, b, breaker.Closed, "after the canceled call")
+			mustPass(t, b, errBoom, "failure after the canceled call")
+			want := breaker.Open // the count went on through the cancellation
+			if impl.Deviations.CanceledCountsAsSuccess && !impl.Deviations.FailuresNotConsecutive {
+				want = breaker.Closed // the "success" reset the count
+			}
+			wantState(t, b, want, "one failure after the canceled call")
+		}
+		for i := 0; b.State() != breaker.Open; i++ {
+			if i == failuresToOpen {
+				t.Fatalf("still %v after %d more failures", b.State(), i)
+			}
+			mustPass(t, b, errBoom, "failure")
+		}
+
+		// Half-open, one probe: a canceled probe.
+		time.Sleep(openTimeout + time.Millisecond)
+		canceledCall(t, b)
+		switch {
+		case impl.Deviations.CanceledCountsAsFailure:
+			wantState(t, b, breaker.Open, "declared CanceledCountsAsFailure: the canceled probe reopened")
+		case impl.Deviations.CanceledCountsAsSuccess:
+			wantState(t, b, breaker.Closed, "declared CanceledCountsAsSuccess: the canceled probe closed")
+		default:
+			wantState(t, b, breaker.HalfOpen, "after a canceled probe")
+			// The canceled probe gave its slot back.
+			mustPass(t, b, nil, "the next probe")
+			wantState(t, b, breaker.Closed, "after the next probe succeeded")
+		}
+	})
+}
+
+func breakerHalfOpenWithTwoProbes(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(2))
+
+		halfOpen(t, b)
+		mustPass(t, b, nil, "first probe, success")
+		if impl.Deviations.ClosesOnlyWhenAllProbesSucceed {
+			wantState(t, b, breaker.HalfOpen, "declared ClosesOnlyWhenAllProbesSucceed: one success of two")
+			mustPass(t, b, nil, "second probe, success")
+		}
+		wantState(t, b, breaker.Closed, "after the probes succeeded")
+
+		halfOpen(t, b)
+		mustPass(t, b, errBoom, "first probe, failure")
+		if impl.Deviations.ReopensOnlyWhenAllProbesFail {
+			wantState(t, b, breaker.HalfOpen, "declared ReopensOnlyWhenAllProbesFail: one failure of two")
+			mustPass(t, b, errBoom, "second probe, failure")
+		}
+		wantState(t, b, breaker.Open, "after the probes failed")
+		mustReject(t, b, "reopened")
+	})
+}
+
+// breakerProbeLimit sends many concurrent callers at a half-open breaker whose
+// fns block until released, and checks how many run fn at once.
+func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
+	const probes, callers = 3, 32
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(probes))
+		halfOpen(t, b)
+
+		gate := make(chan struct{})
+		var running, maxRunning, calls, rejected, returned atomic.Int64
+		fn := func(context.Context) error {
+			calls.Add(1)
+			storeMax(&maxRunning, running.Add(1))
+			<-gate
+			running.Add(-1)
+			return nil
+		}
+		var wg sync.WaitGroup
+		for range callers {
+			wg.Go(func() {
+				err := probeCaller(b, fn)
+				switch {
+				case errors.Is(err, breaker.ErrRejected):
+					rejected.Add(1)
+				case err != nil:
+					t.Errorf("Execute = %v, want nil or ErrRejected", err)
+				}
+				returned.Add(1)
+			})
+		}
+		settle(t, impl, callers, &returned, &running)
+
+		wantRunning, wantRejected := int64(probes), int64(callers-probes)
+		switch {
+		case impl.Deviations.SerialisesCalls:
+			wantRunning, wantRejected = 1, 0 // the others wait their turn
+		case impl.Deviations.NoProbeLimit:
+			wantRunning, wantRejected = callers, 0
+		}
+		if got := running.Load(); got != wantRunning {
+			t.Errorf("%d callers in half-open with %d probes: %d ran fn at once, want %d", callers, probes, got, wantRunning)
+		}
+		if got := rejected.Load(); got != wantRejected {
+			t.Errorf("%d callers in half-open with %d probes: %d rejected, want %d", callers, probes, got, wantRejected)
+		}
+		close(gate)
+		wg.Wait()
+		if got := maxRunning.Load(); got > wantRunning {
+			t.Errorf("at most %d fns ran at once, want at most %d", got, wantRunning)
+		}
+		if impl.Deviations.NoProbeLimit && calls.Load() != callers {
+			t.Errorf("declared NoProbeLimit: %d of %d callers ran fn", calls.Load(), callers)
+		}
+		wantState(t, b, breaker.Closed, "after the probes succeeded")
+	})
+}
+
+// probeCaller calls Execute; settle finds the callers still inside it by
+// this function's name in their stacks.
+//
+//go:noinline
+func probeCaller(b breaker.Breaker, fn func(context.Context) error) error {
+	return b.Execute(context.Background(), fn)
+}
+
+// settle waits until each of n probeCallers has returned or is blocked, and
+// at least one fn is running. synctest.Wait cannot do it when calls are
+// serialised: a goroutine waiting for a sync.Mutex is not durably blocked, so
+// Wait would never return. Then settle polls the goroutine stacks instead,
+// yielding between polls; it never sleeps.
+func settle(t *testing.T, impl breaker.Impl, n int64, returned, running *atomic.Int64) {
+	t.Helper()
+	if !impl.Deviations.SerialisesCalls {
+		synctest.Wait()
+		return
+	}
+	for range 100_000 {
+		if running.Load() > 0 && returned.Load()+int64(blockedIn(probeCaller)) == n {
+			return
+		}
+		runtime.Gosched()
+	}
+	t.Fatalf("callers did not settle: %d returned, %d blocked in Execute, %d fns running", returned.Load(), blockedIn(probeCaller), running.Load())
+}
+
+// blockedIn counts goroutines blocked with fn in their stacks.
+func blockedIn(fn func(breaker.Breaker, func(context.Context) error) error) int {
+	frame := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name() + "("
+	n := 0
+	for _, g := range goroutines() {
+		if strings.Contains(g, frame) && !strings.Contains(g[:strings.IndexByte(g, '\n')+1], "[run") {
+			n++
+		}
+	}
+	return n
+}
+
+// goroutines returns the stacks of every goroutine, one per element.
+func goroutines() []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Split(string(buf[:n]), "\n\n")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// bubbleGoroutines counts the goroutines in the current synctest bubble.
+func bubbleGoroutines() int {
+	n := 0
+	for _, g := range goroutines() {
+		if strings.Contains(g[:strings.IndexByte(g, '\n')+1], "synctest bubble") {
+			n++
+		}
+	}
+	return n
+}
+
+// breakerGenerations checks that a slow call which started while closed, and
+// fails after the breaker has opened and closed again, does not count.
+func breakerGenerations(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(1))
+		if impl.Deviations.SerialisesCalls {
+			slowCallBlocksOthers(t, impl, b)
+			return
+		}
+		release, slowDone := make(chan struct{}), make(chan error)
+		go func() {
+			slowDone <- b.Execute(context.Background(), func(context.Context) error {
+				<-release
+				return errBoom
+			})
+		}()
+		synctest.Wait() // the slow call is inside fn
+
+		halfOpen(t, b)
+		mustPass(t, b, nil, "probe success")
+		wantState(t, b, breaker.Closed, "after the probe")
+
+		close(release)
+		if err := <-slowDone; err != errBoom {
+			t.Fatalf("slow call: Execute = %v, want %v", err, errBoom)
+		}
+		for range failuresToOpen - 1 {
+			mustPass(t, b, errBoom, "failure")
+		}
+		if impl.Deviations.NoGenerations {
+			wantState(t, b, breaker.Open, "declared NoGenerations: the slow failure counted")
+			return
+		}
+		wantState(t, b, breaker.Closed, "the slow call's failure is from an older generation")
+		mustPass(t, b, errBoom, "failure")
+		wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" current failures")
+	})
+}
+
+// slowCallBlocksOthers checks the declared SerialisesCalls: while one call
+// runs, another waits, so no call can span a state change.
+func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
+	release := make(chan struct{})
+	var seq, slowEnd, otherStart, running, returned atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		probeCaller(b, func(context.Context) error {
+			running.Add(1)
+			<-release
+			slowEnd.Store(seq.Add(1))
+			return errBoom
+		})
+		returned.Add(1)
+	})
+	wg.Go(func() {
+		for running.Load() == 0 { // start second
+			runtime.Gosched()
+		}
+		probeCaller(b, func(context.Context) error {
+			otherStart.Store(seq.Add(1))
+			return nil
+		})
+		returned.Add(1)
+	})
+	settle(t, impl, 2, &returned, &running)
+	if otherStart.Load() != 0 {
+		t.Fatal("declared SerialisesCalls, but a second fn ran while the first was running")
+	}
+	close(release)
+	wg.Wait()
+	if otherStart.Load() < slowEnd.Load() {
+		t.Fatalf("declared SerialisesCalls, but the second fn started (%d) before the first ended (%d)", otherStart.Load(), slowEnd.Load())
+	}
+}
+
+// breakerFnRunsOnCallersGoroutine checks where fn runs and that Execute does
+// not return before fn does (or, declared LeaksGoroutineOnTimeout, that it
+// returns on CallTimeout and fn's goroutine lives on until fn returns).
+func breakerFnRunsOnCallersGoroutine(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := breakerConfig(1)
+		cfg.CallTimeout = time.Second
+		b := newBreaker(t, impl, cfg)
+		release := make(chan struct{})
+		var fnReturned atomic.Bool
+		var callerID, fnID uint64
+		done := make(chan error, 1)
+		go func() {
+			callerID = goroutineID()
+			done <- b.Execute(context.Background(), func(context.Context) error {
+				fnID = goroutineID()
+				<-release
+				fnReturned.Store(true)
+				return nil
+			})
+		}()
+		time.Sleep(10 * cfg.CallTimeout)
+		synctest.Wait()
+		if impl.Deviations.LeaksGoroutineOnTimeout {
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("declared LeaksGoroutineOnTimeout: Execute returned nil before fn returned")
+				}
+			default:
+				t.Fatal("declared LeaksGoroutineOnTimeout, but Execute did not return on CallTimeout")
+			}
+			if fnReturned.Load() {
+				t.Fatal("fn returned though it was blocked")
+			}
+			if callerID == fnID {
+				t.Fatal("declared LeaksGoroutineOnTimeout, but fn ran on the caller's goroutine")
+			}
+			close(release) // the leaked goroutine still runs fn: free it
+			synctest.Wait()
+			if !fnReturned.Load() {
+				t.Fatal("fn's goroutine did not finish once released")
+			}
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("Execute returned %v while fn was still running", err)
+		default:
+		}
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatalf("Execute = %v, want nil", err)
+		}
+		if callerID != fnID {
+			t.Fatalf("fn ran on goroutine %d, the caller is %d", fnID, callerID)
+		}
+	})
+}
+
+// breakerNoGoroutineLeftBehind counts the goroutines of the test's bubble after
+// each kind of call.
+func breakerNoGoroutineLeftBehind(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		base := bubbleGoroutines()
+		b := impl.New(breakerConfig(1))
+		owner := 0
+		if impl.Deviations.OwnerGoroutine {
+			owner = 1
+		}
+		check := func(when string, want int) {
+			t.Helper()
+			synctest.Wait()
+			if got := bubbleGoroutines() - base; got != want {
+				t.Fatalf("%s: %d goroutines besides the test's, want %d", when, got, want)
+			}
+		}
+		check("after New", owner)
+		mustPass(t, b, nil, "success")
+		check("after a success", owner)
+		openBreaker(t, b)
+		timer := 0
+		if impl.Deviations.StartsTimerGoroutine {
+			timer = 1
+		}
+		check("after opening", owner+timer)
+		mustReject(t, b, "open")
+		check("after a rejection", owner+timer)
+		time.Sleep(openTimeout + time.Millisecond)
+		check("after the open timeout", owner)
+		mustPass(t, b, nil, "probe")
+		check("after the probe", owner)
+		if err := b.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		check("after Close", 0)
+	})
+}
+
+func breakerClose(t *testing.T, impl breaker.Impl) {
+	b := impl.New(breakerConfig(1))
+	for i := range 2 {
+		if err := b.Close(); err != nil {
+			t.Fatalf("Close #%d: %v", i+1, err)
+		}
+	}
+	if impl.Deviations.OwnerGoroutine {
+		mustReject(t, b, "after Close")
+		wantState(t, b, breaker.Closed, "after Close")
+		return
+	}
+	mustPass(t, b, nil, "after Close (a breaker without goroutines ignores Close)")
+}
+
+func breakerInvalidConfigPanics(t *testing.T, impl breaker.Impl) {
+	tests := []struct {
+		name string
+		give breaker.Config
+	}{
+		{"no failures", breaker.Config{FailuresToOpen: 0, OpenTimeout: time.Second, HalfOpenProbes: 1}},
+		{"no timeout", breaker.Config{FailuresToOpen: 1, OpenTimeout: 0, HalfOpenProbes: 1}},
+		{"no probes", breaker.Config{FailuresToOpen: 1, OpenTimeout: time.Second, HalfOpenProbes: 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("New(%+v) did not panic", tt.give)
+				}
+			}()
+			impl.New(tt.give).Close()
+		})
+	}
+}
+
+// storeMax raises m to v if v is larger.
+func storeMax(m *atomic.Int64, v int64) {
+	for {
+		old := m.Load()
+		if v <= old || m.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}
+
+// goroutineID parses the current goroutine's id from its stack header.
+func goroutineID() uint64 {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	buf = bytes.TrimPrefix(buf, []byte("goroutine "))
+	var id uint64
+	for _, c := range buf {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
+}
+
+// A panic in fn must reach Execute's caller, who can recover it, and leave
+// the breaker usable: no variant may turn it into a crash of the process
+// (the guide's seed ran fn on a bare goroutine, where it would have).
+func breakerPanicInFnReachesCaller(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) { panicInFn(t, impl) })
+}
+
+func panicInFn(t *testing.T, impl breaker.Impl) {
+	b := newBreaker(t, impl, breakerConfig(1))
+	got := func() (v any) {
+		defer func() { v = recover() }()
+		_ = b.Execute(context.Background(), func(context.Context) error { panic("boom") })
+		return nil
+	}()
+	if got != "boom" {
+		t.Fatalf("caller recovered %v, want the panic value boom", got)
+	}
+	mustPass(t, b, nil, "after a panicking call")
+}

@@ -1,0 +1,30 @@
+package conformance_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"concbench/conformance"
+	"concbench/impl/fanout"
+	"concbench/impl/workerpool"
+)
+
+// conformance imports every family's registry, so ants is initialised here
+// and starts the two goroutines of its default pool; IgnoreCurrent, taken
+// before any test runs, ignores exactly those and nothing a test starts.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
+
+// TestConformance runs the suites on the examples' adapters, as a user's
+// module would: an example that teaches an adapter must show a passing one.
+// The built-in implementations run the suites in impl/*'s own tests.
+func TestConformance(t *testing.T) {
+	t.Run("sem", func(t *testing.T) {
+		conformance.WorkerPool(t, workerpool.Impl{Name: "sem", Doc: "a goroutine per task, at most N at once by a channel of N tokens",
+			New: newSemPool})
+	})
+	t.Run("claim", func(t *testing.T) {
+		conformance.FanOut(t, fanout.Impl[int, string]{Name: "claim", Doc: "workers claim inputs by an atomic counter",
+			Map: mapClaim[int, string]})
+	})
+}

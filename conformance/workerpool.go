@@ -1,0 +1,251 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"concbench/impl/workerpool"
+)
+
+// WorkerPool runs the worker-pool conformance suite on impl, one subtest
+// per check:
+//
+//   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
+//     names) and impl.Doc is one non-empty line.
+//   - EveryTaskRunsExactlyOnce: 4 goroutines each Submit 500 tasks to pools
+//     of 1, 3 and 8 workers; every Submit returns nil, Close returns nil, and
+//     each task ran once.
+//   - SubmitWhenSaturated (fake time): with 2 workers busy on tasks that wait
+//     on a gate, Submit blocks within 4096 calls and not before 2 were
+//     accepted; when the blocked Submit's ctx ends it returns an error
+//     matching context.DeadlineExceeded. Close then returns nil and every
+//     accepted task ran.
+//   - SubmitAfterClose: after Close, Submit returns an error matching
+//     [workerpool.ErrClosed] without running the task, and a second Close
+//     returns one too.
+//   - CloseWaitsForAcceptedTasks (fake time): 6 one-second tasks on 2
+//     workers; Close returns nil only once all 6 have finished, at least 3
+//     seconds after the first Submit (never more than 2 at once).
+//   - PanickingTask: a task that panics kills neither its worker nor the
+//     process; 20 later tasks still run, and Close returns an error that
+//     [errors.As] finds a [*workerpool.PanicError] in, with the panic's value
+//     and a Stack showing the panicking function. Join several panics with
+//     [errors.Join].
+//
+// The adapter's New(workers) must return a started pool that runs at most
+// workers tasks at once. Declared [workerpool.Deviations] change the checks:
+// Unbounded (Submit never blocks: every one of the 4096 Submits is accepted
+// at once, and tasks may all run together), IgnoresCtxWhileBlocked (the
+// blocked Submit must still be waiting after its ctx ended, and accept its
+// task once a worker frees).
+//
+// Every subtest also fails if a goroutine it started outlives it; see the
+// package doc.
+func WorkerPool(t *testing.T, impl workerpool.Impl) {
+	if impl.New == nil {
+		t.Fatalf("workerpool.Impl %q: New is nil", impl.Name)
+	}
+	run(t, "Name", func(t *testing.T) { checkName(t, impl.Name, impl.Doc) })
+	run(t, "EveryTaskRunsExactlyOnce", func(t *testing.T) { poolEveryTaskRunsExactlyOnce(t, impl) })
+	run(t, "SubmitWhenSaturated", func(t *testing.T) { poolSubmitWhenSaturated(t, impl) })
+	run(t, "SubmitAfterClose", func(t *testing.T) { poolSubmitAfterClose(t, impl) })
+	run(t, "CloseWaitsForAcceptedTasks", func(t *testing.T) { poolCloseWaitsForAcceptedTasks(t, impl) })
+	run(t, "PanickingTask", func(t *testing.T) { poolPanickingTask(t, impl) })
+}
+
+func poolEveryTaskRunsExactlyOnce(t *testing.T, impl workerpool.Impl) {
+	const submitters, perSubmitter = 4, 500
+	for _, workers := range []int{1, 3, 8} {
+		p := impl.New(workers)
+		var runs [submitters * perSubmitter]atomic.Int32
+		var wg sync.WaitGroup
+		for s := range submitters {
+			wg.Go(func() {
+				for i := range perSubmitter {
+					n := &runs[s*perSubmitter+i]
+					if err := p.Submit(context.Background(), func() { n.Add(1) }); err != nil {
+						t.Errorf("workers=%d: Submit: %v", workers, err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := p.Close(); err != nil {
+			t.Errorf("workers=%d: Close: %v", workers, err)
+		}
+		for i := range runs {
+			if got := runs[i].Load(); got != 1 {
+				t.Fatalf("workers=%d: task %d ran %d times, want 1", workers, i, got)
+			}
+		}
+	}
+}
+
+// poolSubmitWhenSaturated fills a pool with tasks that wait on a gate, then
+// checks what the blocked Submit does when its ctx ends: returns ctx's error,
+// or (declared IgnoresCtxWhileBlocked) keeps waiting until capacity frees;
+// an Unbounded pool never blocks at all.
+func poolSubmitWhenSaturated(t *testing.T, impl workerpool.Impl) {
+	const workers, limit = 2, 4096
+	dev := impl.Deviations
+	synctest.Test(t, func(t *testing.T) {
+		p := impl.New(workers)
+		gate := make(chan struct{})
+		var accepted, ran atomic.Int64
+		var lastErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for range limit {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				err := p.Submit(ctx, func() { <-gate; ran.Add(1) })
+				cancel()
+				if err != nil {
+					lastErr = err
+					return
+				}
+				accepted.Add(1)
+			}
+		}()
+		synctest.Wait()
+		blocked := !isClosed(done)
+		switch {
+		case dev.Unbounded:
+			if blocked || accepted.Load() != limit {
+				t.Fatalf("unbounded pool: blocked=%v after %d of %d submits, want never blocked", blocked, accepted.Load(), limit)
+			}
+		case !blocked:
+			t.Fatalf("Submit never blocked in %d submits with %d workers (last error %v)", accepted.Load(), workers, lastErr)
+		case accepted.Load() < workers:
+			t.Fatalf("blocked after %d submits, want at least %d (one per worker)", accepted.Load(), workers)
+		}
+		before := accepted.Load()
+		time.Sleep(2 * time.Second) // the blocked Submit's ctx ends
+		synctest.Wait()
+		switch {
+		case dev.Unbounded:
+		case dev.IgnoresCtxWhileBlocked:
+			if isClosed(done) {
+				t.Fatalf("declared IgnoresCtxWhileBlocked, but Submit returned %v when ctx ended", lastErr)
+			}
+		default:
+			if !isClosed(done) {
+				t.Fatal("Submit still blocked after its ctx ended")
+			}
+			if !errors.Is(lastErr, context.DeadlineExceeded) {
+				t.Fatalf("Submit returned %v, want context.DeadlineExceeded", lastErr)
+			}
+		}
+		close(gate)
+		if dev.IgnoresCtxWhileBlocked {
+			// The waiting Submit now gets capacity and accepts its task.
+			synctest.Wait()
+			if accepted.Load() <= before {
+				t.Fatal("declared IgnoresCtxWhileBlocked, but the blocked Submit did not accept its task once capacity freed")
+			}
+		}
+		if err := p.Close(); err != nil { // frees a submitter still looping, with ErrClosed
+			t.Fatalf("Close: %v", err)
+		}
+		<-done
+		if ran.Load() != accepted.Load() {
+			t.Fatalf("%d tasks ran, %d were accepted", ran.Load(), accepted.Load())
+		}
+	})
+}
+
+func poolSubmitAfterClose(t *testing.T, impl workerpool.Impl) {
+	p := impl.New(2)
+	if err := p.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	ran := false
+	if err := p.Submit(context.Background(), func() { ran = true }); !errors.Is(err, workerpool.ErrClosed) {
+		t.Errorf("Submit after Close = %v, want ErrClosed", err)
+	}
+	if err := p.Close(); !errors.Is(err, workerpool.ErrClosed) {
+		t.Errorf("second Close = %v, want ErrClosed", err)
+	}
+	if ran {
+		t.Error("task submitted after Close ran")
+	}
+}
+
+func poolCloseWaitsForAcceptedTasks(t *testing.T, impl workerpool.Impl) {
+	const workers, tasks = 2, 6
+	synctest.Test(t, func(t *testing.T) {
+		p := impl.New(workers)
+		var finished atomic.Int64
+		start := time.Now()
+		for range tasks {
+			// Submits past the queue wait for earlier tasks to finish.
+			if err := p.Submit(context.Background(), func() {
+				time.Sleep(time.Second)
+				finished.Add(1)
+			}); err != nil {
+				t.Fatalf("Submit: %v", err)
+			}
+		}
+		if err := p.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if got := finished.Load(); got != tasks {
+			t.Fatalf("Close returned with %d of %d tasks finished", got, tasks)
+		}
+		// A bounded pool runs at most workers tasks at once, so the
+		// batch takes at least tasks/workers seconds of fake time.
+		if elapsed, min := time.Since(start), time.Duration(tasks/workers)*time.Second; !impl.Deviations.Unbounded && elapsed < min {
+			t.Fatalf("%d one-second tasks on %d workers took %v, want >= %v: more than %d ran at once", tasks, workers, elapsed, min, workers)
+		}
+	})
+}
+
+func poolPanickingTask(t *testing.T, impl workerpool.Impl) {
+	p := impl.New(2)
+	panicked := make(chan struct{})
+	if err := p.Submit(context.Background(), func() {
+		defer close(panicked)
+		panicInTask()
+	}); err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	<-panicked
+	// The pool must survive: later tasks still run.
+	var ran atomic.Int64
+	for range 20 {
+		if err := p.Submit(context.Background(), func() { ran.Add(1) }); err != nil {
+			t.Fatalf("Submit after a panic: %v", err)
+		}
+	}
+	err := p.Close()
+	if ran.Load() != 20 {
+		t.Errorf("after a panic %d of 20 tasks ran", ran.Load())
+	}
+	var pe *workerpool.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("Close = %v, want a *PanicError", err)
+	}
+	if pe.Value != "boom" {
+		t.Errorf("PanicError.Value = %v, want boom", pe.Value)
+	}
+	if !strings.Contains(string(pe.Stack), "panicInTask") {
+		t.Errorf("PanicError.Stack does not show the panicking function:\n%s", pe.Stack)
+	}
+}
+
+func panicInTask() { panic("boom") }
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
