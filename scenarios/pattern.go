@@ -7,6 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"concbench/impl/breaker"
+	"concbench/impl/fanout"
+	"concbench/impl/pipeline"
+	"concbench/impl/workerpool"
 )
 
 // Pattern is what the driver knows of one family of implementations.
@@ -132,15 +137,43 @@ func NewRegistry(patterns ...Pattern) (*Registry, error) {
 // Builtin returns the registry of concbench's own patterns and
 // implementations.
 func Builtin() *Registry {
-	reg, err := NewRegistry(builtinPatterns()...)
+	reg, err := Extend(Extras{})
 	if err != nil {
 		panic(err) // the built-in names are fixed; a test keeps them unique
 	}
 	return reg
 }
 
-func builtinPatterns() []Pattern {
-	return []Pattern{harnessPattern(), workerpoolPattern(), pipelinePattern(), fanoutPattern(), breakerPattern()}
+// Extras are a user's own implementations, added to the built-in ones of
+// their pattern, and functions, which make the pattern func.
+type Extras struct {
+	WorkerPools []workerpool.Impl
+	Pipelines   []pipeline.Impl[int]
+	FanOuts     []fanout.Impl[int, int]
+	Breakers    []breaker.Impl
+	Funcs       []Func
+}
+
+// Extend returns the registry of the built-in patterns with x added: x's
+// implementations after the built-in ones of their pattern, and x's
+// functions as the implementations of pattern func. A name used twice in
+// one pattern (a user's "channels" pool, say) is an error.
+func Extend(x Extras) (*Registry, error) {
+	patterns := []Pattern{
+		harnessPattern(),
+		workerpoolPattern(append(workerpool.Impls(), x.WorkerPools...)),
+		pipelinePattern(append(pipeline.Impls[int](), x.Pipelines...)),
+		fanoutPattern(append(fanout.Impls[int, int](), x.FanOuts...)),
+		breakerPattern(append(breaker.Impls(), x.Breakers...)),
+	}
+	if len(x.Funcs) > 0 {
+		p, err := funcPattern(x.Funcs)
+		if err != nil {
+			return nil, err
+		}
+		patterns = append(patterns, p)
+	}
+	return NewRegistry(patterns...)
 }
 
 // With returns a new registry that also holds patterns.

@@ -11,8 +11,8 @@ import (
 
 // breakerPattern: one operation is one Execute of the scenario's work, which
 // stands for a downstream call; faults make the downstream fail.
-func breakerPattern() Pattern {
-	infos, find := registry("breaker", breaker.Impls(), func(i breaker.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+func breakerPattern(impls []breaker.Impl) Pattern {
+	infos, find := registry("breaker", impls, func(i breaker.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:   "breaker",
 		Doc:    "Execute(ctx, fn): closed, open after N consecutive failures, half-open probes",

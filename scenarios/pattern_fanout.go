@@ -8,8 +8,8 @@ import (
 
 // fanoutPattern: one operation is one Map over items inputs on workers
 // goroutines; every input runs the scenario's work (and its faults).
-func fanoutPattern() Pattern {
-	infos, find := registry("fanout", fanout.Impls[int, int](), func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+func fanoutPattern(impls []fanout.Impl[int, int]) Pattern {
+	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:   "fanout",
 		Doc:    "Map(ctx, inputs, workers, fn): every result, or the first error with the rest cancelled",

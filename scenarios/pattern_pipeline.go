@@ -15,8 +15,8 @@ import (
 // they move items around the slow stage. With a deadline shorter than a
 // Run, every Run is cancelled mid-stream and its latency past the deadline
 // is how long the implementation takes to stop.
-func pipelinePattern() Pattern {
-	infos, find := registry("pipeline", pipeline.Impls[int](), func(i pipeline.Impl[int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+func pipelinePattern(impls []pipeline.Impl[int]) Pattern {
+	infos, find := registry("pipeline", impls, func(i pipeline.Impl[int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:   "pipeline",
 		Doc:    "Run(ctx, src, stages, opts): K stages with their own parallelism; first error cancels all",

@@ -6,8 +6,8 @@ import (
 	"concbench/impl/workerpool"
 )
 
-func workerpoolPattern() Pattern {
-	infos, find := registry("workerpool", workerpool.Impls(), func(i workerpool.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+func workerpoolPattern(impls []workerpool.Impl) Pattern {
+	infos, find := registry("workerpool", impls, func(i workerpool.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
 	return Pattern{
 		Name:  "workerpool",
 		Doc:   "Submit(ctx, task) with back-pressure; Close drains and waits",
