@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, &out, &errb)
+	err := run(context.Background(), Config{}, args, strings.NewReader(""), &out, &errb)
 	code = exitCode(err, &errb)
 	return out.String(), errb.String(), code
 }
@@ -150,5 +150,24 @@ func TestEmptyShardWritesAnEmptyPair(t *testing.T) {
 	}
 	if side, err := os.ReadFile(filepath.Join(out, "results.jsonl")); err != nil || len(side) != 0 {
 		t.Errorf("results.jsonl of an empty shard: %d bytes, %v; want an empty file", len(side), err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"-version"}} {
+		out, _, code := runCLI(t, args...)
+		if code != 0 || !strings.HasPrefix(out, "runbench "+modulePath+" ") || !strings.Contains(out, "go go1.") {
+			t.Errorf("%v: exit %d, output %q", args, code, out)
+		}
+	}
+}
+
+// A user's entry named like a built-in one is bad input, whatever the
+// command.
+func TestConfigNameClashExits2(t *testing.T) {
+	var out, errb bytes.Buffer
+	cfg := Config{Funcs: []Func{{Name: "f", Call: func(context.Context) error { return nil }}, {Name: "f", Call: func(context.Context) error { return nil }}}}
+	if code := Run(context.Background(), cfg, []string{"list"}, strings.NewReader(""), &out, &errb); code != 2 || !strings.Contains(errb.String(), `two implementations named "f"`) {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"flag"

@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ var runbenchBinary = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "runbench")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/runbench").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
@@ -59,7 +59,7 @@ func runbenchBin(t *testing.T) string {
 // moduleRoot is where runbench bench must run.
 func moduleRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"bytes"
@@ -28,8 +28,10 @@ work: {kind: cpu, mean: 10us}
 timeout: 60s
 `
 
-// childrenOf returns the pids whose parent is pid (Linux /proc).
-func childrenOf(pid int) []int {
+// childrenOf returns the live pids whose parent is pid and whose command
+// line holds arg (Linux /proc): runbench also starts git and go as
+// children, which must not be taken for a trial or a benchmark.
+func childrenOf(pid int, arg string) []int {
 	entries, _ := os.ReadDir("/proc")
 	var kids []int
 	for _, e := range entries {
@@ -47,7 +49,8 @@ func childrenOf(pid int) []int {
 			continue
 		}
 		f := strings.Fields(s[i+1:]) // state, ppid, …
-		if len(f) > 1 && f[1] == strconv.Itoa(pid) && child.Alive(p) {
+		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) && child.Alive(p) && strings.Contains(string(cmdline), arg) {
 			kids = append(kids, p)
 		}
 	}
@@ -135,7 +138,7 @@ func TestKill9OfRunLeavesNoTrialProcess(t *testing.T) {
 	}
 	p := startRunbench(t, "run", "-no-report", "-scenario", spec, "-out", filepath.Join(dir, "out"))
 	var kids []int
-	if !waitFor(30*time.Second, func() bool { kids = childrenOf(p.cmd.Process.Pid); return len(kids) > 0 }) {
+	if !waitFor(30*time.Second, func() bool { kids = childrenOf(p.cmd.Process.Pid, "trial"); return len(kids) > 0 }) {
 		t.Fatalf("no trial process appeared; output:\n%s", p.output())
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -159,7 +162,7 @@ func TestSIGHUPOfRunRecordsTheTrialAsPartial(t *testing.T) {
 	outDir := filepath.Join(dir, "out")
 	p := startRunbench(t, "run", "-no-report", "-scenario", spec, "-out", outDir)
 	var kids []int
-	if !waitFor(30*time.Second, func() bool { kids = childrenOf(p.cmd.Process.Pid); return len(kids) > 0 }) {
+	if !waitFor(30*time.Second, func() bool { kids = childrenOf(p.cmd.Process.Pid, "trial"); return len(kids) > 0 }) {
 		t.Fatalf("no trial process appeared; output:\n%s", p.output())
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
@@ -187,7 +190,7 @@ func TestSIGINTOfBenchStopsItsChildAndKeepsThePartialOutput(t *testing.T) {
 	if !waitFor(3*time.Minute, func() bool { return strings.Count(p.output(), "\nBenchmarkWorkerPool/") >= 2 }) {
 		t.Fatalf("no benchmark result appeared; output:\n%s", p.output())
 	}
-	kids := childrenOf(p.cmd.Process.Pid)
+	kids := childrenOf(p.cmd.Process.Pid, ".test")
 	if len(kids) == 0 {
 		t.Fatalf("no benchmark process found under runbench bench")
 	}

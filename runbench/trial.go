@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"context"
@@ -14,11 +14,10 @@ import (
 // record as JSON on stdout. It trusts nothing it reads: a spec that is not
 // one JSON value of at most 1 MiB, or that a scenario file could not hold,
 // is bad input (exit status 2), refused before anything is allocated for it.
-func cmdTrial(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+func cmdTrial(ctx context.Context, reg *scenarios.Registry, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) != 0 {
 		return usageError{fmt.Errorf("trial takes no arguments; it reads a trial spec on stdin")}
 	}
-	reg := scenarios.Builtin()
 	ts, err := scenarios.ReadTrialSpec(stdin, reg)
 	if err != nil {
 		return usageError{err}

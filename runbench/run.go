@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +27,7 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var names stringList
@@ -67,7 +68,6 @@ Flags:
 			return usageError{err}
 		}
 	}
-	reg := scenarios.Builtin()
 	var specs []scenarios.Spec
 	if len(names) == 0 {
 		q, err := scenarios.Quick(reg)
@@ -209,9 +209,19 @@ func checkImpls(keep []string, specs []scenarios.Spec, reg *scenarios.Registry) 
 	return nil
 }
 
+// gitCommit names the code a run measured: the checkout's commit if the
+// run starts in one, else the revision the binary was built from.
 func gitCommit() string {
 	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
 	if err != nil {
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			if rev, modified := buildRevision(bi); rev != "" {
+				if modified {
+					rev += "-dirty"
+				}
+				return rev
+			}
+		}
 		return "unknown"
 	}
 	rev := strings.TrimSpace(string(out))

@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 	"concbench/scenarios"
 )
 
-func cmdList(args []string, stdout, stderr io.Writer) error {
+func cmdList(reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON objects, one per line")
@@ -26,7 +26,6 @@ of each pattern, and every embedded scenario.
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	reg := scenarios.Builtin()
 	specs, err := scenarios.Quick(reg)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package runbench
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ func TestTrialRefusesBadSpec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := exitCode(cmdTrial(context.Background(), nil, strings.NewReader(tt.give), &stdout), &stderr)
+			code := exitCode(cmdTrial(context.Background(), scenarios.Builtin(), nil, strings.NewReader(tt.give), &stdout), &stderr)
 			if code != 2 || stdout.Len() != 0 || !strings.Contains(stderr.String(), tt.wantText) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing, %q", code, stdout.String(), stderr.String(), tt.wantText)
 			}
@@ -47,7 +47,7 @@ func TestTrialRunsPlannedSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout bytes.Buffer
-	if err := cmdTrial(context.Background(), nil, bytes.NewReader(in), &stdout); err != nil {
+	if err := cmdTrial(context.Background(), scenarios.Builtin(), nil, bytes.NewReader(in), &stdout); err != nil {
 		t.Fatal(err)
 	}
 	var tr sidecar.Trial
