@@ -11,6 +11,8 @@ import (
 	"github.com/montanaflynn/stats"
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
+
+	"concbench/internal/units"
 )
 
 // confidence is the level of every interval in the report.
@@ -18,16 +20,12 @@ const confidence = 0.95
 
 // scenarioUnits are the units a scenario section shows, in this order;
 // units a file has beyond these and hiddenScenarioUnits are shown after
-// them.
-func scenarioUnits() []string {
-	return []string{"ops/s", "p50-ns", "p99-ns", "p999-ns", "svc-p99-ns", "peak-goroutines", "peak-stack-bytes", "leaked-goroutines", "errors", "dropped", "unstarted"}
-}
+// them. Both come from the one unit table.
+func scenarioUnits() []string { return units.Names(func(u units.Unit) bool { return u.Shown }) }
 
 // hiddenScenarioUnits are scenario units left out of the tables: the
 // percentile spectrum chart shows them better.
-func hiddenScenarioUnits() []string {
-	return []string{"mean-ns", "max-ns", "late-p99-ns"}
-}
+func hiddenScenarioUnits() []string { return units.Names(func(u units.Unit) bool { return !u.Shown }) }
 
 // statRow is one implementation's row of a statTable.
 type statRow struct {

@@ -10,19 +10,9 @@ import (
 
 	"concbench/internal/atomicfile"
 	"concbench/internal/sidecar"
+	"concbench/internal/units"
 	"concbench/scenarios"
 )
-
-// unitDirections are the units of a scenario line, with the direction
-// benchstat needs.
-func unitDirections() []struct{ unit, better string } {
-	return []struct{ unit, better string }{
-		{"ops/s", "higher"}, {"mean-ns", "lower"}, {"p50-ns", "lower"}, {"p99-ns", "lower"},
-		{"p999-ns", "lower"}, {"max-ns", "lower"}, {"svc-p99-ns", "lower"}, {"late-p99-ns", "lower"},
-		{"peak-goroutines", "lower"}, {"peak-stack-bytes", "lower"}, {"leaked-goroutines", "lower"}, {"quiesce-ns", "lower"}, {"errors", "lower"}, {"dropped", "lower"}, {"unstarted", "lower"},
-		{"rejected", "lower"}, {"downstream-calls", "lower"}, {"downstream-failures", "lower"},
-	}
-}
 
 // resultWriter accumulates a run's results and rewrites the benchfmt file
 // and its sidecar after every trial. Each trial is summarised and encoded
@@ -67,8 +57,8 @@ func (w *resultWriter) add(ts scenarios.TrialSpec, tr sidecar.Trial) error {
 func (w *resultWriter) flush(partial bool) error {
 	var txt bytes.Buffer
 	bw := benchfmt.NewWriter(&txt)
-	for _, u := range unitDirections() {
-		if err := bw.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "better"}, OrigUnit: u.unit, Value: u.better}); err != nil {
+	for _, u := range units.Scenario() {
+		if err := bw.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.Name, Key: "better"}, OrigUnit: u.Name, Value: u.Better.Better()}); err != nil {
 			return err
 		}
 	}
@@ -91,34 +81,19 @@ func (w *resultWriter) flush(partial bool) error {
 	)
 }
 
+// scenarioValues computes a trial's line from the unit table; counters of
+// the target that the table does not know are written after, sorted.
 func scenarioValues(tr sidecar.Trial) []benchfmt.Value {
-	lat, svc, late := tr.Latency.Histogram, tr.Service.Histogram, tr.Lateness.Histogram
-	v := func(x float64, unit string) benchfmt.Value { return benchfmt.Value{Value: x, Unit: unit} }
-	vals := []benchfmt.Value{
-		v(float64(tr.WindowOps)/(float64(tr.WindowNs)/1e9), "ops/s"),
-		v(lat.Mean(), "mean-ns"),
-		v(float64(lat.ValueAtQuantile(50)), "p50-ns"),
-		v(float64(lat.ValueAtQuantile(99)), "p99-ns"),
-		v(float64(lat.ValueAtQuantile(99.9)), "p999-ns"),
-		v(float64(lat.Max()), "max-ns"),
+	var vals []benchfmt.Value
+	for _, u := range units.Scenario() {
+		if x, ok := u.Value(&tr); ok {
+			vals = append(vals, benchfmt.Value{Value: x, Unit: u.Name})
+		}
 	}
-	// Operations the generator never started have a latency but no service
-	// time or lateness; with none started, those units are left out rather
-	// than written as 0.
-	if svc.TotalCount() > 0 {
-		vals = append(vals, v(float64(svc.ValueAtQuantile(99)), "svc-p99-ns"), v(float64(late.ValueAtQuantile(99)), "late-p99-ns"))
-	}
-	vals = append(vals,
-		v(float64(tr.PeakGoroutines), "peak-goroutines"),
-		v(float64(tr.PeakStackBytes), "peak-stack-bytes"),
-		v(float64(tr.LeakedGoroutines), "leaked-goroutines"),
-		v(float64(tr.QuiesceNs), "quiesce-ns"), // Close's return to goroutines back at the baseline
-		v(float64(tr.Errors), "errors"),
-		v(float64(tr.Dropped), "dropped"),
-		v(float64(tr.Unstarted), "unstarted"),
-	)
 	for _, k := range slices.Sorted(maps.Keys(tr.Counters)) {
-		vals = append(vals, v(float64(tr.Counters[k]), k))
+		if _, known := units.Lookup(k); !known {
+			vals = append(vals, benchfmt.Value{Value: float64(tr.Counters[k]), Unit: k})
+		}
 	}
 	return vals
 }

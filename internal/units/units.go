@@ -1,0 +1,126 @@
+// Package units is the one table of the units concbench's scenario results
+// carry: each unit's name, the direction benchstat needs, whether the
+// report's tables show it, and how it is computed from a trial's record.
+// The result writer and the report both read it, so a new unit is one row
+// here (plus whatever measures it).
+package units
+
+import (
+	"slices"
+
+	"concbench/internal/sidecar"
+)
+
+// Direction says which way a unit improves.
+type Direction int
+
+const (
+	LowerIsBetter  Direction = -1
+	HigherIsBetter Direction = +1
+)
+
+// Better is the value of a benchfmt `Unit … better=` line.
+func (d Direction) Better() string {
+	if d == HigherIsBetter {
+		return "higher"
+	}
+	return "lower"
+}
+
+// Unit is one row of the table.
+type Unit struct {
+	Name   string // as written in result files
+	Better Direction
+	// Shown: a column of the report's scenario tables. Units not shown
+	// are still written; the charts show them better (the latency
+	// spectrum holds mean, max and lateness).
+	Shown bool
+	Doc   string
+	// Value computes the unit from a trial's record; false leaves it out
+	// of the trial's line (no operation started: no service time).
+	Value func(tr *sidecar.Trial) (float64, bool)
+}
+
+// Scenario returns the units of a scenario result line, in the order they
+// are written and shown. Counters of a target (the breaker's) are rows
+// too: their Value reads Trial.Counters.
+func Scenario() []Unit {
+	return []Unit{
+		{"ops/s", HigherIsBetter, true, "completions inside the window per second", func(tr *sidecar.Trial) (float64, bool) {
+			return float64(tr.WindowOps) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
+		}},
+		{"mean-ns", LowerIsBetter, false, "mean latency from the intended start", latency(func(t *sidecar.Trial) float64 { return t.Latency.Mean() })},
+		{"p50-ns", LowerIsBetter, true, "median latency from the intended start", latencyQ(50)},
+		{"p99-ns", LowerIsBetter, true, "p99 latency from the intended start", latencyQ(99)},
+		{"p999-ns", LowerIsBetter, true, "p99.9 latency from the intended start", latencyQ(99.9)},
+		{"max-ns", LowerIsBetter, false, "slowest operation, from its intended start", latency(func(t *sidecar.Trial) float64 { return float64(t.Latency.Max()) })},
+		{"svc-p99-ns", LowerIsBetter, true, "p99 service time (completion minus actual start)", started(func(t *sidecar.Trial) float64 { return float64(t.Service.ValueAtQuantile(99)) })},
+		{"late-p99-ns", LowerIsBetter, false, "p99 start lateness (actual minus intended start)", started(func(t *sidecar.Trial) float64 { return float64(t.Lateness.ValueAtQuantile(99)) })},
+		{"peak-goroutines", LowerIsBetter, true, "goroutines at the highest sample", count(func(t *sidecar.Trial) int64 { return int64(t.PeakGoroutines) })},
+		{"peak-stack-bytes", LowerIsBetter, true, "goroutine stack memory at the highest sample", count(func(t *sidecar.Trial) int64 { return int64(t.PeakStackBytes) })},
+		{"leaked-goroutines", LowerIsBetter, true, "goroutines above the baseline after Close and the grace period", count(func(t *sidecar.Trial) int64 { return int64(t.LeakedGoroutines) })},
+		{"quiesce-ns", LowerIsBetter, false, "from Close's return to goroutines back at the baseline", count(func(t *sidecar.Trial) int64 { return t.QuiesceNs })},
+		{"errors", LowerIsBetter, true, "measured operations that failed", count(func(t *sidecar.Trial) int64 { return t.Errors })},
+		{"dropped", LowerIsBetter, true, "operations refused by the in-flight cap", count(func(t *sidecar.Trial) int64 { return t.Dropped })},
+		{"unstarted", LowerIsBetter, true, "operations the open loop never started before its hard stop", count(func(t *sidecar.Trial) int64 { return t.Unstarted })},
+		{"rejected", LowerIsBetter, true, "breaker: calls rejected while open or over the probe limit", counter("rejected")},
+		{"downstream-calls", LowerIsBetter, true, "breaker: calls that reached the downstream", counter("downstream-calls")},
+		{"downstream-failures", LowerIsBetter, true, "breaker: downstream calls that failed", counter("downstream-failures")},
+	}
+}
+
+// Lookup returns the row of a scenario unit.
+func Lookup(name string) (Unit, bool) {
+	i := slices.IndexFunc(Scenario(), func(u Unit) bool { return u.Name == name })
+	if i < 0 {
+		return Unit{}, false
+	}
+	return Scenario()[i], true
+}
+
+// Names returns the names of the units for which keep is true, in order.
+func Names(keep func(Unit) bool) []string {
+	var names []string
+	for _, u := range Scenario() {
+		if keep(u) {
+			names = append(names, u.Name)
+		}
+	}
+	return names
+}
+
+func latency(f func(*sidecar.Trial) float64) func(*sidecar.Trial) (float64, bool) {
+	return func(t *sidecar.Trial) (float64, bool) {
+		if t.Latency == nil || t.Latency.Histogram == nil {
+			return 0, false
+		}
+		return f(t), true
+	}
+}
+
+func latencyQ(q float64) func(*sidecar.Trial) (float64, bool) {
+	return latency(func(t *sidecar.Trial) float64 { return float64(t.Latency.ValueAtQuantile(q)) })
+}
+
+// started is for units of operations that started: a trial none of whose
+// measured operations started (all unstarted) leaves them out rather than
+// writing 0.
+func started(f func(*sidecar.Trial) float64) func(*sidecar.Trial) (float64, bool) {
+	return func(t *sidecar.Trial) (float64, bool) {
+		if t.Service == nil || t.Service.Histogram == nil || t.Service.TotalCount() == 0 {
+			return 0, false
+		}
+		return f(t), true
+	}
+}
+
+func count(f func(*sidecar.Trial) int64) func(*sidecar.Trial) (float64, bool) {
+	return func(t *sidecar.Trial) (float64, bool) { return float64(f(t)), true }
+}
+
+func counter(name string) func(*sidecar.Trial) (float64, bool) {
+	return func(t *sidecar.Trial) (float64, bool) {
+		v, ok := t.Counters[name]
+		return float64(v), ok
+	}
+}
