@@ -46,7 +46,7 @@ func fakeExec(reg *scenarios.Registry) runner.Executor {
 		}
 		return sidecar.Trial{
 			Name: name, Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl, Params: ts.Params, Rep: ts.Rep,
-			Status: sidecar.StatusOK, GOMAXPROCS: procs, Model: ts.Spec.Load.Model, TargetRate: ts.Rate,
+			Status: sidecar.StatusOK, GOMAXPROCS: procs, Model: string(ts.Spec.Load.Model), TargetRate: ts.Rate,
 			Ops: ops, WindowOps: 250 + rng.Int64N(100), Issued: ops, WindowNs: 1e8, ElapsedNs: 1e8,
 			Latency: &sidecar.Hist{Histogram: lat}, Service: &sidecar.Hist{Histogram: svc}, Lateness: &sidecar.Hist{Histogram: late},
 			BaselineGoroutines: 3, PeakGoroutines: 4 + rng.IntN(60), QuiesceNs: rng.Int64N(1e6),

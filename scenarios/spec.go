@@ -41,11 +41,49 @@ type Spec struct {
 	Hash string `yaml:"-" json:"hash"`
 }
 
+// Model is load.model.
+type Model string
+
+// Load models.
+const (
+	Open   Model = "open"   // operations start on a schedule
+	Closed Model = "closed" // each client waits for its previous operation
+)
+
+// Arrival is load.arrival, an open loop's schedule.
+type Arrival string
+
+// Arrivals.
+const (
+	Constant Arrival = "constant"
+	Poisson  Arrival = "poisson"
+)
+
+// WorkKind is work.kind.
+type WorkKind string
+
+// Kinds of work.
+const (
+	NoWork    WorkKind = "none"
+	CPUWork   WorkKind = "cpu"
+	SleepWork WorkKind = "sleep"
+)
+
+// Dist is work.dist, the distribution of a task's duration.
+type Dist string
+
+// Distributions.
+const (
+	Fixed       Dist = "fixed"
+	Exponential Dist = "exponential"
+	Lognormal   Dist = "lognormal"
+)
+
 // Load is how operations arrive.
 type Load struct {
-	Model       string   `yaml:"model" json:"model"`               // open | closed
+	Model       Model    `yaml:"model" json:"model"`               // open | closed
 	Rate        Rates    `yaml:"rate" json:"rate"`                 // open: operations per second; a list runs each (the knee)
-	Arrival     string   `yaml:"arrival" json:"arrival"`           // open: constant | poisson
+	Arrival     Arrival  `yaml:"arrival" json:"arrival"`           // open: constant | poisson
 	Clients     int      `yaml:"clients" json:"clients"`           // closed: concurrent clients; open: issuing goroutines
 	Think       Duration `yaml:"think" json:"think"`               // closed: pause between a client's operations
 	MaxInflight int      `yaml:"max_inflight" json:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
@@ -87,9 +125,9 @@ func (r *Rates) UnmarshalYAML(n *yaml.Node) error {
 
 // Work is what each operation's task does.
 type Work struct {
-	Kind  string   `yaml:"kind" json:"kind"`   // none | cpu | sleep
+	Kind  WorkKind `yaml:"kind" json:"kind"`   // none | cpu | sleep
 	Mean  Duration `yaml:"mean" json:"mean"`   // mean duration of the work
-	Dist  string   `yaml:"dist" json:"dist"`   // fixed | exponential | lognormal
+	Dist  Dist     `yaml:"dist" json:"dist"`   // fixed | exponential | lognormal
 	Sigma float64  `yaml:"sigma" json:"sigma"` // lognormal shape; default 1
 }
 
@@ -607,17 +645,17 @@ func setDefaults(s *Spec, has func(string) bool) {
 		}
 	}
 	l := &s.Load
-	def("load.model", func() { l.Model = "closed" })
-	def("load.arrival", func() { l.Arrival = "constant" })
+	def("load.model", func() { l.Model = Closed })
+	def("load.arrival", func() { l.Arrival = Constant })
 	def("load.clients", func() {
 		l.Clients = 1
-		if l.Model == "closed" {
+		if l.Model == Closed {
 			l.Clients = 8
 		}
 	})
 	def("load.duration", func() { l.Duration.Duration = time.Second })
-	def("work.kind", func() { s.Work.Kind = "none" })
-	def("work.dist", func() { s.Work.Dist = "fixed" })
+	def("work.kind", func() { s.Work.Kind = NoWork })
+	def("work.dist", func() { s.Work.Dist = Fixed })
 	def("work.sigma", func() { s.Work.Sigma = 1 })
 	def("repeat", func() { s.Repeat = 3 })
 	def("timeout", func() { s.Timeout.Duration = min(max(30*time.Second, trialNeed(*l)), MaxTimeout) })
@@ -629,7 +667,7 @@ func setDefaults(s *Spec, has func(string) bool) {
 // saturates rather than overflow.
 func trialNeed(l Load) time.Duration {
 	windows := 1.0
-	if l.Model == "open" {
+	if l.Model == Open {
 		windows = 2
 	}
 	need := float64(l.Warmup.Duration) + windows*float64(l.Duration.Duration) + float64(leakGrace+2*time.Second)
@@ -796,7 +834,7 @@ func (c *checker) params(s *Spec, pat *Pattern) {
 
 func (c *checker) load(l Load) {
 	switch l.Model {
-	case "open":
+	case Open:
 		if len(l.Rate) == 0 {
 			c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
 		}
@@ -814,11 +852,11 @@ func (c *checker) load(l Load) {
 		if c.given("load.think", l.Think.Duration != 0) {
 			c.add("load.think", "think time applies to the closed model only")
 		}
-	case "closed":
+	case Closed:
 		if c.given("load.rate", len(l.Rate) != 0) {
 			c.add("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
 		}
-		if c.given("load.arrival", l.Arrival != "constant") {
+		if c.given("load.arrival", l.Arrival != Constant) {
 			c.add("load.arrival", "arrivals apply to the open model only")
 		}
 		if c.given("load.max_inflight", l.MaxInflight != 0) {
@@ -827,13 +865,13 @@ func (c *checker) load(l Load) {
 	default:
 		c.add("load.model", "%q: want open or closed", l.Model)
 	}
-	if l.Model != "closed" {
-		if l.Arrival != "constant" && l.Arrival != "poisson" {
+	if l.Model != Closed {
+		if l.Arrival != Constant && l.Arrival != Poisson {
 			c.add("load.arrival", "%q: want constant or poisson", l.Arrival)
 		}
 		inRange(c, "load.max_inflight", l.MaxInflight)
 	}
-	if l.Model != "open" {
+	if l.Model != Open {
 		inRange(c, "load.think", l.Think.Duration)
 	}
 	inRange(c, "load.clients", l.Clients)
@@ -860,17 +898,17 @@ func (c *checker) rate(field string, r float64, window time.Duration, durationFi
 
 func (c *checker) work(w Work) {
 	switch w.Kind {
-	case "none":
+	case NoWork:
 		for _, f := range []struct {
 			name       string
 			nonDefault bool
-		}{{"mean", w.Mean.Duration != 0}, {"dist", w.Dist != "fixed"}, {"sigma", w.Sigma != 1}} {
+		}{{"mean", w.Mean.Duration != 0}, {"dist", w.Dist != Fixed}, {"sigma", w.Sigma != 1}} {
 			if c.given("work."+f.name, f.nonDefault) {
 				c.add("work."+f.name, "work kind none takes no %s", f.name)
 			}
 		}
 		return
-	case "cpu", "sleep":
+	case CPUWork, SleepWork:
 		if w.Mean.Duration == 0 && !c.given("work.mean", false) {
 			c.add("work.mean", "work kind %s needs a mean (%s)", w.Kind, c.bound("work.mean"))
 		} else {
@@ -880,9 +918,9 @@ func (c *checker) work(w Work) {
 		c.add("work.kind", "%q: want none, cpu or sleep", w.Kind)
 	}
 	switch w.Dist {
-	case "lognormal":
+	case Lognormal:
 		inRange(c, "work.sigma", w.Sigma)
-	case "fixed", "exponential":
+	case Fixed, Exponential:
 		if c.given("work.sigma", w.Sigma != 1) {
 			c.add("work.sigma", "sigma applies to dist lognormal only")
 		}
@@ -921,7 +959,7 @@ func (c *checker) trials(s *Spec, pat *Pattern) {
 	}
 	inRange(c, "repeat", s.Repeat)
 	need, how := trialNeed(s.Load), "duration"
-	if s.Load.Model == "open" {
+	if s.Load.Model == Open {
 		how = "2 x duration"
 	}
 	switch t := s.Timeout.Duration; {

@@ -227,9 +227,9 @@ func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
 		}
 	}
 	switch ts.Spec.Load.Model {
-	case "open":
+	case Open:
 		c.rate("rate", ts.Rate, ts.Spec.Load.Duration.Duration, "spec.load.duration")
-	case "closed":
+	case Closed:
 		if ts.Rate != 0 {
 			c.add("rate", "%v: a closed-loop trial has no rate", ts.Rate)
 		}

@@ -43,22 +43,22 @@ func RunTrial(ctx context.Context, ts TrialSpec, reg *Registry) (sidecar.Trial, 
 	}
 	s := ts.Spec
 	l := s.Load
-	if l.Model == "open" && !(ts.Rate > 0) {
+	if l.Model == Open && !(ts.Rate > 0) {
 		return sidecar.Trial{}, fmt.Errorf("scenario %s: an open-loop trial needs its rate (TrialSpec.Rate, set by Plan)", s.Name)
 	}
 	cfg := loadgen.Config{
 		Clients: l.Clients, Think: l.Think.Duration, MaxInflight: l.MaxInflight,
 		Duration: l.Duration.Duration, Warmup: l.Warmup.Duration,
 	}
-	if l.Model == "open" {
+	if l.Model == Open {
 		cfg.Model, cfg.Rate = loadgen.Open, ts.Rate
-		if l.Arrival == "poisson" {
+		if l.Arrival == Poisson {
 			cfg.Arrival = loadgen.Poisson
 		}
 	}
 	tr := sidecar.Trial{
 		Name: ts.Name(reg), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
-		Params: ts.Params, Rep: ts.Rep, Model: l.Model, Status: sidecar.StatusOK,
+		Params: ts.Params, Rep: ts.Rep, Model: string(l.Model), Status: sidecar.StatusOK,
 		GOMAXPROCS: runtime.GOMAXPROCS(0), TargetRate: cfg.Rate,
 	}
 

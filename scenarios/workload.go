@@ -21,9 +21,9 @@ func newOp(w Work, f Faults) (Op, func(start time.Time)) {
 	mean := float64(w.Mean.Duration)
 	draw := func() time.Duration { return w.Mean.Duration }
 	switch w.Dist {
-	case "exponential":
+	case Exponential:
 		draw = func() time.Duration { return time.Duration(rand.ExpFloat64() * mean) }
-	case "lognormal":
+	case Lognormal:
 		// A lognormal with the given mean: mu = ln(mean) - sigma²/2.
 		mu := math.Log(mean) - w.Sigma*w.Sigma/2
 		// A rare draw of a wide lognormal can exceed any duration: clamp it
@@ -34,10 +34,10 @@ func newOp(w Work, f Faults) (Op, func(start time.Time)) {
 	}
 	var body func(ctx context.Context)
 	switch w.Kind {
-	case "cpu":
+	case CPUWork:
 		perNs := float64(work.RoundsPerMicrosecond()) / 1000
 		body = func(context.Context) { work.Spin(int(float64(draw()) * perNs)) }
-	case "sleep":
+	case SleepWork:
 		body = func(ctx context.Context) {
 			t := time.NewTimer(draw())
 			select {

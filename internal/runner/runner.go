@@ -96,7 +96,7 @@ func allStacks() string {
 func failedTrial(ts scenarios.TrialSpec, reg *scenarios.Registry) sidecar.Trial {
 	return sidecar.Trial{
 		Name: ts.Name(reg), Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl,
-		Params: ts.Params, Rep: ts.Rep, Model: ts.Spec.Load.Model,
+		Params: ts.Params, Rep: ts.Rep, Model: string(ts.Spec.Load.Model),
 	}
 }
 
