@@ -3,11 +3,11 @@ package bench
 import (
 	"testing"
 
-	"concbench/benchsuite"
-	"concbench/impl/breaker"
-	"concbench/impl/fanout"
-	"concbench/impl/pipeline"
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/benchsuite"
+	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/pipeline"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // The order is the one the four files these replaced ran in (breaker,

@@ -4,7 +4,7 @@
 //	go test -run '^$' -bench WorkerPool ./bench > new.txt
 //	go tool benchstat -col /impl new.txt
 //
-// Each benchmark runs concbench/benchsuite over the family's registry; the
+// Each benchmark runs benchsuite over the family's registry; the
 // suite benchmarks each family beside the floor its performance target is
 // measured against (impl=rawchan: the same work through a plain buffered
 // channel, no contract at all; impl=serial for fan-out; impl=none for

@@ -6,8 +6,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/benchsuite"
-	"concbench/impl/breaker"
+	"github.com/concbench/concbench/benchsuite"
+	"github.com/concbench/concbench/impl/breaker"
 )
 
 // benchsuite imports every family's registry, so ants is initialised here

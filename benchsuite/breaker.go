@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"concbench/impl/breaker"
-	"concbench/internal/benchname"
+	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/internal/benchname"
 )
 
 // breakerConfig never leaves the state a benchmark put the breaker in: the

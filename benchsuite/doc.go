@@ -1,5 +1,5 @@
 // Package benchsuite is concbench's go test benchmarks as a library: the
-// sub-benchmarks that concbench/bench runs over the built-in
+// sub-benchmarks that github.com/concbench/concbench/bench runs over the built-in
 // implementations, for a module's own. A user's benchmark is one line:
 //
 //	func BenchmarkWorkerPool(b *testing.B) {
@@ -24,7 +24,7 @@
 // An Impl's Name must be usable in a benchmark name (no '/', '=' or white
 // space; concbench's own, and conformance's Name check, use [a-z0-9]+),
 // unique, and not the floor's; the benchmark fails otherwise. Run the conformance suite
-// (concbench/conformance) first: a benchmark measures, it does not check
+// (github.com/concbench/concbench/conformance) first: a benchmark measures, it does not check
 // behaviour.
 package benchsuite
 
@@ -32,7 +32,7 @@ import (
 	"slices"
 	"testing"
 
-	"concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/benchname"
 )
 
 // checkNames fails b unless every name can be the impl= value of a

@@ -3,8 +3,8 @@ package benchsuite_test
 import (
 	"testing"
 
-	"concbench/benchsuite"
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/benchsuite"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // A module benchmarks its own pool beside concbench's, with the floor, under

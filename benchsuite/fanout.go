@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"concbench/impl/fanout"
-	"concbench/internal/benchname"
-	"concbench/internal/work"
+	"github.com/concbench/concbench/impl/fanout"
+	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/work"
 )
 
 // fanoutInputs is the number of inputs of every Map call: enough that the

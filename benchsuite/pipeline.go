@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"concbench/impl/pipeline"
-	"concbench/internal/benchname"
-	"concbench/internal/work"
+	"github.com/concbench/concbench/impl/pipeline"
+	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/work"
 )
 
 // pipelineItems is the number of items per Run: enough that the start and

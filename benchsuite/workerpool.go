@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"concbench/impl/workerpool"
-	"concbench/internal/benchname"
-	"concbench/internal/work"
+	"github.com/concbench/concbench/impl/workerpool"
+	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/work"
 )
 
 // workKind is the body of every task in a benchmark.

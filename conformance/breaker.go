@@ -14,7 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/breaker"
 )
 
 // Breaker runs the circuit-breaker conformance suite on impl, one subtest

@@ -5,9 +5,9 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/conformance"
-	"concbench/impl/fanout"
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/conformance"
+	"github.com/concbench/concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // conformance imports every family's registry, so ants is initialised here

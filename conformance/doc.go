@@ -7,8 +7,8 @@
 //	import (
 //		"testing"
 //
-//		"concbench/conformance"
-//		"concbench/impl/workerpool"
+//		"github.com/concbench/concbench/conformance"
+//		"github.com/concbench/concbench/impl/workerpool"
 //		"example.com/mypool"
 //	)
 //
@@ -19,7 +19,7 @@
 // [WorkerPool], [Pipeline], [FanOut] and [Breaker] each run one named
 // subtest per check, so `go test -run 'TestConformance/SubmitAfterClose'`
 // runs one. The contract each checks is the package doc of
-// concbench/impl/workerpool, impl/pipeline, impl/fanout and impl/breaker;
+// github.com/concbench/concbench/impl/workerpool, impl/pipeline, impl/fanout and impl/breaker;
 // an implementation that cannot keep a point declares it in its Impl entry
 // (workerpool's and breaker's Deviations field; pipeline's Unordered,
 // fanout's RunsEveryInput and StopsLate), and the suite then checks the

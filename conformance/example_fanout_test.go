@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/fanout"
 )
 
 // mapClaim is a fan-out as a module outside concbench would write it:

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // semPool is a pool as a module outside concbench would write it: a

@@ -13,7 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/fanout"
 )
 
 // FanOut runs the fan-out/fan-in conformance suite on impl, one subtest per

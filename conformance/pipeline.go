@@ -13,7 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/impl/pipeline"
+	"github.com/concbench/concbench/impl/pipeline"
 )
 
 // Pipeline runs the pipeline conformance suite on impl, one subtest per

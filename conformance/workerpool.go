@@ -10,7 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // WorkerPool runs the worker-pool conformance suite on impl, one subtest

@@ -47,7 +47,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 // Model is how operations arrive.

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"concbench/internal/atomicfile"
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/atomicfile"
+	"github.com/concbench/concbench/internal/sidecar"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"gonum.org/v1/plot"

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 // section is one heading of the report: a pattern (scenario results) or a

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 
 	"golang.org/x/perf/benchfmt"
 )

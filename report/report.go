@@ -16,8 +16,8 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"concbench/internal/atomicfile"
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/atomicfile"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 // Generate reads files (and their sidecars), writes dir/report.html and

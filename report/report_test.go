@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"go.uber.org/goleak"

@@ -16,9 +16,9 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"concbench/internal/runner"
-	"concbench/internal/sidecar"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/runner"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // fakeExec returns, without running any load, a deterministic ok record

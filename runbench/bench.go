@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"concbench/internal/atomicfile"
-	"concbench/internal/child"
+	"github.com/concbench/concbench/internal/atomicfile"
+	"github.com/concbench/concbench/internal/child"
 )
 
 // maxBenchCount bounds -count: 1000 runs of every benchmark is already

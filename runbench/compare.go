@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"concbench/report"
+	"github.com/concbench/concbench/report"
 )
 
 func cmdCompare(args []string, stdout, stderr io.Writer) error {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"concbench/internal/dirlock"
+	"github.com/concbench/concbench/internal/dirlock"
 )
 
 // The hostile-input suite runs the real binary on inputs an adversarial

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"concbench/scenarios"
+	"github.com/concbench/concbench/scenarios"
 )
 
 func cmdList(reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"concbench/internal/child"
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/child"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 // longScenario keeps one trial process busy for a while: long enough to

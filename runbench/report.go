@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"concbench/report"
+	"github.com/concbench/concbench/report"
 )
 
 func cmdReport(args []string, stdout, stderr io.Writer) error {

@@ -15,10 +15,10 @@ import (
 	"strings"
 	"time"
 
-	"concbench/internal/dirlock"
-	"concbench/internal/runner"
-	"concbench/report"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/dirlock"
+	"github.com/concbench/concbench/internal/runner"
+	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // stringList is a repeatable flag.

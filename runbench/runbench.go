@@ -23,11 +23,11 @@ import (
 	"os/signal"
 	"syscall"
 
-	"concbench/impl/breaker"
-	"concbench/impl/fanout"
-	"concbench/impl/pipeline"
-	"concbench/impl/workerpool"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/pipeline"
+	"github.com/concbench/concbench/impl/workerpool"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // Config adds a user's entries to the built-in registries. Each must meet

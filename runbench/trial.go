@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"concbench/scenarios"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // cmdTrial is the child side of trial isolation (not for people): it reads

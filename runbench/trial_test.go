@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"concbench/internal/runner"
-	"concbench/internal/sidecar"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/runner"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // runbench trial trusts nothing on its stdin: a bad trial spec is bad

@@ -8,7 +8,7 @@ import (
 )
 
 // modulePath is concbench's module.
-const modulePath = "concbench"
+const modulePath = "github.com/concbench/concbench"
 
 // cmdVersion prints the concbench module's version and the binary's VCS
 // revision, from the build information the Go toolchain embeds.

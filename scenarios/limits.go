@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"concbench/loadgen"
+	"github.com/concbench/concbench/loadgen"
 )
 
 // Limits of a scenario file, and of the trial spec that carries one to a

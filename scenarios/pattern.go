@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"time"
 
-	"concbench/impl/breaker"
-	"concbench/impl/fanout"
-	"concbench/impl/pipeline"
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/pipeline"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // Pattern is what the driver knows of one family of implementations.

@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/breaker"
 )
 
 // breakerPattern: one operation is one Execute of the scenario's work, which

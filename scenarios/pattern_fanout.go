@@ -3,7 +3,7 @@ package scenarios
 import (
 	"context"
 
-	"concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/fanout"
 )
 
 // fanoutPattern: one operation is one Map over items inputs on workers

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/benchname"
 )
 
 // Func is a plain function under load: a user's code measured like every

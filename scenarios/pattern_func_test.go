@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 func TestFuncPatternRunsAUserFunction(t *testing.T) {

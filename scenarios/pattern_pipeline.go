@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"concbench/impl/pipeline"
+	"github.com/concbench/concbench/impl/pipeline"
 )
 
 // pipelinePattern: one operation is one Run of items items through stages

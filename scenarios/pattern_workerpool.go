@@ -3,7 +3,7 @@ package scenarios
 import (
 	"context"
 
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 func workerpoolPattern(impls []workerpool.Impl) Pattern {

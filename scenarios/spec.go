@@ -17,7 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/benchname"
 )
 
 // Spec is one scenario file. See the package doc for the schema. Its JSON

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"time"
 
-	"concbench/internal/benchname"
-	"concbench/internal/sidecar"
-	"concbench/internal/work"
-	"concbench/loadgen"
+	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/work"
+	"github.com/concbench/concbench/loadgen"
 )
 
 // TrialSpec is everything a trial process needs: it travels as JSON on the

@@ -7,7 +7,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 func TestMain(m *testing.M) {

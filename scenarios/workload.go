@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"concbench/internal/work"
+	"github.com/concbench/concbench/internal/work"
 )
 
 // ErrInjected is the error of an operation failed by a configured fault.

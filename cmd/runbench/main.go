@@ -4,6 +4,6 @@
 // runbench.
 package main
 
-import "concbench/runbench"
+import "github.com/concbench/concbench/runbench"
 
 func main() { runbench.Main(runbench.Config{}) }

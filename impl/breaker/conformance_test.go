@@ -5,8 +5,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/conformance"
-	"concbench/impl/breaker"
+	"github.com/concbench/concbench/conformance"
+	"github.com/concbench/concbench/impl/breaker"
 )
 
 // conformance imports every family's registry, so ants is initialised here

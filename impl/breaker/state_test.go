@@ -3,7 +3,7 @@ package breaker_test
 import (
 	"testing"
 
-	"concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/breaker"
 )
 
 func TestStateString(t *testing.T) {

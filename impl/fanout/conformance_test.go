@@ -5,8 +5,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/conformance"
-	"concbench/impl/fanout"
+	"github.com/concbench/concbench/conformance"
+	"github.com/concbench/concbench/impl/fanout"
 )
 
 // conformance imports every family's registry, so ants is initialised here

@@ -5,8 +5,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/conformance"
-	"concbench/impl/pipeline"
+	"github.com/concbench/concbench/conformance"
+	"github.com/concbench/concbench/impl/pipeline"
 )
 
 // conformance imports every family's registry, so ants is initialised here

@@ -5,8 +5,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"concbench/conformance"
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/conformance"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // ants starts the two goroutines of its default pool when the package is

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"concbench/impl/workerpool"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // Every implementation is used the same way: Submit blocks while the pool

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"concbench/scenarios"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // Plan returns the trials of specs in run order: within a scenario,

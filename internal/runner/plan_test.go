@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"concbench/internal/sidecar"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // Every trial that Plan makes of the quick suite and of more/ goes through

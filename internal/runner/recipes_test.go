@@ -1,10 +1,10 @@
 package runner
 
 import (
-	"concbench/scenarios"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/concbench/concbench/scenarios"
 	"io"
 	"os"
 	"os/exec"

@@ -15,9 +15,9 @@ import (
 	"syscall"
 	"time"
 
-	"concbench/internal/child"
-	"concbench/internal/sidecar"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/child"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // Executor runs one trial and returns its record.

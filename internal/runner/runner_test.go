@@ -16,8 +16,8 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"go.uber.org/goleak"
 
-	"concbench/internal/sidecar"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // When the test binary is started as a trial child (by the Isolated

@@ -1,8 +1,8 @@
 package runner
 
 import (
-	"concbench/scenarios"
 	"fmt"
+	"github.com/concbench/concbench/scenarios"
 	"path/filepath"
 	"slices"
 	"strings"

@@ -8,10 +8,10 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 
-	"concbench/internal/atomicfile"
-	"concbench/internal/sidecar"
-	"concbench/internal/units"
-	"concbench/scenarios"
+	"github.com/concbench/concbench/internal/atomicfile"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/units"
+	"github.com/concbench/concbench/scenarios"
 )
 
 // resultWriter accumulates a run's results and rewrites the benchfmt file

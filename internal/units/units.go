@@ -8,7 +8,7 @@ package units
 import (
 	"slices"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 // Direction says which way a unit improves.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
 func TestTableIsWellFormed(t *testing.T) {
