@@ -27,16 +27,61 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// runFlags are run's flags, checked.
+type runFlags struct {
+	names          stringList
+	impls          []string // -impl, split
+	count          int
+	out            string
+	noReport       bool
+	inProcess      bool
+	shard          bool
+	shardI, shardN int
+}
+
 func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {
+	f, err := parseRunFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	specs, plan, err := planRun(reg, f)
+	if err != nil {
+		return err
+	}
+	dir := f.out
+	if dir == "" {
+		dir = filepath.Join("results", "local", time.Now().UTC().Format("20060102-150405"))
+	}
+	// The folder is ours, and writable, before the first trial runs: a
+	// second run into it, or an unwritable one, is refused now rather than
+	// after minutes of trials.
+	lock, err := dirlock.Acquire(dir, "runbench run")
+	if err != nil {
+		return usageError{fmt.Errorf("run: %w", err)}
+	}
+	defer lock.Release()
+	opts, err := runOptions(reg, f, dir, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
+	sum, runErr := runner.Run(ctx, plan, reg, opts)
+	if runErr != nil && !errors.Is(runErr, runner.ErrRunStopped) {
+		return runErr
+	}
+	return finishRun(sum, runErr, dir, f.noReport, stdout)
+}
+
+func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
+	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var names stringList
-	fs.Var(&names, "scenario", "scenario `NAME` (embedded) or FILE (.yaml); repeatable; default: the embedded quick suite")
+	fs.Var(&f.names, "scenario", "scenario `NAME` (embedded) or FILE (.yaml); repeatable; default: the embedded quick suite")
 	impls := fs.String("impl", "", "comma-separated implementations to keep (default: all of each scenario)")
-	count := fs.Int("count", 0, "repetitions of every trial, overriding each scenario's repeat")
-	out := fs.String("out", "", "output `DIR` (default: results/local/<UTC time>)")
-	noReport := fs.Bool("no-report", false, "write results only, no charts or HTML")
-	inProcess := fs.Bool("in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
+	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
+	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
+	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
+	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
 	shard := fs.String("shard", "", "run only shard `i/n` of the plan (i from 0): whole cells (a scenario at one parameter point, every implementation and repetition) dealt to n machines; merge their files with runbench report")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: runbench run [flags]
@@ -53,78 +98,79 @@ Flags:
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return f, err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("run: unexpected argument %q (scenarios go after -scenario)", fs.Arg(0))}
+		return f, usageError{fmt.Errorf("run: unexpected argument %q (scenarios go after -scenario)", fs.Arg(0))}
 	}
-	if *count < 0 || *count > scenarios.MaxCount {
-		return usageError{fmt.Errorf("run: -count %d: want 0 (each scenario's repeat) to %d", *count, scenarios.MaxCount)}
+	if f.count < 0 || f.count > scenarios.MaxCount {
+		return f, usageError{fmt.Errorf("run: -count %d: want 0 (each scenario's repeat) to %d", f.count, scenarios.MaxCount)}
 	}
-	var shardI, shardN int
 	if *shard != "" {
 		var err error
-		if shardI, shardN, err = parseShard(*shard); err != nil {
-			return usageError{err}
+		f.shard = true
+		if f.shardI, f.shardN, err = parseShard(*shard); err != nil {
+			return f, usageError{err}
 		}
 	}
+	if *impls != "" {
+		f.impls = strings.Split(*impls, ",")
+	}
+	return f, nil
+}
+
+// planRun loads the scenarios and plans their trials, checking everything
+// that can be checked before a trial runs.
+func planRun(reg *scenarios.Registry, f runFlags) ([]scenarios.Spec, []scenarios.TrialSpec, error) {
 	var specs []scenarios.Spec
-	if len(names) == 0 {
+	if len(f.names) == 0 {
 		q, err := scenarios.Quick(reg)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		specs = q
 	}
-	for _, n := range names {
+	for _, n := range f.names {
 		s, err := scenarios.Find(n, reg)
 		if err != nil {
-			return usageError{err}
+			return nil, nil, usageError{err}
 		}
 		specs = append(specs, s)
 	}
-	var keep []string
-	if *impls != "" {
-		keep = strings.Split(*impls, ",")
-		if err := checkImpls(keep, specs, reg); err != nil {
-			return usageError{err}
+	if f.impls != nil {
+		if err := checkImpls(f.impls, specs, reg); err != nil {
+			return nil, nil, usageError{err}
 		}
 	}
 	if err := scenarios.CheckUnique(specs); err != nil {
-		return usageError{err}
+		return nil, nil, usageError{err}
 	}
 	// Before Plan allocates a trial list that a repeat or -count of a
 	// billion would make too big for memory.
-	if err := scenarios.CheckPlanSize(specs, reg, keep, *count); err != nil {
-		return usageError{err}
+	if err := scenarios.CheckPlanSize(specs, reg, f.impls, f.count); err != nil {
+		return nil, nil, usageError{err}
 	}
-	plan := runner.Plan(specs, reg, keep, *count)
+	plan := runner.Plan(specs, reg, f.impls, f.count)
 	if len(plan) == 0 {
-		return usageError{errors.New("run: no trial left after -impl")}
+		return nil, nil, usageError{errors.New("run: no trial left after -impl")}
 	}
-	if *shard != "" {
+	if f.shard {
 		// A shard may be empty when a study has fewer cells than shards:
 		// it writes an empty pair of result files and exits 0, so that a
 		// matrix of fixed size stays green and its merge finds every shard.
-		plan = runner.Shard(plan, shardI, shardN)
+		plan = runner.Shard(plan, f.shardI, f.shardN)
 	}
-	dir := *out
-	if dir == "" {
-		dir = filepath.Join("results", "local", time.Now().UTC().Format("20060102-150405"))
-	}
-	// The folder is ours, and writable, before the first trial runs: a
-	// second run into it, or an unwritable one, is refused now rather than
-	// after minutes of trials.
-	lock, err := dirlock.Acquire(dir, "runbench run")
-	if err != nil {
-		return usageError{fmt.Errorf("run: %w", err)}
-	}
-	defer lock.Release()
+	return specs, plan, nil
+}
+
+// runOptions picks the executor: a child process of this binary per trial,
+// or this process.
+func runOptions(reg *scenarios.Registry, f runFlags, dir string, stderr io.Writer) (runner.Options, error) {
 	exe := runner.InProcess(reg)
-	if !*inProcess {
+	if !f.inProcess {
 		self, err := os.Executable()
 		if err != nil {
-			return fmt.Errorf("run: cannot find own binary to start trials: %w", err)
+			return runner.Options{}, fmt.Errorf("run: cannot find own binary to start trials: %w", err)
 		}
 		exe = runner.Isolated([]string{self, "trial"}, reg)
 	}
@@ -132,11 +178,12 @@ Flags:
 	if isTerminal(stderr) && os.Getenv("CI") == "" {
 		opts.Progress = stderr
 	}
-	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
-	sum, runErr := runner.Run(ctx, plan, reg, opts)
-	if runErr != nil && !errors.Is(runErr, runner.ErrRunStopped) {
-		return runErr
-	}
+	return opts, nil
+}
+
+// finishRun says what the run left, writes the report, and maps the
+// outcome to the exit status.
+func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "results: %s\n", sum.Results)
 	switch {
 	case runErr != nil:
@@ -148,20 +195,19 @@ Flags:
 	for _, t := range failed {
 		fmt.Fprintf(stdout, "%s: %s rep %d: %s\n", t.Status, t.Name, t.Rep, t.Error)
 	}
-	if !*noReport {
+	if !noReport {
 		html, err := report.Generate(dir, []string{sum.Results})
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		fmt.Fprintf(stdout, "report: %s\n", html)
 	}
-	if runErr != nil {
+	switch {
+	case runErr != nil:
 		return failedError{"run stopped early (see above)"}
-	}
-	if len(failed) > 0 {
+	case len(failed) > 0:
 		return failedError{fmt.Sprintf("%d of %d trials did not end ok (see above and the report)", len(failed), len(sum.Trials))}
-	}
-	if sum.Partial {
+	case sum.Partial:
 		return failedError{"run interrupted"}
 	}
 	return nil
