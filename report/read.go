@@ -130,7 +130,7 @@ type dataset struct {
 	Results  []result
 	Units    []string // in first-seen order
 	Better   map[string]int
-	Syntax   []string // "file:line: message"
+	Syntax   []string // "file:line: message": malformed lines and refused values (scanResults)
 	Trials   []sidecar.Trial
 	TrialErr []string
 }
@@ -149,44 +149,30 @@ func readFiles(files []string) (*dataset, error) {
 }
 
 func (ds *dataset) readOne(path string, seenUnit map[string]bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer f.Close()
 	info := fileInfo{Path: path}
-	r := benchfmt.NewReader(f, path)
-	for r.Scan() {
-		switch rec := r.Result().(type) {
-		case *benchfmt.SyntaxError:
-			ds.Syntax = append(ds.Syntax, rec.Error())
-		case *benchfmt.Result:
-			fileName, line := rec.Pos()
-			res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Values: map[string]float64{}}
-			for _, v := range rec.Values {
-				unit, val := v.Unit, v.Value
-				if v.OrigUnit != "" {
-					unit, val = v.OrigUnit, v.OrigValue
-				}
-				res.Values[unit] = val
-				if !seenUnit[unit] {
-					seenUnit[unit] = true
-					ds.Units = append(ds.Units, unit)
-				}
+	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
+		fileName, line := rec.Pos()
+		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Values: map[string]float64{}}
+		for _, v := range rec.Values {
+			unit, val := written(v)
+			res.Values[unit] = val
+			if !seenUnit[unit] {
+				seenUnit[unit] = true
+				ds.Units = append(ds.Units, unit)
 			}
-			ds.Results = append(ds.Results, res)
 		}
+		ds.Results = append(ds.Results, res)
+	})
+	if err != nil {
+		return err
 	}
-	if err := r.Err(); err != nil {
-		return fmt.Errorf("report: reading %s: %w", path, err)
-	}
+	ds.Syntax = append(ds.Syntax, warnings...)
 	// File configuration is read from the file directly: the benchfmt
 	// reader attaches it only to later results, so lines after the last
 	// result (a final run-status) would be lost.
 	if err := scanTrailingConfig(path, &info); err != nil {
 		return err
 	}
-	units := r.Units()
 	for _, u := range ds.Units {
 		if b := units.GetBetter(u); b != 0 {
 			ds.Better[u] = b
