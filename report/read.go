@@ -136,19 +136,22 @@ type dataset struct {
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is
-// an error; a malformed line or sidecar record is a warning.
+// an error; a malformed or non-finite result line, a malformed sidecar
+// line and a refused histogram are warnings.
 func readFiles(files []string) (*dataset, error) {
 	ds := &dataset{Better: map[string]int{}}
 	seenUnit := map[string]bool{}
+	// One budget for the histograms of all the sidecars.
+	budget := sidecar.NewBudget()
 	for _, path := range files {
-		if err := ds.readOne(path, seenUnit); err != nil {
+		if err := ds.readOne(path, seenUnit, budget); err != nil {
 			return nil, err
 		}
 	}
 	return ds, nil
 }
 
-func (ds *dataset) readOne(path string, seenUnit map[string]bool) error {
+func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sidecar.Budget) error {
 	info := fileInfo{Path: path}
 	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
 		fileName, line := rec.Pos()
@@ -178,7 +181,8 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool) error {
 			ds.Better[u] = b
 		}
 	}
-	trials, err := sidecar.Read(sidecar.Path(path))
+	trials, warnings, err := sidecar.Read(sidecar.Path(path), budget)
+	ds.TrialErr = append(ds.TrialErr, warnings...)
 	if err != nil {
 		ds.TrialErr = append(ds.TrialErr, err.Error())
 	}

@@ -184,9 +184,9 @@ func TestRunWritesResultsAtomically(t *testing.T) {
 			t.Errorf("results.txt lacks %q", want)
 		}
 	}
-	trials, err := sidecar.Read(sidecar.Path(sum.Results))
-	if err != nil || len(trials) != 2 {
-		t.Fatalf("sidecar: %d trials, %v", len(trials), err)
+	trials, warnings, err := sidecar.Read(sidecar.Path(sum.Results), nil)
+	if err != nil || len(warnings) > 0 || len(trials) != 2 {
+		t.Fatalf("sidecar: %d trials, warnings %q, %v", len(trials), warnings, err)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
 	if len(left) > 0 {
