@@ -168,7 +168,7 @@ type record struct {
 // read reads sidecar lines of at most maxLine bytes from r; path names
 // them in warnings.
 func read(r io.Reader, path string, maxLine int, budget *Budget) (trials []Trial, warnings []string, err error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReader(r)
 	for line := 1; ; line++ {
 		b, tooLong, rerr := readLine(br, maxLine)
 		switch {
