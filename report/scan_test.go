@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,48 @@ func TestNonFiniteLinesAreWarnings(t *testing.T) {
 				t.Errorf("compare output has no comparison of the 6 good lines:\n%s", out.String())
 			}
 		})
+	}
+}
+
+// TestHostileSidecar reads testdata/hostile.txt, whose sidecar has a
+// malformed line (2) and a trial whose histogram headers declare 1 to
+// MaxInt64 at 5 digits (3): both are warnings, the lines around them are
+// read, and nothing like the declared sizes is allocated.
+func TestHostileSidecar(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	ds, err := readFiles([]string{"testdata/hostile.txt"})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20 {
+		t.Errorf("reading allocated %d MiB, want at most 64", d>>20)
+	}
+	wantWarn := []string{
+		"testdata/hostile.jsonl:2: invalid character 'b' looking for beginning of object key string, line skipped",
+		"testdata/hostile.jsonl:3: histograms of Scenario/scenario=s/pattern=workerpool/impl=b/workers=4 rep 0 dropped: latency: 6160384 counts (values 1 to 9223372036854775807 at 5 digits), over the limit of 65536",
+	}
+	if strings.Join(ds.TrialErr, "\n") != strings.Join(wantWarn, "\n") {
+		t.Errorf("sidecar warnings:\n%s\nwant:\n%s", strings.Join(ds.TrialErr, "\n"), strings.Join(wantWarn, "\n"))
+	}
+	if len(ds.Trials) != 3 || ds.Trials[0].Latency == nil || ds.Trials[1].Latency != nil || ds.Trials[1].Ops != 7 {
+		t.Errorf("trials: %d, want 3: the first with histograms, the refused one kept without", len(ds.Trials))
+	}
+	if len(ds.Syntax) != 2 || len(ds.Results) != 1 {
+		t.Errorf("results %d, warnings %q; want 1 result and the NaN and +Inf lines refused", len(ds.Results), ds.Syntax)
+	}
+	htmlPath, err := Generate(t.TempDir(), []string{"testdata/hostile.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(htmlPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range append(wantWarn, "<figcaption>Latency percentile spectrum", "testdata/hostile.txt:8: ops/s: value NaN is not a finite number, line skipped") {
+		if !strings.Contains(html.UnescapeString(string(page)), want) {
+			t.Errorf("report page lacks %q", want)
+		}
 	}
 }
