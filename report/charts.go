@@ -224,6 +224,45 @@ func shortNs(v float64) string {
 	return strconv.FormatFloat(v, 'g', 3, 64) + "ns"
 }
 
+// Log axes. gonum's LogScale panics on a value ≤ 0 on its axis. Every
+// log-scaled chart here therefore drops the points it cannot show (a
+// value ≤ 0, and anything not finite) and says how many in its caption
+// (droppedNote), rather than falling back to a linear axis: a log scale
+// shows ratios, which a zero has none of, and a chart whose scale
+// changed with one odd value could not be compared with the same chart
+// of another run. The spectrum chart has nothing to drop: its x is
+// 1/(1-q) ≥ 1 and its latencies are clamped to the histograms' lowest
+// discernible value, 1 ns.
+
+// logShowable says whether v can be placed on a log axis.
+func logShowable(v float64) bool { return v > 0 && !math.IsInf(v, 1) }
+
+// droppedNote is the caption's note on n points a log axis cannot show.
+func droppedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	pts := "points"
+	if n == 1 {
+		pts = "point"
+	}
+	return fmt.Sprintf(" (%d %s ≤ 0 not shown on the log scale)", n, pts)
+}
+
+// logRange raises the max of a log axis with data by headroom times its
+// span in log units (room for the legend), where that stays finite, and
+// makes the range one that gonum can draw: gonum widens a one-value range
+// [v, v] by ±1, to 0 or below for v ≤ 1, where LogScale panics; it is
+// widened by a factor of 2 instead.
+func logRange(a *plot.Axis, headroom float64) {
+	if m := a.Max * math.Pow(a.Max/a.Min, headroom); !math.IsInf(m, 0) && !math.IsNaN(m) {
+		a.Max = m
+	}
+	if a.Min == a.Max {
+		a.Min, a.Max = a.Min/2, a.Max*2
+	}
+}
+
 // spectrumTicks label the 1/(1-q) axis with percentiles.
 func spectrumTicks(_, _ float64) []plot.Tick {
 	return []plot.Tick{
@@ -298,6 +337,7 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 	// Room for the legend in the bottom right, under the curves.
 	p.Legend.Top = false
 	p.Y.Min = math.Max(1, p.Y.Min/math.Pow(p.Y.Max/p.Y.Min, 0.6))
+	logRange(&p.Y, 0)
 	return cw.save(p, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start, dashed = uncorrected service time; histograms merged over all repetitions.")
 }
 
@@ -324,7 +364,7 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
 	}
-	lines := 0
+	lines, dropped := 0, 0
 	for i, impl := range g.Impls {
 		t, ok := firstRep(g.trials[impl])
 		if !ok {
@@ -333,7 +373,11 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 		ys := pick(t.Series)
 		var pts plotter.XYs
 		for j, x := range t.Series.T {
-			if j >= len(ys) || math.IsNaN(ys[j]) || (logY && ys[j] <= 0) {
+			if j >= len(ys) || math.IsNaN(ys[j]) {
+				continue
+			}
+			if logY && !logShowable(ys[j]) {
+				dropped++
 				continue
 			}
 			pts = append(pts, plotter.XY{X: x, Y: ys[j]})
@@ -358,9 +402,10 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 		p.Y.Max *= 1.25 // headroom for the legend
 		p.Y.Tick.Marker = valueTicks(yLabel)
 	} else {
-		p.Y.Max *= math.Pow(p.Y.Max/math.Max(p.Y.Min, 1), 0.3)
+		logRange(&p.Y, 0.3)
 	}
-	return cw.save(p, name, title, title+": repetition 1 of each implementation, sampled every interval on the trial clock.")
+	note := droppedNote(dropped)
+	return cw.save(p, name, title+note, title+": repetition 1 of each implementation, sampled every interval on the trial clock."+note)
 }
 
 // stateLevel maps breaker states to the y of the state timeline.
@@ -424,7 +469,8 @@ func numericParams(s *section) []string {
 	bad := map[string]bool{}
 	for _, g := range s.Groups {
 		for _, p := range g.Params {
-			if _, err := strconv.ParseFloat(p.Value, 64); err != nil {
+			// "inf" and "NaN" parse, but are labels here, not positions.
+			if v, err := strconv.ParseFloat(p.Value, 64); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				bad[p.Key] = true
 			}
 			if !slices.Contains(keys, p.Key) {
@@ -502,20 +548,35 @@ func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (ch
 	}
 	var impls []string
 	pts := map[string]plotter.XYs{}
+	dropped := 0
 	for _, g := range groups {
 		var x float64
+		var label string
 		for _, pr := range g.Params {
 			if pr.Key == key {
 				x, _ = strconv.ParseFloat(pr.Value, 64)
-				xticks = append(xticks, plot.Tick{Value: math.Max(x, 1e-9), Label: pr.Value})
+				label = pr.Value
 			}
 		}
+		shown := false
 		for _, r := range g.table(unit).Rows {
+			if !logShowable(x) || (logY && !logShowable(r.Summary.Center)) {
+				dropped++
+				continue
+			}
 			if !slices.Contains(impls, r.Impl) {
 				impls = append(impls, r.Impl)
 			}
-			pts[r.Impl] = append(pts[r.Impl], plotter.XY{X: math.Max(x, 1e-9), Y: r.Summary.Center})
+			pts[r.Impl] = append(pts[r.Impl], plotter.XY{X: x, Y: r.Summary.Center})
+			shown = true
 		}
+		if shown {
+			xticks = append(xticks, plot.Tick{Value: x, Label: label})
+		}
+	}
+	note := droppedNote(dropped)
+	if len(impls) == 0 {
+		return chart{Title: title, Skip: "no value > 0 to show on its log scale"}, nil
 	}
 	for i, impl := range impls {
 		xy := pts[impl]
@@ -530,14 +591,15 @@ func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (ch
 		p.Legend.Add(impl, l, sc)
 	}
 	p.X.Tick.Marker = xticks
+	logRange(&p.X, 0)
 	// Headroom for the legend.
 	if logY {
-		p.Y.Max *= math.Pow(p.Y.Max/math.Max(p.Y.Min, 1), 0.6)
+		logRange(&p.Y, 0.6)
 	} else {
 		p.Y.Min = math.Min(p.Y.Min, 0)
 		p.Y.Max *= 1.4
 	}
-	return cw.save(p, "scaling-"+title, title, title+": median per implementation at each value of "+key+".")
+	return cw.save(p, "scaling-"+title, title+note, title+": median per implementation at each value of "+key+"."+note)
 }
 
 // trimZeros drops trailing zeros of the number that starts s: "50.00k"

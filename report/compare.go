@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -25,35 +24,24 @@ type samples struct {
 }
 
 func readSamples(path string) (*samples, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	defer f.Close()
 	s := &samples{vals: map[[2]string][]float64{}}
-	r := benchfmt.NewReader(f, path)
-	for r.Scan() {
-		switch rec := r.Result().(type) {
-		case *benchfmt.SyntaxError:
-			s.syntax = append(s.syntax, rec.Error())
-		case *benchfmt.Result:
-			n := rec.Name.String()
-			if !slices.Contains(s.names, n) {
-				s.names = append(s.names, n)
-			}
-			for _, v := range rec.Values {
-				if !slices.Contains(s.units, v.Unit) {
-					s.units = append(s.units, v.Unit)
-				}
-				k := [2]string{v.Unit, n}
-				s.vals[k] = append(s.vals[k], v.Value)
-			}
+	meta, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
+		n := rec.Name.String()
+		if !slices.Contains(s.names, n) {
+			s.names = append(s.names, n)
 		}
+		for _, v := range rec.Values {
+			if !slices.Contains(s.units, v.Unit) {
+				s.units = append(s.units, v.Unit)
+			}
+			k := [2]string{v.Unit, n}
+			s.vals[k] = append(s.vals[k], v.Value)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := r.Err(); err != nil {
-		return nil, fmt.Errorf("report: reading %s: %w", path, err)
-	}
-	s.meta = r.Units()
+	s.meta, s.syntax = meta, warnings
 	return s, nil
 }
 

@@ -130,69 +130,59 @@ type dataset struct {
 	Results  []result
 	Units    []string // in first-seen order
 	Better   map[string]int
-	Syntax   []string // "file:line: message"
+	Syntax   []string // "file:line: message": malformed lines and refused values (scanResults)
 	Trials   []sidecar.Trial
 	TrialErr []string
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is
-// an error; a malformed line or sidecar record is a warning.
+// an error; a malformed or non-finite result line, a malformed sidecar
+// line and a refused histogram are warnings.
 func readFiles(files []string) (*dataset, error) {
 	ds := &dataset{Better: map[string]int{}}
 	seenUnit := map[string]bool{}
+	// One budget for the histograms of all the sidecars.
+	budget := sidecar.NewBudget()
 	for _, path := range files {
-		if err := ds.readOne(path, seenUnit); err != nil {
+		if err := ds.readOne(path, seenUnit, budget); err != nil {
 			return nil, err
 		}
 	}
 	return ds, nil
 }
 
-func (ds *dataset) readOne(path string, seenUnit map[string]bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer f.Close()
+func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sidecar.Budget) error {
 	info := fileInfo{Path: path}
-	r := benchfmt.NewReader(f, path)
-	for r.Scan() {
-		switch rec := r.Result().(type) {
-		case *benchfmt.SyntaxError:
-			ds.Syntax = append(ds.Syntax, rec.Error())
-		case *benchfmt.Result:
-			fileName, line := rec.Pos()
-			res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Values: map[string]float64{}}
-			for _, v := range rec.Values {
-				unit, val := v.Unit, v.Value
-				if v.OrigUnit != "" {
-					unit, val = v.OrigUnit, v.OrigValue
-				}
-				res.Values[unit] = val
-				if !seenUnit[unit] {
-					seenUnit[unit] = true
-					ds.Units = append(ds.Units, unit)
-				}
+	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
+		fileName, line := rec.Pos()
+		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Values: map[string]float64{}}
+		for _, v := range rec.Values {
+			unit, val := written(v)
+			res.Values[unit] = val
+			if !seenUnit[unit] {
+				seenUnit[unit] = true
+				ds.Units = append(ds.Units, unit)
 			}
-			ds.Results = append(ds.Results, res)
 		}
+		ds.Results = append(ds.Results, res)
+	})
+	if err != nil {
+		return err
 	}
-	if err := r.Err(); err != nil {
-		return fmt.Errorf("report: reading %s: %w", path, err)
-	}
+	ds.Syntax = append(ds.Syntax, warnings...)
 	// File configuration is read from the file directly: the benchfmt
 	// reader attaches it only to later results, so lines after the last
 	// result (a final run-status) would be lost.
 	if err := scanTrailingConfig(path, &info); err != nil {
 		return err
 	}
-	units := r.Units()
 	for _, u := range ds.Units {
 		if b := units.GetBetter(u); b != 0 {
 			ds.Better[u] = b
 		}
 	}
-	trials, err := sidecar.Read(sidecar.Path(path))
+	trials, warnings, err := sidecar.Read(sidecar.Path(path), budget)
+	ds.TrialErr = append(ds.TrialErr, warnings...)
 	if err != nil {
 		ds.TrialErr = append(ds.TrialErr, err.Error())
 	}

@@ -27,7 +27,7 @@ same code and thresholds benchstat uses, so the numbers agree).
 	if fs.NArg() != 2 {
 		return usageError{fmt.Errorf("compare: want OLD and NEW, got %d files", fs.NArg())}
 	}
-	if err := readable(fs.Arg(0), fs.Arg(1)); err != nil {
+	if err := readable("compare", fs.Arg(0), fs.Arg(1)); err != nil {
 		return usageError{err}
 	}
 	return report.Compare(stdout, fs.Arg(0), fs.Arg(1))

@@ -98,7 +98,7 @@ func TestHostileInputs(t *testing.T) {
 			giveFiles: []hostileFile{{name: "a.txt", text: nanResults}, {name: "b.txt", text: nanResults}},
 			giveArgs:  []string{"compare", "%DIR%/a.txt", "%DIR%/b.txt"},
 			wantCode:  0,
-			wantText:  []string{"a.txt:3", "non-finite"},
+			wantText:  []string{"a.txt:3: ns/op: value NaN is not a finite number", "b.txt:5"},
 		},
 		{
 			name:      "sidecar histogram declaring a huge size",

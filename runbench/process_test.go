@@ -171,7 +171,7 @@ func TestSIGHUPOfRunRecordsTheTrialAsPartial(t *testing.T) {
 	if code := p.exit(t, 20*time.Second); code != 1 {
 		t.Errorf("exit %d after SIGHUP, want 1; output:\n%s", code, p.output())
 	}
-	trials, err := sidecar.Read(filepath.Join(outDir, "results.jsonl"))
+	trials, _, err := sidecar.Read(filepath.Join(outDir, "results.jsonl"), nil)
 	if err != nil || len(trials) != 1 || trials[0].Status != sidecar.StatusPartial {
 		t.Errorf("sidecar after SIGHUP: %d trials, %v; want the interrupted one, partial", len(trials), err)
 	}

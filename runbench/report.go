@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/concbench/concbench/report"
@@ -30,7 +31,7 @@ Flags:
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("report: no result files given")}
 	}
-	if err := readable(fs.Args()...); err != nil {
+	if err := readable("report", fs.Args()...); err != nil {
 		return usageError{err}
 	}
 	html, err := report.Generate(*out, fs.Args())
@@ -41,15 +42,40 @@ Flags:
 	return nil
 }
 
-// readable checks that every input file can be opened, so that a missing or
-// unreadable input is bad usage (exit 2) and not a failure of the work.
-func readable(files ...string) error {
+// readable checks that every input is a regular file that can be opened,
+// so that a missing, unreadable or odd input is bad input (exit status 2)
+// and not a failure of the work. Only a regular file is opened: opening a
+// named pipe blocks until something writes to it, and a directory or a
+// device is no results file either.
+func readable(cmd string, files ...string) error {
 	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: %s: %s, want a results file", cmd, f, notRegular(fi.Mode()))
+		}
 		fh, err := os.Open(f)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", cmd, err)
 		}
 		fh.Close()
 	}
 	return nil
+}
+
+// notRegular says what a file that is not a regular file is.
+func notRegular(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "is a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "is a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "is a socket"
+	case m&fs.ModeDevice != 0:
+		return "is a device"
+	}
+	return "is not a regular file (mode " + m.String() + ")"
 }

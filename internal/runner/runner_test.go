@@ -204,7 +204,7 @@ func TestRunWritesResultsAtomically(t *testing.T) {
 			t.Errorf("results.txt lacks %q", want)
 		}
 	}
-	trials, err := sidecar.Read(sidecar.Path(sum.Results))
+	trials, _, err := sidecar.Read(sidecar.Path(sum.Results), nil)
 	if err != nil || len(trials) != 2 {
 		t.Fatalf("sidecar: %d trials, %v", len(trials), err)
 	}
@@ -279,7 +279,7 @@ func TestInProcessWatchdogStopsTheRun(t *testing.T) {
 	if !sum.Partial || len(sum.Trials) != 1 || sum.Trials[0].Status != sidecar.StatusHung || !strings.Contains(sum.Trials[0].Stacks, "goroutine ") {
 		t.Fatalf("partial %v, %d trials (want 1, hung, with stacks): %+v", sum.Partial, len(sum.Trials), sum.Trials)
 	}
-	trials, err := sidecar.Read(sidecar.Path(sum.Results))
+	trials, _, err := sidecar.Read(sidecar.Path(sum.Results), nil)
 	if err != nil || len(trials) != 1 || trials[0].Status != sidecar.StatusHung {
 		t.Errorf("sidecar after the stop: %d trials, %v; want the hung one", len(trials), err)
 	}

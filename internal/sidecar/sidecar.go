@@ -9,9 +9,12 @@ package sidecar
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -113,31 +116,103 @@ func Write(w io.Writer, trials []Trial) error {
 	return nil
 }
 
-// Read reads a sidecar file. A missing file is not an error: results from
-// plain `go test -bench` have none.
-func Read(path string) ([]Trial, error) {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return nil, nil
+// MaxLine bounds one line of a sidecar. A trial's line holds three
+// histograms (about 200 KB each at most), its goroutine dump (at most
+// 1 MiB) and its time series; a longer line is skipped with a warning.
+const MaxLine = 64 << 20
+
+// Read reads the sidecar at path. A missing file is not an error: results
+// from plain `go test -bench` have none. A path that is not a regular file
+// (a directory, a named pipe that would block) is an error, without being
+// opened; so is a failure to read.
+//
+// Reading goes on past a bad line: a line that is not a JSON trial, or
+// longer than MaxLine, is skipped, and a trial whose histograms are
+// refused (see [Budget]) is kept without its histograms. Each is a warning
+// "path:line: message".
+//
+// The histograms decoded are charged to budget, which the reads of one
+// report share; nil gives this read a budget of its own.
+func Read(path string, budget *Budget) (trials []Trial, warnings []string, err error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("sidecar: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("sidecar: %s: not a regular file (mode %v), not read", path, fi.Mode())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sidecar: %w", err)
 	}
 	defer f.Close()
-	var trials []Trial
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	for line := 1; sc.Scan(); line++ {
-		if len(strings.TrimSpace(sc.Text())) == 0 {
+	if budget == nil {
+		budget = NewBudget()
+	}
+	return read(f, path, MaxLine, budget)
+}
+
+// record is a sidecar line as read: its histograms stay encoded until the
+// rest of the line has been read, so that a refused histogram costs the
+// trial its histograms only. (The outer fields hide Trial's own.)
+type record struct {
+	Trial
+	Latency  json.RawMessage `json:"latency,omitempty"`
+	Service  json.RawMessage `json:"service,omitempty"`
+	Lateness json.RawMessage `json:"lateness,omitempty"`
+}
+
+// read reads sidecar lines of at most maxLine bytes from r; path names
+// them in warnings.
+func read(r io.Reader, path string, maxLine int, budget *Budget) (trials []Trial, warnings []string, err error) {
+	br := bufio.NewReader(r)
+	for line := 1; ; line++ {
+		b, tooLong, rerr := readLine(br, maxLine)
+		switch {
+		case tooLong:
+			warnings = append(warnings, fmt.Sprintf("%s:%d: line longer than %d bytes, skipped", path, line, maxLine))
+		case len(bytes.TrimSpace(b)) > 0:
+			var rec record
+			if err := json.Unmarshal(b, &rec); err != nil {
+				warnings = append(warnings, fmt.Sprintf("%s:%d: %v, line skipped", path, line, err))
+				break
+			}
+			t := rec.Trial
+			if err := budget.decode(&t, rec.Latency, rec.Service, rec.Lateness); err != nil {
+				warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
+			}
+			trials = append(trials, t)
+		}
+		if rerr == io.EOF {
+			return trials, warnings, nil
+		}
+		if rerr != nil {
+			return trials, warnings, fmt.Errorf("sidecar: reading %s: %w", path, rerr)
+		}
+	}
+}
+
+// readLine returns the next line of br without its newline, or tooLong
+// and no line if it is longer than maxLine bytes: the rest of a long line
+// is read and dropped, so that reading goes on at the next line. err is
+// io.EOF after the last line.
+func readLine(br *bufio.Reader, maxLine int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			line = append(line, chunk...)
+			if len(bytes.TrimSuffix(line, []byte("\n"))) > maxLine {
+				line, tooLong = nil, true
+			}
+		}
+		if err == bufio.ErrBufferFull {
 			continue
 		}
-		var t Trial
-		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
-			return trials, fmt.Errorf("%s:%d: %w", path, line, err)
-		}
-		trials = append(trials, t)
+		return bytes.TrimSuffix(line, []byte("\n")), tooLong, err
 	}
-	return trials, sc.Err()
 }
 
 // Hist is an HDR histogram that travels as the standard compressed V2
@@ -154,11 +229,17 @@ func (h *Hist) MarshalJSON() ([]byte, error) {
 	return json.Marshal(string(b))
 }
 
-// UnmarshalJSON decodes a histogram written by MarshalJSON.
+// UnmarshalJSON decodes a histogram written by MarshalJSON, if it is
+// within the bounds [CheckEncoded] states; it is checked before anything
+// is allocated for it. (It is how the harness reads a trial from its
+// child process; Read decodes the histograms itself, under a budget.)
 func (h *Hist) UnmarshalJSON(data []byte) error {
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
-		return err
+		return fmt.Errorf("HDR histogram: %w", err)
+	}
+	if _, err := CheckEncoded(s); err != nil {
+		return fmt.Errorf("HDR histogram: %w", err)
 	}
 	d, err := hdrhistogram.Decode([]byte(s))
 	if err != nil {

@@ -28,9 +28,9 @@ func TestRoundTripAndMerge(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Read(path)
-	if err != nil || len(got) != 2 {
-		t.Fatalf("Read = %d trials, %v; want 2, nil", len(got), err)
+	got, warnings, err := Read(path, nil)
+	if err != nil || len(warnings) > 0 || len(got) != 2 {
+		t.Fatalf("Read = %d trials, warnings %q, %v; want 2, none, nil", len(got), warnings, err)
 	}
 	m := Merge(got[0].Latency, nil, got[1].Latency)
 	want := hdrhistogram.New(1, 60e9, 3)

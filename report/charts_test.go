@@ -1,0 +1,120 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/internal/sidecar"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// TestLogScalesGetPositiveValuesOnly generates reports whose log-scaled
+// charts would be given values ≤ 0, or one value that gonum widens to
+// ≤ 0; gonum's LogScale panics on those.
+func TestLogScalesGetPositiveValuesOnly(t *testing.T) {
+	// goTest writes three lines per (impl, workers) with the value at
+	// that many workers.
+	goTest := func(vals map[string][]float64) string {
+		var b strings.Builder
+		for _, impl := range []string{"a", "b"} {
+			for i, v := range vals[impl] {
+				for range 3 {
+					fmt.Fprintf(&b, "BenchmarkPool/impl=%s/workers=%d-2 100 %g ns/op\n", impl, []int{1, 2, 4}[i], v)
+				}
+			}
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name     string
+		give     string
+		wantText string
+	}{
+		{"a zero time", goTest(map[string][]float64{"a": {10, 0, 30}, "b": {5, 6, 7}}),
+			"ns/op vs workers (procs=2) (1 point ≤ 0 not shown on the log scale)"},
+		{"negative times", goTest(map[string][]float64{"a": {-10, -20, 30}, "b": {-5, 6, 7}}),
+			"(3 points ≤ 0 not shown on the log scale)"},
+		{"all times zero", goTest(map[string][]float64{"a": {0, 0, 0}, "b": {0, 0, 0}}),
+			"ns/op vs workers (procs=2): skipped, no value &gt; 0 to show on its log scale"},
+		{"one time under 1 ns everywhere", goTest(map[string][]float64{"a": {0.5, 0.5, 0.5}, "b": {0.5, 0.5, 0.5}}),
+			"ns/op vs workers (procs=2)"},
+		{"parameter 0 and negative", "BenchmarkChan/impl=a/buf=0-2 1 5 ns/op\nBenchmarkChan/impl=a/buf=-1-2 1 6 ns/op\nBenchmarkChan/impl=a/buf=8-2 1 7 ns/op\n",
+			"ns/op vs buf (procs=2) (2 points ≤ 0 not shown on the log scale)"},
+		{"one parameter value left", "BenchmarkChan/impl=a/buf=0 1 5 ns/op\nBenchmarkChan/impl=a/buf=8 1 0.5 ns/op\n",
+			"ns/op vs buf () (1 point ≤ 0 not shown on the log scale)"},
+		{"parameter inf is a label", "BenchmarkChan/impl=a/n=inf 1 5 ns/op\nBenchmarkChan/impl=a/n=1 1 6 ns/op\n",
+			"BenchmarkChan (go test)"},
+		{"scenario p99 of 0", "BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=1 10 100 ops/s 0 p99-ns\n" +
+			"BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=2 10 200 ops/s 5 p99-ns\n" +
+			"BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=4 10 300 ops/s -5 p99-ns\n",
+			"p99-ns vs workers (scenario=s) (2 points ≤ 0 not shown on the log scale)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "r.txt")
+			if err := os.WriteFile(in, []byte(tt.give), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := os.ReadFile(htmlPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(html.UnescapeString(string(page)), html.UnescapeString(tt.wantText)) {
+				t.Errorf("page lacks %q", tt.wantText)
+			}
+		})
+	}
+}
+
+// TestLogScalesOfTrials charts a sidecar whose latencies are all 0 (the
+// spectrum's y is one value, 1 ns) and whose p99 series is 0 but for
+// one sample of 1 ns.
+func TestLogScalesOfTrials(t *testing.T) {
+	dir := t.TempDir()
+	name := "Scenario/scenario=s/pattern=p/impl=a/workers=1"
+	in := filepath.Join(dir, "r.txt")
+	if err := os.WriteFile(in, []byte("Benchmark"+name+" 10 100 ops/s 0 p99-ns\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lat := hdrhistogram.New(1, 60e9, 3)
+	for range 10 {
+		lat.RecordValue(0)
+	}
+	tr := sidecar.Trial{Name: name, Scenario: "s", Pattern: "p", Impl: "a", Rep: 1, Status: sidecar.StatusOK,
+		Latency: &sidecar.Hist{Histogram: lat}, Service: &sidecar.Hist{Histogram: lat},
+		Series: sidecar.Series{T: []float64{0.1, 0.2, 0.3}, P99Ns: []float64{0, 1, 0}, OpsPerSec: []float64{1, 1, 1}}}
+	var sb bytes.Buffer
+	if err := sidecar.Write(&sb, []sidecar.Trial{tr}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(sidecar.Path(in), sb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(htmlPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<figcaption>Latency percentile spectrum: scenario=s/workers=1</figcaption>",
+		"<figcaption>p99 latency over time (corrected): scenario=s/workers=1 (2 points ≤ 0 not shown on the log scale)</figcaption>",
+	} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package report
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzReadResults reads arbitrary bytes as a results file with the
+// report's reader and with Compare's: neither may panic, and every value
+// they keep must be finite. Compare then runs its statistics over what
+// was kept. The seed corpus (testdata/fuzz/FuzzReadResults) holds a
+// runbench results file with its Unit and configuration lines, go test
+// output, and hostile lines: NaN and ±Inf values, a value that overflows
+// when tidied, malformed measurements.
+func FuzzReadResults(f *testing.F) {
+	// One file per fuzzing process, rewritten for each input (it has no
+	// sidecar next to it).
+	path := filepath.Join(f.TempDir(), "r.txt")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// benchfmt reads lines of up to 64 KiB; a longer one fails the
+		// file, cleanly, with an error naming it.
+		tooLong := func(err error) bool { return errors.Is(err, bufio.ErrTooLong) }
+		ds, err := readFiles([]string{path})
+		if err != nil && !tooLong(err) {
+			t.Fatalf("readFiles: %v", err)
+		}
+		if err == nil {
+			for _, r := range ds.Results {
+				for u, v := range r.Values {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						t.Fatalf("report kept %s %v at line %d", u, v, r.Line)
+					}
+				}
+			}
+		}
+		s, err := readSamples(path)
+		if err != nil && !tooLong(err) {
+			t.Fatalf("readSamples: %v", err)
+		}
+		if err == nil {
+			for k, vs := range s.vals {
+				for _, v := range vs {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						t.Fatalf("compare kept %s %v of %s", k[0], v, k[1])
+					}
+				}
+			}
+		}
+		if err := Compare(io.Discard, path, path); err != nil && !tooLong(err) {
+			t.Fatalf("Compare: %v", err)
+		}
+	})
+}
