@@ -254,25 +254,28 @@ func TestNoServiceTimeWhenNothingStarted(t *testing.T) {
 // in process: the watchdog must report it hung with the stacks, and Run
 // must stop there and keep the results so far, marked partial.
 func TestInProcessWatchdogStopsTheRun(t *testing.T) {
-	release := make(chan struct{})
+	release, closed := make(chan struct{}), make(chan struct{})
 	pats := mustWith(scenarios.Builtin(), scenarios.Pattern{
 		Name:  "deaf",
 		Impls: []scenarios.ImplInfo{{Name: "block"}},
 		New: func(string, map[string]string, scenarios.Op) (*scenarios.Target, error) {
 			return &scenarios.Target{
 				Call:  func(context.Context) error { <-release; return nil },
-				Close: func() error { return nil },
+				Close: func() error { close(closed); return nil },
 			}, nil
 		},
 	})
-	s, err := scenarios.Parse("t.yaml", []byte("name: d\npattern: deaf\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n"), pats)
+	s, err := scenarios.Parse("t.yaml", []byte("name: d\npattern: deaf\nrepeat: 2\nload: {model: closed, clients: 1, duration: 1s}\n"), pats)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Timeout.Duration = 200 * time.Millisecond // below what scenarios.Parse accepts: only the watchdog is under test
 	dir := t.TempDir()
 	sum, err := Run(context.Background(), Plan([]scenarios.Spec{s}, pats, nil, 0), pats, Options{OutDir: dir, Exec: InProcess(pats)})
-	close(release) // let the abandoned trial finish, so that no goroutine outlives the test
+	// Let the abandoned trial finish its window and close its target, so
+	// that no goroutine of it outlives the test.
+	close(release)
+	defer func() { <-closed }()
 	if !errors.Is(err, ErrRunStopped) {
 		t.Fatalf("Run: %v, want ErrRunStopped", err)
 	}
