@@ -39,6 +39,9 @@ type chartWriter struct {
 }
 
 func (cw *chartWriter) save(p *plot.Plot, name, title, alt string) (chart, error) {
+	if !drawable(&p.X) || !drawable(&p.Y) {
+		return chart{Title: title, Skip: "its values are too far apart to draw (the axis would span more than a float64 holds)"}, nil
+	}
 	cw.n++
 	file := fmt.Sprintf("%03d-%s.png", cw.n, slug(name))
 	wt, err := p.WriterTo(chartW, chartH, "png")
@@ -53,6 +56,25 @@ func (cw *chartWriter) save(p *plot.Plot, name, title, alt string) (chart, error
 		return chart{}, err
 	}
 	return chart{File: file, Title: title, Alt: alt}, nil
+}
+
+// drawable says whether gonum can draw an axis: its range finite and
+// of finite span. gonum places a value at (v-min)/(max-min) of the axis;
+// an infinite span, from values near ±MaxFloat64 or headroom added to
+// them, makes that NaN, and the rasterizer then never finishes. (Every
+// chart's axes hold all its data, so a finite span keeps every position
+// finite.)
+func drawable(a *plot.Axis) bool {
+	return !math.IsInf(a.Min, 0) && !math.IsInf(a.Max, 0) && !math.IsInf(a.Max-a.Min, 0) &&
+		!math.IsNaN(a.Min) && !math.IsNaN(a.Max)
+}
+
+// headroom multiplies the max of a linear axis by f, where that stays
+// finite.
+func headroom(a *plot.Axis, f float64) {
+	if m := a.Max * f; !math.IsInf(m, 0) {
+		a.Max = m
+	}
 }
 
 func newPlot(title, xLabel, yLabel string) *plot.Plot {
@@ -142,13 +164,13 @@ func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) 
 		p.Add(eb)
 	}
 	p.NominalX(names...)
-	p.Y.Min = 0
+	p.Y.Min = math.Min(p.Y.Min, 0) // bars start at 0; a negative one shows below it
 	for _, r := range scaled.Rows {
 		if !math.IsInf(r.Summary.Hi, 0) {
 			p.Y.Max = math.Max(p.Y.Max, r.Summary.Hi)
 		}
 	}
-	p.Y.Max *= 1.08
+	headroom(&p.Y, 1.08)
 	if !isTimeUnit(t.Unit) {
 		p.Y.Tick.Marker = valueTicks(t.Unit)
 	}
@@ -200,6 +222,11 @@ func durationTicks(lo, hi float64) []plot.Tick {
 	narrow := hi/lo < 100 // label 2 and 5 too, or there may be one label
 	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
 		v := math.Pow(10, e)
+		if v == 0 {
+			// Below the smallest float64: gonum normalizes every tick,
+			// and LogScale panics on 0.
+			continue
+		}
 		ticks = append(ticks, plot.Tick{Value: v, Label: shortNs(v)})
 		for _, m := range []float64{2, 5} {
 			t := plot.Tick{Value: m * v}
@@ -253,13 +280,20 @@ func droppedNote(n int) string {
 // span in log units (room for the legend), where that stays finite, and
 // makes the range one that gonum can draw: gonum widens a one-value range
 // [v, v] by ±1, to 0 or below for v ≤ 1, where LogScale panics; it is
-// widened by a factor of 2 instead.
+// widened to [v/2, 2v] instead, or as near as float64 allows.
 func logRange(a *plot.Axis, headroom float64) {
 	if m := a.Max * math.Pow(a.Max/a.Min, headroom); !math.IsInf(m, 0) && !math.IsNaN(m) {
 		a.Max = m
 	}
 	if a.Min == a.Max {
-		a.Min, a.Max = a.Min/2, a.Max*2
+		lo, hi := a.Min/2, a.Max*2
+		if lo == 0 { // v is the smallest float64
+			lo, hi = a.Min, a.Max*4
+		}
+		if math.IsInf(hi, 0) { // v is near the largest
+			lo, hi = a.Min/4, a.Max
+		}
+		a.Min, a.Max = lo, hi
 	}
 }
 
@@ -399,7 +433,7 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 	}
 	if !logY {
 		p.Y.Min = math.Min(p.Y.Min, 0)
-		p.Y.Max *= 1.25 // headroom for the legend
+		headroom(&p.Y, 1.25) // for the legend
 		p.Y.Tick.Marker = valueTicks(yLabel)
 	} else {
 		logRange(&p.Y, 0.3)
@@ -597,7 +631,7 @@ func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (ch
 		logRange(&p.Y, 0.6)
 	} else {
 		p.Y.Min = math.Min(p.Y.Min, 0)
-		p.Y.Max *= 1.4
+		headroom(&p.Y, 1.4)
 	}
 	return cw.save(p, "scaling-"+title, title+note, title+": median per implementation at each value of "+key+"."+note)
 }

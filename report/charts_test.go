@@ -118,3 +118,50 @@ func TestLogScalesOfTrials(t *testing.T) {
 		}
 	}
 }
+
+// TestChartsOfExtremeValues charts finite values at the ends of float64.
+// An axis whose span overflowed (headroom added to a value near
+// MaxFloat64, or values near both ends) made gonum place bars at NaN, and
+// the rasterizer never finished; so did a huge negative bar below a y
+// axis forced to start at 0, where negative bars are now shown.
+func TestChartsOfExtremeValues(t *testing.T) {
+	throughput := func(a, b string) string {
+		return "BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=1 10 " + a + " ops/s\n" +
+			"BenchmarkScenario/scenario=s/pattern=p/impl=b/workers=1 10 " + b + " ops/s\n"
+	}
+	tests := []struct {
+		name     string
+		give     string
+		wantText string
+	}{
+		{"near MaxFloat64", throughput("1.7e308", "5"), "<figcaption>Throughput: scenario=s/workers=1</figcaption>"},
+		{"near -MaxFloat64", throughput("-1.7e308", "5"), "<figcaption>Throughput: scenario=s/workers=1</figcaption>"},
+		{"span past MaxFloat64", throughput("-1.7e308", "1.7e308"),
+			"Throughput: scenario=s/workers=1: skipped, its values are too far apart to draw"},
+		{"a negative bar", throughput("-5", "5"), "<figcaption>Throughput: scenario=s/workers=1</figcaption>"},
+		{"smallest and largest on a log scale", "BenchmarkX/impl=a/n=1-2 1 5e-324 ns/op\nBenchmarkX/impl=a/n=2-2 1 1.7e308 ns/op\nBenchmarkX/impl=a/n=5e-324-2 1 1.7e308 ns/op\n",
+			"<figcaption>ns/op vs n (procs=2)</figcaption>"},
+		{"one value near MaxFloat64 on a log scale", "BenchmarkX/impl=a/n=1-2 1 1.7e308 ns/op\nBenchmarkX/impl=a/n=1.7e308-2 1 1.7e308 ns/op\n",
+			"<figcaption>ns/op vs n (procs=2)</figcaption>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "r.txt")
+			if err := os.WriteFile(in, []byte(tt.give), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := os.ReadFile(htmlPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(page), tt.wantText) {
+				t.Errorf("page lacks %q", tt.wantText)
+			}
+		})
+	}
+}
