@@ -30,5 +30,5 @@ same code and thresholds benchstat uses, so the numbers agree).
 	if err := readable("compare", fs.Arg(0), fs.Arg(1)); err != nil {
 		return usageError{err}
 	}
-	return report.Compare(stdout, fs.Arg(0), fs.Arg(1))
+	return inputError(report.Compare(stdout, fs.Arg(0), fs.Arg(1)))
 }

@@ -331,6 +331,13 @@ func TestHostileInputs(t *testing.T) {
 			wantText:  []string{"report: "},
 		},
 		{
+			name:      "a results line longer than the format's 64 KiB",
+			giveFiles: []hostileFile{{name: "r.txt", text: "BenchmarkX 1 " + strings.Repeat("1", 70000) + " ns/op\n"}},
+			giveArgs:  []string{"report", "-o", "%DIR%/rep", "%DIR%/r.txt"},
+			wantCode:  2,
+			wantText:  []string{"r.txt", "64 KiB"},
+		},
+		{
 			name:      "several bad fields reported together",
 			giveFiles: []hostileFile{{name: "s.yaml", text: "name: s\npattern: harness\nrepeat: many\nload:\n  duration: 0s\n  clients: -1\n"}},
 			giveArgs:  []string{"run", "-scenario", "%DIR%/s.yaml", "-out", "%DIR%/out"},

@@ -1,6 +1,8 @@
 package runbench
 
 import (
+	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,7 +38,7 @@ Flags:
 	}
 	html, err := report.Generate(*out, fs.Args())
 	if err != nil {
-		return err // the inputs were readable: a failure to write, exit 1
+		return inputError(err) // else the inputs were readable: a failure to write, exit 1
 	}
 	fmt.Fprintf(stdout, "report: %s\n", html)
 	return nil
@@ -78,4 +80,15 @@ func notRegular(m fs.FileMode) string {
 		return "is a device"
 	}
 	return "is not a regular file (mode " + m.String() + ")"
+}
+
+// inputError makes a results file that the Go benchmark format reader
+// cannot read at all (a line longer than its 64 KiB limit) bad input, exit
+// status 2, like every other malformed input; other errors are failures
+// to write.
+func inputError(err error) error {
+	if errors.Is(err, bufio.ErrTooLong) {
+		return usageError{fmt.Errorf("%w (a results file line is longer than the Go benchmark format's 64 KiB limit)", err)}
+	}
+	return err
 }
