@@ -32,9 +32,9 @@ compare: build ## benchstat-style comparison: make compare OLD=a.txt NEW=b.txt
 FUZZTIME ?= 1m
 
 fuzz: ## fuzz the scenario parser, the result-file reader and the sidecar reader (FUZZTIME=1m each)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/
-	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(FUZZTIME) ./report/
-	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) ./internal/sidecar/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./report/
+	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/sidecar/
 
 clean: ## remove the binary and local results
 	rm -rf bin results/local
