@@ -11,6 +11,7 @@ type page struct {
 	Files     []fileInfo
 	Partial   []string
 	Overhead  string
+	Clock     string // what a clock read costs, if the files say
 	Sections  []*section
 	Verdicts  []verdict
 	Syntax    []string
@@ -41,7 +42,7 @@ const pageTemplate = `<!DOCTYPE html>
 <body>
 <h1>concbench report</h1>
 {{with .P.Partial}}<p class="banner">PARTIAL run: {{range $i, $f := .}}{{if $i}}, {{end}}{{$f}}{{end}} did not finish; results cover only the trials that completed.</p>{{end}}
-<p class="overhead">{{.P.Overhead}}</p>
+<p class="overhead">{{.P.Overhead}}</p>{{with .P.Clock}}<p class="overhead">{{.}}</p>{{end}}
 <h2 id="files">Files read</h2>
 <table><tr><th class="l">file</th><th class="l">configuration</th><th class="l">run status</th><th>sidecar trials</th></tr>
 {{range .P.Files}}<tr><td class="l">{{.Path}}</td><td class="l">{{range .Config}}{{if ne .Key "run-status"}}<b>{{.Key}}</b>: {{.Value}}<br>{{end}}{{end}}</td><td class="l">{{if .RunStatus}}{{.RunStatus}}{{else}}(not stated){{end}}</td><td>{{.Trials}}</td></tr>

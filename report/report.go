@@ -12,9 +12,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/concbench/concbench/internal/atomicfile"
 	"github.com/concbench/concbench/internal/sidecar"
@@ -59,12 +62,17 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 		}
 	}
 	pg.Overhead = harnessOverhead(ds)
+	clock, clockNote := clockCost(ds)
+	pg.Clock = clockNote
 	pg.Sections = buildSections(ds)
 	for _, s := range pg.Sections {
 		for _, g := range s.Groups {
 			for _, u := range g.units(ds, s.Scenario) {
 				g.Tables = append(g.Tables, newStatTable(u, ds.better(u), g.Impls, g.values(u)))
 			}
+		}
+		if !s.Scenario {
+			markClockDominated(s, clock)
 		}
 		var err error
 		if s.Scenario {
@@ -170,4 +178,53 @@ func harnessOverhead(ds *dataset) string {
 		s += ", p99 " + formatNs(median(p99))
 	}
 	return s + " (median of " + strconv.Itoa(len(mean)) + " trials of scenario harness-overhead)"
+}
+
+// clockDominated is how many clock reads a cost may be worth before the
+// report says the machine's clock may dominate it.
+const clockDominated = 4
+
+// clockCost returns the cost of a clock read recorded in the files'
+// clock-ns lines (the largest, if they differ), and the sentence that
+// states it; 0 and "" if no file records one.
+func clockCost(ds *dataset) (float64, string) {
+	var ns float64
+	for _, f := range ds.Files {
+		for _, v := range strings.Split(f.get("clock-ns"), ", ") {
+			if x, err := strconv.ParseFloat(v, 64); err == nil && x > 0 && !math.IsInf(x, 0) {
+				ns = max(ns, x)
+			}
+		}
+	}
+	if ns == 0 {
+		return 0, ""
+	}
+	return ns, fmt.Sprintf("a clock read (time.Now) costs %s on the machine of these files; a time per operation within %d reads of it is marked, since a ratio between such times may be this machine's clock rather than the design (a design that reads the clock twice pays twice)", formatNs(ns), clockDominated)
+}
+
+// markClockDominated footnotes every row of a per-operation time table
+// whose median is within clockDominated clock reads.
+func markClockDominated(s *section, clock float64) {
+	if clock == 0 {
+		return
+	}
+	note := fmt.Sprintf("within %d clock reads (%s each here): this machine's clock may dominate the ratio", clockDominated, formatNs(clock))
+	for _, g := range s.Groups {
+		for _, t := range g.Tables {
+			if !isTimeUnit(t.Unit) {
+				continue
+			}
+			i := slices.Index(t.Footnotes, note)
+			for _, r := range t.Rows {
+				if r.Summary.Center >= clockDominated*clock {
+					continue
+				}
+				if i < 0 {
+					t.Footnotes = append(t.Footnotes, note)
+					i = len(t.Footnotes) - 1
+				}
+				r.Marks += superscript(i + 1)
+			}
+		}
+	}
 }

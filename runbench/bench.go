@@ -17,6 +17,7 @@ import (
 
 	"github.com/concbench/concbench/internal/atomicfile"
 	"github.com/concbench/concbench/internal/child"
+	"github.com/concbench/concbench/internal/clockcost"
 )
 
 // maxBenchCount bounds -count: 1000 runs of every benchmark is already
@@ -93,6 +94,12 @@ Flags:
 	if runErr != nil {
 		// A binary stopped mid-line leaves half a result: drop it.
 		buf.Truncate(bytes.LastIndexByte(buf.Bytes(), '\n') + 1)
+	}
+	// The cost of a clock read on this machine, after the results: a
+	// configuration line there attaches to no result, so benchstat's
+	// grouping is unchanged, and the report reads it.
+	fmt.Fprintf(&buf, "clock-ns: %.1f\n", clockcost.Measure())
+	if runErr != nil {
 		buf.WriteString("run-status: partial\n")
 	}
 	if err := atomicfile.Write(path, buf.Bytes()); err != nil {

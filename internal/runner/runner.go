@@ -11,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/concbench/concbench/internal/child"
+	"github.com/concbench/concbench/internal/clockcost"
 	"github.com/concbench/concbench/internal/sidecar"
 	"github.com/concbench/concbench/scenarios"
 )
@@ -285,6 +287,9 @@ func HostConfig(commit string) []KV {
 		{"goos", runtime.GOOS}, {"goarch", runtime.GOARCH}, {"cpu", cpuName()},
 		{"goversion", runtime.Version()}, {"gomaxprocs", fmt.Sprint(runtime.GOMAXPROCS(0))},
 		{"commit", commit}, {"date", time.Now().UTC().Format(time.RFC3339)},
+		// What a clock read costs here: where it dominates a cost, a
+		// ratio is this machine's, not the design's (report says so).
+		{"clock-ns", strconv.FormatFloat(clockcost.Measure(), 'f', 1, 64)},
 	}
 }
 

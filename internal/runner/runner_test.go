@@ -199,7 +199,7 @@ func TestRunWritesResultsAtomically(t *testing.T) {
 	if n := strings.Count(string(txt), "\nBenchmarkScenario/scenario=r/pattern=harness/impl=noop "); n != 2 {
 		t.Errorf("results.txt has %d result lines, want 2:\n%s", n, txt)
 	}
-	for _, want := range []string{"Unit ops/s better=higher", "run-status: complete", "commit: test", "scenario-sha256: "} {
+	for _, want := range []string{"Unit ops/s better=higher", "run-status: complete", "commit: test", "scenario-sha256: ", "clock-ns: "} {
 		if !strings.Contains(string(txt), want) {
 			t.Errorf("results.txt lacks %q", want)
 		}
