@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,14 @@ import (
 //     [errors.As] finds a [*workerpool.PanicError] in, with the panic's value
 //     and a Stack showing the panicking function. Join several panics with
 //     [errors.Join].
+//   - PanicDuringClose (fake time, 8 times): two tasks wait while Close
+//     starts, then panic, one from 10,000 frames of recursion; Close
+//     returns both, each a [*workerpool.PanicError] with its value and a
+//     Stack showing its panicking function.
+//   - SubmitRacingClose (300 times): 8 goroutines Submit no-op tasks to a
+//     pool of 2 workers while Close runs; each Submit returns nil or
+//     [workerpool.ErrClosed], Close returns nil, every accepted task runs
+//     once and none starts after Close has returned.
 //
 // The adapter's New(workers) must return a started pool that runs at most
 // workers tasks at once. Declared [workerpool.Deviations] change the checks:
@@ -57,6 +66,8 @@ func WorkerPool(t *testing.T, impl workerpool.Impl) {
 	run(t, "SubmitAfterClose", func(t *testing.T) { poolSubmitAfterClose(t, impl) })
 	run(t, "CloseWaitsForAcceptedTasks", func(t *testing.T) { poolCloseWaitsForAcceptedTasks(t, impl) })
 	run(t, "PanickingTask", func(t *testing.T) { poolPanickingTask(t, impl) })
+	run(t, "PanicDuringClose", func(t *testing.T) { poolPanicDuringClose(t, impl) })
+	run(t, "SubmitRacingClose", func(t *testing.T) { poolSubmitRacingClose(t, impl) })
 }
 
 func poolEveryTaskRunsExactlyOnce(t *testing.T, impl workerpool.Impl) {
@@ -248,4 +259,136 @@ func isClosed(c <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// poolPanicDuringClose submits tasks that wait on a gate and then panic,
+// one from a shallow stack and one from deep recursion, calls Close while
+// they wait, and only then opens the gate: Close must wait for the panics
+// and return both. A pool that signals "all done" before it has recorded a
+// task's panic (ants' PanicHandler runs after its worker has counted itself
+// out) returns without the panic; the deep stack widens that window, as
+// recording a panic walks the stack.
+func poolPanicDuringClose(t *testing.T, impl workerpool.Impl) {
+	const reps, workers = 8, 2
+	synctest.Test(t, func(t *testing.T) {
+		for rep := range reps {
+			p := impl.New(workers)
+			gate := make(chan struct{})
+			for _, task := range []func(){
+				func() { <-gate; panicInTask() },
+				func() { <-gate; panicDeep(deepFrames) },
+			} {
+				if err := p.Submit(context.Background(), task); err != nil {
+					t.Fatalf("rep %d: Submit: %v", rep, err)
+				}
+			}
+			closed := make(chan error)
+			go func() { closed <- p.Close() }()
+			synctest.Wait() // Close is waiting for the two tasks
+			close(gate)
+			err := <-closed
+			got := panicErrors(err)
+			if len(got) != 2 {
+				t.Fatalf("rep %d: a panic during Close: Close = %v, holding %d *PanicError, want 2 (one shallow, one %d frames deep)", rep, err, len(got), deepFrames)
+			}
+			var deep, shallow bool
+			for _, pe := range got {
+				deep = deep || pe.Value == "deep" && strings.Contains(string(pe.Stack), "panicDeep")
+				shallow = shallow || pe.Value == "boom" && strings.Contains(string(pe.Stack), "panicInTask")
+			}
+			if !deep || !shallow {
+				t.Fatalf("rep %d: a panic during Close: Close = %v; want the values boom and deep, each with a Stack showing its panicking function", rep, err)
+			}
+		}
+	})
+}
+
+// deepFrames is how deep panicDeep recurses before it panics.
+const deepFrames = 10_000
+
+// panicDeep recurses n frames deep, then panics with "deep".
+//
+//go:noinline
+func panicDeep(n int) {
+	if n == 0 {
+		panic("deep")
+	}
+	panicDeep(n - 1)
+}
+
+// panicErrors returns every *workerpool.PanicError in err's tree.
+func panicErrors(err error) []*workerpool.PanicError {
+	if pe, ok := err.(*workerpool.PanicError); ok {
+		return []*workerpool.PanicError{pe}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		var out []*workerpool.PanicError
+		for _, e := range u.Unwrap() {
+			out = append(out, panicErrors(e)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		return panicErrors(u.Unwrap())
+	}
+	return nil
+}
+
+// poolSubmitRacingClose runs Close while several goroutines Submit, many
+// times over: every Submit must return nil or ErrClosed, every accepted
+// task must run exactly once, and none may start after Close has returned
+// (a flag set once it returns, read by every task). A pool whose Submit can
+// slip past its closed check while Close finds no work left (ants' Submit
+// checks IsClosed, then starts a worker that Release never sees) fails in a
+// few percent of the repetitions; the count makes missing a 2% race in
+// every one of them unlikely (0.98^300, about 0.2%).
+func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
+	const reps, workers, submitters, perSubmitter = 300, 2, 8, 16
+	synctest.Test(t, func(t *testing.T) {
+		for rep := range reps {
+			p := impl.New(workers)
+			var closed atomic.Bool
+			var accepted, ran, late atomic.Int64
+			task := func() {
+				if closed.Load() {
+					late.Add(1)
+				}
+				ran.Add(1)
+			}
+			var wg sync.WaitGroup
+			for range submitters {
+				wg.Go(func() {
+					for range perSubmitter {
+						switch err := p.Submit(context.Background(), task); {
+						case err == nil:
+							accepted.Add(1)
+						case errors.Is(err, workerpool.ErrClosed):
+							return
+						default:
+							t.Errorf("rep %d: Submit racing Close = %v, want nil or ErrClosed", rep, err)
+							return
+						}
+					}
+				})
+			}
+			// Close after a varying number of accepted tasks, so that it
+			// meets the submitters at different points of their Submits.
+			for accepted.Load() < int64(rep%(submitters*perSubmitter/2)) {
+				runtime.Gosched()
+			}
+			err := p.Close()
+			closed.Store(true)
+			wg.Wait()
+			synctest.Wait() // a task started late has run by now
+			if err != nil {
+				t.Fatalf("rep %d: Close racing Submits = %v, want nil", rep, err)
+			}
+			if n := late.Load(); n > 0 {
+				t.Fatalf("rep %d: %d tasks started after Close returned (%d accepted)", rep, n, accepted.Load())
+			}
+			if ran.Load() != accepted.Load() {
+				t.Fatalf("rep %d: %d tasks ran, %d were accepted", rep, ran.Load(), accepted.Load())
+			}
+		}
+	})
 }
