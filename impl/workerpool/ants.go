@@ -11,9 +11,10 @@ import (
 // goroutines, each fed through its own channel, idle workers kept on a stack
 // and purged after a second of idleness by a background goroutine.
 //
+// Capacity: N, no queue: a task is handed to a worker or the caller waits.
+//
 // Blocking: ants.Pool.Submit waits on a sync.Cond while N workers are busy and
-// cannot watch a context (declared in the registry). There is no queue: a
-// task is handed to a worker or the caller waits, so the pool holds N tasks.
+// cannot watch a context (declared in the registry).
 //
 // Closing, and why the adapter does more than call ants:
 //   - ants.Pool.Submit checks IsClosed and only then takes or starts a
