@@ -146,6 +146,10 @@ func Impls() []Impl {
 			New: newPond, Queue: same, WithQueue: newPondQueue, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "conc", Doc: "github.com/sourcegraph/conc pool.WithMaxGoroutines(N)",
 			New: newConc, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
+		{Name: "gammazero", Doc: "github.com/gammazero/workerpool New(N): a dispatcher goroutine, an unbounded queue, Do never blocks",
+			New: newGammazero, Deviations: Deviations{UnboundedQueue: true}},
+		{Name: "tunny", Doc: "github.com/Jeffail/tunny NewFunc(N): a goroutine per task blocks in the synchronous Process, N tasks held",
+			New: newTunny, WithQueue: newTunnyQueue},
 	}
 }
 
