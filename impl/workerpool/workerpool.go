@@ -92,19 +92,26 @@ func (i Impl) Capacity(workers int) (capacity int, bounded bool) {
 	return workers + i.Queue(workers), true
 }
 
+// HasQueue reports whether the entry can build a pool of workers with
+// exactly queue tasks of queue: New's holds that many, or WithQueue is set
+// (and queue is at least 0). It builds nothing.
+func (i Impl) HasQueue(workers, queue int) bool {
+	if c, bounded := i.Capacity(workers); bounded && c-workers == queue {
+		return true
+	}
+	return i.WithQueue != nil && queue >= 0 && !i.Deviations.Unbounded && !i.Deviations.UnboundedQueue
+}
+
 // NewQueue returns a started pool of workers with exactly queue tasks of
-// queue: New's pool when its Queue(workers) is queue, else WithQueue's. ok is
-// false, and the pool nil, where the entry has no such pool: its queue is
+// queue: New's pool when it holds that many, else WithQueue's. ok is false,
+// and the pool nil, where [Impl.HasQueue] is false: the entry's queue is
 // fixed at another size, or unbounded, or queue is negative.
 func (i Impl) NewQueue(workers, queue int) (p Pool, ok bool) {
-	if queue < 0 {
+	if !i.HasQueue(workers, queue) {
 		return nil, false
 	}
-	if c, bounded := i.Capacity(workers); bounded && c-workers == queue {
+	if c, _ := i.Capacity(workers); c-workers == queue {
 		return i.New(workers), true
-	}
-	if i.WithQueue == nil {
-		return nil, false
 	}
 	return i.WithQueue(workers, queue), true
 }
