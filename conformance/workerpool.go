@@ -476,7 +476,7 @@ func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
 		for rep := range reps {
 			p := impl.New(workers)
 			var closed atomic.Bool
-			var accepted, ran, late atomic.Int64
+			var accepted, ran, late, exited atomic.Int64
 			task := func() {
 				if closed.Load() {
 					late.Add(1)
@@ -486,6 +486,7 @@ func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
 			var wg sync.WaitGroup
 			for range submitters {
 				wg.Go(func() {
+					defer exited.Add(1)
 					for range perSubmitter {
 						switch err := p.Submit(context.Background(), task); {
 						case err == nil:
@@ -501,7 +502,7 @@ func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
 			}
 			// Close after a varying number of accepted tasks, so that it
 			// meets the submitters at different points of their Submits.
-			for accepted.Load() < int64(rep%(submitters*perSubmitter/2)) {
+			for accepted.Load() < int64(rep%(submitters*perSubmitter/2)) && exited.Load() < submitters {
 				runtime.Gosched()
 			}
 			err := p.Close()
