@@ -36,9 +36,14 @@ import (
 // ants.Pool.Submit. After ReleaseContext returns, ants' last worker may still
 // be putting itself back in its cache for a moment; no task runs then.
 //
-// Measured cost: results/reference/bench/results.txt holds the adapter
-// before this fix (5.6x the floor impl=rawchan per no-op task at 2 workers,
-// 9.0x at 16, 0 allocs); the fix adds 1 alloc per task.
+// Measured cost: 4.3x the floor impl=rawchan per no-op task at 1 worker, 6.6x
+// at 2 and 11x at 16, 1 alloc (BenchmarkWorkerPool/work=none; the floor holds
+// 2N there). At equal capacity N (BenchmarkWorkerPoolCapacity) 3.4x, 3.3x and
+// 3.1x the floor. The fix costs up to 13% over a bare ants Submit, significant
+// at 16 workers only (BenchmarkAdapter). (This branch's run, medians of 20
+// interleaved passes on the shared 2-core machine, not yet in
+// results/reference; the reference holds the adapter before the fix: 5.6x at 2
+// workers, 9.0x at 16, 0 allocs.)
 type antsPool struct {
 	p      *ants.Pool
 	guard  closeGuard

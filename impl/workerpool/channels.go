@@ -25,9 +25,12 @@ import (
 // the buffer and exit; Close waits for them.
 //
 // Measured cost: 1.6x the floor impl=rawchan (a plain buffered channel) per
-// no-op task at 1, 2 and 16 workers, 0 allocs
-// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
-// the floor runs beside it at the same worker count).
+// no-op task at 1, 2 and 16 workers, 0 allocs (medians of
+// results/reference/bench/results.txt, BenchmarkWorkerPool/work=none; the
+// floor runs beside it at the same worker count). At capacity N (WithQueue 0)
+// 1.5x, 1.2x and 1.3x the floor at that capacity, an unbuffered channel
+// (BenchmarkWorkerPoolCapacity; this branch's run, medians of 20 interleaved
+// passes on the shared 2-core machine, not yet in results/reference).
 type channels struct {
 	tasks  chan func()
 	done   chan struct{}

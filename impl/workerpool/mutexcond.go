@@ -22,11 +22,15 @@ import (
 // Closing: Close sets closed under the lock and wakes everyone; submitters
 // then return ErrClosed, workers drain the ring and exit, Close waits for them.
 //
-// Measured cost: 3.0x the floor impl=rawchan per no-op task at 2 workers (1
-// alloc: the slow path's AfterFunc) and 1.5x at 16, where the submitter
-// rarely blocks
-// (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
-// the floor runs beside it at the same worker count).
+// Measured cost: 2.4x the floor impl=rawchan per no-op task at 1 worker (1
+// alloc: the slow path's AfterFunc), 2.0x at 2 and 1.0x at 16, where the
+// submitter rarely blocks (BenchmarkWorkerPool/work=none). At equal capacity N
+// it is 3.8x, 1.9x and 0.40x the floor at that capacity (an unbuffered
+// channel), and at 16 workers the fastest pool at either capacity
+// (BenchmarkWorkerPoolCapacity). (This branch's run, with the running + queued
+// count; medians of 20 interleaved passes on the shared 2-core machine, not
+// yet in results/reference. The reference, with the old ring-slot count: 3.0x
+// at 2 workers, 1.5x at 16.)
 type mutexCond struct {
 	mu       sync.Mutex
 	notEmpty sync.Cond
