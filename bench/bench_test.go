@@ -20,3 +20,11 @@ func BenchmarkFanout(b *testing.B) { benchsuite.FanOut(b, fanout.Impls[int, uint
 func BenchmarkPipeline(b *testing.B) { benchsuite.Pipeline(b, pipeline.Impls[int]()...) }
 
 func BenchmarkWorkerPool(b *testing.B) { benchsuite.WorkerPool(b, workerpool.Impls()...) }
+
+// BenchmarkWorkerPoolCapacity compares the pools at equal capacity (tasks
+// held at once, running and queued); BenchmarkWorkerPool runs each at its
+// own default. It comes last so that the files of earlier runs keep their
+// layout.
+func BenchmarkWorkerPoolCapacity(b *testing.B) {
+	benchsuite.WorkerPoolCapacity(b, workerpool.Impls()...)
+}

@@ -10,4 +10,15 @@
 // channel, no contract at all; impl=serial for fan-out; impl=none for
 // breakers). A module's own implementations run the same sub-benchmarks by
 // calling benchsuite from its own benchmarks.
+//
+// The worker pools run twice: BenchmarkWorkerPool has each pool at its own
+// default capacity (tasks held at once, running and queued), and
+// BenchmarkWorkerPoolCapacity compares them at equal capacity, workers and
+// 2×workers, with the floor at the same capacity in every row:
+//
+//	go test -run '^$' -bench 'WorkerPoolCapacity/.*/.*/.*/work=none' ./bench > cap.txt
+//	go tool benchstat -col /impl cap.txt
+//
+// BenchmarkAdapter sets each library behind a registry entry, driven bare,
+// beside its adapter (-col /way), to show what the contract costs on top.
 package bench

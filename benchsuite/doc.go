@@ -12,7 +12,8 @@
 // (impl=rawchan for pools and pipelines, impl=serial for fan-out, impl=none
 // for breakers), so a run on another machine carries its own floor. Name the
 // benchmark function as concbench does (BenchmarkWorkerPool,
-// BenchmarkPipeline, BenchmarkFanout, BenchmarkBreaker) and the lines line
+// BenchmarkWorkerPoolCapacity, BenchmarkPipeline, BenchmarkFanout,
+// BenchmarkBreaker) and the lines line
 // up with the reference ones under benchstat, which splits tables by the
 // pkg: line, so compare across modules with
 //

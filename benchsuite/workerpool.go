@@ -56,7 +56,56 @@ func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
 				b.Run(name, func(b *testing.B) { benchPool(b, impl.New(workers), wk.task()) })
 			}
 			name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("workers", workers), benchname.P("work", wk.name))
-			b.Run(name, func(b *testing.B) { benchRawChan(b, workers, wk.task()) })
+			b.Run(name, func(b *testing.B) { benchRawChan(b, workers, workers, wk.task()) })
+		}
+	}
+}
+
+// WorkerPoolCapacity runs BenchmarkWorkerPoolCapacity's sub-benchmarks for
+// impls, named impl=<name>/workers=<n>/capacity=<c>/work=<kind>: the work
+// kinds and worker counts of [WorkerPool], each at capacity (tasks a pool
+// holds at once, running and queued) workers and 2×workers. [WorkerPool]
+// runs each pool at its own default, and a pool that holds more tasks lets
+// its submitter run further ahead of the workers; here every row compares
+// pools that hold the same number. An Impl is in a row only if it has that
+// capacity, by default or through WithQueue ([workerpool.Impl.NewQueue]);
+// one whose queue is fixed at another size, or unbounded, is left out of
+// the row.
+//
+// impl=rawchan, the floor, runs in every row at the row's capacity: workers
+// goroutines ranging over a channel buffered to capacity − workers (so at
+// capacity=workers every send is a handoff to a waiting worker).
+//
+// A module's benchmark calls it beside WorkerPool:
+//
+//	func BenchmarkWorkerPoolCapacity(b *testing.B) {
+//		benchsuite.WorkerPoolCapacity(b, append(workerpool.Impls(), mine)...)
+//	}
+func WorkerPoolCapacity(b *testing.B, impls ...workerpool.Impl) {
+	names := make([]string, len(impls))
+	for i, impl := range impls {
+		names[i] = impl.Name
+	}
+	checkNames(b, "rawchan", names)
+	for _, wk := range workKinds() {
+		for _, workers := range []int{1, 2, 16} {
+			for _, capacity := range []int{workers, 2 * workers} {
+				queue := capacity - workers
+				for _, impl := range impls {
+					if !impl.HasQueue(workers, queue) {
+						continue
+					}
+					name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers),
+						benchname.P("capacity", capacity), benchname.P("work", wk.name))
+					b.Run(name, func(b *testing.B) {
+						p, _ := impl.NewQueue(workers, queue) // HasQueue said yes
+						benchPool(b, p, wk.task())
+					})
+				}
+				name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("workers", workers),
+					benchname.P("capacity", capacity), benchname.P("work", wk.name))
+				b.Run(name, func(b *testing.B) { benchRawChan(b, workers, queue, wk.task()) })
+			}
 		}
 	}
 }
@@ -77,8 +126,10 @@ func benchPool(b *testing.B, p workerpool.Pool, task func()) {
 	}
 }
 
-func benchRawChan(b *testing.B, workers int, task func()) {
-	tasks := make(chan func(), workers)
+// benchRawChan is the floor: workers goroutines ranging over a channel
+// buffered to queue.
+func benchRawChan(b *testing.B, workers, queue int, task func()) {
+	tasks := make(chan func(), queue)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {

@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +19,12 @@ import (
 //
 //   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
 //     names) and impl.Doc is one non-empty line.
+//   - Declaration: the entry's fields agree: an Unbounded or UnboundedQueue
+//     entry sets neither Queue nor WithQueue, and Queue is never negative.
+//   - Capacity (fake time): pools of 1, 2 and 5 workers, fed tasks that
+//     wait on a gate, accept exactly [workerpool.Impl.Capacity] tasks
+//     (workers + Queue(workers)), run one per worker, and block on the next
+//     Submit. An unbounded pool accepts all 256 Submits at once.
 //   - EveryTaskRunsExactlyOnce: 4 goroutines each Submit 500 tasks to pools
 //     of 1, 3 and 8 workers; every Submit returns nil, Close returns nil, and
 //     each task ran once.
@@ -37,13 +44,26 @@ import (
 //     [errors.As] finds a [*workerpool.PanicError] in, with the panic's value
 //     and a Stack showing the panicking function. Join several panics with
 //     [errors.Join].
+//   - PanicDuringClose (fake time, 8 times): two tasks wait while Close
+//     starts, then panic, one from 10,000 frames of recursion; Close
+//     returns both, each a [*workerpool.PanicError] with its value and a
+//     Stack showing its panicking function.
+//   - SubmitRacingClose (300 times): 8 goroutines Submit no-op tasks to a
+//     pool of 2 workers while Close runs; each Submit returns nil or
+//     [workerpool.ErrClosed], Close returns nil, every accepted task runs
+//     once and none starts after Close has returned.
 //
 // The adapter's New(workers) must return a started pool that runs at most
 // workers tasks at once. Declared [workerpool.Deviations] change the checks:
 // Unbounded (Submit never blocks: every one of the 4096 Submits is accepted
-// at once, and tasks may all run together), IgnoresCtxWhileBlocked (the
-// blocked Submit must still be waiting after its ctx ended, and accept its
-// task once a worker frees).
+// at once, and tasks may all run together), UnboundedQueue (Submit never
+// blocks either, but at most workers tasks run at once: the rest wait),
+// IgnoresCtxWhileBlocked (the blocked Submit must still be waiting after its
+// ctx ended, and accept its task once a worker frees).
+//
+// If impl.WithQueue is set, every check from Capacity on runs again, as
+// subtests queue=0 and queue=workers, on the pools WithQueue builds with
+// that queue, which keep impl's Deviations.
 //
 // Every subtest also fails if a goroutine it started outlives it; see the
 // package doc.
@@ -52,11 +72,128 @@ func WorkerPool(t *testing.T, impl workerpool.Impl) {
 		t.Fatalf("workerpool.Impl %q: New is nil", impl.Name)
 	}
 	run(t, "Name", func(t *testing.T) { checkName(t, impl.Name, impl.Doc) })
+	run(t, "Declaration", func(t *testing.T) { checkPoolDeclaration(t, impl) })
+	poolChecks(t, impl)
+	if impl.WithQueue == nil {
+		return
+	}
+	for _, q := range []struct {
+		name  string
+		queue func(workers int) int
+	}{
+		{"queue=0", func(int) int { return 0 }},
+		{"queue=workers", func(workers int) int { return workers }},
+	} {
+		t.Run(q.name, func(t *testing.T) { poolChecks(t, withQueue(impl, q.queue)) })
+	}
+}
+
+// withQueue returns impl with New building impl.WithQueue(workers,
+// queue(workers)) pools, and Queue declaring that queue.
+func withQueue(impl workerpool.Impl, queue func(workers int) int) workerpool.Impl {
+	build := impl.WithQueue
+	impl.New = func(workers int) workerpool.Pool { return build(workers, queue(workers)) }
+	impl.Queue = queue
+	impl.WithQueue = nil
+	return impl
+}
+
+// checkPoolDeclaration fails an entry whose fields contradict each other.
+func checkPoolDeclaration(t *testing.T, impl workerpool.Impl) {
+	dev := impl.Deviations
+	switch unbounded := dev.Unbounded || dev.UnboundedQueue; {
+	case dev.Unbounded && dev.UnboundedQueue:
+		t.Error("declares both Unbounded and UnboundedQueue; pick the one that describes it (is the number of running tasks bounded?)")
+	case unbounded && impl.Queue != nil:
+		t.Error("declares an unbounded pool but sets Queue: leave it nil")
+	case unbounded && impl.WithQueue != nil:
+		t.Error("declares an unbounded pool but sets WithQueue, which builds bounded ones")
+	case impl.Queue != nil:
+		for _, workers := range []int{1, 2, 16} {
+			if q := impl.Queue(workers); q < 0 {
+				t.Errorf("Queue(%d) = %d, want at least 0", workers, q)
+			}
+		}
+	}
+}
+
+// poolChecks runs every check of a pool's behaviour on impl.
+func poolChecks(t *testing.T, impl workerpool.Impl) {
+	run(t, "Capacity", func(t *testing.T) { poolCapacity(t, impl) })
 	run(t, "EveryTaskRunsExactlyOnce", func(t *testing.T) { poolEveryTaskRunsExactlyOnce(t, impl) })
 	run(t, "SubmitWhenSaturated", func(t *testing.T) { poolSubmitWhenSaturated(t, impl) })
 	run(t, "SubmitAfterClose", func(t *testing.T) { poolSubmitAfterClose(t, impl) })
 	run(t, "CloseWaitsForAcceptedTasks", func(t *testing.T) { poolCloseWaitsForAcceptedTasks(t, impl) })
 	run(t, "PanickingTask", func(t *testing.T) { poolPanickingTask(t, impl) })
+	run(t, "PanicDuringClose", func(t *testing.T) { poolPanicDuringClose(t, impl) })
+	run(t, "SubmitRacingClose", func(t *testing.T) { poolSubmitRacingClose(t, impl) })
+}
+
+// poolCapacity fills pools of 1, 2 and 5 workers with tasks that wait on a
+// gate: a bounded pool must accept exactly its declared capacity, with
+// every worker running a task, and block on the next Submit; an unbounded
+// one must accept every Submit, running all of them at once (Unbounded) or
+// one per worker (UnboundedQueue).
+func poolCapacity(t *testing.T, impl workerpool.Impl) {
+	const unboundedLimit = 256
+	dev := impl.Deviations
+	for _, workers := range []int{1, 2, 5} {
+		capacity, bounded := impl.Capacity(workers)
+		limit := capacity + 1
+		if !bounded {
+			limit = unboundedLimit
+		}
+		synctest.Test(t, func(t *testing.T) {
+			p := impl.New(workers)
+			gate := make(chan struct{})
+			var accepted, started, ran atomic.Int64
+			var lastErr error
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for range limit {
+					ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+					err := p.Submit(ctx, func() { started.Add(1); <-gate; ran.Add(1) })
+					cancel()
+					if err != nil {
+						lastErr = err
+						return
+					}
+					accepted.Add(1)
+				}
+			}()
+			synctest.Wait()
+			blocked := !isClosed(done)
+			// Errorf, not Fatalf, until the gate is open and the pool
+			// closed: a bubble that ends with goroutines blocked panics.
+			switch {
+			case !bounded:
+				want := int64(workers)
+				if dev.Unbounded {
+					want = unboundedLimit
+				}
+				if blocked || accepted.Load() != unboundedLimit || started.Load() != want {
+					t.Errorf("workers=%d: declared unbounded: blocked=%v after accepting %d of %d tasks (last error %v), %d running, want never blocked and %d running",
+						workers, blocked, accepted.Load(), unboundedLimit, lastErr, started.Load(), want)
+				}
+			case !blocked:
+				t.Errorf("workers=%d: declared capacity %d (workers + Queue), but Submit did not block once %d tasks were accepted (last error %v)",
+					workers, capacity, accepted.Load(), lastErr)
+			case accepted.Load() != int64(capacity):
+				t.Errorf("workers=%d: Submit blocked after accepting %d tasks, declared capacity %d (workers + Queue)", workers, accepted.Load(), capacity)
+			case started.Load() != int64(workers):
+				t.Errorf("workers=%d: at capacity %d tasks run at once, want %d", workers, started.Load(), workers)
+			}
+			close(gate)
+			if err := p.Close(); err != nil {
+				t.Errorf("workers=%d: Close: %v", workers, err)
+			}
+			<-done
+			if ran.Load() != accepted.Load() {
+				t.Fatalf("workers=%d: %d tasks ran, %d were accepted", workers, ran.Load(), accepted.Load())
+			}
+		})
+	}
 }
 
 func poolEveryTaskRunsExactlyOnce(t *testing.T, impl workerpool.Impl) {
@@ -115,31 +252,33 @@ func poolSubmitWhenSaturated(t *testing.T, impl workerpool.Impl) {
 		}()
 		synctest.Wait()
 		blocked := !isClosed(done)
+		// Errorf, not Fatalf, until the gate is open and the pool closed: a
+		// bubble that ends with goroutines blocked panics.
 		switch {
-		case dev.Unbounded:
+		case dev.Unbounded || dev.UnboundedQueue:
 			if blocked || accepted.Load() != limit {
-				t.Fatalf("unbounded pool: blocked=%v after %d of %d submits, want never blocked", blocked, accepted.Load(), limit)
+				t.Errorf("unbounded pool: blocked=%v after %d of %d submits, want never blocked", blocked, accepted.Load(), limit)
 			}
 		case !blocked:
-			t.Fatalf("Submit never blocked in %d submits with %d workers (last error %v)", accepted.Load(), workers, lastErr)
+			t.Errorf("Submit never blocked in %d submits with %d workers (last error %v)", accepted.Load(), workers, lastErr)
 		case accepted.Load() < workers:
-			t.Fatalf("blocked after %d submits, want at least %d (one per worker)", accepted.Load(), workers)
+			t.Errorf("blocked after %d submits, want at least %d (one per worker)", accepted.Load(), workers)
 		}
 		before := accepted.Load()
 		time.Sleep(2 * time.Second) // the blocked Submit's ctx ends
 		synctest.Wait()
 		switch {
-		case dev.Unbounded:
+		case dev.Unbounded || dev.UnboundedQueue:
 		case dev.IgnoresCtxWhileBlocked:
 			if isClosed(done) {
-				t.Fatalf("declared IgnoresCtxWhileBlocked, but Submit returned %v when ctx ended", lastErr)
+				t.Errorf("declared IgnoresCtxWhileBlocked, but Submit returned %v when ctx ended", lastErr)
 			}
 		default:
 			if !isClosed(done) {
-				t.Fatal("Submit still blocked after its ctx ended")
+				t.Error("Submit still blocked after its ctx ended")
 			}
 			if !errors.Is(lastErr, context.DeadlineExceeded) {
-				t.Fatalf("Submit returned %v, want context.DeadlineExceeded", lastErr)
+				t.Errorf("Submit returned %v, want context.DeadlineExceeded", lastErr)
 			}
 		}
 		close(gate)
@@ -147,15 +286,15 @@ func poolSubmitWhenSaturated(t *testing.T, impl workerpool.Impl) {
 			// The waiting Submit now gets capacity and accepts its task.
 			synctest.Wait()
 			if accepted.Load() <= before {
-				t.Fatal("declared IgnoresCtxWhileBlocked, but the blocked Submit did not accept its task once capacity freed")
+				t.Error("declared IgnoresCtxWhileBlocked, but the blocked Submit did not accept its task once capacity freed")
 			}
 		}
 		if err := p.Close(); err != nil { // frees a submitter still looping, with ErrClosed
-			t.Fatalf("Close: %v", err)
+			t.Errorf("Close: %v", err)
 		}
 		<-done
 		if ran.Load() != accepted.Load() {
-			t.Fatalf("%d tasks ran, %d were accepted", ran.Load(), accepted.Load())
+			t.Errorf("%d tasks ran, %d were accepted", ran.Load(), accepted.Load())
 		}
 	})
 }
@@ -248,4 +387,137 @@ func isClosed(c <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// poolPanicDuringClose submits tasks that wait on a gate and then panic,
+// one from a shallow stack and one from deep recursion, calls Close while
+// they wait, and only then opens the gate: Close must wait for the panics
+// and return both. A pool that signals "all done" before it has recorded a
+// task's panic (ants' PanicHandler runs after its worker has counted itself
+// out) returns without the panic; the deep stack widens that window, as
+// recording a panic walks the stack.
+func poolPanicDuringClose(t *testing.T, impl workerpool.Impl) {
+	const reps, workers = 8, 2
+	synctest.Test(t, func(t *testing.T) {
+		for rep := range reps {
+			p := impl.New(workers)
+			gate := make(chan struct{})
+			for _, task := range []func(){
+				func() { <-gate; panicInTask() },
+				func() { <-gate; panicDeep(deepFrames) },
+			} {
+				if err := p.Submit(context.Background(), task); err != nil {
+					t.Fatalf("rep %d: Submit: %v", rep, err)
+				}
+			}
+			closed := make(chan error)
+			go func() { closed <- p.Close() }()
+			synctest.Wait() // Close is waiting for the two tasks
+			close(gate)
+			err := <-closed
+			got := panicErrors(err)
+			if len(got) != 2 {
+				t.Fatalf("rep %d: a panic during Close: Close = %v, holding %d *PanicError, want 2 (one shallow, one %d frames deep)", rep, err, len(got), deepFrames)
+			}
+			var deep, shallow bool
+			for _, pe := range got {
+				deep = deep || pe.Value == "deep" && strings.Contains(string(pe.Stack), "panicDeep")
+				shallow = shallow || pe.Value == "boom" && strings.Contains(string(pe.Stack), "panicInTask")
+			}
+			if !deep || !shallow {
+				t.Fatalf("rep %d: a panic during Close: Close = %v; want the values boom and deep, each with a Stack showing its panicking function", rep, err)
+			}
+		}
+	})
+}
+
+// deepFrames is how deep panicDeep recurses before it panics.
+const deepFrames = 10_000
+
+// panicDeep recurses n frames deep, then panics with "deep".
+//
+//go:noinline
+func panicDeep(n int) {
+	if n == 0 {
+		panic("deep")
+	}
+	panicDeep(n - 1)
+}
+
+// panicErrors returns every *workerpool.PanicError in err's tree.
+func panicErrors(err error) []*workerpool.PanicError {
+	if pe, ok := err.(*workerpool.PanicError); ok {
+		return []*workerpool.PanicError{pe}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		var out []*workerpool.PanicError
+		for _, e := range u.Unwrap() {
+			out = append(out, panicErrors(e)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		return panicErrors(u.Unwrap())
+	}
+	return nil
+}
+
+// poolSubmitRacingClose runs Close while several goroutines Submit, many
+// times over: every Submit must return nil or ErrClosed, every accepted
+// task must run exactly once, and none may start after Close has returned
+// (a flag set once it returns, read by every task). A pool whose Submit can
+// slip past its closed check while Close finds no work left (ants' Submit
+// checks IsClosed, then starts a worker that Release never sees) fails in a
+// few percent of the repetitions; the count makes missing a 2% race in
+// every one of them unlikely (0.98^300, about 0.2%).
+func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
+	const reps, workers, submitters, perSubmitter = 300, 2, 8, 16
+	synctest.Test(t, func(t *testing.T) {
+		for rep := range reps {
+			p := impl.New(workers)
+			var closed atomic.Bool
+			var accepted, ran, late, exited atomic.Int64
+			task := func() {
+				if closed.Load() {
+					late.Add(1)
+				}
+				ran.Add(1)
+			}
+			var wg sync.WaitGroup
+			for range submitters {
+				wg.Go(func() {
+					defer exited.Add(1)
+					for range perSubmitter {
+						switch err := p.Submit(context.Background(), task); {
+						case err == nil:
+							accepted.Add(1)
+						case errors.Is(err, workerpool.ErrClosed):
+							return
+						default:
+							t.Errorf("rep %d: Submit racing Close = %v, want nil or ErrClosed", rep, err)
+							return
+						}
+					}
+				})
+			}
+			// Close after a varying number of accepted tasks, so that it
+			// meets the submitters at different points of their Submits.
+			for accepted.Load() < int64(rep%(submitters*perSubmitter/2)) && exited.Load() < submitters {
+				runtime.Gosched()
+			}
+			err := p.Close()
+			closed.Store(true)
+			wg.Wait()
+			synctest.Wait() // a task started late has run by now
+			if err != nil {
+				t.Fatalf("rep %d: Close racing Submits = %v, want nil", rep, err)
+			}
+			if n := late.Load(); n > 0 {
+				t.Fatalf("rep %d: %d tasks started after Close returned (%d accepted)", rep, n, accepted.Load())
+			}
+			if ran.Load() != accepted.Load() {
+				t.Fatalf("rep %d: %d tasks ran, %d were accepted", rep, ran.Load(), accepted.Load())
+			}
+		}
+	})
 }

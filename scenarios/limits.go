@@ -94,6 +94,10 @@ const (
 	// MaxGOMAXPROCS; beyond it a trial measures goroutine scheduling, not
 	// the design, and setting up takes longer than the window.
 	maxWorkers = 4096
+	// maxQueue bounds a pool's queue (the workerpool parameter queue): as
+	// many waiting tasks as maxWorkers running ones; each holds a slot of
+	// the pool's queue, allocated when the pool is built.
+	maxQueue = 4096
 	// maxStages and maxStageWorkers bound a pipeline, which starts stages ×
 	// workers goroutines: at most 64 Ki, about 128 MiB of stacks.
 	maxStages       = 64

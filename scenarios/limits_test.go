@@ -28,6 +28,7 @@ func TestParamRanges(t *testing.T) {
 		giveBad        []string
 	}{
 		{"workerpool", "workers", []string{"1", "4096"}, []string{"0", "4097", "1e9", "-1", "", "x"}},
+		{"workerpool", "queue", []string{"default", "0", "4096"}, []string{"-1", "4097", "", "none", "x"}},
 		{"fanout", "workers", []string{"1", "4096"}, []string{"0", "4097"}},
 		{"fanout", "items", []string{"1", "1000000"}, []string{"0", "1000001"}},
 		{"pipeline", "stages", []string{"1", "64"}, []string{"0", "65"}},

@@ -70,6 +70,10 @@ type Param struct {
 	Default string
 	Doc     string             // what it is, then the values it takes
 	Check   func(string) error // nil error for a value in range
+	// OmitDefault leaves the parameter out of trial names while it holds
+	// its default (or no value): for a parameter added after results were
+	// published, whose names then still line up with new ones.
+	OmitDefault bool
 }
 
 func (p *Pattern) param(name string) (Param, bool) {
@@ -252,6 +256,16 @@ func durationRange(lo, hi time.Duration) valueRange {
 func orNone(r valueRange) valueRange {
 	return valueRange{"none, or " + r.text, func(v string) error {
 		if v == "none" {
+			return nil
+		}
+		return r.check(v)
+	}}
+}
+
+// orDefault also accepts "default".
+func orDefault(r valueRange) valueRange {
+	return valueRange{"default, or " + r.text, func(v string) error {
+		if v == "default" {
 			return nil
 		}
 		return r.check(v)

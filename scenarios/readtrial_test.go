@@ -11,11 +11,11 @@ import (
 func TestReadTrialSpecRefuses(t *testing.T) {
 	open := quickSpec(t, "name: t\npattern: workerpool\nimpls: [channels, spawn]\nload: {model: open, rate: 100}\nwork: {kind: sleep, mean: 1ms}\n")
 	closed := quickSpec(t, "name: c\npattern: harness\n")
-	good := TrialSpec{Spec: open, Impl: "channels", Params: map[string]string{"workers": "4"}, Rate: 100, Rep: 1}
+	good := TrialSpec{Spec: open, Impl: "channels", Params: map[string]string{"workers": "4", "queue": "default"}, Rate: 100, Rep: 1}
 	with := func(change func(ts *TrialSpec)) string {
 		ts := good
 		ts.Spec.Load = open.Load
-		ts.Params = map[string]string{"workers": "4"}
+		ts.Params = map[string]string{"workers": "4", "queue": "default"}
 		change(&ts)
 		data, err := json.Marshal(ts)
 		if err != nil {
@@ -45,9 +45,9 @@ func TestReadTrialSpecRefuses(t *testing.T) {
 		{"spec checks", with(func(ts *TrialSpec) { ts.Spec.Load.Clients = 5000; ts.Spec.Repeat = 0 }),
 			"stdin: spec.load.clients: 5000: want 1 to 1024\nstdin: spec.repeat: 0: want 1 to 1000"},
 		{"short timeout", with(func(ts *TrialSpec) { ts.Spec.Timeout.Duration = time.Second }), "stdin: spec.timeout: 1s: want at least 5s (warmup + 2 x duration + 1s leak grace + 2s)"},
-		{"unknown impl", with(func(ts *TrialSpec) { ts.Impl = "nope" }), `stdin: impl: "nope" is not a workerpool implementation; have channels, mutexcond, errgroup, semaphore, spawn, seed, ants, pond, conc`},
+		{"unknown impl", with(func(ts *TrialSpec) { ts.Impl = "nope" }), `stdin: impl: "nope" is not a workerpool implementation; have channels, mutexcond, errgroup, semaphore, spawn, seed, ants, pond, conc, gammazero, tunny`},
 		{"impl not in the scenario", with(func(ts *TrialSpec) { ts.Impl = "ants" }), `stdin: impl: "ants" is not one of the scenario's impls`},
-		{"parameter missing", with(func(ts *TrialSpec) { ts.Params = map[string]string{} }), "stdin: params.workers: missing: a trial has a value for every parameter of its pattern"},
+		{"parameter missing", with(func(ts *TrialSpec) { delete(ts.Params, "workers") }), "stdin: params.workers: missing: a trial has a value for every parameter of its pattern"},
 		{"parameter out of range", with(func(ts *TrialSpec) { ts.Params["workers"] = "1e9" }), `stdin: params.workers: "1e9": want a whole number from 1 to 4096`},
 		{"parameter unknown", with(func(ts *TrialSpec) { ts.Params["stages"] = "2" }), `stdin: params.stages: workerpool has no parameter "stages"`},
 		{"open loop without rate", with(func(ts *TrialSpec) { ts.Rate = 0 }), "stdin: rate: 0: an open-loop load needs a rate above 0 and at most 1e+08 ops/s"},

@@ -361,7 +361,7 @@ func TestCheckPlanSize(t *testing.T) {
 		{"count multiplies", []Spec{harness("a", "gomaxprocs: [1, 2]")}, nil, 1000, ""},
 		{"sum at most", []Spec{harness("a", procs(60)), harness("b", procs(40))}, nil, 0, ""},
 		{"count over", []Spec{quickSpec(t, "name: w\npattern: workerpool\nparams: {workers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n")}, nil, 1000,
-			"t.yaml: scenario w plans 1000 repetitions × 9 implementations × 12 parameter combinations × 1 rates × 1 gomaxprocs = 108000 trials: at most 100000 in one run"},
+			"t.yaml: scenario w plans 1000 repetitions × 11 implementations × 12 parameter combinations × 1 rates × 1 gomaxprocs = 132000 trials: at most 100000 in one run"},
 		{"impls filter", []Spec{quickSpec(t, "name: w\npattern: workerpool\nparams: {workers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n")}, []string{"channels"}, 1000, ""},
 		{"sum over", []Spec{harness("a", procs(60)), harness("b", procs(41)), harness("c", "")}, nil, 0,
 			"t.yaml: scenario b plans 1000 repetitions × 1 implementations × 1 parameter combinations × 1 rates × 41 gomaxprocs = 41000 trials, which brings the run to 101000: at most 100000 in one run"},

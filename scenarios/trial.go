@@ -113,7 +113,11 @@ func trialName(ts TrialSpec, reg *Registry) string {
 	s := ts.Spec
 	parts := []benchname.Part{benchname.P("scenario", s.Name), benchname.P("pattern", s.Pattern), benchname.P("impl", ts.Impl)}
 	for _, p := range reg.mustLookup(s.Pattern).Params {
-		parts = append(parts, benchname.P(p.Name, ts.Params[p.Name]))
+		v := ts.Params[p.Name]
+		if p.OmitDefault && (v == p.Default || v == "") {
+			continue
+		}
+		parts = append(parts, benchname.P(p.Name, v))
 	}
 	if len(s.Load.Rate) > 1 {
 		parts = append(parts, benchname.P("rate", strconv.FormatFloat(ts.Rate, 'g', -1, 64)))

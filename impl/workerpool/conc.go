@@ -10,6 +10,9 @@ import (
 // WithMaxGoroutines(N): up to N worker goroutines, started on demand, fed
 // through an unbuffered channel.
 //
+// Capacity: N, no queue: Go hands the task over the unbuffered channel to
+// an idle goroutine, or starts one while fewer than N exist.
+//
 // Blocking: Go blocks while N goroutines are busy and cannot watch a context
 // (declared in the registry).
 //

@@ -9,6 +9,8 @@ import (
 // errgroupPool starts a goroutine per task through an x/sync errgroup.Group
 // with SetLimit(N).
 //
+// Capacity: N, no queue: each accepted task has its goroutine at once.
+//
 // Blocking: Group.Go blocks while N goroutines are running and cannot watch a
 // context, so a blocked Submit ignores ctx (declared in the registry).
 //

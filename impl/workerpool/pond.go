@@ -10,7 +10,11 @@ import (
 // pondPool adapts github.com/alitto/pond/v2: at most N worker goroutines,
 // started on demand and exiting as soon as the queue is empty, fed from a
 // queue of N tasks (pond's default queue is unbounded; N matches mutexcond
-// and channels, so every bounded pool holds at most 2N tasks).
+// and channels).
+//
+// Capacity: 2N, N running and N queued. WithQueue passes its queue to
+// pond.WithQueueSize; pond reads 0 as no queue at all, so a task is then
+// accepted only while fewer than N run.
 //
 // Blocking: Go blocks while the queue is full; only the pool's own context,
 // not the caller's, can end the wait (declared in the registry).
@@ -36,8 +40,11 @@ type pondPool struct {
 	panics panics
 }
 
-func newPond(workers int) Pool {
-	return &pondPool{p: pond.NewPool(workers, pond.WithQueueSize(workers), pond.WithoutPanicRecovery())}
+func newPond(workers int) Pool { return newPondQueue(workers, workers) }
+
+// newPondQueue gives pond a queue of queue tasks.
+func newPondQueue(workers, queue int) Pool {
+	return &pondPool{p: pond.NewPool(workers, pond.WithQueueSize(queue), pond.WithoutPanicRecovery())}
 }
 
 func (p *pondPool) Submit(_ context.Context, task func()) error {

@@ -23,6 +23,10 @@ import (
 //   - A panicking job is recovered and reported by Close; the guide's would
 //     kill the process.
 //
+// Capacity: 2N, N running and N in JobQueue. The guide's NewWorkerPool takes
+// the queue size as its own argument (jobQueueSize); New passes N, WithQueue
+// any size.
+//
 // Blocking: Submit sends on JobQueue and, like the guide's SubmitJob, does not
 // watch ctx (declared in the registry).
 //
@@ -55,10 +59,14 @@ type seedWorker struct {
 	panics   *panics
 }
 
-func newSeed(workers int) Pool {
+func newSeed(workers int) Pool { return newSeedQueue(workers, workers) }
+
+// newSeedQueue is the guide's NewWorkerPool(workerCount, jobQueueSize) and
+// Start.
+func newSeedQueue(workers, queue int) Pool {
 	p := &seed{
 		Workers:  make([]*seedWorker, workers),
-		JobQueue: make(chan seedJob, workers),
+		JobQueue: make(chan seedJob, queue),
 		Quit:     make(chan bool),
 		WG:       &sync.WaitGroup{},
 	}

@@ -10,6 +10,8 @@ import (
 // semaphorePool acquires one unit of an x/sync semaphore.Weighted(N) per task
 // and runs the task on a new goroutine that releases the unit when done.
 //
+// Capacity: N, no queue: each accepted task has its goroutine at once.
+//
 // Blocking: Acquire blocks while N tasks run and honours ctx.
 //
 // Closing: Submit stays inside the pool's [closeGuard] from Acquire to

@@ -9,6 +9,8 @@ import (
 // too many goroutines" pitfall, kept as the baseline that every bounded pool
 // is measured against. workers is ignored.
 //
+// Capacity: none (declared Unbounded).
+//
 // Blocking: never; there is no back-pressure (declared Unbounded), so under
 // overload goroutines and memory grow with the backlog.
 //

@@ -16,7 +16,12 @@
 // ([Impl.Deviations]); the suite then checks the declared behaviour instead.
 //
 // "Saturated" means every worker is busy and the implementation's queue, if it
-// has one, is full. Each implementation's doc comment states its queue.
+// has one, is full. A pool's capacity is how many tasks it holds at once,
+// running and queued: workers + [Impl.Queue](workers). Pools differ in it
+// (channels holds 2N, ants N), and a bigger one lets a submitter run further
+// ahead of the workers, so compare pools at equal capacity
+// (BenchmarkWorkerPoolCapacity, the scenario parameter queue) before
+// crediting a design. Each implementation's doc comment states its queue.
 package workerpool
 
 import (
@@ -53,11 +58,62 @@ type Impl struct {
 	// New returns a started pool that runs at most workers tasks at once
 	// (spawn: any number). workers must be at least 1.
 	New func(workers int) Pool
+	// Queue returns how many tasks the pool that New(workers) builds holds
+	// beyond the running ones: with every worker busy, Submit accepts
+	// Queue(workers) more tasks and then blocks. nil means 0: a task is
+	// accepted only when a worker is free to take it. An entry that declares
+	// Unbounded or UnboundedQueue has no bound and leaves it nil. The
+	// conformance suite checks it; see [Impl.Capacity].
+	Queue func(workers int) int
+	// WithQueue, if set, returns a started pool like New's but with
+	// exactly queue tasks of queue (0: a task is accepted only when a
+	// worker is free to take it); queue is at least 0. nil where the
+	// implementation's queue is fixed. Its pools keep the entry's
+	// Deviations, and the conformance suite runs on them too.
+	WithQueue func(workers, queue int) Pool
 
 	// Deviations declares where the implementation departs from the
 	// contract; the conformance suite checks the declared behaviour instead.
 	// The zero value declares none.
 	Deviations Deviations
+}
+
+// Capacity returns how many tasks the pool that New(workers) builds holds at
+// once, running and queued, before Submit blocks: workers + Queue(workers).
+// bounded is false, and capacity 0, for an entry that declares Unbounded or
+// UnboundedQueue: its Submit never blocks.
+func (i Impl) Capacity(workers int) (capacity int, bounded bool) {
+	if i.Deviations.Unbounded || i.Deviations.UnboundedQueue {
+		return 0, false
+	}
+	if i.Queue == nil {
+		return workers, true
+	}
+	return workers + i.Queue(workers), true
+}
+
+// HasQueue reports whether the entry can build a pool of workers with
+// exactly queue tasks of queue: New's holds that many, or WithQueue is set
+// (and queue is at least 0). It builds nothing.
+func (i Impl) HasQueue(workers, queue int) bool {
+	if c, bounded := i.Capacity(workers); bounded && c-workers == queue {
+		return true
+	}
+	return i.WithQueue != nil && queue >= 0 && !i.Deviations.Unbounded && !i.Deviations.UnboundedQueue
+}
+
+// NewQueue returns a started pool of workers with exactly queue tasks of
+// queue: New's pool when it holds that many, else WithQueue's. ok is false,
+// and the pool nil, where [Impl.HasQueue] is false: the entry's queue is
+// fixed at another size, or unbounded, or queue is negative.
+func (i Impl) NewQueue(workers, queue int) (p Pool, ok bool) {
+	if !i.HasQueue(workers, queue) {
+		return nil, false
+	}
+	if c, _ := i.Capacity(workers); c-workers == queue {
+		return i.New(workers), true
+	}
+	return i.WithQueue(workers, queue), true
 }
 
 // Deviations are the points of the contract an implementation declares it
@@ -66,6 +122,10 @@ type Deviations struct {
 	// Unbounded: Submit never blocks, so there is no back-pressure; every
 	// task gets its own goroutine at once.
 	Unbounded bool
+	// UnboundedQueue: Submit never blocks, so there is no back-pressure;
+	// tasks beyond the workers wait in a queue with no bound, and at most
+	// workers tasks run at once (unlike Unbounded).
+	UnboundedQueue bool
 	// IgnoresCtxWhileBlocked: a Submit blocked on a saturated pool keeps
 	// waiting for capacity after ctx ends, then accepts the task.
 	IgnoresCtxWhileBlocked bool
@@ -74,22 +134,29 @@ type Deviations struct {
 // Impls returns every implementation, home-grown first, then the libraries.
 // It builds a new slice each call: callers may filter it freely.
 func Impls() []Impl {
+	same := func(workers int) int { return workers }
 	return []Impl{
-		{Name: "channels", Doc: "N workers ranging over one channel buffered to N; RWMutex guards close", New: newChannels},
-		{Name: "mutexcond", Doc: "ring queue of N tasks under a mutex, two sync.Conds for empty and full", New: newMutexCond},
+		{Name: "channels", Doc: "N workers ranging over one channel buffered to N; RWMutex guards close",
+			New: newChannels, Queue: same, WithQueue: newChannelsQueue},
+		{Name: "mutexcond", Doc: "ring queue of N tasks under a mutex, two sync.Conds for empty and full",
+			New: newMutexCond, Queue: same, WithQueue: newMutexCondQueue},
 		{Name: "errgroup", Doc: "x/sync errgroup with SetLimit(N): a goroutine per task, Go blocks at the limit",
 			New: newErrgroup, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "semaphore", Doc: "x/sync semaphore.Weighted(N) acquired per task, then a goroutine per task", New: newSemaphore},
 		{Name: "spawn", Doc: "a goroutine per task, no limit: the pitfall baseline (no back-pressure)",
 			New: newSpawn, Deviations: Deviations{Unbounded: true}},
 		{Name: "seed", Doc: "the guide's design: Job with Result and Error channels, a Quit channel per worker",
-			New: newSeed, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
-		{Name: "ants", Doc: "github.com/panjf2000/ants/v2 Pool of N, blocking Submit, PanicHandler",
+			New: newSeed, Queue: same, WithQueue: newSeedQueue, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
+		{Name: "ants", Doc: "github.com/panjf2000/ants/v2 Pool of N, blocking Submit, panics recovered in the task",
 			New: newAnts, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "pond", Doc: "github.com/alitto/pond/v2 pool of N with a queue of N, blocking Go",
-			New: newPond, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
+			New: newPond, Queue: same, WithQueue: newPondQueue, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "conc", Doc: "github.com/sourcegraph/conc pool.WithMaxGoroutines(N)",
 			New: newConc, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
+		{Name: "gammazero", Doc: "github.com/gammazero/workerpool New(N): a dispatcher goroutine, an unbounded queue, Do never blocks",
+			New: newGammazero, Deviations: Deviations{UnboundedQueue: true}},
+		{Name: "tunny", Doc: "github.com/Jeffail/tunny NewFunc(N): a goroutine per task blocks in the synchronous Process, N tasks held",
+			New: newTunny, WithQueue: newTunnyQueue},
 	}
 }
 
