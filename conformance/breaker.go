@@ -50,7 +50,11 @@ import (
 //   - InvalidConfigPanics: New panics when FailuresToOpen, OpenTimeout or
 //     HalfOpenProbes is zero.
 //   - PanicInFnReachesCaller: a panic in fn reaches Execute's caller, who
-//     can recover it, and the breaker still admits calls.
+//     can recover it (so on the caller's goroutine) with the value fn
+//     panicked with, and the breaker still admits calls.
+//   - PanicIsFailure: 3 calls whose fn panics each panic in the caller with
+//     fn's value, and then the breaker is open; after the timeout a
+//     panicking probe reopens it.
 //
 // Declared [breaker.Deviations] change the checks, each as its doc comment
 // says: SerialisesCalls (ProbeLimit wants 1 fn at a time and no rejection;
@@ -66,7 +70,8 @@ import (
 // cleanup waits OpenTimeout of fake time for it), OwnerGoroutine (one
 // goroutine allowed from New to Close; after Close, Execute must reject and
 // State report Closed), StateLagsTimeout (State reports Open until a call
-// after the timeout).
+// after the timeout), PanicNotFailure (PanicIsFailure wants the breaker still
+// closed after the panics).
 //
 // Every subtest also fails if a goroutine it started outlives it; see the
 // package doc.
@@ -87,6 +92,7 @@ func Breaker(t *testing.T, impl breaker.Impl) {
 	run(t, "Close", func(t *testing.T) { breakerClose(t, impl) })
 	run(t, "InvalidConfigPanics", func(t *testing.T) { breakerInvalidConfigPanics(t, impl) })
 	run(t, "PanicInFnReachesCaller", func(t *testing.T) { breakerPanicInFnReachesCaller(t, impl) })
+	run(t, "PanicIsFailure", func(t *testing.T) { breakerPanicIsFailure(t, impl) })
 }
 
 const (
@@ -705,13 +711,48 @@ func breakerPanicInFnReachesCaller(t *testing.T, impl breaker.Impl) {
 
 func panicInFn(t *testing.T, impl breaker.Impl) {
 	b := newBreaker(t, impl, breakerConfig(1))
+	mustPanic(t, b, "closed")
+	mustPass(t, b, nil, "after a panicking call")
+}
+
+// panicValue is what fn panics with: a pointer, so that the caller's
+// recovered value can only be equal to it if it is the same value.
+type panicValue struct{ when string }
+
+// mustPanic runs a call whose fn panics and wants the panic to reach the
+// caller (recover only sees a panic on its own goroutine) with fn's value.
+func mustPanic(t *testing.T, b breaker.Breaker, when string) {
+	t.Helper()
+	want := &panicValue{when}
 	got := func() (v any) {
 		defer func() { v = recover() }()
-		_ = b.Execute(context.Background(), func(context.Context) error { panic("boom") })
+		_ = b.Execute(context.Background(), func(context.Context) error { panic(want) })
 		return nil
 	}()
-	if got != "boom" {
-		t.Fatalf("caller recovered %v, want the panic value boom", got)
+	if got != want {
+		t.Fatalf("%s: the caller recovered %v, want the value fn panicked with, %v", when, got, want)
 	}
-	mustPass(t, b, nil, "after a panicking call")
+}
+
+// breakerPanicIsFailure wants each of failuresToOpen panicking calls to
+// reach the caller, and the breaker then open; after the timeout a panicking
+// probe reopens it.
+func breakerPanicIsFailure(t *testing.T, impl breaker.Impl) {
+	synctest.Test(t, func(t *testing.T) {
+		b := newBreaker(t, impl, breakerConfig(1))
+		for i := range failuresToOpen {
+			mustPanic(t, b, "closed, panic "+strconv.Itoa(i+1))
+		}
+		if impl.Deviations.PanicNotFailure {
+			wantState(t, b, breaker.Closed, "declared PanicNotFailure: after "+strconv.Itoa(failuresToOpen)+" panics")
+			mustPass(t, b, nil, "declared PanicNotFailure: after the panics")
+			return
+		}
+		wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" panics")
+		mustReject(t, b, "opened by panics")
+		time.Sleep(openTimeout + time.Millisecond)
+		mustPanic(t, b, "half-open, probe")
+		wantState(t, b, breaker.Open, "after a panicking probe")
+		mustReject(t, b, "reopened by a panicking probe")
+	})
 }

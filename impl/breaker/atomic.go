@@ -33,9 +33,12 @@ import (
 // the one its call started in. With 22 bits, a call would have to span
 // 4,194,304 state changes to be mistaken for a current one.
 //
-// A panicking probe counts as a failure, so that its slot is not lost; a
-// panicking call while closed is not counted (the closed path has no defer).
-// Either way the panic goes on up the caller's stack.
+// A panic in fn counts as a failure, closed or half-open (so that a probe's
+// slot is not lost either), and goes on up the caller's stack untouched: a
+// deferred check of a flag that fn's return clears, without recover, so the
+// panic keeps its value and its stack. The defer is open-coded (a direct
+// call at each return, no allocation); it is what the closed path pays for
+// the rule, see Cost.
 //
 // Cost: 11x the floor impl=none (fn called directly) per call on the closed
 // path, at -cpu 1 and at -cpu 2 (no shared write, so it scales as the floor
@@ -83,7 +86,14 @@ func (b *atomicBreaker) Execute(ctx context.Context, fn func(context.Context) er
 	if wordState(w) != Closed {
 		return b.probe(ctx, fn, w)
 	}
+	panicked := true
+	defer func() {
+		if panicked {
+			b.record(wordGen(w), failure)
+		}
+	}()
 	err := fn(ctx)
+	panicked = false
 	if err == nil {
 		// The fast path: nothing to record when closed with no failures.
 		if w := b.word.Load(); w&(stateMask|countMask<<failShift) == uint64(Closed) {
@@ -94,22 +104,21 @@ func (b *atomicBreaker) Execute(ctx context.Context, fn func(context.Context) er
 	return err
 }
 
-// probe runs fn if the breaker, not closed at load w, admits it. Unlike the
-// closed path it defers, so that a panicking probe still gives its slot back
-// (as a failure).
+// probe runs fn if the breaker, not closed at load w, admits it; a panicking
+// probe gives its slot back as a failure, which reopens the breaker.
 func (b *atomicBreaker) probe(ctx context.Context, fn func(context.Context) error, w uint64) error {
 	w, err := b.admit(w)
 	if err != nil {
 		return err
 	}
-	done := false
+	panicked := true
 	defer func() {
-		if !done { // fn panicked
+		if panicked {
 			b.record(wordGen(w), failure)
 		}
 	}()
 	err = fn(ctx)
-	done = true
+	panicked = false
 	b.record(wordGen(w), classify(ctx, err))
 	return err
 }

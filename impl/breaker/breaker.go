@@ -16,6 +16,11 @@
 //     [context.DeadlineExceeded]; [context.Canceled] while the caller's ctx is
 //     canceled counts as neither success nor failure (the caller gave up; the
 //     callee told us nothing).
+//   - A panic in fn is a failure: the breaker counts it as one (a panicking
+//     probe reopens a half-open breaker) and the panic goes on up the
+//     caller's stack, on the caller's goroutine, with the same value. A
+//     variant that runs fn on a goroutine of its own recovers the panic there
+//     and panics again with the value on the caller's goroutine.
 //   - The breaker starts no goroutine that outlives a call.
 //   - A result counts only toward the state in which its call started: a
 //     call that started before a state change (a generation) is ignored.
@@ -149,6 +154,9 @@ type Deviations struct {
 	// StateLagsTimeout: State keeps reporting Open after OpenTimeout has
 	// passed, until a call moves the breaker to half-open.
 	StateLagsTimeout bool
+	// PanicNotFailure: a panic in fn reaches the caller with its value, but
+	// the breaker does not count it as a failure.
+	PanicNotFailure bool
 }
 
 // Impls returns every implementation, home-grown first, then the libraries.
@@ -171,7 +179,7 @@ func Impls() []Impl {
 				NoGenerations: true, FailuresNotConsecutive: true, StartsTimerGoroutine: true}},
 		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker via its executor: count threshold, success ratio 1/probes",
 			New: newFailsafe, Deviations: Deviations{CanceledCountsAsSuccess: true, NoGenerations: true,
-				ReopensOnlyWhenAllProbesFail: true}},
+				ReopensOnlyWhenAllProbesFail: true, PanicNotFailure: true}},
 	}
 	return impls
 }

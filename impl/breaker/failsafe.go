@@ -26,6 +26,8 @@ import (
 //   - CanceledCountsAsSuccess: HandleIf sees only the error; the adapter
 //     marks a caller's Canceled so that HandleIf calls it no failure, which
 //     failsafe then records as a success.
+//   - PanicNotFailure: the executor lets a panic in fn go on up the stack
+//     with its value, but records nothing for it.
 //
 // Cost: the executor builds an execution and composes the policy per call:
 // 2000x the floor impl=none (fn called directly) and 17 allocs (544 B) per
