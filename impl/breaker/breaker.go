@@ -177,9 +177,9 @@ func Impls() []Impl {
 		{Name: "resiliency", Doc: "github.com/eapache/go-resiliency/breaker: error count, timer goroutine, no probe limit",
 			New: newResiliency, Deviations: Deviations{CanceledCountsAsSuccess: true, NoProbeLimit: true,
 				NoGenerations: true, FailuresNotConsecutive: true, StartsTimerGoroutine: true}},
-		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker via its executor: count threshold, success ratio 1/probes",
+		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker standalone: TryAcquirePermit, fn, RecordSuccess/RecordFailure",
 			New: newFailsafe, Deviations: Deviations{CanceledCountsAsSuccess: true, NoGenerations: true,
-				ReopensOnlyWhenAllProbesFail: true, PanicNotFailure: true}},
+				ReopensOnlyWhenAllProbesFail: true}},
 	}
 	return impls
 }
