@@ -67,8 +67,10 @@ type Config struct {
 	FailuresToOpen int           // consecutive failures that open a closed breaker
 	OpenTimeout    time.Duration // how long an open breaker rejects before it is half-open
 	HalfOpenProbes int           // calls admitted at once while half-open
-	// CallTimeout is used by the seed variant only: the guide's per-call
-	// timeout (1s when zero). The others leave deadlines to the caller's ctx.
+	// CallTimeout is used only by the variants that run fn on a goroutine
+	// of their own and stop waiting for it (seed: the guide's time.After;
+	// hystrix: its command Timeout): 1s when zero, the guide's and hystrix's
+	// default. The others leave deadlines to the caller's ctx.
 	CallTimeout time.Duration
 }
 
@@ -152,11 +154,31 @@ type Deviations struct {
 	// OwnerGoroutine: the breaker owns one goroutine from New until Close.
 	OwnerGoroutine bool
 	// StateLagsTimeout: State keeps reporting Open after OpenTimeout has
-	// passed, until a call moves the breaker to half-open.
+	// passed, until a call moves the breaker to half-open (or, where the
+	// library has no half-open state to report, until a probe closes it).
 	StateLagsTimeout bool
 	// PanicNotFailure: a panic in fn reaches the caller with its value, but
 	// the breaker does not count it as a failure.
 	PanicNotFailure bool
+	// OpensOnErrorRate: the breaker opens on a failure rate, not on a run of
+	// failures: once at least FailuresToOpen calls have finished since it
+	// last closed (the probe that closed it being the first; within the
+	// library's rolling window, which no check outlasts) and at least half
+	// of them failed. A success does not reset the count of failures; it
+	// lowers the rate.
+	OpensOnErrorRate bool
+	// SingleProbe: half-open admits one call per OpenTimeout, whatever
+	// HalfOpenProbes says; the other callers are rejected.
+	SingleProbe bool
+	// AsyncCounts: results reach the breaker's counts through goroutines of
+	// the library's after Execute has returned, so State and the next call
+	// see a result a moment later; the state can change with no call in
+	// flight.
+	AsyncCounts bool
+	// RegistryGoroutines: New registers the breaker in the library's
+	// process-wide registry, which starts this many goroutines for it that
+	// run until the process exits; Close cannot stop them.
+	RegistryGoroutines int
 }
 
 // Impls returns every implementation, home-grown first, then the libraries.
@@ -180,6 +202,10 @@ func Impls() []Impl {
 		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker standalone: TryAcquirePermit, fn, RecordSuccess/RecordFailure",
 			New: newFailsafe, Deviations: Deviations{CanceledCountsAsSuccess: true, NoGenerations: true,
 				ReopensOnlyWhenAllProbesFail: true}},
+		{Name: "hystrix", Doc: "github.com/afex/hystrix-go hystrix.Do: fn on a goroutine per call, error-rate trip, one probe per sleep window",
+			New: newHystrix, Deviations: Deviations{LeaksGoroutineOnTimeout: true, CanceledCountsAsSuccess: true,
+				NoGenerations: true, StateLagsTimeout: true, OpensOnErrorRate: true, SingleProbe: true,
+				AsyncCounts: true, RegistryGoroutines: 2}},
 	}
 	return impls
 }
