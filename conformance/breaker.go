@@ -71,7 +71,9 @@ import (
 // goroutine allowed from New to Close; after Close, Execute must reject and
 // State report Closed), StateLagsTimeout (State reports Open until a call
 // after the timeout), PanicNotFailure (PanicIsFailure wants the breaker still
-// closed after the panics), SingleProbe (ProbeLimit wants 1 fn running and the rest rejected; a
+// closed after the panics), RacyProbeAdmission (ProbeLimit starts its callers
+// one at a time, each in fn or rejected before the next comes),
+// SingleProbe (ProbeLimit wants 1 fn running and the rest rejected; a
 // canceled probe leaves the next one waiting a timeout).
 //
 // OpensOnErrorRate replaces the counting checks' expectations by the
@@ -545,6 +547,9 @@ func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
 				}
 				returned.Add(1)
 			})
+			if impl.Deviations.RacyProbeAdmission {
+				synctest.Wait() // one at a time: in fn or rejected before the next one comes
+			}
 		}
 		settleCallers(t, impl, callers, &returned, &running)
 		settle(b) // the rejections are counted before a probe can close it

@@ -167,6 +167,12 @@ type Deviations struct {
 	// of them failed. A success does not reset the count of failures; it
 	// lowers the rate.
 	OpensOnErrorRate bool
+	// RacyProbeAdmission: half-open admits callers through a flag that one
+	// caller sets with a CAS and clears right after, so a caller arriving
+	// at the same moment as another can find it set and be rejected, though
+	// no probe limit applies (declared with NoProbeLimit). Callers that
+	// arrive one at a time are all admitted.
+	RacyProbeAdmission bool
 	// SingleProbe: half-open admits one call per OpenTimeout, whatever
 	// HalfOpenProbes says; the other callers are rejected.
 	SingleProbe bool
@@ -206,6 +212,11 @@ func Impls() []Impl {
 			New: newHystrix, Deviations: Deviations{LeaksGoroutineOnTimeout: true, CanceledCountsAsSuccess: true,
 				NoGenerations: true, StateLagsTimeout: true, OpensOnErrorRate: true, SingleProbe: true,
 				AsyncCounts: true, RegistryGoroutines: 2}},
+		{Name: "rubyist", Doc: "github.com/rubyist/circuitbreaker v2.2.1 by hand: Ready, fn, Success/Fail; consecutive trip, constant backoff",
+			New: newRubyist, Deviations: Deviations{NoProbeLimit: true, RacyProbeAdmission: true, NoGenerations: true,
+				StateLagsTimeout: true}},
+		{Name: "mercari", Doc: "github.com/mercari/go-circuitbreaker v0.0.2: Ready, fn, Done; consecutive trip, no counter reset interval",
+			New: newMercari, Deviations: Deviations{NoProbeLimit: true, NoGenerations: true}},
 	}
 	return impls
 }
