@@ -20,3 +20,7 @@ func BenchmarkFanout(b *testing.B) { benchsuite.FanOut(b, fanout.Impls[int, uint
 func BenchmarkPipeline(b *testing.B) { benchsuite.Pipeline(b, pipeline.Impls[int]()...) }
 
 func BenchmarkWorkerPool(b *testing.B) { benchsuite.WorkerPool(b, workerpool.Impls()...) }
+
+// BenchmarkClock is the cost of a clock read, beside the breakers that make
+// them (after the four families, so that their lines keep their places).
+func BenchmarkClock(b *testing.B) { benchsuite.Clock(b) }

@@ -10,4 +10,12 @@
 // channel, no contract at all; impl=serial for fan-out; impl=none for
 // breakers). A module's own implementations run the same sub-benchmarks by
 // calling benchsuite from its own benchmarks.
+//
+// Two more read beside them: BenchmarkClock (benchsuite.Clock), the cost of
+// the clock reads that each breaker's doc comment counts on its paths, and
+// BenchmarkAdapter, each third-party entry's library called bare against
+// concbench's adapter of it:
+//
+//	go test -run '^$' -bench 'Breaker|Clock|Adapter' -cpu 1,2 -count 6 ./bench > new.txt
+//	go tool benchstat -filter '.name:Adapter' -col /way new.txt
 package bench

@@ -26,7 +26,8 @@ func fail(context.Context) error { return errBreakerBench }
 // impl=<name>/path=<path>: one Execute per op from b.RunParallel callers
 // (run with -cpu 1,2 to see scaling; the -N suffix is GOMAXPROCS).
 // path=closed calls a trivially succeeding fn; path=open has every call
-// rejected, after 5 failures opened the breaker (open for an hour).
+// rejected, after 5 failures opened the breaker (open for an hour; a breaker
+// that declares AsyncCounts gets up to a second to see its failures).
 //
 // impl=none is the floor, run whatever impls holds: fn called directly, with
 // no breaker (path=closed only).
@@ -64,6 +65,9 @@ func benchBreaker(b *testing.B, impl breaker.Impl, open bool) {
 		for range cfg.FailuresToOpen {
 			_ = br.Execute(ctx, fail)
 		}
+		for deadline := time.Now().Add(time.Second); impl.Deviations.AsyncCounts && br.State() != breaker.Open && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
 		if s := br.State(); s != breaker.Open {
 			b.Fatalf("after %d failures: state %v, want open", cfg.FailuresToOpen, s)
 		}
@@ -77,5 +81,42 @@ func benchBreaker(b *testing.B, impl breaker.Impl, open bool) {
 				return
 			}
 		}
+	})
+}
+
+// Clock runs BenchmarkClock's sub-benchmarks, named call=<call>: one read of
+// the clock per op from b.RunParallel callers, as Breaker calls Execute, so
+// that a breaker's ns/op can be read against the clock reads its path makes
+// (each breaker's doc comment counts them) in the same run and at the same
+// -cpu. call=time.Now reads the wall and the monotonic clock (two vDSO reads
+// on linux); call=time.Since reads the monotonic clock only, as a breaker
+// that measures its open timeout from a start time does.
+func Clock(b *testing.B) {
+	b.Run(benchname.Join(benchname.P("call", "time.Now")), func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var last time.Time
+			n := 0
+			for pb.Next() {
+				last = time.Now()
+				n++
+			}
+			if n > 0 && last.IsZero() { // keeps the read from being optimised away
+				b.Error("time.Now returned the zero time")
+			}
+		})
+	})
+	b.Run(benchname.Join(benchname.P("call", "time.Since")), func(b *testing.B) {
+		start := time.Now()
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var d time.Duration
+			for pb.Next() {
+				d = time.Since(start)
+			}
+			if d < 0 {
+				b.Error("time.Since went backwards")
+			}
+		})
 	})
 }
