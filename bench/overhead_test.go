@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,13 +64,17 @@ func BenchmarkAdapter(b *testing.B) {
 			open := path == "open"
 			b.Run(benchname.Join(benchname.P("lib", lib.name), benchname.P("way", "bare"), benchname.P("path", path)), func(b *testing.B) {
 				call, isOpen := lib.new(adapterConfig())
-				benchBare(b, call, isOpen, open)
+				benchBare(b, call, isOpen, open, lib.bulkheadErr)
 			})
+			var bulkheadErr error // the adapter's rejections: counted only where declared
+			if impl.Deviations.Bulkhead > 0 {
+				bulkheadErr = breaker.ErrRejected
+			}
 			b.Run(benchname.Join(benchname.P("lib", lib.name), benchname.P("way", "adapter"), benchname.P("path", path)), func(b *testing.B) {
 				br := impl.New(adapterConfig())
 				defer br.Close()
 				call := func(ctx context.Context, fn func(context.Context) error) error { return br.Execute(ctx, fn) }
-				benchBare(b, call, func() bool { return br.State() == breaker.Open }, open)
+				benchBare(b, call, func() bool { return br.State() == breaker.Open }, open, bulkheadErr)
 			})
 		}
 	}
@@ -133,7 +138,9 @@ func fail(context.Context) error    { return errAdapterBench }
 
 // benchBare opens the breaker behind call if open (5 failures, then up to a
 // second for isOpen), and times one call per op from RunParallel callers.
-func benchBare(b *testing.B, call func(context.Context, func(context.Context) error) error, isOpen func() bool, open bool) {
+// On the closed path an error matching bulkheadErr (hystrix's bulkhead) is
+// counted and reported as rejected/op rather than failed.
+func benchBare(b *testing.B, call func(context.Context, func(context.Context) error) error, isOpen func() bool, open bool, bulkheadErr error) {
 	ctx := context.Background()
 	if open {
 		for range adapterConfig().FailuresToOpen {
@@ -146,15 +153,25 @@ func benchBare(b *testing.B, call func(context.Context, func(context.Context) er
 			b.Fatal("5 failures did not open the breaker")
 		}
 	}
+	bulkhead := !open && bulkheadErr != nil
+	var rejected atomic.Int64
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := call(ctx, succeed); open != (err != nil) {
+			err := call(ctx, succeed)
+			if bulkhead && errors.Is(err, bulkheadErr) {
+				rejected.Add(1)
+				continue
+			}
+			if open != (err != nil) {
 				b.Errorf("open=%v: call = %v", open, err)
 				return
 			}
 		}
 	})
+	if bulkhead {
+		b.ReportMetric(float64(rejected.Load())/float64(b.N), "rejected/op")
+	}
 }
 
 // bareBreaker is a library used without an adapter: new returns its call,
@@ -162,6 +179,8 @@ func benchBare(b *testing.B, call func(context.Context, func(context.Context) er
 type bareBreaker struct {
 	name string
 	new  func(breaker.Config) (call func(context.Context, func(context.Context) error) error, isOpen func() bool)
+	// bulkheadErr is the library's rejection by its bulkhead, if it has one.
+	bulkheadErr error
 }
 
 func bareBreakers() []bareBreaker {
@@ -174,13 +193,13 @@ func bareBreakers() []bareBreaker {
 				_, err := cb.Execute(func() (struct{}, error) { return struct{}{}, fn(ctx) })
 				return err
 			}, func() bool { return cb.State() == gobreaker.StateOpen }
-		}},
+		}, nil},
 		{"resiliency", func(cfg breaker.Config) (func(context.Context, func(context.Context) error) error, func() bool) {
 			cb := resiliency.New(cfg.FailuresToOpen, 1, cfg.OpenTimeout)
 			return func(ctx context.Context, fn func(context.Context) error) error {
 				return cb.Run(func() error { return fn(ctx) })
 			}, func() bool { return cb.GetState() == resiliency.Open }
-		}},
+		}, nil},
 		{"failsafe", func(cfg breaker.Config) (func(context.Context, func(context.Context) error) error, func() bool) {
 			cb := circuitbreaker.NewBuilder[any]().WithFailureThreshold(uint(cfg.FailuresToOpen)).WithDelay(cfg.OpenTimeout).
 				WithSuccessThresholdRatio(1, uint(cfg.HalfOpenProbes)).Build()
@@ -196,7 +215,7 @@ func bareBreakers() []bareBreaker {
 				}
 				return err
 			}, cb.IsOpen
-		}},
+		}, nil},
 		{"hystrix", func(cfg breaker.Config) (func(context.Context, func(context.Context) error) error, func() bool) {
 			name := "concbench-bare-" + strconv.FormatUint(rand.Uint64(), 36)
 			hystrix.ConfigureCommand(name, hystrix.CommandConfig{Timeout: int(cfg.CallTimeout / time.Millisecond), MaxConcurrentRequests: 1024,
@@ -205,7 +224,7 @@ func bareBreakers() []bareBreaker {
 			return func(ctx context.Context, fn func(context.Context) error) error {
 				return hystrix.Do(name, func() error { return fn(ctx) }, nil)
 			}, c.IsOpen
-		}},
+		}, hystrix.ErrMaxConcurrency},
 		{"rubyist", func(cfg breaker.Config) (func(context.Context, func(context.Context) error) error, func() bool) {
 			cb := circuit.NewBreakerWithOptions(&circuit.Options{BackOff: backoff.NewConstantBackOff(cfg.OpenTimeout),
 				ShouldTrip: circuit.ConsecutiveTripFunc(int64(cfg.FailuresToOpen))})
@@ -221,7 +240,7 @@ func bareBreakers() []bareBreaker {
 				}
 				return err
 			}, cb.Tripped
-		}},
+		}, nil},
 		{"mercari", func(cfg breaker.Config) (func(context.Context, func(context.Context) error) error, func() bool) {
 			cb := mercari.New(mercari.WithTripFunc(mercari.NewTripFuncConsecutiveFailures(int64(cfg.FailuresToOpen))),
 				mercari.WithOpenTimeout(cfg.OpenTimeout), mercari.WithHalfOpenMaxSuccesses(1),
@@ -232,7 +251,7 @@ func bareBreakers() []bareBreaker {
 				}
 				return cb.Done(ctx, fn(ctx))
 			}, func() bool { return cb.State() == mercari.StateOpen }
-		}},
+		}, nil},
 	}
 }
 

@@ -55,6 +55,7 @@ import (
 //   - PanicIsFailure: 3 calls whose fn panics each panic in the caller with
 //     fn's value, and then the breaker is open; after the timeout a
 //     panicking probe reopens it.
+//   - Bulkhead: only for an impl that declares one (below).
 //
 // Declared [breaker.Deviations] change the checks, each as its doc comment
 // says: SerialisesCalls (ProbeLimit wants 1 fn at a time and no rejection;
@@ -84,7 +85,9 @@ import (
 // are checked against the rate). AsyncCounts: after each call and before
 // each State the suite waits until the bubble's goroutines are durably
 // blocked and the library's goroutines outside it wait for work (in a
-// channel receive or select), without moving the fake clock.
+// channel receive or select), without moving the fake clock. Bulkhead: the
+// Bulkhead check fills it with calls blocked in fn and wants the next call
+// rejected while closed, and calls to pass once those have returned.
 // RegistryGoroutines: the breaker is made outside the bubble (its
 // goroutines would keep the bubble from ending, and run on the real clock;
 // the fake clock still drives every call), and instead of the goleak check
@@ -116,6 +119,7 @@ func Breaker(t *testing.T, impl breaker.Impl) {
 		{"InvalidConfigPanics", breakerInvalidConfigPanics},
 		{"PanicInFnReachesCaller", breakerPanicInFnReachesCaller},
 		{"PanicIsFailure", breakerPanicIsFailure},
+		{"Bulkhead", breakerBulkhead},
 	}
 	for _, c := range checks {
 		if impl.Deviations.RegistryGoroutines == 0 {
@@ -978,6 +982,37 @@ func breakerPanicInFnReachesCaller(t *testing.T, impl breaker.Impl) {
 	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
 		mustPanic(t, b, "closed")
 		mustPass(t, b, nil, "after a panicking call")
+	})
+}
+
+// breakerBulkhead checks a declared Bulkhead: with that many calls blocked in
+// fn while closed, one more is rejected, and once they have returned calls
+// pass again. Without the declaration there is nothing to check here (the
+// other checks run closed calls side by side).
+func breakerBulkhead(t *testing.T, impl breaker.Impl) {
+	n := impl.Deviations.Bulkhead
+	if n == 0 {
+		return
+	}
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
+		gate := make(chan struct{})
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				if err := b.Execute(context.Background(), func(context.Context) error { <-gate; return nil }); err != nil {
+					t.Errorf("one of %d calls of the bulkhead: Execute = %v, want nil", n, err)
+				}
+			})
+		}
+		synctest.Wait()
+		err, ran := breakerCall(b, nil)
+		if ran || !errors.Is(err, breaker.ErrRejected) {
+			t.Errorf("declared Bulkhead %d: with %d calls in fn, one more ran %v and returned %v; want it rejected", n, n, ran, err)
+		}
+		wantState(t, b, breaker.Closed, "after a rejection by the bulkhead")
+		close(gate)
+		wg.Wait()
+		mustPass(t, b, nil, "after the bulkhead's calls returned")
 	})
 }
 

@@ -181,6 +181,12 @@ type Deviations struct {
 	// see a result a moment later; the state can change with no call in
 	// flight.
 	AsyncCounts bool
+	// Bulkhead: even while closed, a call is rejected (ErrRejected) when
+	// this many calls hold one of the library's slots. A library that gives
+	// a call's slot back on a goroutine of its own after Execute has
+	// returned (hystrix) can reject a caller that calls again at once with
+	// far fewer calls running, once that goroutine falls behind.
+	Bulkhead int
 	// RegistryGoroutines: New registers the breaker in the library's
 	// process-wide registry, which starts this many goroutines for it that
 	// run until the process exits; Close cannot stop them.
@@ -211,7 +217,7 @@ func Impls() []Impl {
 		{Name: "hystrix", Doc: "github.com/afex/hystrix-go hystrix.Do: fn on a goroutine per call, error-rate trip, one probe per sleep window",
 			New: newHystrix, Deviations: Deviations{LeaksGoroutineOnTimeout: true, CanceledCountsAsSuccess: true,
 				NoGenerations: true, StateLagsTimeout: true, OpensOnErrorRate: true, SingleProbe: true,
-				AsyncCounts: true, RegistryGoroutines: 2}},
+				AsyncCounts: true, Bulkhead: hystrixMaxConcurrent, RegistryGoroutines: 2}},
 		{Name: "rubyist", Doc: "github.com/rubyist/circuitbreaker v2.2.1 by hand: Ready, fn, Success/Fail; consecutive trip, constant backoff",
 			New: newRubyist, Deviations: Deviations{NoProbeLimit: true, RacyProbeAdmission: true, NoGenerations: true,
 				StateLagsTimeout: true}},
