@@ -40,12 +40,19 @@ import (
 // call at each return, no allocation); it is what the closed path pays for
 // the rule, see Cost.
 //
-// Cost: 11x the floor impl=none (fn called directly) per call on the closed
+// Clock reads: none on the closed path; a rejection reads the monotonic
+// clock once (time.Since the breaker's start), opening reads it once more.
+//
+// Cost: 23x the floor impl=none (fn called directly) per call on the closed
 // path, at -cpu 1 and at -cpu 2 (no shared write, so it scales as the floor
-// does); a rejection costs a time.Now, 71x; 0 allocs either way (ratios of medians: -cpu 2 from
-// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
-// it; ns/op of RunParallel is wall time per call, so the floor halves at
-// -cpu 2, as does any design without contention).
+// does); a rejection 130x, where the clock read alone is 97x; 0 allocs
+// either way. Counting a panic costs the closed path its defer: 4.0 ns
+// before, 5.7 ns after, run interleaved, old and new binaries alternating
+// (the reference files, from before the change, give 11x)
+// (ratios of medians of a -count 6 -benchtime 100ms -cpu 1,2 run of
+// BenchmarkBreaker, BenchmarkClock and BenchmarkAdapter on the shared 2-core
+// AMD EPYC VM, 2026-11-27, not in results/reference; the VM was loaded, so
+// -cpu 2 gave no parallel speed-up, even to the floor).
 type atomicBreaker struct {
 	cfg   Config
 	rej   rejections
