@@ -17,7 +17,7 @@ import (
 	"github.com/concbench/concbench/internal/benchname"
 )
 
-// BenchmarkAdapter measures what each third-party worker-pool entry's
+// benchPoolAdapters (BenchmarkAdapter) measures what each third-party worker-pool entry's
 // adapter costs over the bare library: lib=<entry>/way=bare|adapter/
 // workers=<n>, a no-op task per operation with the drain at the end
 // included, as in BenchmarkWorkerPool/work=none. way=adapter is the registry
@@ -35,7 +35,7 @@ import (
 // adapters, needs each library's API (which benchsuite's users should not
 // have to import), and bench/ is what `runbench bench` runs, so its lines
 // land in the same results file as BenchmarkWorkerPool's.
-func BenchmarkAdapter(b *testing.B) {
+func benchPoolAdapters(b *testing.B) {
 	bare := bareLibraries()
 	entries := map[string]workerpool.Impl{}
 	for _, impl := range workerpool.Impls() {

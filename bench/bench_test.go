@@ -28,3 +28,15 @@ func BenchmarkWorkerPool(b *testing.B) { benchsuite.WorkerPool(b, workerpool.Imp
 func BenchmarkWorkerPoolCapacity(b *testing.B) {
 	benchsuite.WorkerPoolCapacity(b, workerpool.Impls()...)
 }
+
+// BenchmarkClock is the cost of a clock read, beside the breakers that make
+// them (after the four families, so that their lines keep their places).
+func BenchmarkClock(b *testing.B) { benchsuite.Clock(b) }
+
+// BenchmarkAdapter runs each third-party library bare beside concbench's
+// adapter of it, pools first, then breakers and pipelines (-col /way): what
+// the contract costs on top of the library (see the two functions' docs).
+func BenchmarkAdapter(b *testing.B) {
+	benchPoolAdapters(b)
+	benchBreakerAndPipelineAdapters(b)
+}

@@ -19,6 +19,12 @@
 //	go test -run '^$' -bench 'WorkerPoolCapacity/.*/.*/.*/work=none' ./bench > cap.txt
 //	go tool benchstat -col /impl cap.txt
 //
-// BenchmarkAdapter sets each library behind a registry entry, driven bare,
-// beside its adapter (-col /way), to show what the contract costs on top.
+// Two more read beside them: BenchmarkClock (benchsuite.Clock), the cost of
+// the clock reads that each breaker's doc comment counts on its paths, and
+// BenchmarkAdapter, each third-party entry's library called bare against
+// concbench's adapter of it (-col /way), to show what the contract costs on
+// top:
+//
+//	go test -run '^$' -bench 'Breaker|Clock|Adapter' -cpu 1,2 -count 6 ./bench > new.txt
+//	go tool benchstat -filter '.name:Adapter' -col /way new.txt
 package bench

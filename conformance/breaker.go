@@ -19,8 +19,8 @@ import (
 
 // Breaker runs the circuit-breaker conformance suite on impl, one subtest
 // per check. Its breakers open after 3 failures, stay open 1s and admit 1
-// probe (2 or 3 where a check says so); CallTimeout, which only the seed
-// variant reads, is an hour. Every check but Name, Close and
+// probe (2 or 3 where a check says so); CallTimeout, which only the
+// variants that run fn on a goroutine of their own read, is an hour. Every check but Name, Close and
 // InvalidConfigPanics runs on a testing/synctest fake clock.
 //
 //   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
@@ -50,7 +50,12 @@ import (
 //   - InvalidConfigPanics: New panics when FailuresToOpen, OpenTimeout or
 //     HalfOpenProbes is zero.
 //   - PanicInFnReachesCaller: a panic in fn reaches Execute's caller, who
-//     can recover it, and the breaker still admits calls.
+//     can recover it (so on the caller's goroutine) with the value fn
+//     panicked with, and the breaker still admits calls.
+//   - PanicIsFailure: 3 calls whose fn panics each panic in the caller with
+//     fn's value, and then the breaker is open; after the timeout a
+//     panicking probe reopens it.
+//   - Bulkhead: only for an impl that declares one (below).
 //
 // Declared [breaker.Deviations] change the checks, each as its doc comment
 // says: SerialisesCalls (ProbeLimit wants 1 fn at a time and no rejection;
@@ -66,7 +71,29 @@ import (
 // cleanup waits OpenTimeout of fake time for it), OwnerGoroutine (one
 // goroutine allowed from New to Close; after Close, Execute must reject and
 // State report Closed), StateLagsTimeout (State reports Open until a call
-// after the timeout).
+// after the timeout), PanicNotFailure (PanicIsFailure wants the breaker still
+// closed after the panics), RacyProbeAdmission (ProbeLimit starts its callers
+// one at a time, each in fn or rejected before the next comes),
+// SingleProbe (ProbeLimit wants 1 fn running and the rest rejected; a
+// canceled probe leaves the next one waiting a timeout).
+//
+// OpensOnErrorRate replaces the counting checks' expectations by the
+// declared rate: open once at least 3 calls have finished since the breaker
+// last closed, at least half of them failures, the probe that closed it
+// being the first call (StateMachine skips its opening success; the
+// cancellation, the reset by a success and the late failure of Generations
+// are checked against the rate). AsyncCounts: after each call and before
+// each State the suite waits until the bubble's goroutines are durably
+// blocked and the library's goroutines outside it wait for work (in a
+// channel receive or select), without moving the fake clock. Bulkhead: the
+// Bulkhead check fills it with calls blocked in fn and wants the next call
+// rejected while closed, and calls to pass once those have returned.
+// RegistryGoroutines: the breaker is made outside the bubble (its
+// goroutines would keep the bubble from ending, and run on the real clock;
+// the fake clock still drives every call), and instead of the goleak check
+// each subtest wants exactly RegistryGoroutines goroutines per New left
+// behind, idle: any other goroutine left is a leak. A test binary that runs
+// such a breaker must let its TestMain ignore those goroutines.
 //
 // Every subtest also fails if a goroutine it started outlives it; see the
 // package doc.
@@ -74,19 +101,33 @@ func Breaker(t *testing.T, impl breaker.Impl) {
 	if impl.New == nil {
 		t.Fatalf("breaker.Impl %q: New is nil", impl.Name)
 	}
-	run(t, "Name", func(t *testing.T) { checkName(t, impl.Name, impl.Doc) })
-	run(t, "StateMachine", func(t *testing.T) { breakerStateMachine(t, impl) })
-	run(t, "FailuresMustBeConsecutive", func(t *testing.T) { breakerFailuresMustBeConsecutive(t, impl) })
-	run(t, "DeadlineExceededIsFailure", func(t *testing.T) { breakerDeadlineExceededIsFailure(t, impl) })
-	run(t, "CanceledCountsAsNeither", func(t *testing.T) { breakerCanceledCountsAsNeither(t, impl) })
-	run(t, "HalfOpenWithTwoProbes", func(t *testing.T) { breakerHalfOpenWithTwoProbes(t, impl) })
-	run(t, "ProbeLimit", func(t *testing.T) { breakerProbeLimit(t, impl) })
-	run(t, "Generations", func(t *testing.T) { breakerGenerations(t, impl) })
-	run(t, "FnRunsOnCallersGoroutine", func(t *testing.T) { breakerFnRunsOnCallersGoroutine(t, impl) })
-	run(t, "NoGoroutineLeftBehind", func(t *testing.T) { breakerNoGoroutineLeftBehind(t, impl) })
-	run(t, "Close", func(t *testing.T) { breakerClose(t, impl) })
-	run(t, "InvalidConfigPanics", func(t *testing.T) { breakerInvalidConfigPanics(t, impl) })
-	run(t, "PanicInFnReachesCaller", func(t *testing.T) { breakerPanicInFnReachesCaller(t, impl) })
+	checks := []struct {
+		name  string
+		check func(*testing.T, breaker.Impl)
+	}{
+		{"Name", func(t *testing.T, impl breaker.Impl) { checkName(t, impl.Name, impl.Doc) }},
+		{"StateMachine", breakerStateMachine},
+		{"FailuresMustBeConsecutive", breakerFailuresMustBeConsecutive},
+		{"DeadlineExceededIsFailure", breakerDeadlineExceededIsFailure},
+		{"CanceledCountsAsNeither", breakerCanceledCountsAsNeither},
+		{"HalfOpenWithTwoProbes", breakerHalfOpenWithTwoProbes},
+		{"ProbeLimit", breakerProbeLimit},
+		{"Generations", breakerGenerations},
+		{"FnRunsOnCallersGoroutine", breakerFnRunsOnCallersGoroutine},
+		{"NoGoroutineLeftBehind", breakerNoGoroutineLeftBehind},
+		{"Close", breakerClose},
+		{"InvalidConfigPanics", breakerInvalidConfigPanics},
+		{"PanicInFnReachesCaller", breakerPanicInFnReachesCaller},
+		{"PanicIsFailure", breakerPanicIsFailure},
+		{"Bulkhead", breakerBulkhead},
+	}
+	for _, c := range checks {
+		if impl.Deviations.RegistryGoroutines == 0 {
+			run(t, c.name, func(t *testing.T) { c.check(t, impl) })
+			continue
+		}
+		runWithRegistry(t, c.name, impl, c.check)
+	}
 }
 
 const (
@@ -119,6 +160,111 @@ func newBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Bre
 	return b
 }
 
+// breakerBubble runs f in a synctest bubble with a new breaker of impl made
+// with cfg, closed when the check ends. A breaker that declares
+// RegistryGoroutines is made before the bubble, so that the goroutines its
+// library keeps for the life of the process are not the bubble's (a bubble
+// ends only when all of its goroutines have); the others are made in it, so
+// that whatever they start runs on the fake clock.
+func breakerBubble(t *testing.T, impl breaker.Impl, cfg breaker.Config, f func(t *testing.T, b breaker.Breaker)) {
+	t.Helper()
+	if impl.Deviations.RegistryGoroutines == 0 {
+		synctest.Test(t, func(t *testing.T) { f(t, watch(t, impl, newBreaker(t, impl, cfg), nil)) })
+		return
+	}
+	b, registry := newRegistryBreaker(t, impl, cfg)
+	synctest.Test(t, func(t *testing.T) { f(t, watch(t, impl, b, registry)) })
+}
+
+// newRegistryBreaker makes, outside any bubble, a breaker of an impl that
+// declares RegistryGoroutines, closed when the test ends, and returns it with
+// the ids of the goroutines New started: exactly the declared number.
+func newRegistryBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) (breaker.Breaker, map[uint64]bool) {
+	t.Helper()
+	before := goroutineStates()
+	b := impl.New(cfg)
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	registry := map[uint64]bool{}
+	for id := range goroutineStates() {
+		if _, ok := before[id]; !ok {
+			registry[id] = true
+		}
+	}
+	if len(registry) != impl.Deviations.RegistryGoroutines {
+		t.Fatalf("declared RegistryGoroutines %d, but New started %d goroutines", impl.Deviations.RegistryGoroutines, len(registry))
+	}
+	return b, registry
+}
+
+// watch returns b as the checks use it: for an impl that declares
+// AsyncCounts, wrapped so that the helpers (mustPass, mustReject, wantState,
+// ...) can wait for the library's goroutines to catch up. Call it in the
+// bubble; registry holds the ids of the goroutines New started outside it.
+func watch(t *testing.T, impl breaker.Impl, b breaker.Breaker, registry map[uint64]bool) breaker.Breaker {
+	if !impl.Deviations.AsyncCounts {
+		return b
+	}
+	known := map[uint64]bool{}
+	for id, g := range goroutineStates() {
+		if !g.bubbled {
+			known[id] = true
+		}
+	}
+	return &asyncBreaker{Breaker: b, t: t, registry: registry, known: known}
+}
+
+// asyncBreaker is a breaker whose results reach its counts on goroutines of
+// its library's (declared AsyncCounts). settle waits until they have.
+type asyncBreaker struct {
+	breaker.Breaker
+	t        *testing.T
+	registry map[uint64]bool // the goroutines New started, outside the bubble
+	known    map[uint64]bool // every goroutine outside the bubble when it began
+}
+
+// settle waits until every goroutine of the bubble but the caller's is
+// durably blocked (synctest.Wait), every registry goroutine waits for work
+// in a channel receive or select, and no other goroutine outside the bubble
+// has started since it began (a registry goroutine's helper). The fake clock
+// does not move meanwhile. Only the bubble's test goroutine may call it.
+func (a *asyncBreaker) settle() {
+	a.t.Helper()
+	for range 1_000_000 {
+		synctest.Wait()
+		if a.idle() {
+			return
+		}
+		runtime.Gosched()
+	}
+	a.t.Fatalf("declared AsyncCounts: the library's goroutines did not go idle:\n%s", strings.Join(goroutines(), "\n\n"))
+}
+
+func (a *asyncBreaker) idle() bool {
+	for id, g := range goroutineStates() {
+		switch {
+		case g.bubbled:
+		case a.registry[id]:
+			if !g.idle() {
+				return false
+			}
+		case !a.known[id]:
+			return false
+		}
+	}
+	return true
+}
+
+// settle waits for b's library to catch up, if it declares AsyncCounts.
+func settle(b breaker.Breaker) {
+	if a, ok := b.(*asyncBreaker); ok {
+		a.settle()
+	}
+}
+
 // breakerCall runs one Execute whose fn returns result, and reports whether
 // fn ran.
 func breakerCall(b breaker.Breaker, result error) (err error, ran bool) {
@@ -126,11 +272,13 @@ func breakerCall(b breaker.Breaker, result error) (err error, ran bool) {
 		ran = true
 		return result
 	})
+	settle(b)
 	return err, ran
 }
 
 func wantState(t *testing.T, b breaker.Breaker, want breaker.State, when string) {
 	t.Helper()
+	settle(b)
 	if got := b.State(); got != want {
 		t.Fatalf("%s: State() = %v, want %v", when, got, want)
 	}
@@ -161,13 +309,21 @@ func mustReject(t *testing.T, b breaker.Breaker, when string) {
 	}
 }
 
-// openBreaker makes a closed breaker open with failuresToOpen failures.
+// openBreaker makes a closed breaker open with failures: failuresToOpen of
+// them, or fewer for a declared OpensOnErrorRate whose count already holds
+// a success (the probe that closed it).
 func openBreaker(t *testing.T, b breaker.Breaker) {
 	t.Helper()
-	for range failuresToOpen {
+	for i := 0; ; i++ {
+		settle(b)
+		if b.State() == breaker.Open {
+			return
+		}
+		if i == failuresToOpen {
+			t.Fatalf("opening: still %v after %d failures", b.State(), i)
+		}
 		mustPass(t, b, errBoom, "opening")
 	}
-	wantState(t, b, breaker.Open, "after opening")
 }
 
 // halfOpen opens a closed breaker and waits out the timeout.
@@ -175,6 +331,15 @@ func halfOpen(t *testing.T, b breaker.Breaker) {
 	t.Helper()
 	openBreaker(t, b)
 	time.Sleep(openTimeout + time.Millisecond)
+}
+
+// rateState is the state a breaker that declares OpensOnErrorRate is in
+// after calls results since it last closed, fails of them failures.
+func rateState(calls, fails int) breaker.State {
+	if calls >= failuresToOpen && 2*fails >= calls {
+		return breaker.Open
+	}
+	return breaker.Closed
 }
 
 // stateAfterTimeout is what State reports once the open timeout has passed.
@@ -186,10 +351,11 @@ func stateAfterTimeout(impl breaker.Impl) breaker.State {
 }
 
 func breakerStateMachine(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) {
-		b := newBreaker(t, impl, breakerConfig(1))
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
 		wantState(t, b, breaker.Closed, "new")
-		mustPass(t, b, nil, "closed, success")
+		if !impl.Deviations.OpensOnErrorRate { // which 2 failures of 3 calls would open
+			mustPass(t, b, nil, "closed, success")
+		}
 		for i := range failuresToOpen - 1 {
 			mustPass(t, b, errBoom, "closed, failure")
 			wantState(t, b, breaker.Closed, "after "+strconv.Itoa(i+1)+" failures")
@@ -219,15 +385,19 @@ func breakerStateMachine(t *testing.T, impl breaker.Impl) {
 }
 
 func breakerFailuresMustBeConsecutive(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) { failuresMustBeConsecutive(t, impl) })
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) { failuresMustBeConsecutive(t, impl, b) })
 }
 
-func failuresMustBeConsecutive(t *testing.T, impl breaker.Impl) {
-	b := newBreaker(t, impl, breakerConfig(1))
+func failuresMustBeConsecutive(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
 	for range failuresToOpen - 1 {
 		mustPass(t, b, errBoom, "failure")
 	}
 	mustPass(t, b, nil, "success")
+	if impl.Deviations.OpensOnErrorRate {
+		calls, fails := failuresToOpen, failuresToOpen-1
+		wantState(t, b, rateState(calls, fails), "declared OpensOnErrorRate: "+strconv.Itoa(fails)+" failures of "+strconv.Itoa(calls)+" calls")
+		return
+	}
 	mustPass(t, b, errBoom, "failure after the success")
 	if impl.Deviations.FailuresNotConsecutive {
 		wantState(t, b, breaker.Open, "declared FailuresNotConsecutive: the success did not reset the count")
@@ -241,8 +411,7 @@ func failuresMustBeConsecutive(t *testing.T, impl breaker.Impl) {
 }
 
 func breakerDeadlineExceededIsFailure(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) {
-		b := newBreaker(t, impl, breakerConfig(1))
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
 		for range failuresToOpen {
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			err := b.Execute(ctx, func(ctx context.Context) error {
@@ -250,6 +419,7 @@ func breakerDeadlineExceededIsFailure(t *testing.T, impl breaker.Impl) {
 				return ctx.Err()
 			})
 			cancel()
+			settle(b)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Execute = %v, want context.DeadlineExceeded", err)
 			}
@@ -269,23 +439,33 @@ func canceledCall(t *testing.T, b breaker.Breaker) {
 		cancel()
 		return ctx.Err()
 	})
+	settle(b)
 	if !ran || !errors.Is(err, context.Canceled) {
 		t.Fatalf("canceled call: fn ran %v, Execute = %v; want fn run and context.Canceled", ran, err)
 	}
 }
 
 func breakerCanceledCountsAsNeither(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) {
-		b := newBreaker(t, impl, breakerConfig(1))
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
 
 		// Closed: between failuresToOpen-1 failures and one more.
 		for range failuresToOpen - 1 {
 			mustPass(t, b, errBoom, "failure")
 		}
 		canceledCall(t, b)
-		if impl.Deviations.CanceledCountsAsFailure {
+		switch {
+		case impl.Deviations.OpensOnErrorRate:
+			calls, fails := failuresToOpen-1, failuresToOpen-1
+			switch {
+			case impl.Deviations.CanceledCountsAsFailure:
+				calls, fails = calls+1, fails+1
+			case impl.Deviations.CanceledCountsAsSuccess:
+				calls++
+			}
+			wantState(t, b, rateState(calls, fails), "declared OpensOnErrorRate: "+strconv.Itoa(fails)+" failures of "+strconv.Itoa(calls)+" calls")
+		case impl.Deviations.CanceledCountsAsFailure:
 			wantState(t, b, breaker.Open, "declared CanceledCountsAsFailure: the cancellation was the last failure")
-		} else {
+		default:
 			wantState(t, b, breaker.Closed, "after the canceled call")
 			mustPass(t, b, errBoom, "failure after the canceled call")
 			want := breaker.Open // the count went on through the cancellation
@@ -310,7 +490,10 @@ func breakerCanceledCountsAsNeither(t *testing.T, impl breaker.Impl) {
 		case impl.Deviations.CanceledCountsAsSuccess:
 			wantState(t, b, breaker.Closed, "declared CanceledCountsAsSuccess: the canceled probe closed")
 		default:
-			wantState(t, b, breaker.HalfOpen, "after a canceled probe")
+			wantState(t, b, stateAfterTimeout(impl), "after a canceled probe")
+			if impl.Deviations.SingleProbe { // the canceled probe had the window
+				time.Sleep(openTimeout + time.Millisecond)
+			}
 			// The canceled probe gave its slot back.
 			mustPass(t, b, nil, "the next probe")
 			wantState(t, b, breaker.Closed, "after the next probe succeeded")
@@ -319,8 +502,7 @@ func breakerCanceledCountsAsNeither(t *testing.T, impl breaker.Impl) {
 }
 
 func breakerHalfOpenWithTwoProbes(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) {
-		b := newBreaker(t, impl, breakerConfig(2))
+	breakerBubble(t, impl, breakerConfig(2), func(t *testing.T, b breaker.Breaker) {
 
 		halfOpen(t, b)
 		mustPass(t, b, nil, "first probe, success")
@@ -345,8 +527,7 @@ func breakerHalfOpenWithTwoProbes(t *testing.T, impl breaker.Impl) {
 // fns block until released, and checks how many run fn at once.
 func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
 	const probes, callers = 3, 32
-	synctest.Test(t, func(t *testing.T) {
-		b := newBreaker(t, impl, breakerConfig(probes))
+	breakerBubble(t, impl, breakerConfig(probes), func(t *testing.T, b breaker.Breaker) {
 		halfOpen(t, b)
 
 		gate := make(chan struct{})
@@ -370,8 +551,12 @@ func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
 				}
 				returned.Add(1)
 			})
+			if impl.Deviations.RacyProbeAdmission {
+				synctest.Wait() // one at a time: in fn or rejected before the next one comes
+			}
 		}
-		settle(t, impl, callers, &returned, &running)
+		settleCallers(t, impl, callers, &returned, &running)
+		settle(b) // the rejections are counted before a probe can close it
 
 		wantRunning, wantRejected := int64(probes), int64(callers-probes)
 		switch {
@@ -379,6 +564,8 @@ func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
 			wantRunning, wantRejected = 1, 0 // the others wait their turn
 		case impl.Deviations.NoProbeLimit:
 			wantRunning, wantRejected = callers, 0
+		case impl.Deviations.SingleProbe:
+			wantRunning, wantRejected = 1, callers-1
 		}
 		if got := running.Load(); got != wantRunning {
 			t.Errorf("%d callers in half-open with %d probes: %d ran fn at once, want %d", callers, probes, got, wantRunning)
@@ -398,20 +585,20 @@ func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
 	})
 }
 
-// probeCaller calls Execute; settle finds the callers still inside it by
-// this function's name in their stacks.
+// probeCaller calls Execute; settleCallers finds the callers still inside it
+// by this function's name in their stacks.
 //
 //go:noinline
 func probeCaller(b breaker.Breaker, fn func(context.Context) error) error {
 	return b.Execute(context.Background(), fn)
 }
 
-// settle waits until each of n probeCallers has returned or is blocked, and
-// at least one fn is running. synctest.Wait cannot do it when calls are
-// serialised: a goroutine waiting for a sync.Mutex is not durably blocked, so
-// Wait would never return. Then settle polls the goroutine stacks instead,
-// yielding between polls; it never sleeps.
-func settle(t *testing.T, impl breaker.Impl, n int64, returned, running *atomic.Int64) {
+// settleCallers waits until each of n probeCallers has returned or is
+// blocked, and at least one fn is running. synctest.Wait cannot do it when
+// calls are serialised: a goroutine waiting for a sync.Mutex is not durably
+// blocked, so Wait would never return. Then settleCallers polls the goroutine
+// stacks instead, yielding between polls; it never sleeps.
+func settleCallers(t *testing.T, impl breaker.Impl, n int64, returned, running *atomic.Int64) {
 	t.Helper()
 	if !impl.Deviations.SerialisesCalls {
 		synctest.Wait()
@@ -450,6 +637,81 @@ func goroutines() []string {
 	}
 }
 
+// goroutineState is what a goroutine's stack header says of it.
+type goroutineState struct {
+	state   string // "chan receive", "select", "running", ...
+	bubbled bool   // in a synctest bubble
+	stack   string
+}
+
+// idle reports whether the goroutine waits for work: in a channel receive
+// or a select (a send to it would make it runnable at once).
+func (g goroutineState) idle() bool {
+	return strings.HasPrefix(g.state, "chan receive") || strings.HasPrefix(g.state, "select")
+}
+
+// goroutineStates returns every goroutine but the caller's, by id.
+func goroutineStates() map[uint64]goroutineState {
+	all := goroutines()
+	states := make(map[uint64]goroutineState, len(all))
+	for _, g := range all[1:] { // the first is the caller's
+		header, _, _ := strings.Cut(g, "\n")
+		rest, ok := strings.CutPrefix(header, "goroutine ")
+		if !ok {
+			continue
+		}
+		idText, rest, _ := strings.Cut(rest, " [")
+		id, err := strconv.ParseUint(idText, 10, 64)
+		if err != nil {
+			continue
+		}
+		state, _, _ := strings.Cut(rest, "]")
+		states[id] = goroutineState{state: state, bubbled: strings.Contains(state, "synctest bubble"), stack: g}
+	}
+	return states
+}
+
+// runWithRegistry runs check as the subtest name of t for an impl that
+// declares RegistryGoroutines, in place of run's goleak check: every
+// goroutine that the subtest leaves behind must be one of the declared
+// RegistryGoroutines of a New it made, idle; any other is a leak.
+func runWithRegistry(t *testing.T, name string, impl breaker.Impl, check func(*testing.T, breaker.Impl)) {
+	t.Run(name, func(t *testing.T) {
+		before := goroutineStates()
+		var news atomic.Int64
+		counted := impl
+		counted.New = func(cfg breaker.Config) breaker.Breaker {
+			b := impl.New(cfg)
+			news.Add(1)
+			return b
+		}
+		// Registered first, so it runs after every cleanup check registers.
+		t.Cleanup(func() {
+			want := int(news.Load()) * impl.Deviations.RegistryGoroutines
+			var left []string
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+				left = left[:0]
+				busy := false
+				for id, g := range goroutineStates() {
+					if _, ok := before[id]; !ok {
+						left = append(left, g.stack)
+						busy = busy || !g.idle()
+					}
+				}
+				if len(left) == want && !busy {
+					return
+				}
+				if time.Now().After(deadline) {
+					break
+				}
+			}
+			t.Errorf("declared RegistryGoroutines %d: %d calls of New left %d goroutines, want %d, idle:\n%s",
+				impl.Deviations.RegistryGoroutines, news.Load(), len(left), want, strings.Join(left, "\n\n"))
+		})
+		check(t, counted)
+	})
+}
+
 // bubbleGoroutines counts the goroutines in the current synctest bubble.
 func bubbleGoroutines() int {
 	n := 0
@@ -464,8 +726,7 @@ func bubbleGoroutines() int {
 // breakerGenerations checks that a slow call which started while closed, and
 // fails after the breaker has opened and closed again, does not count.
 func breakerGenerations(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) {
-		b := newBreaker(t, impl, breakerConfig(1))
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
 		if impl.Deviations.SerialisesCalls {
 			slowCallBlocksOthers(t, impl, b)
 			return
@@ -486,6 +747,16 @@ func breakerGenerations(t *testing.T, impl breaker.Impl) {
 		close(release)
 		if err := <-slowDone; err != errBoom {
 			t.Fatalf("slow call: Execute = %v, want %v", err, errBoom)
+		}
+		if impl.Deviations.OpensOnErrorRate {
+			// The probe's success opened the new count; one more failure.
+			mustPass(t, b, errBoom, "failure")
+			calls, fails := 2, 1
+			if impl.Deviations.NoGenerations {
+				calls, fails = 3, 2 // and the slow call's failure
+			}
+			wantState(t, b, rateState(calls, fails), "declared OpensOnErrorRate: "+strconv.Itoa(fails)+" failures of "+strconv.Itoa(calls)+" calls")
+			return
 		}
 		for range failuresToOpen - 1 {
 			mustPass(t, b, errBoom, "failure")
@@ -525,7 +796,7 @@ func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
 		})
 		returned.Add(1)
 	})
-	settle(t, impl, 2, &returned, &running)
+	settleCallers(t, impl, 2, &returned, &running)
 	if otherStart.Load() != 0 {
 		t.Fatal("declared SerialisesCalls, but a second fn ran while the first was running")
 	}
@@ -540,10 +811,9 @@ func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
 // not return before fn does (or, declared LeaksGoroutineOnTimeout, that it
 // returns on CallTimeout and fn's goroutine lives on until fn returns).
 func breakerFnRunsOnCallersGoroutine(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) {
-		cfg := breakerConfig(1)
-		cfg.CallTimeout = time.Second
-		b := newBreaker(t, impl, cfg)
+	cfg := breakerConfig(1)
+	cfg.CallTimeout = time.Second
+	breakerBubble(t, impl, cfg, func(t *testing.T, b breaker.Breaker) {
 		release := make(chan struct{})
 		var fnReturned atomic.Bool
 		var callerID, fnID uint64
@@ -599,9 +869,18 @@ func breakerFnRunsOnCallersGoroutine(t *testing.T, impl breaker.Impl) {
 // breakerNoGoroutineLeftBehind counts the goroutines of the test's bubble after
 // each kind of call.
 func breakerNoGoroutineLeftBehind(t *testing.T, impl breaker.Impl) {
+	var outside breaker.Breaker // made before the bubble: declared RegistryGoroutines
+	var registry map[uint64]bool
+	if impl.Deviations.RegistryGoroutines > 0 {
+		outside, registry = newRegistryBreaker(t, impl, breakerConfig(1))
+	}
 	synctest.Test(t, func(t *testing.T) {
 		base := bubbleGoroutines()
-		b := impl.New(breakerConfig(1))
+		b := outside
+		if b == nil {
+			b = impl.New(breakerConfig(1))
+		}
+		b = watch(t, impl, b, registry)
 		owner := 0
 		if impl.Deviations.OwnerGoroutine {
 			owner = 1
@@ -700,18 +979,81 @@ func goroutineID() uint64 {
 // the breaker usable: no variant may turn it into a crash of the process
 // (the guide's seed ran fn on a bare goroutine, where it would have).
 func breakerPanicInFnReachesCaller(t *testing.T, impl breaker.Impl) {
-	synctest.Test(t, func(t *testing.T) { panicInFn(t, impl) })
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
+		mustPanic(t, b, "closed")
+		mustPass(t, b, nil, "after a panicking call")
+	})
 }
 
-func panicInFn(t *testing.T, impl breaker.Impl) {
-	b := newBreaker(t, impl, breakerConfig(1))
+// breakerBulkhead checks a declared Bulkhead: with that many calls blocked in
+// fn while closed, one more is rejected, and once they have returned calls
+// pass again. Without the declaration there is nothing to check here (the
+// other checks run closed calls side by side).
+func breakerBulkhead(t *testing.T, impl breaker.Impl) {
+	n := impl.Deviations.Bulkhead
+	if n == 0 {
+		return
+	}
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
+		gate := make(chan struct{})
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				if err := b.Execute(context.Background(), func(context.Context) error { <-gate; return nil }); err != nil {
+					t.Errorf("one of %d calls of the bulkhead: Execute = %v, want nil", n, err)
+				}
+			})
+		}
+		synctest.Wait()
+		err, ran := breakerCall(b, nil)
+		if ran || !errors.Is(err, breaker.ErrRejected) {
+			t.Errorf("declared Bulkhead %d: with %d calls in fn, one more ran %v and returned %v; want it rejected", n, n, ran, err)
+		}
+		wantState(t, b, breaker.Closed, "after a rejection by the bulkhead")
+		close(gate)
+		wg.Wait()
+		mustPass(t, b, nil, "after the bulkhead's calls returned")
+	})
+}
+
+// panicValue is what fn panics with: a pointer, so that the caller's
+// recovered value can only be equal to it if it is the same value.
+type panicValue struct{ when string }
+
+// mustPanic runs a call whose fn panics and wants the panic to reach the
+// caller (recover only sees a panic on its own goroutine) with fn's value.
+func mustPanic(t *testing.T, b breaker.Breaker, when string) {
+	t.Helper()
+	want := &panicValue{when}
 	got := func() (v any) {
 		defer func() { v = recover() }()
-		_ = b.Execute(context.Background(), func(context.Context) error { panic("boom") })
+		_ = b.Execute(context.Background(), func(context.Context) error { panic(want) })
 		return nil
 	}()
-	if got != "boom" {
-		t.Fatalf("caller recovered %v, want the panic value boom", got)
+	settle(b)
+	if got != want {
+		t.Fatalf("%s: the caller recovered %v, want the value fn panicked with, %v", when, got, want)
 	}
-	mustPass(t, b, nil, "after a panicking call")
+}
+
+// breakerPanicIsFailure wants each of failuresToOpen panicking calls to
+// reach the caller, and the breaker then open; after the timeout a panicking
+// probe reopens it.
+func breakerPanicIsFailure(t *testing.T, impl breaker.Impl) {
+	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
+		for i := range failuresToOpen {
+			mustPanic(t, b, "closed, panic "+strconv.Itoa(i+1))
+		}
+		if impl.Deviations.PanicNotFailure {
+			wantState(t, b, breaker.Closed, "declared PanicNotFailure: after "+strconv.Itoa(failuresToOpen)+" panics")
+			mustPass(t, b, nil, "declared PanicNotFailure: after the panics")
+			return
+		}
+		wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" panics")
+		mustReject(t, b, "opened by panics")
+		time.Sleep(openTimeout + time.Millisecond)
+		mustPanic(t, b, "half-open, probe")
+		wantState(t, b, breaker.Open, "after a panicking probe")
+		mustReject(t, b, "reopened by a panicking probe")
+	})
 }

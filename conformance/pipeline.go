@@ -39,13 +39,18 @@ import (
 //     into a Run of three stages sleeping 1ms per item, Run returns an error
 //     matching context.Canceled (or DeadlineExceeded) by 11ms, leaves no
 //     goroutine, and stops calling Fn.
+//   - CancelCause (fake time): when the caller cancels ctx with a cause
+//     (context.WithCancelCause) 10ms into a Run of three stages sleeping 1ms
+//     per item, Run returns an error matching that cause (errors.Is), as the
+//     contract's "ctx's cause" says, by 11ms and leaves no goroutine.
 //   - CancelledBeforeRun: with ctx canceled already, Run returns an error
 //     matching context.Canceled and calls no Fn.
 //   - Invalid: no stages, a stage with Workers 0 or a nil Fn, a negative
 //     Buffer or Batch: Run returns an error matching [pipeline.ErrInvalid].
 //
 // The adapter must wrap a stage's error so that errors.Is finds it, and
-// return ctx's error (or cause) when ctx ends first. Declared fields change
+// return ctx's cause (context.Cause, which is ctx's error when ctx was
+// canceled without one) when ctx ends first. Declared fields change
 // the checks: Unordered (Run with Ordered must return an error matching
 // [pipeline.ErrUnordered] and nil results without calling any Fn),
 // AlwaysOrdered (EveryItemOnce also wants input order without Ordered).
@@ -69,6 +74,7 @@ func Pipeline(t *testing.T, impl pipeline.Impl[int]) {
 	run(t, "Parallelism", func(t *testing.T) { pipeParallelism(t, impl) })
 	run(t, "FirstError", func(t *testing.T) { pipeFirstError(t, impl) })
 	run(t, "Cancel", func(t *testing.T) { pipeCancel(t, impl) })
+	run(t, "CancelCause", func(t *testing.T) { pipeCancelCause(t, impl) })
 	run(t, "CancelledBeforeRun", func(t *testing.T) { pipeCancelledBeforeRun(t, impl) })
 	run(t, "Invalid", func(t *testing.T) { pipeInvalid(t, impl) })
 }
@@ -349,6 +355,41 @@ func pipeCancel(t *testing.T, impl pipeline.Impl[int]) {
 				}
 				if c := calls.Load(); c >= 3*items {
 					t.Errorf("%d Fn calls of %d: the stop did not stop them", c, 3*items)
+				}
+			})
+		})
+	}
+}
+
+var pipeErrCause = errors.New("the caller's cause")
+
+// pipeCancelCause cancels the caller's ctx with a cause mid-run and wants the
+// cause back: a Run that derives its own context from ctx and returns that
+// context's Err (context.Canceled) instead of context.Cause loses it.
+func pipeCancelCause(t *testing.T, impl pipeline.Impl[int]) {
+	const items = 1000
+	const stopAt = 10 * time.Millisecond
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			inBubble(t, func(t *testing.T) {
+				sleep := pipeline.Stage[int]{Name: "sleep", Workers: workers,
+					Fn: func(_ context.Context, v int) (int, error) {
+						time.Sleep(time.Millisecond)
+						return v, nil
+					}}
+				ctx, cancel := context.WithCancelCause(context.Background())
+				defer cancel(nil)
+				time.AfterFunc(stopAt, func() { cancel(pipeErrCause) })
+				ignore := goleak.IgnoreCurrent()
+				start := time.Now()
+				got, err := impl.Run(ctx, seq(items), []pipeline.Stage[int]{sleep, sleep, sleep}, pipeline.Options{Batch: 4})
+				elapsed := time.Since(start)
+				if !errors.Is(err, pipeErrCause) || got != nil {
+					t.Fatalf("Run = %d results, %v; want nil and an error matching the cause %q", len(got), err, pipeErrCause)
+				}
+				goleak.VerifyNone(t, ignore)
+				if limit := stopAt + time.Millisecond; elapsed > limit {
+					t.Errorf("Run returned %v after start, want at most %v (cancel at %v)", elapsed, limit, stopAt)
 				}
 			})
 		})

@@ -33,16 +33,26 @@ import (
 // the one its call started in. With 22 bits, a call would have to span
 // 4,194,304 state changes to be mistaken for a current one.
 //
-// A panicking probe counts as a failure, so that its slot is not lost; a
-// panicking call while closed is not counted (the closed path has no defer).
-// Either way the panic goes on up the caller's stack.
+// A panic in fn counts as a failure, closed or half-open (so that a probe's
+// slot is not lost either), and goes on up the caller's stack untouched: a
+// deferred check of a flag that fn's return clears, without recover, so the
+// panic keeps its value and its stack. The defer is open-coded (a direct
+// call at each return, no allocation); it is what the closed path pays for
+// the rule, see Cost.
 //
-// Cost: 11x the floor impl=none (fn called directly) per call on the closed
+// Clock reads: none on the closed path; a rejection reads the monotonic
+// clock once (time.Since the breaker's start), opening reads it once more.
+//
+// Cost: 23x the floor impl=none (fn called directly) per call on the closed
 // path, at -cpu 1 and at -cpu 2 (no shared write, so it scales as the floor
-// does); a rejection costs a time.Now, 71x; 0 allocs either way (ratios of medians: -cpu 2 from
-// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
-// it; ns/op of RunParallel is wall time per call, so the floor halves at
-// -cpu 2, as does any design without contention).
+// does); a rejection 130x, where the clock read alone is 97x; 0 allocs
+// either way. Counting a panic costs the closed path its defer: 4.0 ns
+// before, 5.7 ns after, run interleaved, old and new binaries alternating
+// (the reference files, from before the change, give 11x)
+// (ratios of medians of a -count 6 -benchtime 100ms -cpu 1,2 run of
+// BenchmarkBreaker, BenchmarkClock and BenchmarkAdapter on the shared 2-core
+// AMD EPYC VM, 2026-11-27, not in results/reference; the VM was loaded, so
+// -cpu 2 gave no parallel speed-up, even to the floor).
 type atomicBreaker struct {
 	cfg   Config
 	rej   rejections
@@ -83,7 +93,14 @@ func (b *atomicBreaker) Execute(ctx context.Context, fn func(context.Context) er
 	if wordState(w) != Closed {
 		return b.probe(ctx, fn, w)
 	}
+	panicked := true
+	defer func() {
+		if panicked {
+			b.record(wordGen(w), failure)
+		}
+	}()
 	err := fn(ctx)
+	panicked = false
 	if err == nil {
 		// The fast path: nothing to record when closed with no failures.
 		if w := b.word.Load(); w&(stateMask|countMask<<failShift) == uint64(Closed) {
@@ -94,22 +111,21 @@ func (b *atomicBreaker) Execute(ctx context.Context, fn func(context.Context) er
 	return err
 }
 
-// probe runs fn if the breaker, not closed at load w, admits it. Unlike the
-// closed path it defers, so that a panicking probe still gives its slot back
-// (as a failure).
+// probe runs fn if the breaker, not closed at load w, admits it; a panicking
+// probe gives its slot back as a failure, which reopens the breaker.
 func (b *atomicBreaker) probe(ctx context.Context, fn func(context.Context) error, w uint64) error {
 	w, err := b.admit(w)
 	if err != nil {
 		return err
 	}
-	done := false
+	panicked := true
 	defer func() {
-		if !done { // fn panicked
+		if panicked {
 			b.record(wordGen(w), failure)
 		}
 	}()
 	err = fn(ctx)
-	done = true
+	panicked = false
 	b.record(wordGen(w), classify(ctx, err))
 	return err
 }

@@ -16,6 +16,11 @@
 //     [context.DeadlineExceeded]; [context.Canceled] while the caller's ctx is
 //     canceled counts as neither success nor failure (the caller gave up; the
 //     callee told us nothing).
+//   - A panic in fn is a failure: the breaker counts it as one (a panicking
+//     probe reopens a half-open breaker) and the panic goes on up the
+//     caller's stack, on the caller's goroutine, with the same value. A
+//     variant that runs fn on a goroutine of its own recovers the panic there
+//     and panics again with the value on the caller's goroutine.
 //   - The breaker starts no goroutine that outlives a call.
 //   - A result counts only toward the state in which its call started: a
 //     call that started before a state change (a generation) is ignored.
@@ -62,8 +67,10 @@ type Config struct {
 	FailuresToOpen int           // consecutive failures that open a closed breaker
 	OpenTimeout    time.Duration // how long an open breaker rejects before it is half-open
 	HalfOpenProbes int           // calls admitted at once while half-open
-	// CallTimeout is used by the seed variant only: the guide's per-call
-	// timeout (1s when zero). The others leave deadlines to the caller's ctx.
+	// CallTimeout is used only by the variants that run fn on a goroutine
+	// of their own and stop waiting for it (seed: the guide's time.After;
+	// hystrix: its command Timeout): 1s when zero, the guide's and hystrix's
+	// default. The others leave deadlines to the caller's ctx.
 	CallTimeout time.Duration
 }
 
@@ -147,8 +154,43 @@ type Deviations struct {
 	// OwnerGoroutine: the breaker owns one goroutine from New until Close.
 	OwnerGoroutine bool
 	// StateLagsTimeout: State keeps reporting Open after OpenTimeout has
-	// passed, until a call moves the breaker to half-open.
+	// passed, until a call moves the breaker to half-open (or, where the
+	// library has no half-open state to report, until a probe closes it).
 	StateLagsTimeout bool
+	// PanicNotFailure: a panic in fn reaches the caller with its value, but
+	// the breaker does not count it as a failure.
+	PanicNotFailure bool
+	// OpensOnErrorRate: the breaker opens on a failure rate, not on a run of
+	// failures: once at least FailuresToOpen calls have finished since it
+	// last closed (the probe that closed it being the first; within the
+	// library's rolling window, which no check outlasts) and at least half
+	// of them failed. A success does not reset the count of failures; it
+	// lowers the rate.
+	OpensOnErrorRate bool
+	// RacyProbeAdmission: half-open admits callers through a flag that one
+	// caller sets with a CAS and clears right after, so a caller arriving
+	// at the same moment as another can find it set and be rejected, though
+	// no probe limit applies (declared with NoProbeLimit). Callers that
+	// arrive one at a time are all admitted.
+	RacyProbeAdmission bool
+	// SingleProbe: half-open admits one call per OpenTimeout, whatever
+	// HalfOpenProbes says; the other callers are rejected.
+	SingleProbe bool
+	// AsyncCounts: results reach the breaker's counts through goroutines of
+	// the library's after Execute has returned, so State and the next call
+	// see a result a moment later; the state can change with no call in
+	// flight.
+	AsyncCounts bool
+	// Bulkhead: even while closed, a call is rejected (ErrRejected) when
+	// this many calls hold one of the library's slots. A library that gives
+	// a call's slot back on a goroutine of its own after Execute has
+	// returned (hystrix) can reject a caller that calls again at once with
+	// far fewer calls running, once that goroutine falls behind.
+	Bulkhead int
+	// RegistryGoroutines: New registers the breaker in the library's
+	// process-wide registry, which starts this many goroutines for it that
+	// run until the process exits; Close cannot stop them.
+	RegistryGoroutines int
 }
 
 // Impls returns every implementation, home-grown first, then the libraries.
@@ -169,9 +211,18 @@ func Impls() []Impl {
 		{Name: "resiliency", Doc: "github.com/eapache/go-resiliency/breaker: error count, timer goroutine, no probe limit",
 			New: newResiliency, Deviations: Deviations{CanceledCountsAsSuccess: true, NoProbeLimit: true,
 				NoGenerations: true, FailuresNotConsecutive: true, StartsTimerGoroutine: true}},
-		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker via its executor: count threshold, success ratio 1/probes",
+		{Name: "failsafe", Doc: "github.com/failsafe-go/failsafe-go circuitbreaker standalone: TryAcquirePermit, fn, RecordSuccess/RecordFailure",
 			New: newFailsafe, Deviations: Deviations{CanceledCountsAsSuccess: true, NoGenerations: true,
 				ReopensOnlyWhenAllProbesFail: true}},
+		{Name: "hystrix", Doc: "github.com/afex/hystrix-go hystrix.Do: fn on a goroutine per call, error-rate trip, one probe per sleep window",
+			New: newHystrix, Deviations: Deviations{LeaksGoroutineOnTimeout: true, CanceledCountsAsSuccess: true,
+				NoGenerations: true, StateLagsTimeout: true, OpensOnErrorRate: true, SingleProbe: true,
+				AsyncCounts: true, Bulkhead: hystrixMaxConcurrent, RegistryGoroutines: 2}},
+		{Name: "rubyist", Doc: "github.com/rubyist/circuitbreaker v2.2.1 by hand: Ready, fn, Success/Fail; consecutive trip, constant backoff",
+			New: newRubyist, Deviations: Deviations{NoProbeLimit: true, RacyProbeAdmission: true, NoGenerations: true,
+				StateLagsTimeout: true}},
+		{Name: "mercari", Doc: "github.com/mercari/go-circuitbreaker v0.0.2: Ready, fn, Done; consecutive trip, no counter reset interval",
+			New: newMercari, Deviations: Deviations{NoProbeLimit: true, NoGenerations: true}},
 	}
 	return impls
 }

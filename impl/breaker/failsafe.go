@@ -2,74 +2,85 @@ package breaker
 
 import (
 	"context"
-	"errors"
 
-	"github.com/failsafe-go/failsafe-go"
 	"github.com/failsafe-go/failsafe-go/circuitbreaker"
 )
 
 // failsafeBreaker adapts github.com/failsafe-go/failsafe-go's circuit
-// breaker, used the way its docs show, through an executor:
-// failsafe.With(cb).WithContext(ctx).Run(fn). The breaker is count based:
-// WithFailureThreshold(FailuresToOpen) (the last N results all failures,
-// i.e. N consecutive), WithDelay(OpenTimeout), and
+// breaker used standalone, as the "Standalone Usage" section of its docs
+// (failsafe-go.dev/circuit-breaker) shows: TryAcquirePermit, then fn on the
+// caller's goroutine, then RecordSuccess or RecordFailure. The breaker is
+// count based: WithFailureThreshold(FailuresToOpen) (the last N results all
+// failures, i.e. N consecutive), WithDelay(OpenTimeout), and
 // WithSuccessThresholdRatio(1, HalfOpenProbes), which gives half-open
-// HalfOpenProbes permits and closes on the first success. ErrOpen is
-// returned wrapped with ErrRejected. State reports HalfOpen once the delay
-// has passed (the library itself says Open until the next call).
+// HalfOpenProbes permits at once and closes on the first success. A refused
+// permit returns an error wrapping ErrRejected. State reports HalfOpen once
+// the delay has passed (the library itself says Open until the next call).
+//
+// Why not failsafe.With(cb).Run(fn), the executor its README leads with: an
+// executor builds an execution and composes the policies on every call (17
+// allocs, about 650 ns), which buys retries, fallbacks and timeouts around
+// the breaker but nothing the contract asks of the breaker itself; the
+// standalone calls are the same state machine under one sync.Mutex. This
+// adapter classifies fn's error itself (classify) and records a panic in fn
+// as a failure from a deferred check before the panic goes on, which the
+// executor did not do (it re-panicked without recording).
 //
 // Differs (all declared):
 //   - ReopensOnlyWhenAllProbesFail: with a success threshold of 1 out of
 //     HalfOpenProbes, half-open reopens only when success has become
 //     impossible, after HalfOpenProbes failures.
 //   - NoGenerations: results go to whatever state is current.
-//   - CanceledCountsAsSuccess: HandleIf sees only the error; the adapter
-//     marks a caller's Canceled so that HandleIf calls it no failure, which
-//     failsafe then records as a success.
+//   - CanceledCountsAsSuccess: the library has only success and failure to
+//     record, and a half-open permit goes back only when one is recorded, so
+//     the adapter records a caller's Canceled as a success.
 //
-// Cost: the executor builds an execution and composes the policy per call:
-// 2000x the floor impl=none (fn called directly) and 17 allocs (544 B) per
-// call on the closed path at -cpu 2, 1100x at -cpu 1; a rejection 1400x and
-// 16 allocs (ratios of medians: -cpu 2 from
-// results/reference/bench/results.txt, -cpu 1 from breaker-cpu.txt beside
-// it; ns/op of RunParallel is wall time per call, so the floor halves at
-// -cpu 2, as does any design without contention).
+// Clock reads on the closed path: none (TryAcquirePermit while closed and a
+// count-based RecordSuccess read no clock); a rejection reads it once.
+//
+// Cost: two Lock/Unlock pairs per call on the closed path, no allocation:
+// 144x the floor impl=none (fn called directly) at -cpu 1, 152x at -cpu 2; a
+// rejection 254x and 281x (its executor, in the reference files: 1100x and
+// 2000x, 17 allocs). The adapter adds 9% to the bare standalone calls on
+// the closed path (BenchmarkAdapter)
+// (ratios of medians of a -count 6 -benchtime 100ms -cpu 1,2 run of
+// BenchmarkBreaker, BenchmarkClock and BenchmarkAdapter on the shared 2-core
+// AMD EPYC VM, 2026-11-27, not in results/reference; the VM was loaded, so
+// -cpu 2 gave no parallel speed-up, even to the floor).
 type failsafeBreaker struct {
-	cb   circuitbreaker.CircuitBreaker[any]
-	exec failsafe.Executor[any]
-	rej  rejections
+	cb  circuitbreaker.CircuitBreaker[any]
+	rej rejections
 }
 
 // newFailsafe returns a failsafe-go breaker configured from cfg.
 func newFailsafe(cfg Config) Breaker {
 	cfg.validate()
 	cb := circuitbreaker.NewBuilder[any]().
-		HandleIf(func(_ any, err error) bool { return err != nil && !isExcluded(err) }).
 		WithFailureThreshold(uint(cfg.FailuresToOpen)).
 		WithDelay(cfg.OpenTimeout).
 		WithSuccessThresholdRatio(1, uint(cfg.HalfOpenProbes)).
 		Build()
-	return &failsafeBreaker{cb: cb, exec: failsafe.With[any](cb), rej: newRejections("failsafe")}
+	return &failsafeBreaker{cb: cb, rej: newRejections("failsafe")}
 }
 
 func (b *failsafeBreaker) Execute(ctx context.Context, fn func(context.Context) error) error {
-	called := false
-	err := b.exec.WithContext(ctx).Run(func() error {
-		called = true
-		err := fn(ctx)
-		if err != nil && classify(ctx, err) == neither {
-			err = excludedError{err}
-		}
-		return err
-	})
-	switch {
-	case called:
-		return unexclude(err)
-	case errors.Is(err, circuitbreaker.ErrOpen):
+	if !b.cb.TryAcquirePermit() {
 		return b.rej.open
-	default:
-		return err
 	}
+	panicked := true
+	defer func() {
+		if panicked {
+			b.cb.RecordFailure()
+		}
+	}()
+	err := fn(ctx)
+	panicked = false
+	if classify(ctx, err) == failure {
+		b.cb.RecordFailure()
+	} else {
+		b.cb.RecordSuccess() // success, or a caller's Canceled (declared)
+	}
+	return err
 }
 
 func (b *failsafeBreaker) State() State {

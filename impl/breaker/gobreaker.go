@@ -16,9 +16,21 @@ import (
 // which IsExcluded recognises, so it counts as neither; the wrapper is
 // removed before Execute returns.
 //
+// Execute is gobreaker's cheapest way as well as its README's: the
+// alternative, TwoStepCircuitBreaker.Allow, returns a done closure per call
+// that escapes (an allocation) and reads the clock as often; IsExcluded is
+// what its Settings doc offers "to ignore context cancellations"; Execute
+// already counts a panic in fn as a failure and panics again with the value.
+//
 // Differs (declared: ClosesOnlyWhenAllProbesSucceed): MaxRequests is the
 // number of probes in a whole half-open period, not at once, and all of
 // them must succeed to close.
+//
+// Clock reads: two time.Now per call on the closed path (beforeRequest and
+// afterRequest), one per rejection. On the loaded 2-core VM of 2026-11-27,
+// BenchmarkClock put time.Now at 45 ns, 183x the floor impl=none: about 90
+// of gobreaker's 126 ns closed call, 70%, is the clock. The adapter adds 1%
+// to gobreaker's bare Execute (BenchmarkAdapter, same run).
 //
 // Cost: two Lock/Unlock pairs and two time.Now per call (gobreaker reads the
 // clock before and after fn): 530x the floor impl=none (fn called directly)

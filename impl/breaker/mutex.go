@@ -18,6 +18,9 @@ import (
 // A panicking fn counts as a failure (its probe slot is freed) and the panic
 // goes on up the caller's stack.
 //
+// Clock reads: none on the closed path; while open, one time.Since per call;
+// opening reads time.Now once.
+//
 // Cost: on the closed path two Lock/Unlock pairs, no time.Now, no allocation:
 // 30x the floor impl=none (fn called directly) per call at -cpu 1 and 94x
 // at -cpu 2, where the one lock is contended; a rejection costs a time.Now,

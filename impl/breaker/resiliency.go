@@ -13,6 +13,11 @@ import (
 // ErrRejected. The closed path is cheap: one atomic load of the state, and
 // a success while closed records nothing.
 //
+// Run is the library's only synchronous call (Go runs work on a goroutine
+// of its own and drops its error), its README's way, and already the
+// cheapest: no allocation, and it counts a panic in fn as a failure before
+// panicking again with the value.
+//
 // Differs (all declared):
 //   - FailuresNotConsecutive: successes do not reset the error count; it
 //     resets only when OpenTimeout passes between two errors.
@@ -25,6 +30,11 @@ import (
 //     error to the caller): harmless while closed, where successes are not
 //     counted, but a canceled probe closes the breaker. Handing it the error
 //     instead would count cancellations toward opening.
+//
+// Clock reads: none on a closed success or a rejection; a failure reads
+// time.Now once or twice. The adapter's closure and error mapping add 7% to
+// the bare Run on the closed path and triple the 2.4 ns bare rejection
+// (BenchmarkAdapter on the loaded 2-core VM, 2026-11-27).
 //
 // Cost: on the closed path one atomic load before fn and nothing after a
 // success: 31x the floor impl=none (fn called directly) per call at -cpu 2

@@ -27,6 +27,13 @@ import (
 // OrderedMap with Workers > 1 adds a goroutine per stage and two sync.Pool'd
 // channels per item to keep order.
 //
+// The caller's cause survives: Run's context derives from ctx, so its cause
+// is ctx's (the suite's CancelCause check). Against rill's README pipeline
+// bare (BenchmarkAdapter/lib=rill: FromSlice, Map, ToSlice; no ctx, no first
+// error), the adapter costs 9-12% more per item with 4 workers a stage and
+// is within the noise with 1 (-count 6 -benchtime 100ms -cpu 1,2 on the
+// loaded 2-core VM, 2026-11-27).
+//
 // Cost: about 3.5x the floor impl=rawchan per item through 3 stages of 1
 // worker, unordered or ordered, and with 4 workers unordered; 8.4x with 4
 // workers ordered; 23 to 47 allocs per Run, none per item
