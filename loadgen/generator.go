@@ -154,6 +154,7 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 	var wk *waker
 	if open {
 		wk = g.wakers[c]
+		defer wk.settle()
 	}
 	var issued int64 // counted here, added once: no shared counter on the hot path
 	defer func() { g.issued.Add(issued) }()
@@ -165,6 +166,9 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 		completed = make(chan struct{}, 1)
 	}
 	for seq := 0; ctx.Err() == nil; seq++ {
+		if open {
+			wk.settle() // the previous operation's, now that it is out of the way
+		}
 		now := g.clock()
 		intended, ok := sched.next(now)
 		if !ok {

@@ -103,8 +103,8 @@ func TestWakeIsTheHarnessShare(t *testing.T) {
 }
 
 // TestWakerRecordsMeasuredWaits drives one waker directly: every measured
-// wait records one wake and its spin, an unmeasured one neither, on
-// either sleeper; the wait ends at or after its intended start.
+// wait records one wake (when settled) and its spin, an unmeasured one
+// neither, on either sleeper; the wait ends at or after its intended start.
 func TestWakerRecordsMeasuredWaits(t *testing.T) {
 	for _, precise := range []bool{false, true} {
 		if precise && !hasPrecise {
@@ -121,6 +121,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 			if got := w.until(t0, now, m); got < t0 {
 				t.Fatalf("%s: woke at %d for %d", w.name(), got, t0)
 			}
+			w.settle()
 			if m {
 				measured++
 			}
@@ -191,6 +192,7 @@ func TestWaitDoesNotAllocate(t *testing.T) {
 		allocs := testing.AllocsPerRun(50, func() {
 			now := w.clock()
 			w.until(now+int64(300*time.Microsecond), now, true)
+			w.settle()
 		})
 		if allocs != 0 {
 			t.Errorf("%s: %v allocations per wait, want 0", w.name(), allocs)
