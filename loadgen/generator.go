@@ -21,6 +21,7 @@ type generator struct {
 	recorders  []*recorder // every recorder: clientRecs, then shards
 	clientRecs []*recorder // one per client
 	shards     []*recorder // completions of Submit tasks, which happen on the target's goroutines
+	wakers     []*waker    // open loop: one per client
 
 	track     bool         // count operations in flight: only when MaxInflight needs it
 	inflight  atomic.Int64 // operations in flight, when track
@@ -46,6 +47,13 @@ func newGenerator(cfg Config, t Target) *generator {
 		g.clientRecs[i] = newRecorder(warmEnd, windowEnd)
 	}
 	g.recorders = append(g.recorders, g.clientRecs...)
+	if cfg.Model == Open {
+		gap := 1e9 * float64(cfg.Clients) / cfg.Rate // each client's mean gap, ns
+		g.wakers = make([]*waker, cfg.Clients)
+		for i := range g.wakers {
+			g.wakers[i] = newWaker(gap, hasPrecise)
+		}
+	}
 	if t.Submit != nil {
 		// Four per P keeps completions on different Ps off each other's
 		// locks; 64 bounds their memory (about 1 MiB each) at any GOMAXPROCS.
@@ -66,8 +74,11 @@ func (g *generator) run(ctx context.Context) Result {
 	if every <= 0 {
 		every = min(max(g.cfg.Duration/50, 5*time.Millisecond), 500*time.Millisecond)
 	}
-	base := time.Now()
+	base, mono, _ := startClock()
 	g.clock = func() int64 { return int64(time.Since(base)) }
+	for _, w := range g.wakers {
+		w.clock, w.monoBase = g.clock, mono
+	}
 	if g.cfg.OnStart != nil {
 		g.cfg.OnStart(base.Add(time.Duration(g.warmEnd)))
 	}
@@ -101,6 +112,15 @@ func (g *generator) result(smp *sampler) Result {
 		res.Errors += r.errors
 		last = max(last, r.last)
 	}
+	res.Sleeper = SleeperNone
+	if g.cfg.Model == Open {
+		res.Wake = newHist()
+		for _, w := range g.wakers {
+			res.Wake.Merge(w.wake)
+			res.SpinNs += w.spinNs
+		}
+		res.Sleeper = g.wakers[0].name() // the clients share the rate equally, so the choice too
+	}
 	res.Issued = g.issued.Load()
 	res.Dropped = g.refused.Load()
 	res.Unstarted = g.unstarted.Load()
@@ -131,6 +151,11 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 	sched := newSchedule(g.cfg, c, g.windowEnd)
 	open := g.cfg.Model == Open
 	rec := g.clientRecs[c]
+	var wk *waker
+	if open {
+		wk = g.wakers[c]
+		defer wk.settle()
+	}
 	var issued int64 // counted here, added once: no shared counter on the hot path
 	defer func() { g.issued.Add(issued) }()
 	// A closed-loop client waits for its task to complete, not only for
@@ -141,6 +166,9 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 		completed = make(chan struct{}, 1)
 	}
 	for seq := 0; ctx.Err() == nil; seq++ {
+		if open {
+			wk.settle() // the previous operation's, now that it is out of the way
+		}
 		now := g.clock()
 		intended, ok := sched.next(now)
 		if !ok {
@@ -151,8 +179,8 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 				g.giveUp(sched, rec, intended, now)
 				return
 			}
-			if intended > now {
-				now = sleepUntil(g.clock, intended, now)
+			if intended > now { // idle until then: how late it wakes is the harness's error
+				now = wk.until(intended, now, intended >= g.warmEnd)
 			}
 			if g.track && g.inflight.Load() >= int64(g.cfg.MaxInflight) {
 				g.refused.Add(1)
@@ -232,25 +260,4 @@ func (g *generator) submit(ctx context.Context, c, seq int, intended int64, meas
 	if completed != nil {
 		<-completed
 	}
-}
-
-// sleepUntil waits from now until the clock reads at least t: it sleeps through a
-// wait longer than 200µs (less 100µs) and yields the processor for the
-// rest. An idle Go runtime rounds a sub-millisecond timer up to about a
-// millisecond, so at a few thousand operations/s per client the starts run
-// up to 1–2 ms late; that lateness is measured (late-p99-ns) and counted in
-// the latency, not hidden. Spinning through waits up to 2 ms instead was
-// tried and rejected: in workerpool-knee (channels, spawn; 3 trials each)
-// it cut spawn's start lateness p99 from 1.7–2.1 ms to 0.5–0.9 ms, but the
-// spinning client raised the tasks' own service p99 from 2.1–2.9 ms to
-// 2.1–8.5 ms: the generator disturbed what it measured.
-// It returns the clock's reading once it has passed t.
-func sleepUntil(clock func() int64, t, now int64) int64 {
-	if wait := t - now; wait > int64(200*time.Microsecond) {
-		time.Sleep(time.Duration(wait - int64(100*time.Microsecond)))
-	}
-	for now = clock(); now < t; now = clock() {
-		runtime.Gosched()
-	}
-	return now
 }

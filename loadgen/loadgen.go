@@ -28,6 +28,19 @@
 // Each client issues its next operation when the previous one completes
 // (for a Submit target, when its task has finished), then waits Think.
 //
+// # Precision
+//
+// The generator's own lateness is not the target's. On Linux an open-loop
+// client whose operations are at least 50 µs apart waits for each with
+// clock_nanosleep on CLOCK_MONOTONIC, until a margin before its intended
+// start, then spins on the clock for the rest; the margin follows the
+// recent wake-up error (about its 80th percentile, 20 to 500 µs), so the
+// spin is bounded by how late the kernel wakes the client, not by the wait.
+// Elsewhere, and for shorter gaps, it sleeps through Go's timer and yields
+// (Result.Sleeper says which). How late each wait ended is recorded in
+// Result.Wake, apart from the lateness the target causes, and the time
+// spent spinning in Result.SpinNs.
+//
 // # Measurement
 //
 // Only operations intended inside the window (after Warmup, for Duration)
@@ -125,6 +138,21 @@ type Result struct {
 	Latency  *hdrhistogram.Histogram // completion - intended start (corrected for coordinated omission)
 	Service  *hdrhistogram.Histogram // completion - actual start (for a Submit target, from when the task starts)
 	Lateness *hdrhistogram.Histogram // actual start - intended start
+	// Wake (open loop; nil for a closed one) is the generator's own error:
+	// for each measured operation whose client was idle before its
+	// intended start, when the client's wait ended minus the intended
+	// start. An operation whose intended start had passed when its client
+	// got to it (the target held the client: a slow Call, a blocking
+	// Submit) records none; its lateness is the target's, and stays in
+	// Latency.
+	Wake *hdrhistogram.Histogram
+	// SpinNs (open loop) is the time the clients spent spinning on the
+	// clock (or, with SleeperGoTimer, yielding in a loop) before measured
+	// operations, all clients together: the CPU the precision costs.
+	SpinNs int64
+	// Sleeper is how the clients waited: SleeperPrecise, SleeperGoTimer
+	// or, for a closed loop, SleeperNone.
+	Sleeper string
 
 	Ops       int64 // measured operations: intended inside the window; their latencies fill Latency
 	WindowOps int64 // completions, measured or not, inside the window

@@ -92,6 +92,10 @@ func RunTrial(ctx context.Context, ts TrialSpec, reg *Registry) (sidecar.Trial, 
 	tr.Latency, tr.Service, tr.Lateness = &sidecar.Hist{Histogram: res.Latency}, &sidecar.Hist{Histogram: res.Service}, &sidecar.Hist{Histogram: res.Lateness}
 	tr.Ops, tr.WindowOps, tr.Issued, tr.Errors = res.Ops, res.WindowOps, res.Issued, res.Errors
 	tr.Dropped, tr.Unstarted = res.Dropped, res.Unstarted
+	if res.Wake != nil {
+		tr.Wake = &sidecar.Hist{Histogram: res.Wake}
+	}
+	tr.SpinNs, tr.Sleeper = res.SpinNs, res.Sleeper
 	tr.WindowNs, tr.ElapsedNs = res.Window.Nanoseconds(), res.Elapsed.Nanoseconds()
 	tr.Series, tr.PeakGoroutines, tr.PeakStackBytes = res.Series, res.PeakGoroutines, res.PeakStackBytes
 	switch {

@@ -43,6 +43,9 @@ func (w *resultWriter) add(ts scenarios.TrialSpec, tr sidecar.Trial) error {
 	if tr.GOMAXPROCS > 0 { // the trial's own, which -gomaxprocs lists can change
 		res.SetConfig("gomaxprocs", strconv.Itoa(tr.GOMAXPROCS))
 	}
+	if tr.Sleeper != "" { // per trial: the sleeper depends on the trial's rate as well as the OS
+		res.SetConfig("sleeper", tr.Sleeper)
+	}
 	res.SetConfig("scenario-file", ts.Spec.File)
 	res.SetConfig("scenario-sha256", ts.Spec.Hash)
 	res.Values = scenarioValues(tr)

@@ -70,6 +70,19 @@ type Trial struct {
 	Latency  *Hist `json:"latency,omitempty"`
 	Service  *Hist `json:"service,omitempty"`
 	Lateness *Hist `json:"lateness,omitempty"`
+	// Wake is the open-loop generator's own error: for each measured
+	// operation whose client was idle before its intended start, when its
+	// wait ended minus the intended start (nanoseconds). An operation the
+	// target delayed (its client busy past the intended start) has none.
+	// Nil for a closed loop. [Read] leaves it nil: it is not decoded under
+	// the report's [Budget], which covers the three histograms above.
+	Wake *Hist `json:"wake,omitempty"`
+	// SpinNs is the time the open-loop clients spent spinning (or yielding
+	// in a loop) before measured operations, all clients together.
+	SpinNs int64 `json:"spin_ns,omitempty"`
+	// Sleeper is how the clients waited for intended starts:
+	// clock_nanosleep+spin, go-timer, or none (a closed loop).
+	Sleeper string `json:"sleeper,omitempty"`
 
 	BaselineGoroutines int    `json:"baseline_goroutines"`
 	PeakGoroutines     int    `json:"peak_goroutines"`
@@ -163,6 +176,7 @@ type record struct {
 	Latency  json.RawMessage `json:"latency,omitempty"`
 	Service  json.RawMessage `json:"service,omitempty"`
 	Lateness json.RawMessage `json:"lateness,omitempty"`
+	Wake     json.RawMessage `json:"wake,omitempty"` // not decoded: see Trial.Wake
 }
 
 // read reads sidecar lines of at most maxLine bytes from r; path names

@@ -56,6 +56,11 @@ func Scenario() []Unit {
 		{"max-ns", LowerIsBetter, false, "slowest operation, from its intended start", latency(func(t *sidecar.Trial) float64 { return float64(t.Latency.Max()) })},
 		{"svc-p99-ns", LowerIsBetter, true, "p99 service time (completion minus actual start)", started(func(t *sidecar.Trial) float64 { return float64(t.Service.ValueAtQuantile(99)) })},
 		{"late-p99-ns", LowerIsBetter, false, "p99 start lateness (actual minus intended start)", started(func(t *sidecar.Trial) float64 { return float64(t.Lateness.ValueAtQuantile(99)) })},
+		{"wake-p50-ns", LowerIsBetter, false, "median wake error of the open-loop generator (end of an idle wait minus intended start): the harness's own lateness", wakeQ(50)},
+		{"wake-p99-ns", LowerIsBetter, false, "p99 wake error of the open-loop generator (end of an idle wait minus intended start): the harness's own lateness", wakeQ(99)},
+		{"spin-ns/s", LowerIsBetter, false, "open-loop generator's spin per second of window (ns/s: 1e7 is 1% of a core)", func(tr *sidecar.Trial) (float64, bool) {
+			return float64(tr.SpinNs) / (float64(tr.WindowNs) / 1e9), tr.Model == "open" && tr.Sleeper != "" && tr.WindowNs > 0
+		}},
 		{"peak-goroutines", LowerIsBetter, true, "goroutines at the highest sample", count(func(t *sidecar.Trial) int64 { return int64(t.PeakGoroutines) })},
 		{"peak-stack-bytes", LowerIsBetter, true, "goroutine stack memory at the highest sample", count(func(t *sidecar.Trial) int64 { return int64(t.PeakStackBytes) })},
 		{"leaked-goroutines", LowerIsBetter, true, "goroutines above the baseline after Close and the grace period", count(func(t *sidecar.Trial) int64 { return int64(t.LeakedGoroutines) })},
@@ -111,6 +116,17 @@ func started(f func(*sidecar.Trial) float64) func(*sidecar.Trial) (float64, bool
 			return 0, false
 		}
 		return f(t), true
+	}
+}
+
+// wakeQ is a quantile of the generator's wake error; left out where no
+// operation waited (a closed loop, or an open loop always behind).
+func wakeQ(q float64) func(*sidecar.Trial) (float64, bool) {
+	return func(t *sidecar.Trial) (float64, bool) {
+		if t.Wake == nil || t.Wake.Histogram == nil || t.Wake.TotalCount() == 0 {
+			return 0, false
+		}
+		return float64(t.Wake.ValueAtQuantile(q)), true
 	}
 }
 
