@@ -30,16 +30,23 @@
 //
 // # Precision
 //
-// The generator's own lateness is not the target's. On Linux an open-loop
-// client whose operations are at least 50 µs apart waits for each with
-// clock_nanosleep on CLOCK_MONOTONIC, until a margin before its intended
-// start, then spins on the clock for the rest; the margin follows the
-// recent wake-up error (about its 80th percentile, 20 to 500 µs), so the
-// spin is bounded by how late the kernel wakes the client, not by the wait.
-// Elsewhere, and for shorter gaps, it sleeps through Go's timer and yields
-// (Result.Sleeper says which). How late each wait ended is recorded in
-// Result.Wake, apart from the lateness the target causes, and the time
-// spent spinning in Result.SpinNs.
+// The generator's own lateness is not the target's. Every open-loop client
+// records, for each operation it had to wait for, how late its wait ended
+// (Result.Wake: the harness's own error, apart from the lateness the
+// target causes, which stays in Result.Lateness and the latency), and the
+// time it spent spinning or yielding (Result.SpinNs). By default it sleeps
+// through Go's timer, which on an idle runtime wakes up to about a
+// millisecond late, and yields for the rest.
+//
+// Built with the tag concbench_precise on Linux, a client whose operations
+// are at least 50 µs apart waits instead with clock_nanosleep on
+// CLOCK_MONOTONIC until a margin before its intended start, then spins on
+// the clock; the margin follows the recent wake-up error (about its 80th
+// percentile, 20 to 500 µs). On a 2-core VM that took the p50 start error
+// of a no-op target at 100 and 1000 ops/s from 0.4-0.5 ms to 15 ns, for
+// 0.1-1.4% of a core, but raised a 1 ms sleep task's service p99 in
+// workerpool-knee at 1000/s by 0.2-0.4 ms for a reason not yet found, so it
+// is not the default. Result.Sleeper says which ran.
 //
 // # Measurement
 //

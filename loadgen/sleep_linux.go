@@ -1,4 +1,4 @@
-//go:build linux && !concbench_gotimer
+//go:build linux && concbench_precise
 
 package loadgen
 
@@ -9,8 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// hasPrecise: this build has the precise sleeper (build with the tag
-// concbench_gotimer to run Go's timer instead).
+// hasPrecise: this build has the precise sleeper (Linux, built with the
+// tag concbench_precise; see the package doc for why it is not yet the
+// default).
 const hasPrecise = true
 
 // monoSleeper sleeps until an absolute CLOCK_MONOTONIC time. Its Timespec

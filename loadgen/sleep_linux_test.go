@@ -1,4 +1,4 @@
-//go:build linux && !concbench_gotimer
+//go:build linux && concbench_precise
 
 package loadgen
 

@@ -1,11 +1,11 @@
-//go:build !linux || concbench_gotimer
+//go:build !linux || !concbench_precise
 
 package loadgen
 
 import "time"
 
-// hasPrecise: this build has no precise sleeper; every open loop waits
-// through Go's timer.
+// hasPrecise: this build has no precise sleeper (it needs Linux and the
+// tag concbench_precise); every open loop waits through Go's timer.
 const hasPrecise = false
 
 // monoSleeper is never used without the precise sleeper.

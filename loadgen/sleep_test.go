@@ -8,7 +8,7 @@ import (
 )
 
 // TestSleeperChoice: the precise sleeper runs where this build has it
-// (Linux without the concbench_gotimer tag) for clients whose operations
+// (Linux, with the concbench_precise tag) for clients whose operations
 // are at least preciseMinGap apart, and the result says so; closed loops
 // wait for no schedule.
 func TestSleeperChoice(t *testing.T) {
@@ -18,7 +18,7 @@ func TestSleeperChoice(t *testing.T) {
 		precise = SleeperPrecise
 	}
 	if runtime.GOOS == "linux" && !hasPrecise {
-		t.Log("built with concbench_gotimer: Go's timer everywhere")
+		t.Log("built without concbench_precise: Go's timer everywhere")
 	}
 	tests := []struct {
 		name string
