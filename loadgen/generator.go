@@ -74,6 +74,23 @@ func (g *generator) run(ctx context.Context) Result {
 	if every <= 0 {
 		every = min(max(g.cfg.Duration/50, 5*time.Millisecond), 500*time.Millisecond)
 	}
+	// The clients start before the clock does and wait for it, so that
+	// on a loaded machine the time to create and first schedule them is not
+	// taken out of the window (a short closed-loop window could otherwise
+	// pass before a client issued anything).
+	var clients, ready sync.WaitGroup
+	var tasks sync.WaitGroup // tasks handed to Submit and not yet completed
+	start := make(chan struct{})
+	ready.Add(g.cfg.Clients)
+	for c := range g.cfg.Clients {
+		clients.Go(func() {
+			ready.Done()
+			<-start
+			g.client(ctx, c, &tasks)
+		})
+	}
+	ready.Wait()
+
 	base, mono, _ := startClock()
 	g.clock = func() int64 { return int64(time.Since(base)) }
 	for _, w := range g.wakers {
@@ -87,11 +104,7 @@ func (g *generator) run(ctx context.Context) Result {
 	var smpWG sync.WaitGroup
 	smpWG.Go(func() { smp.run(smpCtx) })
 
-	var clients sync.WaitGroup
-	var tasks sync.WaitGroup // tasks handed to Submit and not yet completed
-	for c := range g.cfg.Clients {
-		clients.Go(func() { g.client(ctx, c, &tasks) })
-	}
+	close(start)
 	clients.Wait()
 	tasks.Wait()
 	stopSampler()

@@ -30,7 +30,7 @@ func TestClosedLoopCountsEveryOperation(t *testing.T) {
 }
 
 func TestErrorsAreCounted(t *testing.T) {
-	res, err := Run(context.Background(), Config{Model: Closed, Clients: 2, Duration: 10 * time.Millisecond},
+	res, err := Run(context.Background(), Config{Model: Closed, Clients: 2, Duration: 50 * time.Millisecond},
 		func(context.Context) error { return errors.New("no") })
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestSubmitTarget(t *testing.T) {
 			task()
 		}
 	}()
-	res, err := RunTarget(context.Background(), Config{Model: Closed, Clients: 1, Duration: 10 * time.Millisecond}, Target{
+	res, err := RunTarget(context.Background(), Config{Model: Closed, Clients: 1, Duration: 50 * time.Millisecond}, Target{
 		Submit: func(ctx context.Context, task func()) error { tasks++; work <- task; return nil },
 		Task:   func(context.Context) error { ran++; return nil },
 	})
