@@ -14,19 +14,29 @@ import (
 )
 
 // samples holds one file's values by unit (benchfmt.Reader tidies units as
-// benchstat shows them: ns/op becomes sec/op) and full benchmark name.
+// benchstat shows them: ns/op becomes sec/op) and row: a row is a full
+// benchmark name within its package, so that same-named benchmarks of two
+// packages (a go test ./... of a module) are never pooled.
 type samples struct {
 	units  []string
-	names  []string
-	vals   map[[2]string][]float64 // {unit, name}
+	names  []rowKey
+	vals   map[unitRow][]float64
 	meta   benchfmt.UnitMetadataMap
 	syntax []string
 }
 
+// rowKey is a benchmark name within its package (the file's pkg: line).
+type rowKey struct{ pkg, name string }
+
+type unitRow struct {
+	unit string
+	row  rowKey
+}
+
 func readSamples(path string) (*samples, error) {
-	s := &samples{vals: map[[2]string][]float64{}}
+	s := &samples{vals: map[unitRow][]float64{}}
 	meta, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
-		n := rec.Name.String()
+		n := rowKey{string(rec.GetConfig("pkg")), rec.Name.String()}
 		if !slices.Contains(s.names, n) {
 			s.names = append(s.names, n)
 		}
@@ -34,7 +44,7 @@ func readSamples(path string) (*samples, error) {
 			if !slices.Contains(s.units, v.Unit) {
 				s.units = append(s.units, v.Unit)
 			}
-			k := [2]string{v.Unit, n}
+			k := unitRow{v.Unit, n}
 			s.vals[k] = append(s.vals[k], v.Value)
 		}
 	})
@@ -91,9 +101,21 @@ func Compare(w io.Writer, oldFile, newFile string) error {
 		}
 		return strings.Join(m, " ")
 	}
+	// A row is labelled by its name, and by its package too when the
+	// files hold more than one.
+	pkgs := map[string]bool{}
+	for _, n := range names {
+		pkgs[n.pkg] = true
+	}
+	label := func(n rowKey) string {
+		if len(pkgs) > 1 {
+			return n.name + " [pkg " + n.pkg + "]"
+		}
+		return n.name
+	}
 	width := 0
 	for _, n := range names {
-		width = max(width, len(n))
+		width = max(width, len(label(n)))
 	}
 	// The table is right-aligned; padding the names to one width keeps
 	// them left-aligned.
@@ -108,12 +130,12 @@ func Compare(w io.Writer, oldFile, newFile string) error {
 		var oldCenters, newCenters, ratios []float64
 		rows := 0
 		for _, n := range names {
-			ov, nv := olds.vals[[2]string{unit, n}], news.vals[[2]string{unit, n}]
+			ov, nv := olds.vals[unitRow{unit, n}], news.vals[unitRow{unit, n}]
 			if len(ov) == 0 && len(nv) == 0 {
 				continue
 			}
 			rows++
-			cells := []string{pad(n)}
+			cells := []string{pad(label(n))}
 			var os, ns *benchmath.Sample
 			var osum, nsum benchmath.Summary
 			var centers []float64

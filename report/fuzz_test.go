@@ -49,7 +49,7 @@ func FuzzReadResults(f *testing.F) {
 			for k, vs := range s.vals {
 				for _, v := range vs {
 					if math.IsNaN(v) || math.IsInf(v, 0) {
-						t.Fatalf("compare kept %s %v of %s", k[0], v, k[1])
+						t.Fatalf("compare kept %s %v of %s", k.unit, v, k.row.name)
 					}
 				}
 			}

@@ -120,6 +120,7 @@ func (n name) tableKey() string {
 type result struct {
 	File   string
 	Line   int
+	Pkg    string // the file's pkg: configuration, for go test results
 	Name   name
 	Values map[string]float64 // by unit as written (ns/op, p99-ns), value as written
 }
@@ -148,14 +149,37 @@ func readFiles(files []string) (*dataset, error) {
 			return nil, err
 		}
 	}
+	ds.separatePackages()
 	return ds, nil
+}
+
+// separatePackages keeps same-named go test benchmarks of different
+// packages apart, as benchstat does: when the results span more than one
+// package, each go test result's section is named with its package too.
+// (Scenario results carry their scenario and pattern, which tell them
+// apart.)
+func (ds *dataset) separatePackages() {
+	pkgs := map[string]bool{}
+	for _, r := range ds.Results {
+		if r.Name.Scenario == "" {
+			pkgs[r.Pkg] = true
+		}
+	}
+	if len(pkgs) < 2 {
+		return
+	}
+	for i := range ds.Results {
+		if r := &ds.Results[i]; r.Name.Scenario == "" && r.Pkg != "" {
+			r.Name.Group = r.Pkg + "." + r.Name.Group
+		}
+	}
 }
 
 func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sidecar.Budget) error {
 	info := fileInfo{Path: path}
 	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
 		fileName, line := rec.Pos()
-		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Values: map[string]float64{}}
+		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Pkg: string(rec.GetConfig("pkg")), Values: map[string]float64{}}
 		for _, v := range rec.Values {
 			unit, val := written(v)
 			res.Values[unit] = val

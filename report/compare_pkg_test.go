@@ -1,0 +1,79 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestCompareKeepsPackagesApart: same-named benchmarks of two packages,
+// as a go test ./... of a module writes them, are two rows, never one
+// pooled sample (which would read ~500 ns ± 80% for 100 and 900 ns).
+func TestCompareKeepsPackagesApart(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for _, pkg := range []struct {
+		name string
+		ns   string
+	}{{"example.com/a", "100"}, {"example.com/b", "900"}} {
+		b.WriteString("pkg: " + pkg.name + "\n")
+		for range 6 {
+			b.WriteString("BenchmarkEncode 1000 " + pkg.ns + " ns/op\n")
+		}
+	}
+	file := filepath.Join(dir, "r.txt")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Compare(&out, file, file); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Encode [pkg example.com/a]", "Encode [pkg example.com/b]", "100.0n", "900.0n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("compare output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestReportKeepsPackagesApart: the same file through the report gives two
+// sections, one per package, each with its own median.
+func TestReportKeepsPackagesApart(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for _, pkg := range []struct {
+		name string
+		ns   string
+	}{{"example.com/a", "100"}, {"example.com/b", "900"}} {
+		b.WriteString("pkg: " + pkg.name + "\n")
+		for range 6 {
+			b.WriteString("BenchmarkEncode 1000 " + pkg.ns + " ns/op\n")
+		}
+	}
+	file := filepath.Join(dir, "r.txt")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := readFiles([]string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string][]float64{}
+	for _, s := range buildSections(ds) {
+		for _, g := range s.Groups {
+			for _, r := range g.results["Encode"] {
+				values[s.Title] = append(values[s.Title], r.Values["ns/op"])
+			}
+		}
+	}
+	want := map[string][]float64{
+		"example.com/a.Encode": {100, 100, 100, 100, 100, 100},
+		"example.com/b.Encode": {900, 900, 900, 900, 900, 900},
+	}
+	if !reflect.DeepEqual(values, want) {
+		t.Errorf("sections and their values %v, want %v", values, want)
+	}
+}
