@@ -65,13 +65,45 @@ func readSamples(path string) (*samples, error) {
 // compared, and there is no multiple-comparison correction, as in
 // benchstat. Malformed lines are listed after the tables.
 func Compare(w io.Writer, oldFile, newFile string) error {
+	_, err := CompareWith(w, oldFile, newFile, CompareOptions{})
+	return err
+}
+
+// CompareOptions are the choices of CompareWith.
+type CompareOptions struct {
+	// MaxRegression, if above 0, is the largest change, as a fraction of
+	// the old median (0.05 for 5%), that a benchmark may take in its
+	// unit's bad direction: a change that is statistically significant
+	// (the same Mann-Whitney U test and alpha as the table) and worse than
+	// it is a regression. The bad direction is the unit's better=
+	// metadata, else lower is better except for rates (units ending /s).
+	MaxRegression float64
+}
+
+// Regression is a row that broke CompareOptions.MaxRegression.
+type Regression struct {
+	Unit, Name string
+	Old, New   float64 // medians
+	P          float64
+}
+
+func (r Regression) String() string {
+	cls := benchunit.ClassOf(r.Unit)
+	return fmt.Sprintf("%s %s: %s → %s (%+.2f%%, p=%.3f)", r.Name, r.Unit,
+		benchunit.Scale(r.Old, cls), benchunit.Scale(r.New, cls), (r.New/r.Old-1)*100, r.P)
+}
+
+// CompareWith is Compare with options. With MaxRegression it also returns
+// the regressions, which it prints after the tables, last.
+func CompareWith(w io.Writer, oldFile, newFile string, opts CompareOptions) ([]Regression, error) {
+	var regressions []Regression
 	olds, err := readSamples(oldFile)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	news, err := readSamples(newFile)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	units := slices.Clone(olds.units)
 	for _, u := range news.units {
@@ -162,6 +194,9 @@ func Compare(w io.Writer, oldFile, newFile string) error {
 			}
 			if os != nil && ns != nil {
 				cmp := benchmath.AssumeNothing.Compare(os, ns)
+				if opts.MaxRegression > 0 && cmp.P < cmp.Alpha && worse(unit, olds.meta, osum.Center, nsum.Center, opts.MaxRegression) {
+					regressions = append(regressions, Regression{Unit: unit, Name: label(n), Old: osum.Center, New: nsum.Center, P: cmp.P})
+				}
 				cells = append(cells, cmp.FormatDelta(osum.Center, nsum.Center), "("+cmp.String()+")", mark(cmp.Warnings))
 				oldCenters = append(oldCenters, osum.Center)
 				newCenters = append(newCenters, nsum.Center)
@@ -186,7 +221,7 @@ func Compare(w io.Writer, oldFile, newFile string) error {
 			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 		}
 		if err := tw.Flush(); err != nil {
-			return fmt.Errorf("report: %w", err)
+			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
 	if len(notes) > 0 {
@@ -201,14 +236,40 @@ func Compare(w io.Writer, oldFile, newFile string) error {
 			out.WriteString("  " + s + "\n")
 		}
 	}
+	if opts.MaxRegression > 0 {
+		fmt.Fprintf(&out, "\nregressions beyond %g%% (significant at alpha 0.05, in each unit's bad direction): %d\n", opts.MaxRegression*100, len(regressions))
+		for _, r := range regressions {
+			out.WriteString("  " + r.String() + "\n")
+		}
+	}
 	lines := strings.Split(out.String(), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	if _, err := io.WriteString(w, strings.Join(lines, "\n")); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
-	return nil
+	return regressions, nil
+}
+
+// worse reports whether new is more than max (a fraction) worse than old
+// in unit's bad direction.
+func worse(unit string, meta benchfmt.UnitMetadataMap, old, new, max float64) bool {
+	better := meta.GetBetter(unit)
+	if better == 0 {
+		better = -1
+		if strings.HasSuffix(unit, "/s") {
+			better = +1
+		}
+	}
+	if old == 0 {
+		return better < 0 && new > 0
+	}
+	change := new/old - 1
+	if better < 0 {
+		return change > max
+	}
+	return change < -max
 }
 
 // geomean returns the geometric mean of vs, NaN if one is not positive

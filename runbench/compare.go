@@ -1,9 +1,12 @@
 package runbench
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/concbench/concbench/report"
 )
@@ -11,13 +14,22 @@ import (
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	maxReg := fs.String("max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: runbench compare OLD NEW
+		fmt.Fprint(stderr, `usage: runbench compare [-max-regression P%] OLD NEW
 
 Compares two Go benchmark result files the way 'go tool benchstat OLD NEW'
 does: per benchmark and unit, the median of each with its 95% confidence
 interval, the change, and the Mann-Whitney U p-value (x/perf benchmath, the
 same code and thresholds benchstat uses, so the numbers agree).
+
+With -max-regression it is a CI gate: a change that is statistically
+significant (the same test and alpha as the table) and worse than P% in the
+unit's bad direction (its better= metadata; else lower is better, except
+for rates ending in /s) is a regression; the regressions are printed last
+and the exit status is 1.
+
+Flags:
 `)
 		fs.PrintDefaults()
 	}
@@ -30,5 +42,28 @@ same code and thresholds benchstat uses, so the numbers agree).
 	if err := readable("compare", fs.Arg(0), fs.Arg(1)); err != nil {
 		return usageError{err}
 	}
-	return inputError(report.Compare(stdout, fs.Arg(0), fs.Arg(1)))
+	max, err := parsePercent(*maxReg)
+	if err != nil {
+		return usageError{fmt.Errorf("compare: -max-regression %q: %w", *maxReg, err)}
+	}
+	regs, err := report.CompareWith(stdout, fs.Arg(0), fs.Arg(1), report.CompareOptions{MaxRegression: max})
+	if err != nil {
+		return inputError(err)
+	}
+	if len(regs) > 0 {
+		return failedError{fmt.Sprintf("compare: %d benchmarks regressed beyond %s", len(regs), *maxReg)}
+	}
+	return nil
+}
+
+// parsePercent reads "5%" (or "5") as 0.05; "" is 0, no threshold.
+func parsePercent(v string) (float64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	x, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+	if err != nil || !(x > 0 && x <= 1000) {
+		return 0, errors.New("want a percentage above 0, such as 5%")
+	}
+	return x / 100, nil
 }

@@ -3,6 +3,7 @@ package runbench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,5 +170,44 @@ func TestConfigNameClashExits2(t *testing.T) {
 	cfg := Config{Funcs: []Func{{Name: "f", Call: func(context.Context) error { return nil }}, {Name: "f", Call: func(context.Context) error { return nil }}}}
 	if code := Run(context.Background(), cfg, []string{"list"}, strings.NewReader(""), &out, &errb); code != 2 || !strings.Contains(errb.String(), `two implementations named "f"`) {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestCompareMaxRegression: a 20% slower benchmark fails a 5% gate and
+// passes a 50% one; a faster one passes any.
+func TestCompareMaxRegression(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, ns ...string) string {
+		var b strings.Builder
+		for range 6 {
+			for i, v := range ns {
+				fmt.Fprintf(&b, "BenchmarkB%d 1000 %s ns/op\n", i, v)
+			}
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	old, slower, faster := write("old.txt", "100", "100"), write("slower.txt", "120", "100"), write("faster.txt", "80", "100")
+	tests := []struct {
+		name     string
+		give     []string
+		wantCode int
+		wantText string
+	}{
+		{"regression beyond 5%", []string{"compare", "-max-regression", "5%", old, slower}, 1, "B0 sec/op: 100.0n → 120.0n (+20.00%"},
+		{"within 50%", []string{"compare", "-max-regression", "50%", old, slower}, 0, "regressions beyond 50%"},
+		{"faster passes", []string{"compare", "-max-regression", "5%", old, faster}, 0, ": 0\n"},
+		{"bad threshold", []string{"compare", "-max-regression", "five", old, slower}, 2, "-max-regression"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, stderr, code := runCLI(t, tt.give...)
+			if code != tt.wantCode || !strings.Contains(out+stderr, tt.wantText) {
+				t.Errorf("exit %d (want %d); output lacks %q:\n%s%s", code, tt.wantCode, tt.wantText, out, stderr)
+			}
+		})
 	}
 }

@@ -104,7 +104,8 @@ Usage:
   runbench bench [-count N] [-cpu LIST] [-bench RE] [-benchtime D] [-o FILE]
                                               go test -bench over bench/ into a results file
   runbench report [-o DIR] FILE...            charts + one HTML page from benchfmt files (ours or anyone's)
-  runbench compare OLD NEW                    benchstat-style comparison of two results files
+  runbench compare [-max-regression P%] OLD NEW
+                                              benchstat-style comparison; exit 1 on a regression beyond P%
   runbench version                            module version and VCS revision of this binary
 
 Exit status: 0 all good; 1 the run finished but something failed (a crash, hang or leak);
