@@ -37,6 +37,7 @@ type runFlags struct {
 	inProcess      bool
 	shard          bool
 	shardI, shardN int
+	progress       progressMode
 }
 
 func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {
@@ -60,15 +61,23 @@ func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout,
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
 	defer lock.Release()
-	opts, err := runOptions(reg, f, dir, stderr)
+	opts, err := runOptions(reg, f, dir)
 	if err != nil {
 		return err
+	}
+	prog := newProgress(stderr, isTerminal(stderr), time.Now)
+	if f.progress == progressAlways || f.progress == progressAuto {
+		if f.progress == progressAlways {
+			prog.terminal = false
+		}
+		opts.Progress = prog.trial
 	}
 	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
 	sum, runErr := runner.Run(ctx, plan, reg, opts)
 	if runErr != nil && !errors.Is(runErr, runner.ErrRunStopped) {
 		return runErr
 	}
+	fmt.Fprintln(stdout, prog.summary())
 	return finishRun(sum, runErr, dir, f.noReport, stdout)
 }
 
@@ -82,6 +91,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
 	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
+	progress := fs.String("progress", "auto", "progress while running: `auto` (one updating line on a terminal, a line every 10 s otherwise), always (a line every 10 s), never")
 	shard := fs.String("shard", "", "run only shard `i/n` of the plan (i from 0): whole cells (a scenario at one parameter point, every implementation and repetition) dealt to n machines; merge their files with runbench report")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: runbench run [flags]
@@ -115,6 +125,10 @@ Flags:
 	}
 	if *impls != "" {
 		f.impls = strings.Split(*impls, ",")
+	}
+	var err error
+	if f.progress, err = parseProgress(*progress); err != nil {
+		return f, usageError{fmt.Errorf("run: %w", err)}
 	}
 	return f, nil
 }
@@ -165,7 +179,7 @@ func planRun(reg *scenarios.Registry, f runFlags) ([]scenarios.Spec, []scenarios
 
 // runOptions picks the executor: a child process of this binary per trial,
 // or this process.
-func runOptions(reg *scenarios.Registry, f runFlags, dir string, stderr io.Writer) (runner.Options, error) {
+func runOptions(reg *scenarios.Registry, f runFlags, dir string) (runner.Options, error) {
 	exe := runner.InProcess(reg)
 	if !f.inProcess {
 		self, err := os.Executable()
@@ -174,11 +188,7 @@ func runOptions(reg *scenarios.Registry, f runFlags, dir string, stderr io.Write
 		}
 		exe = runner.Isolated([]string{self, "trial"}, reg)
 	}
-	opts := runner.Options{OutDir: dir, Exec: exe, Config: runner.HostConfig(gitCommit())}
-	if isTerminal(stderr) && os.Getenv("CI") == "" {
-		opts.Progress = stderr
-	}
-	return opts, nil
+	return runner.Options{OutDir: dir, Exec: exe, Config: runner.HostConfig(gitCommit())}, nil
 }
 
 // finishRun says what the run left, writes the report, and maps the

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,7 +190,9 @@ func (t *tailBuffer) String() string { return string(t.buf) }
 type Options struct {
 	OutDir   string    // results.txt and results.jsonl go here
 	Exec     Executor  // how a trial runs
-	Progress io.Writer // progress lines with an ETA; nil for none
+	// Progress, if set, is called after every trial with how many of the
+	// plan's trials are done and the one just recorded.
+	Progress func(done, total int, tr sidecar.Trial)
 	Config   []KV      // extra file configuration (commit, …)
 }
 
@@ -225,14 +226,10 @@ func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registr
 	}
 	sum := Summary{Results: filepath.Join(opts.OutDir, "results.txt")}
 	out := &resultWriter{path: sum.Results, config: opts.Config}
-	start := time.Now()
 	for i, ts := range plan {
 		if ctx.Err() != nil {
 			sum.Partial = true
 			break
-		}
-		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "[%d/%d] %s rep %d%s\n", i+1, len(plan), strings.TrimPrefix(ts.Name(reg), "Scenario/"), ts.Rep, eta(start, i, len(plan)))
 		}
 		tr, err := opts.Exec(ctx, ts)
 		if err != nil {
@@ -261,6 +258,9 @@ func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registr
 		if err := out.flush(sum.Partial || i+1 < len(plan)); err != nil {
 			return sum, err
 		}
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(plan), tr)
+		}
 	}
 	if len(plan) == 0 {
 		// An empty shard of a study: an empty, complete pair of files, so
@@ -271,14 +271,6 @@ func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registr
 		return sum, out.flush(true)
 	}
 	return sum, nil
-}
-
-func eta(start time.Time, done, total int) string {
-	if done == 0 {
-		return ""
-	}
-	left := time.Duration(float64(time.Since(start)) / float64(done) * float64(total-done))
-	return fmt.Sprintf(" (ETA %v)", left.Round(time.Second))
 }
 
 // HostConfig returns the configuration lines that make a result attributable.
