@@ -1,6 +1,8 @@
 package report
 
 import (
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -78,6 +80,31 @@ type CompareOptions struct {
 	// it is a regression. The bad direction is the unit's better=
 	// metadata, else lower is better except for rates (units ending /s).
 	MaxRegression float64
+	// Format is text (benchstat's tables; the default), markdown (for a
+	// pull-request comment), csv or json.
+	Format string
+}
+
+// Formats are the values of CompareOptions.Format.
+var formats = []string{"text", "markdown", "csv", "json"}
+
+// cmpRow is one row of a comparison, kept for the formats other than
+// text: formatted cells, and the medians as numbers for json.
+type cmpRow struct {
+	Name      string   `json:"name"`
+	Old       string   `json:"old,omitempty"`
+	OldCI     string   `json:"old_ci,omitempty"`
+	New       string   `json:"new,omitempty"`
+	NewCI     string   `json:"new_ci,omitempty"`
+	Delta     string   `json:"delta,omitempty"`
+	P         string   `json:"p,omitempty"`
+	OldMedian *float64 `json:"old_median,omitempty"`
+	NewMedian *float64 `json:"new_median,omitempty"`
+}
+
+type cmpTable struct {
+	Unit string   `json:"unit"`
+	Rows []cmpRow `json:"rows"`
 }
 
 // Regression is a row that broke CompareOptions.MaxRegression.
@@ -96,7 +123,14 @@ func (r Regression) String() string {
 // CompareWith is Compare with options. With MaxRegression it also returns
 // the regressions, which it prints after the tables, last.
 func CompareWith(w io.Writer, oldFile, newFile string, opts CompareOptions) ([]Regression, error) {
+	if opts.Format == "" {
+		opts.Format = "text"
+	}
+	if !slices.Contains(formats, opts.Format) {
+		return nil, fmt.Errorf("report: format %q: want one of %s", opts.Format, strings.Join(formats, ", "))
+	}
 	var regressions []Regression
+	var tables []cmpTable
 	olds, err := readSamples(oldFile)
 	if err != nil {
 		return nil, err
@@ -159,6 +193,7 @@ func CompareWith(w io.Writer, oldFile, newFile string, opts CompareOptions) ([]R
 		fmt.Fprintf(&out, "\n")
 		fmt.Fprintf(tw, "%s\t old\t\t\t new\t\t\t vs base\t\t\n", pad(unit))
 		cls := benchunit.ClassOf(unit)
+		table := cmpTable{Unit: unit}
 		var oldCenters, newCenters, ratios []float64
 		rows := 0
 		for _, n := range names {
@@ -209,7 +244,16 @@ func CompareWith(w io.Writer, oldFile, newFile string, opts CompareOptions) ([]R
 				cells = append(cells, "", "", "")
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+			row := cmpRow{Name: label(n), Old: cells[1], OldCI: cells[2], New: cells[4], NewCI: cells[5], Delta: cells[7], P: strings.Trim(cells[8], "()")}
+			if os != nil {
+				row.OldMedian = &osum.Center
+			}
+			if ns != nil {
+				row.NewMedian = &nsum.Center
+			}
+			table.Rows = append(table.Rows, row)
 		}
+		tables = append(tables, table)
 		if rows > 1 {
 			og, ng, rg := geomean(oldCenters), geomean(newCenters), geomean(ratios)
 			cells := []string{pad("geomean"), fmtGeo(og, cls), "", "", fmtGeo(ng, cls), "", ""}
@@ -241,6 +285,9 @@ func CompareWith(w io.Writer, oldFile, newFile string, opts CompareOptions) ([]R
 		for _, r := range regressions {
 			out.WriteString("  " + r.String() + "\n")
 		}
+	}
+	if opts.Format != "text" {
+		return regressions, renderComparison(w, opts.Format, oldFile, newFile, tables, regressions, append(olds.syntax, news.syntax...))
 	}
 	lines := strings.Split(out.String(), "\n")
 	for i, l := range lines {
@@ -293,4 +340,60 @@ func fmtGeo(v float64, cls benchunit.Class) string {
 		return "?"
 	}
 	return benchunit.Scale(v, cls)
+}
+
+// renderComparison writes a comparison as markdown, csv or json: the same
+// rows, medians and p-values as the text tables (without benchstat's
+// geomean rows and footnote marks), then the regressions and the skipped
+// lines.
+func renderComparison(w io.Writer, format, oldFile, newFile string, tables []cmpTable, regs []Regression, skipped []string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		regText := make([]string, len(regs))
+		for i, r := range regs {
+			regText[i] = r.String()
+		}
+		return enc.Encode(struct {
+			Old         string     `json:"old"`
+			New         string     `json:"new"`
+			Tables      []cmpTable `json:"tables"`
+			Regressions []string   `json:"regressions"`
+			Skipped     []string   `json:"skipped_lines,omitempty"`
+		}{oldFile, newFile, tables, regText, skipped})
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"unit", "name", "old", "old ci", "new", "new ci", "delta", "p"})
+		for _, t := range tables {
+			for _, r := range t.Rows {
+				cw.Write([]string{t.Unit, r.Name, r.Old, r.OldCI, r.New, r.NewCI, r.Delta, r.P})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "old: `%s`, new: `%s`\n", oldFile, newFile)
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	for _, t := range tables {
+		fmt.Fprintf(&b, "\n| %s | old | new | vs base | |\n|---|---:|---:|---:|---|\n", esc(t.Unit))
+		for _, r := range t.Rows {
+			fmt.Fprintf(&b, "| %s | %s %s | %s %s | %s | %s |\n", esc(r.Name), r.Old, r.OldCI, r.New, r.NewCI, r.Delta, r.P)
+		}
+	}
+	if len(regs) > 0 {
+		fmt.Fprintf(&b, "\n**Regressions** (%d):\n\n", len(regs))
+		for _, r := range regs {
+			fmt.Fprintf(&b, "- %s\n", esc(r.String()))
+		}
+	}
+	if len(skipped) > 0 {
+		b.WriteString("\nLines skipped:\n\n")
+		for _, s := range skipped {
+			fmt.Fprintf(&b, "- `%s`\n", s)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

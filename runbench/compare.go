@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,9 +15,10 @@ import (
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv or json")
 	maxReg := fs.String("max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: runbench compare [-max-regression P%] OLD NEW
+		fmt.Fprint(stderr, `usage: runbench compare [-max-regression P%] [-format text|markdown|csv|json] OLD NEW
 
 Compares two Go benchmark result files the way 'go tool benchstat OLD NEW'
 does: per benchmark and unit, the median of each with its 95% confidence
@@ -46,7 +48,10 @@ Flags:
 	if err != nil {
 		return usageError{fmt.Errorf("compare: -max-regression %q: %w", *maxReg, err)}
 	}
-	regs, err := report.CompareWith(stdout, fs.Arg(0), fs.Arg(1), report.CompareOptions{MaxRegression: max})
+	if !slices.Contains([]string{"text", "markdown", "csv", "json"}, *format) {
+		return usageError{fmt.Errorf("compare: -format %q: want text, markdown, csv or json", *format)}
+	}
+	regs, err := report.CompareWith(stdout, fs.Arg(0), fs.Arg(1), report.CompareOptions{MaxRegression: max, Format: *format})
 	if err != nil {
 		return inputError(err)
 	}

@@ -201,6 +201,10 @@ func TestCompareMaxRegression(t *testing.T) {
 		{"within 50%", []string{"compare", "-max-regression", "50%", old, slower}, 0, "regressions beyond 50%"},
 		{"faster passes", []string{"compare", "-max-regression", "5%", old, faster}, 0, ": 0\n"},
 		{"bad threshold", []string{"compare", "-max-regression", "five", old, slower}, 2, "-max-regression"},
+		{"markdown", []string{"compare", "-format", "markdown", "-max-regression", "5%", old, slower}, 1, "| B0 | 100.0n ± 0% | 120.0n ± 0% | +20.00% | p=0.002 n=6 |"},
+		{"csv", []string{"compare", "-format", "csv", old, slower}, 0, "sec/op,B0,100.0n,± 0%,120.0n,± 0%,+20.00%,p=0.002 n=6"},
+		{"json", []string{"compare", "-format", "json", old, slower}, 0, `"new_median": 1.2`},
+		{"bad format", []string{"compare", "-format", "yaml", old, slower}, 2, "-format"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
