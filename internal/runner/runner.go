@@ -188,12 +188,12 @@ func (t *tailBuffer) String() string { return string(t.buf) }
 
 // Options of Run.
 type Options struct {
-	OutDir   string    // results.txt and results.jsonl go here
-	Exec     Executor  // how a trial runs
+	OutDir string   // results.txt and results.jsonl go here
+	Exec   Executor // how a trial runs
 	// Progress, if set, is called after every trial with how many of the
 	// plan's trials are done and the one just recorded.
 	Progress func(done, total int, tr sidecar.Trial)
-	Config   []KV      // extra file configuration (commit, …)
+	Config   []KV // extra file configuration (commit, …)
 }
 
 // KV is one configuration line of a results file.
