@@ -13,21 +13,7 @@ import (
 // as a go test ./... of a module writes them, are two rows, never one
 // pooled sample (which would read ~500 ns ± 80% for 100 and 900 ns).
 func TestCompareKeepsPackagesApart(t *testing.T) {
-	dir := t.TempDir()
-	var b strings.Builder
-	for _, pkg := range []struct {
-		name string
-		ns   string
-	}{{"example.com/a", "100"}, {"example.com/b", "900"}} {
-		b.WriteString("pkg: " + pkg.name + "\n")
-		for range 6 {
-			b.WriteString("BenchmarkEncode 1000 " + pkg.ns + " ns/op\n")
-		}
-	}
-	file := filepath.Join(dir, "r.txt")
-	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := twoPackages(t)
 	var out bytes.Buffer
 	if err := Compare(&out, file, file); err != nil {
 		t.Fatal(err)
@@ -42,21 +28,7 @@ func TestCompareKeepsPackagesApart(t *testing.T) {
 // TestReportKeepsPackagesApart: the same file through the report gives two
 // sections, one per package, each with its own median.
 func TestReportKeepsPackagesApart(t *testing.T) {
-	dir := t.TempDir()
-	var b strings.Builder
-	for _, pkg := range []struct {
-		name string
-		ns   string
-	}{{"example.com/a", "100"}, {"example.com/b", "900"}} {
-		b.WriteString("pkg: " + pkg.name + "\n")
-		for range 6 {
-			b.WriteString("BenchmarkEncode 1000 " + pkg.ns + " ns/op\n")
-		}
-	}
-	file := filepath.Join(dir, "r.txt")
-	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := twoPackages(t)
 	ds, err := readFiles([]string{file})
 	if err != nil {
 		t.Fatal(err)
@@ -76,4 +48,22 @@ func TestReportKeepsPackagesApart(t *testing.T) {
 	if !reflect.DeepEqual(values, want) {
 		t.Errorf("sections and their values %v, want %v", values, want)
 	}
+}
+
+// twoPackages writes a results file with a BenchmarkEncode in each of two
+// packages: 6 runs of 100 ns in example.com/a, 6 of 900 ns in example.com/b.
+func twoPackages(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	for _, pkg := range []struct{ name, ns string }{{"example.com/a", "100"}, {"example.com/b", "900"}} {
+		b.WriteString("pkg: " + pkg.name + "\n")
+		for range 6 {
+			b.WriteString("BenchmarkEncode 1000 " + pkg.ns + " ns/op\n")
+		}
+	}
+	file := filepath.Join(t.TempDir(), "r.txt")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
