@@ -32,7 +32,15 @@ type Pattern struct {
 }
 
 // ImplInfo names one implementation of a pattern.
-type ImplInfo struct{ Name, Doc string }
+type ImplInfo struct {
+	Name, Doc string
+	// Demo, if set, marks a demonstration implementation: one broken on
+	// purpose to show what a claim of the guide warns about (a leak, a
+	// deadlock, a race, a missed cancellation). It says what it
+	// demonstrates; the conformance suite checks that failure instead of
+	// the contract, and the report never ranks it or names it a winner.
+	Demo string
+}
 
 // ImplNames returns the names of the pattern's implementations.
 func (p *Pattern) ImplNames() []string {
@@ -304,7 +312,7 @@ func harnessPattern() Pattern {
 	return Pattern{
 		Name:  "harness",
 		Doc:   "the driver itself, against a target that does nothing",
-		Impls: []ImplInfo{{"noop", "returns at once: the harness's own cost per operation"}},
+		Impls: []ImplInfo{{Name: "noop", Doc: "returns at once: the harness's own cost per operation"}},
 		New: func(string, map[string]string, Op) (*Target, error) {
 			return &Target{
 				Call:  func(context.Context) error { return nil },

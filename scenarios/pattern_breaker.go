@@ -12,7 +12,7 @@ import (
 // breakerPattern: one operation is one Execute of the scenario's work, which
 // stands for a downstream call; faults make the downstream fail.
 func breakerPattern(impls []breaker.Impl) Pattern {
-	infos, find := registry("breaker", scenarioBreakers(impls), func(i breaker.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+	infos, find := registry("breaker", scenarioBreakers(impls), func(i breaker.Impl) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
 	return Pattern{
 		Name:   "breaker",
 		Doc:    "Execute(ctx, fn): closed, open after N consecutive failures, half-open probes",

@@ -9,7 +9,7 @@ import (
 // fanoutPattern: one operation is one Map over items inputs on workers
 // goroutines; every input runs the scenario's work (and its faults).
 func fanoutPattern(impls []fanout.Impl[int, int]) Pattern {
-	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
 	return Pattern{
 		Name:   "fanout",
 		Doc:    "Map(ctx, inputs, workers, fn): every result, or the first error with the rest cancelled",

@@ -16,7 +16,7 @@ import (
 // Run, every Run is cancelled mid-stream and its latency past the deadline
 // is how long the implementation takes to stop.
 func pipelinePattern(impls []pipeline.Impl[int]) Pattern {
-	infos, find := registry("pipeline", impls, func(i pipeline.Impl[int]) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+	infos, find := registry("pipeline", impls, func(i pipeline.Impl[int]) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
 	return Pattern{
 		Name:   "pipeline",
 		Doc:    "Run(ctx, src, stages, opts): K stages with their own parallelism; first error cancels all",

@@ -9,7 +9,7 @@ import (
 )
 
 func workerpoolPattern(impls []workerpool.Impl) Pattern {
-	infos, find := registry("workerpool", impls, func(i workerpool.Impl) ImplInfo { return ImplInfo{i.Name, i.Doc} })
+	infos, find := registry("workerpool", impls, func(i workerpool.Impl) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
 	queue := newParam("queue", "default",
 		"tasks a pool holds beyond the running ones, so capacity is workers + queue "+
 			"(default: the implementation's own; a number needs its WithQueue, or a queue fixed at that size)",

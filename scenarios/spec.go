@@ -18,6 +18,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/internal/units"
 )
 
 // Spec is one scenario file. See the package doc for the schema. Its JSON
@@ -34,12 +36,50 @@ type Spec struct {
 	GOMAXPROCS  []int               `yaml:"gomaxprocs" json:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
 	Repeat      int                 `yaml:"repeat" json:"repeat"`
 	Timeout     Duration            `yaml:"timeout" json:"timeout"`
+	// Headline are the units the scenario is about: the report ranks the
+	// implementations and names a winner on these only (never a
+	// demonstration implementation). None: the report names no winner.
+	Headline []string `yaml:"headline" json:"headline,omitempty"`
+	// Claims are the claims (of the guide, or the user's own) that the
+	// scenario's results answer; they travel into the results' sidecar
+	// and the report computes each verdict from the data.
+	Claims []Claim `yaml:"claims" json:"claims,omitempty"`
 
 	// File is where the spec came from ("quick/x.yaml" for embedded ones);
 	// Hash is the SHA-256 of its bytes. Neither is read from YAML.
 	File string `yaml:"-" json:"file"`
 	Hash string `yaml:"-" json:"hash"`
 }
+
+// Claim is a claim a scenario answers: the implementation that follows
+// the advice (Follows) against the one that ignores it (Ignores), in one
+// unit of the results. The claim holds where Follows is significantly
+// better in that unit (Mann–Whitney U, Holm-corrected across the report,
+// alpha 0.05). A claim that the scenario cannot isolate gives Why instead
+// of Unit, Follows and Ignores: the report states it as such.
+type Claim struct {
+	// Guide is the number of the guide's claim (1–12) this answers; 0 for
+	// a claim of the user's own.
+	Guide int `yaml:"guide" json:"guide,omitempty"`
+	// Text is the claim as a reader knows it, one line.
+	Text string `yaml:"text" json:"text"`
+	// Unit is a unit of the results (ops/s, p99-ns, peak-goroutines, …) or
+	// trials-<status> (trials-hung, trials-leaked, trials-crashed): the
+	// fraction of trials that ended with that status.
+	Unit    string `yaml:"unit" json:"unit,omitempty"`
+	Follows string `yaml:"follows" json:"follows,omitempty"` // the implementation that follows the advice
+	Ignores string `yaml:"ignores" json:"ignores,omitempty"` // the implementation that ignores it
+	// Better is the unit's good direction, higher or lower; empty: the
+	// unit's own (lower for trials-<status>).
+	Better string `yaml:"better" json:"better,omitempty"`
+	// Why says why the scenario cannot isolate the claim; set only without
+	// Unit, Follows and Ignores.
+	Why string `yaml:"why" json:"why,omitempty"`
+}
+
+// GuideClaims is how many claims the guide makes that concbench answers:
+// a Claim's Guide is 1 to GuideClaims (or 0, for a claim of one's own).
+const GuideClaims = 12
 
 // Model is load.model.
 type Model string
@@ -764,6 +804,8 @@ func validate(s *Spec, reg *Registry, has func(string) bool) []fieldError {
 	c.work(s.Work)
 	c.faults(s.Faults, pat)
 	c.trials(s, pat)
+	c.headline(s)
+	c.claims(s, pat)
 	return c.errs
 }
 
@@ -1084,4 +1126,94 @@ func checkNameValue(v string) error {
 		return errors.New("a value must not be empty or hold '/', '=' or spaces")
 	}
 	return nil
+}
+
+// claimUnits are the units a headline or a claim may name: the units of
+// a scenario's result lines, and for a claim also trials-<status>.
+func claimUnits(statuses bool) []string {
+	var names []string
+	for _, u := range units.Scenario() {
+		names = append(names, u.Name)
+	}
+	if statuses {
+		for _, st := range []string{sidecar.StatusHung, sidecar.StatusLeaked, sidecar.StatusCrashed} {
+			names = append(names, "trials-"+st)
+		}
+	}
+	return names
+}
+
+// maxClaimText bounds a claim's text and why, which the report prints.
+const maxClaimText = 400
+
+func (c *checker) headline(s *Spec) {
+	if len(s.Headline) == 0 && c.given("headline", false) {
+		c.add("headline", "an empty list: leave headline out to name no winner")
+	}
+	known, again := claimUnits(false), repeated(s.Headline)
+	for i, u := range s.Headline {
+		field := fmt.Sprintf("headline[%d]", i)
+		switch {
+		case !slices.Contains(known, u):
+			c.add(field, "%q is not a unit of scenario results; have %s", u, strings.Join(known, ", "))
+		case again[i]:
+			c.add(field, "%q is listed twice", u)
+		}
+	}
+}
+
+func (c *checker) claims(s *Spec, pat *Pattern) {
+	if len(s.Claims) == 0 && c.given("claims", false) {
+		c.add("claims", "an empty list: leave claims out if the scenario answers none")
+	}
+	known := claimUnits(true)
+	for i, cl := range s.Claims {
+		field := func(f string) string { return fmt.Sprintf("claims[%d].%s", i, f) }
+		if cl.Guide < 0 || cl.Guide > GuideClaims {
+			c.add(field("guide"), "%d: want 1 to %d, the guide's claim, or 0 (or none) for a claim of your own", cl.Guide, GuideClaims)
+		}
+		switch {
+		case strings.TrimSpace(cl.Text) == "":
+			c.add(field("text"), "missing: a claim needs its text")
+		case len(cl.Text) > maxClaimText || strings.ContainsAny(cl.Text, "\n\r"):
+			c.add(field("text"), "want one line of at most %d bytes", maxClaimText)
+		}
+		if cl.Why != "" {
+			if len(cl.Why) > maxClaimText || strings.ContainsAny(cl.Why, "\n\r") {
+				c.add(field("why"), "want one line of at most %d bytes", maxClaimText)
+			}
+			for f, v := range map[string]string{"unit": cl.Unit, "follows": cl.Follows, "ignores": cl.Ignores, "better": cl.Better} {
+				if v != "" {
+					c.add(field(f), "%q: a claim that gives why (it cannot be isolated) names no %s", v, f)
+				}
+			}
+			continue
+		}
+		if cl.Unit == "" {
+			c.add(field("unit"), "missing: want one of %s (or why, if the scenario cannot isolate the claim)", strings.Join(known, ", "))
+		} else if !slices.Contains(known, cl.Unit) {
+			c.add(field("unit"), "%q: want one of %s", cl.Unit, strings.Join(known, ", "))
+		}
+		if cl.Better != "" && cl.Better != "higher" && cl.Better != "lower" {
+			c.add(field("better"), "%q: want higher or lower (or none, for the unit's own direction)", cl.Better)
+		}
+		if pat == nil {
+			continue
+		}
+		runs := s.Impls
+		if len(runs) == 0 {
+			runs = pat.ImplNames()
+		}
+		for _, f := range []struct{ name, impl string }{{"follows", cl.Follows}, {"ignores", cl.Ignores}} {
+			switch {
+			case f.impl == "":
+				c.add(field(f.name), "missing: want an implementation the scenario runs: %s", strings.Join(runs, ", "))
+			case !slices.Contains(runs, f.impl):
+				c.add(field(f.name), "%q is not an implementation the scenario runs: %s", f.impl, strings.Join(runs, ", "))
+			}
+		}
+		if cl.Follows != "" && cl.Follows == cl.Ignores {
+			c.add(field("ignores"), "%q: the same implementation as follows", cl.Ignores)
+		}
+	}
 }

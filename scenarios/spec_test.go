@@ -64,6 +64,14 @@ func TestParseErrors(t *testing.T) {
 		{"nan sigma", "name: s\npattern: fanout\nwork: {kind: sleep, mean: 1ms, dist: lognormal, sigma: .nan}\n", 3, "work.sigma"},
 		{"unordered impl asked for order", "name: o\npattern: pipeline\nimpls: [ordered, channels]\nparams:\n  ordered: [true]\n", 3, "impls[1]: channels cannot run with ordered=true"},
 		{"empty", "", 0, "empty scenario file"},
+		{"unknown headline unit", goodSpec + "headline: [p99-ns, p98-ns]\n", 12, "headline[1]: \"p98-ns\" is not a unit of scenario results"},
+		{"claim unit unknown", goodSpec + "claims:\n  - text: t\n    unit: speed\n    follows: channels\n    ignores: spawn\n", 14, "claims[0].unit: \"speed\": want one of"},
+		{"claim impl not run", strings.Replace(goodSpec, "params:", "impls: [channels, spawn]\nparams:", 1) + "claims:\n  - text: t\n    unit: p99-ns\n    follows: channels\n    ignores: ants\n", 17, "claims[0].ignores: \"ants\" is not an implementation the scenario runs"},
+		{"claim same impl", goodSpec + "claims:\n  - text: t\n    unit: trials-hung\n    follows: spawn\n    ignores: spawn\n", 16, "claims[0].ignores: \"spawn\": the same implementation as follows"},
+		{"claim why with unit", goodSpec + "claims:\n  - text: t\n    why: no pair isolates it\n    unit: ops/s\n", 15, "claims[0].unit: \"ops/s\": a claim that gives why"},
+		{"claim guide out of range", goodSpec + "claims:\n  - guide: 13\n    text: t\n    why: w\n", 13, "claims[0].guide: 13: want 1 to 12"},
+		{"claim without text", goodSpec + "claims:\n  - why: w\n", 13, "claims[0].text: missing"},
+		{"claim bad direction", goodSpec + "claims:\n  - text: t\n    unit: ops/s\n    follows: channels\n    ignores: spawn\n    better: up\n", 17, "claims[0].better: \"up\": want higher or lower"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +95,30 @@ func TestParseErrors(t *testing.T) {
 
 // A closed loop never runs past its window, so its timeout needs no room for
 // a second one: a 20s closed-loop window fits a 25s timeout.
+func TestParseClaims(t *testing.T) {
+	give := goodSpec + `headline: [p99-ns, ops/s]
+claims:
+  - guide: 1
+    text: Don't create too many goroutines
+    unit: peak-goroutines
+    follows: channels
+    ignores: spawn
+  - text: my own
+    why: one machine cannot show it
+`
+	s, err := Parse("ok.yaml", []byte(give), Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Claim{
+		{Guide: 1, Text: "Don't create too many goroutines", Unit: "peak-goroutines", Follows: "channels", Ignores: "spawn"},
+		{Text: "my own", Why: "one machine cannot show it"},
+	}
+	if fmt.Sprint(s.Headline) != "[p99-ns ops/s]" || fmt.Sprint(s.Claims) != fmt.Sprint(want) {
+		t.Errorf("headline %v, claims %+v; want %+v", s.Headline, s.Claims, want)
+	}
+}
+
 func TestClosedLoopTimeoutBound(t *testing.T) {
 	spec := "name: c\npattern: fanout\nload: {model: closed, duration: 20s}\ntimeout: 25s\n"
 	if _, err := Parse("c.yaml", []byte(spec), Builtin()); err != nil {

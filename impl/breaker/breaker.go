@@ -103,6 +103,11 @@ var ErrRejected = errors.New("breaker: call rejected")
 type Impl struct {
 	Name string // [a-z0-9]+; the impl= part of benchmark and scenario names
 	Doc  string // one line: the design, for `runbench list`
+	// Demo, if set, marks a demonstration: an implementation broken on
+	// purpose to show what one of the guide's warnings costs, saying what
+	// it demonstrates. Its Deviations declare the failure, which the
+	// conformance suite checks; the report never ranks it.
+	Demo string
 	// New returns a closed breaker. It panics on an invalid Config.
 	New func(Config) Breaker
 

@@ -39,6 +39,11 @@ type MapFunc[In, Out any] func(ctx context.Context, inputs []In, workers int, fn
 type Impl[In, Out any] struct {
 	Name string // [a-z0-9]+; the impl= part of benchmark and scenario names
 	Doc  string // one line: the design, for `runbench list`
+	// Demo, if set, marks a demonstration: an implementation broken on
+	// purpose to show what one of the guide's warnings costs, saying what
+	// it demonstrates. Its Deviations declare the failure, which the
+	// conformance suite checks; the report never ranks it.
+	Demo string
 	Map  MapFunc[In, Out]
 
 	// RunsEveryInput: the first error (or ctx's end) does not stop the

@@ -76,6 +76,11 @@ var ErrInvalid = errors.New("pipeline: invalid stages or options")
 type Impl[T any] struct {
 	Name string // [a-z0-9]+; the impl= part of benchmark and scenario names
 	Doc  string // one line: the design, for `runbench list`
+	// Demo, if set, marks a demonstration: an implementation broken on
+	// purpose to show what one of the guide's warnings costs, saying what
+	// it demonstrates. Its Deviations declare the failure, which the
+	// conformance suite checks; the report never ranks it.
+	Demo string
 	// Run runs src through stages; see the package doc for the contract.
 	Run func(ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error)
 

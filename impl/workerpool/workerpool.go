@@ -55,6 +55,11 @@ func (e *PanicError) Error() string { return fmt.Sprintf("workerpool: task panic
 type Impl struct {
 	Name string // [a-z0-9]+; the impl= part of benchmark and scenario names
 	Doc  string // one line: the design, for `runbench list`
+	// Demo, if set, marks a demonstration: an implementation broken on
+	// purpose to show what one of the guide's warnings costs, saying what
+	// it demonstrates. Its Deviations declare the failure, which the
+	// conformance suite checks; the report never ranks it.
+	Demo string
 	// New returns a started pool that runs at most workers tasks at once
 	// (spawn: any number). workers must be at least 1.
 	New func(workers int) Pool
