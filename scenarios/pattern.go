@@ -51,6 +51,19 @@ func (p *Pattern) ImplNames() []string {
 	return names
 }
 
+// DefaultImpls returns the implementations a scenario that lists none
+// runs: every one but the demonstrations, which run only where a scenario
+// names them.
+func (p *Pattern) DefaultImpls() []string {
+	var names []string
+	for _, impl := range p.Impls {
+		if impl.Demo == "" {
+			names = append(names, impl.Name)
+		}
+	}
+	return names
+}
+
 // registry adapts an implementation package's registry for the driver: the
 // names and docs to list, and a lookup by name.
 func registry[T any](pattern string, impls []T, info func(T) ImplInfo) ([]ImplInfo, func(name string) (T, error)) {

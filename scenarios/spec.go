@@ -848,7 +848,7 @@ func (c *checker) params(s *Spec, pat *Pattern) {
 	if pat.Unsupported == nil {
 		return
 	}
-	impls := pat.ImplNames() // each listed one, at its first index
+	impls := pat.DefaultImpls() // each listed one, at its first index
 	index := map[string]int{}
 	if len(s.Impls) > 0 {
 		impls = nil
@@ -1029,7 +1029,7 @@ func planSize(s Spec, pat *Pattern, impls []string, count int) (int, string) {
 	}
 	names := s.Impls
 	if len(names) == 0 {
-		names = pat.ImplNames()
+		names = pat.DefaultImpls()
 	}
 	nImpls := len(names)
 	if len(impls) > 0 {
@@ -1202,7 +1202,7 @@ func (c *checker) claims(s *Spec, pat *Pattern) {
 		}
 		runs := s.Impls
 		if len(runs) == 0 {
-			runs = pat.ImplNames()
+			runs = pat.DefaultImpls()
 		}
 		for _, f := range []struct{ name, impl string }{{"follows", cl.Follows}, {"ignores", cl.Ignores}} {
 			switch {

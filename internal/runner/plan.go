@@ -23,7 +23,7 @@ func Plan(specs []scenarios.Spec, reg *scenarios.Registry, impls []string, count
 		}
 		names := s.Impls
 		if len(names) == 0 {
-			names = pat.ImplNames()
+			names = pat.DefaultImpls()
 		}
 		if len(impls) > 0 {
 			names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(impls, n) })
