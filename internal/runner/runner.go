@@ -225,7 +225,7 @@ func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registr
 		return Summary{}, err
 	}
 	sum := Summary{Results: filepath.Join(opts.OutDir, "results.txt")}
-	out := &resultWriter{path: sum.Results, config: opts.Config}
+	out := &resultWriter{path: sum.Results, config: opts.Config, reg: reg}
 	for i, ts := range plan {
 		if ctx.Err() != nil {
 			sum.Partial = true

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -296,5 +297,52 @@ func TestLeakDetected(t *testing.T) {
 	tr := runIsolated(t, s, "leak")
 	if tr.Status != sidecar.StatusLeaked || tr.LeakedGoroutines != 1 {
 		t.Fatalf("status %s, leaked %d: want leaked, 1 (%s)", tr.Status, tr.LeakedGoroutines, tr.Error)
+	}
+}
+
+// The sidecar describes each scenario once, before its trials: its
+// description, headline, claims and the demonstrations it runs.
+func TestRunDescribesScenarios(t *testing.T) {
+	reg := mustWith(scenarios.Builtin(), scenarios.Pattern{
+		Name:  "demo",
+		Impls: []scenarios.ImplInfo{{Name: "good"}, {Name: "bad", Demo: "leaks on purpose"}, {Name: "other", Demo: "not run"}},
+		New: func(string, map[string]string, scenarios.Op) (*scenarios.Target, error) {
+			return &scenarios.Target{Call: func(context.Context) error { return nil }, Close: func() error { return nil }}, nil
+		},
+	})
+	s, err := scenarios.Parse("d.yaml", []byte(`name: d
+description: what it shows
+pattern: demo
+impls: [good, bad]
+headline: [p99-ns]
+claims:
+  - guide: 5
+    text: Always ensure goroutines can exit
+    unit: trials-leaked
+    follows: good
+    ignores: bad
+repeat: 2
+load: {model: closed, clients: 1, duration: 10ms}
+`), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Run(context.Background(), Plan([]scenarios.Spec{s}, reg, nil, 0), reg, Options{OutDir: t.TempDir(), Exec: InProcess(reg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, warnings, err := sidecar.ReadFile(sidecar.Path(sum.Results), nil)
+	if err != nil || len(warnings) > 0 {
+		t.Fatal(err, warnings)
+	}
+	want := sidecar.Scenario{Name: "d", File: "d.yaml", Hash: s.Hash, Pattern: "demo", Description: "what it shows",
+		Headline: []string{"p99-ns"},
+		Claims:   []sidecar.Claim{{Guide: 5, Text: "Always ensure goroutines can exit", Unit: "trials-leaked", Follows: "good", Ignores: "bad"}},
+		Demos:    map[string]string{"bad": "leaks on purpose"}}
+	if len(f.Scenarios) != 1 || !reflect.DeepEqual(f.Scenarios[0], want) {
+		t.Errorf("scenarios %+v\nwant [%+v]", f.Scenarios, want)
+	}
+	if len(f.Trials) != 4 {
+		t.Errorf("%d trials, want 4", len(f.Trials))
 	}
 }

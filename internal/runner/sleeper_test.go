@@ -23,7 +23,7 @@ func TestSleeperConfigLine(t *testing.T) {
 			Latency: &sidecar.Hist{Histogram: h}, Service: &sidecar.Hist{Histogram: h}, Lateness: &sidecar.Hist{Histogram: h},
 			Sleeper: sleeper}
 	}
-	w := &resultWriter{path: filepath.Join(t.TempDir(), "results.txt")}
+	w := &resultWriter{path: filepath.Join(t.TempDir(), "results.txt"), reg: scenarios.Builtin()}
 	for _, tr := range []sidecar.Trial{
 		trial("Scenario/scenario=a/rate=1000", "clock_nanosleep+spin"),
 		trial("Scenario/scenario=a/rate=100000", "go-timer"),

@@ -24,12 +24,49 @@ type resultWriter struct {
 	config  []KV
 	results []*benchfmt.Result
 	side    bytes.Buffer // the sidecar's JSON lines so far
+	reg     *scenarios.Registry
+	// described holds the scenarios (file hash and name) whose Scenario
+	// line the sidecar has.
+	described map[[2]string]bool
+}
+
+// describe writes the sidecar's Scenario line for s, once.
+func (w *resultWriter) describe(s scenarios.Spec) error {
+	key := [2]string{s.Hash, s.Name}
+	if w.described[key] {
+		return nil
+	}
+	if w.described == nil {
+		w.described = map[[2]string]bool{}
+	}
+	w.described[key] = true
+	sc := sidecar.Scenario{Name: s.Name, File: s.File, Hash: s.Hash, Pattern: s.Pattern,
+		Description: s.Description, Headline: s.Headline}
+	for _, c := range s.Claims {
+		sc.Claims = append(sc.Claims, sidecar.Claim(c))
+	}
+	// A demonstration runs only where the scenario names it.
+	if pat, ok := w.reg.Lookup(s.Pattern); ok && len(s.Impls) > 0 {
+		for _, impl := range pat.Impls {
+			if impl.Demo == "" || !slices.Contains(s.Impls, impl.Name) {
+				continue
+			}
+			if sc.Demos == nil {
+				sc.Demos = map[string]string{}
+			}
+			sc.Demos[impl.Name] = impl.Demo
+		}
+	}
+	return sidecar.WriteScenario(&w.side, sc)
 }
 
 // add records one trial. A hung or crashed trial, or one that measured no
 // operation, gets no benchfmt line (there is no number to trust); the
 // sidecar keeps its record either way.
 func (w *resultWriter) add(ts scenarios.TrialSpec, tr sidecar.Trial) error {
+	if err := w.describe(ts.Spec); err != nil {
+		return err
+	}
 	if err := sidecar.Write(&w.side, []sidecar.Trial{tr}); err != nil {
 		return err
 	}

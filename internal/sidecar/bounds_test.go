@@ -338,12 +338,12 @@ func TestLongLineIsSkipped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			trials, warnings, err := read(strings.NewReader(tt.give), "f.jsonl", 1000, NewBudget())
+			f, warnings, err := read(strings.NewReader(tt.give), "f.jsonl", 1000, NewBudget())
 			if err != nil {
 				t.Fatal(err)
 			}
 			var names []string
-			for _, tr := range trials {
+			for _, tr := range f.Trials {
 				names = append(names, tr.Name)
 			}
 			if strings.Join(names, ",") != tt.wantNames || len(warnings) != 1 || warnings[0] != tt.wantWarn {

@@ -113,6 +113,50 @@ type Series struct {
 	State      []string  `json:"state,omitempty"` // breaker state, where the target has one
 }
 
+// Scenario describes a scenario whose trials the sidecar holds: what the
+// report needs of the scenario file beyond the trials' names. The runner
+// writes one, as a line {"kind":"scenario","spec":{…}}, before the first
+// trial of each scenario.
+type Scenario struct {
+	Name        string   `json:"name"`
+	File        string   `json:"file"`
+	Hash        string   `json:"hash"` // SHA-256 of the scenario file
+	Pattern     string   `json:"pattern"`
+	Description string   `json:"description,omitempty"`
+	Headline    []string `json:"headline,omitempty"` // units the report ranks on and names a winner for
+	Claims      []Claim  `json:"claims,omitempty"`
+	// Demos are the demonstration implementations the scenario runs, each
+	// with what it demonstrates: never ranked, never a winner.
+	Demos map[string]string `json:"demos,omitempty"`
+}
+
+// Claim is a claim a scenario answers (scenarios.Claim, which converts to
+// it): Follows against Ignores in Unit, or Why it cannot be isolated.
+type Claim struct {
+	Guide   int    `json:"guide,omitempty"`
+	Text    string `json:"text"`
+	Unit    string `json:"unit,omitempty"`
+	Follows string `json:"follows,omitempty"`
+	Ignores string `json:"ignores,omitempty"`
+	Better  string `json:"better,omitempty"`
+	Why     string `json:"why,omitempty"`
+}
+
+// KindScenario is the kind of a Scenario line; a trial's line has none.
+const KindScenario = "scenario"
+
+// WriteScenario writes a Scenario line.
+func WriteScenario(w io.Writer, s Scenario) error {
+	line := struct {
+		Kind string   `json:"kind"`
+		Spec Scenario `json:"spec"`
+	}{KindScenario, s}
+	if err := json.NewEncoder(w).Encode(&line); err != nil {
+		return fmt.Errorf("sidecar: scenario %s: %w", s.Name, err)
+	}
+	return nil
+}
+
 // Path returns the sidecar path of a benchfmt results file.
 func Path(results string) string {
 	return strings.TrimSuffix(results, ".txt") + ".jsonl"
@@ -134,7 +178,19 @@ func Write(w io.Writer, trials []Trial) error {
 // 1 MiB) and its time series; a longer line is skipped with a warning.
 const MaxLine = 64 << 20
 
-// Read reads the sidecar at path. A missing file is not an error: results
+// File is what a sidecar holds.
+type File struct {
+	Trials    []Trial
+	Scenarios []Scenario
+}
+
+// Read reads the trials of the sidecar at path; see ReadFile.
+func Read(path string, budget *Budget) (trials []Trial, warnings []string, err error) {
+	f, warnings, err := ReadFile(path, budget)
+	return f.Trials, warnings, err
+}
+
+// ReadFile reads the sidecar at path. A missing file is not an error: results
 // from plain `go test -bench` have none. A path that is not a regular file
 // (a directory, a named pipe that would block) is an error, without being
 // opened; so is a failure to read.
@@ -146,26 +202,26 @@ const MaxLine = 64 << 20
 //
 // The histograms decoded are charged to budget, which the reads of one
 // report share; nil gives this read a budget of its own.
-func Read(path string, budget *Budget) (trials []Trial, warnings []string, err error) {
+func ReadFile(path string, budget *Budget) (File, []string, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return File{}, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("sidecar: %w", err)
+		return File{}, nil, fmt.Errorf("sidecar: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("sidecar: %s: not a regular file (mode %v), not read", path, fi.Mode())
+		return File{}, nil, fmt.Errorf("sidecar: %s: not a regular file (mode %v), not read", path, fi.Mode())
 	}
-	f, err := os.Open(path)
+	r, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sidecar: %w", err)
+		return File{}, nil, fmt.Errorf("sidecar: %w", err)
 	}
-	defer f.Close()
+	defer r.Close()
 	if budget == nil {
 		budget = NewBudget()
 	}
-	return read(f, path, MaxLine, budget)
+	return read(r, path, MaxLine, budget)
 }
 
 // record is a sidecar line as read: its histograms stay encoded until the
@@ -177,11 +233,14 @@ type record struct {
 	Service  json.RawMessage `json:"service,omitempty"`
 	Lateness json.RawMessage `json:"lateness,omitempty"`
 	Wake     json.RawMessage `json:"wake,omitempty"` // not decoded: see Trial.Wake
+	// A Scenario line has these instead.
+	Kind string    `json:"kind"`
+	Spec *Scenario `json:"spec"`
 }
 
 // read reads sidecar lines of at most maxLine bytes from r; path names
 // them in warnings.
-func read(r io.Reader, path string, maxLine int, budget *Budget) (trials []Trial, warnings []string, err error) {
+func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnings []string, err error) {
 	br := bufio.NewReader(r)
 	for line := 1; ; line++ {
 		b, tooLong, rerr := readLine(br, maxLine)
@@ -194,17 +253,24 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (trials []Trial
 				warnings = append(warnings, fmt.Sprintf("%s:%d: %v, line skipped", path, line, err))
 				break
 			}
-			t := rec.Trial
-			if err := budget.decode(&t, rec.Latency, rec.Service, rec.Lateness); err != nil {
-				warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
+			switch {
+			case rec.Kind == KindScenario && rec.Spec != nil:
+				f.Scenarios = append(f.Scenarios, *rec.Spec)
+			case rec.Kind != "":
+				warnings = append(warnings, fmt.Sprintf("%s:%d: a line of kind %q, which this version does not know, skipped", path, line, rec.Kind))
+			default:
+				t := rec.Trial
+				if err := budget.decode(&t, rec.Latency, rec.Service, rec.Lateness); err != nil {
+					warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
+				}
+				f.Trials = append(f.Trials, t)
 			}
-			trials = append(trials, t)
 		}
 		if rerr == io.EOF {
-			return trials, warnings, nil
+			return f, warnings, nil
 		}
 		if rerr != nil {
-			return trials, warnings, fmt.Errorf("sidecar: reading %s: %w", path, rerr)
+			return f, warnings, fmt.Errorf("sidecar: reading %s: %w", path, rerr)
 		}
 	}
 }

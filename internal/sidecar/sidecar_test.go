@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -45,5 +47,32 @@ func TestRoundTripAndMerge(t *testing.T) {
 func TestPath(t *testing.T) {
 	if got := Path("out/results.txt"); got != "out/results.jsonl" {
 		t.Errorf("Path = %q", got)
+	}
+}
+
+func TestScenarioLinesTravel(t *testing.T) {
+	sc := Scenario{Name: "s", File: "quick/s.yaml", Hash: "ab", Pattern: "workerpool", Description: "d",
+		Headline: []string{"p99-ns"}, Claims: []Claim{{Guide: 1, Text: "t", Unit: "ops/s", Follows: "a", Ignores: "b"}},
+		Demos: map[string]string{"b": "leaks"}}
+	var buf bytes.Buffer
+	if err := WriteScenario(&buf, sc); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&buf, []Trial{{Name: "x", Scenario: "s", Impl: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteString(`{"kind":"future","spec":{}}` + "\n")
+	f, warnings, err := read(&buf, "s.jsonl", MaxLine, NewBudget())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Scenarios) != 1 || !reflect.DeepEqual(f.Scenarios[0], sc) {
+		t.Errorf("scenarios %+v, want [%+v]", f.Scenarios, sc)
+	}
+	if len(f.Trials) != 1 || f.Trials[0].Name != "x" {
+		t.Errorf("trials %+v, want the one trial", f.Trials)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], `s.jsonl:3: a line of kind "future"`) {
+		t.Errorf("warnings %q, want one for line 3's unknown kind", warnings)
 	}
 }
