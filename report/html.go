@@ -47,7 +47,7 @@ const pageTemplate = `<!DOCTYPE html>
 <table><tr><th class="l">file</th><th class="l">configuration</th><th class="l">run status</th><th>sidecar trials</th></tr>
 {{range .P.Files}}<tr><td class="l">{{.Path}}</td><td class="l">{{range .Config}}{{if ne .Key "run-status"}}<b>{{.Key}}</b>: {{.Value}}<br>{{end}}{{end}}</td><td class="l">{{if .RunStatus}}{{.RunStatus}}{{else}}(not stated){{end}}</td><td>{{.Trials}}</td></tr>
 {{end}}</table>
-<nav>{{range .P.Sections}}<a href="#{{.ID}}">{{.Title}}</a>{{end}}<a href="#verdicts">Verdicts</a>{{if or .P.Syntax .P.TrialErrs}}<a href="#warnings">Warnings</a>{{end}}</nav>
+<nav>{{range .P.Sections}}<a href="#{{.ID}}">{{.Title}}</a>{{end}}{{if .P.Verdicts}}<a href="#verdicts">Claims audit</a>{{end}}{{if or .P.Syntax .P.TrialErrs}}<a href="#warnings">Warnings</a>{{end}}</nav>
 <p class="note">Tables: median and its 95% confidence interval (benchmath, assume nothing), interquartile range, n trials.
 "vs base" compares each implementation with the first one of the table (the baseline) by the Mann–Whitney U test;
 p-values are Holm–Bonferroni corrected across the implementations of the table, and "~" means no significant
@@ -74,14 +74,17 @@ Superscripts refer to the statistical warnings under each table.</p>
 {{range .}}{{if .Stacks}}<details><summary>stacks of {{.Name}} rep {{.Rep}} ({{.Status}}){{with .StackNote}}, {{.}}{{end}}</summary><pre>{{.Stacks}}</pre></details>{{end}}{{end}}
 {{end}}
 {{end}}
-<h2 id="verdicts">Verdicts</h2>
-{{range .P.Verdicts}}<h3>{{.Claim}}</h3><p><b>{{.Answer}}</b></p><ul>{{range .Details}}<li>{{.}}</li>{{end}}</ul>
-{{else}}<p class="note">No verdict: the scenarios the verdicts need are not in these files.</p>{{end}}
+{{with .P.Verdicts}}<h2 id="verdicts">Claims audit</h2>
+<table class="audit"><tr><th>#</th><th class="l">claim</th><th class="l">verdict</th><th class="l">the number that decides it</th><th class="l">scenario</th></tr>
+{{range .}}<tr><td>{{if .Guide}}{{.Guide}}{{end}}</td><td class="l">{{.Claim}}</td><td class="l"><b>{{.Kind}}</b>{{if eq .Kind "holds only when"}}: {{end}} {{.Answer}}</td><td class="l">{{.Number}}</td><td class="l">{{if .Link}}<a href="#{{.Link}}">{{.Scenario}}</a>{{else}}{{.Scenario}}{{end}}</td></tr>
+{{end}}</table>
+{{range $v := .}}{{with $v.Details}}<details><summary>evidence: {{if $v.Guide}}{{$v.Guide}}. {{end}}{{$v.Claim}}</summary><ul>{{range .}}<li>{{.}}</li>{{end}}</ul></details>{{end}}{{end}}
+{{end}}
 {{if or .P.Syntax .P.TrialErrs}}<h2 id="warnings">Warnings</h2>
 <p class="note">Lines that could not be read; the rest of each file was used.</p>
 <ul class="warn">{{range .P.Syntax}}<li>{{.}}</li>{{end}}{{range .P.TrialErrs}}<li>sidecar: {{.}}</li>{{end}}</ul>{{end}}
 </body></html>
-{{define "chart"}}{{if .File}}<figure><img src="{{.File}}" alt="{{.Alt}}" width="800" height="450"><figcaption>{{.Title}}</figcaption></figure>{{else}}<p class="skip">{{.Title}}: skipped, {{.Skip}}.</p>{{end}}{{end}}
+{{define "chart"}}{{if .SVG}}<figure class="svg">{{.SVG}}<figcaption>{{.Title}} (<a href="{{.File}}">PNG</a>)</figcaption></figure>{{else if .File}}<figure><img src="{{.File}}" alt="{{.Alt}}" width="800" height="450"><figcaption>{{.Title}}</figcaption></figure>{{else}}<p class="skip">{{.Title}}: skipped, {{.Skip}}.</p>{{end}}{{end}}
 `
 
 func renderHTML(w io.Writer, p *page) error {

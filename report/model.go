@@ -1,6 +1,7 @@
 package report
 
 import (
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,10 +41,14 @@ type notOK struct {
 	StackNote           string
 }
 
-// chart is one PNG of the report, or the reason it is missing.
+// chart is one PNG of the report, or the reason it is missing. SVG, if
+// set, is an interactive inline view of the same chart, which the page
+// shows instead of the PNG (the PNG stays, as a file and a link).
 type chart struct {
 	File, Alt, Title string
 	Skip             string
+	SVG              template.HTML
+	Unit             string // the unit it charts, where it charts one
 }
 
 func (s *section) group(n name) *group {

@@ -134,6 +134,9 @@ type dataset struct {
 	Syntax   []string // "file:line: message": malformed lines and refused values (scanResults)
 	Trials   []sidecar.Trial
 	TrialErr []string
+	// Scenarios are the scenarios the sidecars describe, each once (the
+	// first description of a name wins).
+	Scenarios []sidecar.Scenario
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is
@@ -205,13 +208,18 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 			ds.Better[u] = b
 		}
 	}
-	trials, warnings, err := sidecar.Read(sidecar.Path(path), budget)
+	side, warnings, err := sidecar.ReadFile(sidecar.Path(path), budget)
 	ds.TrialErr = append(ds.TrialErr, warnings...)
 	if err != nil {
 		ds.TrialErr = append(ds.TrialErr, err.Error())
 	}
-	info.Trials = len(trials)
-	ds.Trials = append(ds.Trials, trials...)
+	info.Trials = len(side.Trials)
+	ds.Trials = append(ds.Trials, side.Trials...)
+	for _, sc := range side.Scenarios {
+		if !slices.ContainsFunc(ds.Scenarios, func(s sidecar.Scenario) bool { return s.Name == sc.Name }) {
+			ds.Scenarios = append(ds.Scenarios, sc)
+		}
+	}
 	ds.Files = append(ds.Files, info)
 	return nil
 }

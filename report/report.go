@@ -84,7 +84,7 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 			return nil, err
 		}
 	}
-	pg.Verdicts = verdicts(pg.Sections)
+	pg.Verdicts = audit(ds, pg.Sections)
 	return pg, nil
 }
 

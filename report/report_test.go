@@ -60,6 +60,10 @@ func writeRun(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	var sb bytes.Buffer
+	if err := sidecar.WriteScenario(&sb, sidecar.Scenario{Name: "workerpool-open", Pattern: "workerpool", Description: "An open-loop overload.",
+		Claims: []sidecar.Claim{{Guide: 1, Text: "Don't create too many goroutines", Unit: "peak-goroutines", Follows: "channels", Ignores: "spawn"}}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := sidecar.Write(&sb, trials); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +134,8 @@ func TestGenerate(t *testing.T) {
 		{"hung error", "watchdog fired after 30s"},
 		{"stacks, escaped", "&lt;script&gt;"},
 		{"go test section", "BenchmarkPool (go test)"},
-		{"verdict", "spawn peaked at 112 goroutines vs 12 for channels"},
+		{"verdict (3 trials against 3 cannot be significant)", "no significant difference in peak-goroutines between channels and spawn"},
+		{"verdict's number", "peak-goroutines: spawn 9.33× channels"},
 		{"holm stated", "Holm–Bonferroni"},
 		{"spectrum chart", "Latency percentile spectrum"},
 		{"breaker state chart", "Breaker state"},

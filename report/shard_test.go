@@ -111,7 +111,7 @@ func reportModel(t *testing.T, files []string, exclude ...string) (map[string]*c
 		}
 	}
 	var vs []string
-	for _, v := range verdicts(sections) {
+	for _, v := range audit(ds, sections) {
 		d := slices.Clone(v.Details)
 		slices.Sort(d) // detail lines follow group order, which is file order
 		vs = append(vs, v.Claim+": "+v.Answer+" ["+strings.Join(d, "; ")+"]")
@@ -163,6 +163,8 @@ impls: [mutex, atomic, gobreaker]
 params: {failures: [3, 5]}
 load: {model: closed, duration: 10ms}
 gomaxprocs: [1, 2]
+claims:
+  - {guide: 11, text: a claim that travels through shards, unit: ops/s, follows: atomic, ignores: gobreaker}
 `), pats)
 	if err != nil {
 		t.Fatal(err)

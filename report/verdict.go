@@ -2,189 +2,297 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"sort"
+	"strconv"
+	"strings"
 
 	"golang.org/x/perf/benchmath"
+
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
-// verdict answers one of the guide's claims from the measured data.
+// Verdicts on claims. A scenario declares the claims its results answer
+// (sidecar.Claim, from its file's claims:); the report computes each
+// verdict from the data alone, the same way for every claim, so no
+// scenario or implementation is named here.
+//
+// A claim compares the implementation that follows the advice with the
+// one that ignores it, in one unit, in every parameter combination
+// (group) of its scenario: Mann–Whitney U on the trials' values, Holm
+// corrected over the claim's groups, at α = 0.05. The unit trials-<status>
+// is the fraction of trials that ended with that status, each trial a 0
+// or a 1.
+
+// Verdict kinds, the first column of the audit.
+const (
+	verdictHolds     = "holds"
+	verdictHoldsWhen = "holds only when"
+	verdictNot       = "does not hold"
+	verdictIsolated  = "cannot be isolated"
+)
+
+// verdict is one row of the claims audit.
 type verdict struct {
-	Claim   string
-	Answer  string
-	Details []string
+	Guide    int    // the guide's claim number; 0 for a claim of one's own
+	Claim    string // the claim's text
+	Kind     string // verdictHolds, …
+	Answer   string // the verdict in a sentence
+	Number   string // the one number that decides it
+	Scenario string
+	Link     string // anchor of the evidence
+	Unit     string
+	Details  []string // per parameter combination
 }
 
-// verdicts computes every verdict the data supports; a claim whose
-// scenario is absent is left out.
-func verdicts(sections []*section) []verdict {
-	var out []verdict
-	if v, ok := tooManyGoroutines(sections); ok {
-		out = append(out, v)
+// statusUnitPrefix marks the units computed from trial statuses.
+const statusUnitPrefix = "trials-"
+
+// claimTest is one comparison of a claim: one group's two samples.
+type claimTest struct {
+	g                 *group
+	follows, ignores  []float64
+	cmp               benchmath.Comparison
+	pAdj              float64
+	followsMed, ignMed float64
+}
+
+// audit computes the verdict of every claim the files' scenarios declare,
+// in the order of the guide's numbering (claims of one's own last, in
+// file order).
+func audit(ds *dataset, sections []*section) []verdict {
+	groups := map[string][]*group{} // by scenario name
+	anchors := map[*group]string{}
+	for _, s := range sections {
+		for _, g := range s.Groups {
+			if g.Scenario != "" {
+				groups[g.Scenario] = append(groups[g.Scenario], g)
+				anchors[g] = s.ID
+			}
+		}
 	}
-	for _, c := range pairClaims() {
-		if v, ok := c.verdict(sections); ok {
+	var out []verdict
+	for _, sc := range ds.Scenarios {
+		for _, c := range sc.Claims {
+			v := claimVerdict(ds, sc, c, groups[sc.Name])
+			if gs := groups[sc.Name]; len(gs) > 0 {
+				v.Link = anchors[gs[0]]
+			}
 			out = append(out, v)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Guide, out[j].Guide
+		if a == 0 || b == 0 {
+			return a != 0 && b == 0
+		}
+		return a < b
+	})
 	return out
 }
 
-// pairClaim is a claim of the guide tested by one unit of one scenario:
-// the design the advice recommends (Good) against the one it warns about
-// (Bad), in every parameter combination of the scenario.
-type pairClaim struct {
-	Claim     string
-	Scenario  string
-	Unit      string
-	Good, Bad string
-}
-
-// pairClaims are the guide's claims that a pair of implementations in the
-// quick suite can answer. "Always check ctx.Done()" is not among them: every
-// pipeline here checks its context before each item (the contract demands a
-// prompt stop), so no pair isolates it; pipeline-cancel shows instead how
-// promptly a cancellation lands, which also depends on whether workers ever
-// give up their P.
-func pairClaims() []pairClaim {
-	return []pairClaim{
-		{Claim: "Use buffered channels when appropriate (buffered vs unbuffered channels between pipeline stages, scenario pipeline-unbalanced, throughput)",
-			Scenario: "pipeline-unbalanced", Unit: "ops/s", Good: "buffered", Bad: "channels"},
-		{Claim: "Use worker pools for CPU-intensive tasks (a bounded pool of 4 vs a goroutine per task, scenario workerpool-closed: 20µs CPU tasks, throughput)",
-			Scenario: "workerpool-closed", Unit: "ops/s", Good: "channels", Bad: "spawn"},
+// claimVerdict computes one claim's verdict over the groups of its
+// scenario.
+func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*group) verdict {
+	v := verdict{Guide: c.Guide, Claim: c.Text, Scenario: sc.Name, Unit: c.Unit}
+	if c.Why != "" {
+		v.Kind, v.Answer = verdictIsolated, c.Why
+		return v
 	}
-}
-
-// verdict compares Good with Bad by Mann–Whitney U in every group of the
-// scenario; the claim holds where Good is significantly better (alpha 0.05),
-// is contradicted where Bad is, and is not shown otherwise.
-func (c pairClaim) verdict(sections []*section) (verdict, bool) {
-	v := verdict{Claim: c.Claim}
-	var holds, contradicted, unclear int
-	for _, s := range sections {
-		for _, g := range s.Groups {
-			if g.Scenario != c.Scenario {
-				continue
-			}
-			t := g.table(c.Unit)
-			if t == nil {
-				continue
-			}
-			good, bad := rowOf(t, c.Good), rowOf(t, c.Bad)
-			if good == nil || bad == nil {
-				continue
-			}
-			cmp := benchmath.AssumeNothing.Compare(good.Sample, bad.Sample)
-			goodBetter := good.Summary.Center > bad.Summary.Center
-			if t.Better < 0 {
-				goodBetter = good.Summary.Center < bad.Summary.Center
-			}
-			switch {
-			case cmp.P >= cmp.Alpha:
-				unclear++
-			case goodBetter:
-				holds++
-			default:
-				contradicted++
-			}
-			v.Details = append(v.Details, fmt.Sprintf("%s: %s %s %s vs %s %s (Mann–Whitney p=%.3f, n=%d+%d).",
-				g.title(), c.Unit, c.Good, good.Median, c.Bad, bad.Median, cmp.P, good.N, bad.N))
-		}
-	}
-	if len(v.Details) == 0 {
-		return v, false
-	}
+	better := ds.better(c.Unit)
 	switch {
-	case contradicted == 0 && unclear == 0:
-		v.Answer = fmt.Sprintf("Holds here: %s is significantly better than %s.", c.Good, c.Bad)
-	case holds == 0 && unclear == 0:
-		v.Answer = fmt.Sprintf("Contradicted here: %s is significantly better than %s.", c.Bad, c.Good)
-	case holds == 0 && contradicted == 0:
-		v.Answer = "Not shown by this data: no significant difference."
-	default:
-		v.Answer = fmt.Sprintf("Mixed: holds in %d, contradicted in %d, unclear in %d parameter combinations.", holds, contradicted, unclear)
+	case c.Better == "higher":
+		better = 1
+	case c.Better == "lower", strings.HasPrefix(c.Unit, statusUnitPrefix):
+		better = -1
 	}
-	return v, true
-}
-
-// tooManyGoroutines compares impl=spawn (a goroutine per task) with the
-// bounded worker pool of lowest median p99, in the worker-pool scenarios that
-// overload the pools (workerpool-burst, workerpool-open): what the extra
-// goroutines cost in stack memory, and what they bought in latency.
-func tooManyGoroutines(sections []*section) (verdict, bool) {
-	v := verdict{Claim: "Don't create too many goroutines / be mindful of goroutine stack size (a goroutine per task vs a bounded pool, scenarios workerpool-burst and workerpool-open)"}
-	var costly, faster, n int
-	for _, s := range sections {
-		for _, g := range s.Groups {
-			if g.Scenario != "workerpool-burst" && g.Scenario != "workerpool-open" {
-				continue
-			}
-			peak, stack, p99 := g.table("peak-goroutines"), g.table("peak-stack-bytes"), g.table("p99-ns")
-			if peak == nil || p99 == nil {
-				continue
-			}
-			spawnPeak, spawnP99 := rowOf(peak, "spawn"), rowOf(p99, "spawn")
-			if spawnPeak == nil || spawnP99 == nil {
-				continue
-			}
-			var best *statRow
-			for _, r := range p99.Rows {
-				if r.Impl != "spawn" && rowOf(peak, r.Impl) != nil && (best == nil || r.Summary.Center < best.Summary.Center) {
-					best = r
-				}
-			}
-			if best == nil {
-				continue
-			}
-			n++
-			bestPeak := rowOf(peak, best.Impl)
-			pPeak := benchmath.AssumeNothing.Compare(spawnPeak.Sample, bestPeak.Sample)
-			pLat := benchmath.AssumeNothing.Compare(spawnP99.Sample, best.Sample)
-			moreStack := true // unknown counts as not contradicting
-			if stack != nil {
-				if ss, bs := rowOf(stack, "spawn"), rowOf(stack, best.Impl); ss != nil && bs != nil {
-					c := benchmath.AssumeNothing.Compare(ss.Sample, bs.Sample)
-					moreStack = c.P < c.Alpha && ss.Summary.Center > bs.Summary.Center
-				}
-			}
-			if pPeak.P < pPeak.Alpha && spawnPeak.Summary.Center > bestPeak.Summary.Center && moreStack {
-				costly++
-			}
-			if pLat.P < pLat.Alpha && spawnP99.Summary.Center < best.Summary.Center {
-				faster++
-			}
-			d := fmt.Sprintf("%s: spawn peaked at %s goroutines vs %s for %s, the bounded pool with the lowest p99 (Mann–Whitney p=%.3f)",
-				g.title(), spawnPeak.Median, bestPeak.Median, best.Impl, pPeak.P)
-			if stack != nil {
-				if ss, bs := rowOf(stack, "spawn"), rowOf(stack, best.Impl); ss != nil && bs != nil {
-					d += fmt.Sprintf(", with %s vs %s bytes of goroutine stacks", ss.Median, bs.Median)
-				}
-			}
-			d += fmt.Sprintf("; p99 latency %s vs %s (p=%.3f).", spawnP99.Median, best.Median, pLat.P)
-			v.Details = append(v.Details, d)
+	var tests []*claimTest
+	for _, g := range groups {
+		f, i := claimSample(g, c.Unit, c.Follows), claimSample(g, c.Unit, c.Ignores)
+		if len(f) == 0 || len(i) == 0 {
+			v.Details = append(v.Details, fmt.Sprintf("%s: no %s for %s", g.title(), c.Unit, missing(f, i, c)))
+			continue
 		}
+		th := benchmath.DefaultThresholds
+		t := &claimTest{g: g, follows: f, ignores: i, followsMed: median(f), ignMed: median(i)}
+		t.cmp = benchmath.AssumeNothing.Compare(benchmath.NewSample(f, &th), benchmath.NewSample(i, &th))
+		tests = append(tests, t)
 	}
-	if n == 0 {
-		return v, false
+	if len(tests) == 0 {
+		v.Kind = verdictIsolated
+		v.Answer = fmt.Sprintf("these files hold no %s of both %s and %s in scenario %s", c.Unit, c.Follows, c.Ignores, sc.Name)
+		return v
 	}
+	holmTests(tests)
+	var holds, against []*claimTest
+	for _, t := range tests {
+		good := t.followsMed > t.ignMed
+		if better < 0 {
+			good = t.followsMed < t.ignMed
+		}
+		sig := t.pAdj < t.cmp.Alpha
+		switch {
+		case sig && good:
+			holds = append(holds, t)
+		case sig:
+			against = append(against, t)
+		}
+		v.Details = append(v.Details, fmt.Sprintf("%s: %s %s, %s %s (Mann–Whitney p=%.3f, Holm %.3f over %d, n=%d+%d)%s",
+			t.g.title(), c.Follows, formatClaimValue(c.Unit, t.followsMed, t.follows), c.Ignores, formatClaimValue(c.Unit, t.ignMed, t.ignores),
+			t.cmp.P, t.pAdj, len(tests), len(t.follows), len(t.ignores), mark(sig, good)))
+	}
+	v.Number = claimNumber(c, tests)
 	switch {
-	case costly == n && faster > 0 && faster < n:
-		v.Answer = fmt.Sprintf("Holds for memory; mixed for latency: a goroutine per task ran significantly more goroutines and stack memory everywhere, and had a significantly lower p99 in %d of %d scenarios or parameter combinations.", faster, n)
-	case costly == n && faster == n:
-		v.Answer = "Holds for memory, not for latency: a goroutine per task ran significantly more goroutines on more stack memory (where measured), and in exchange never queued, so its p99 was significantly lower than the best bounded pool's. The cost of too many goroutines here is memory; a bounded pool turns the backlog into waiting."
-	case costly == n:
-		v.Answer = "Holds: a goroutine per task ran significantly more goroutines (and stack memory, where measured), and bought no significantly better p99 with them."
-	case costly == 0:
-		v.Answer = "Not shown by this data: a goroutine per task did not run significantly more goroutines and stack memory than the best bounded pool."
+	case len(holds) == len(tests):
+		v.Kind = verdictHolds
+		v.Answer = fmt.Sprintf("%s is significantly better than %s in %s%s.", c.Follows, c.Ignores, c.Unit, everywhere(len(tests)))
+	case len(holds) > 0:
+		v.Kind = verdictHoldsWhen
+		var where []string
+		for _, t := range holds {
+			where = append(where, t.g.title())
+		}
+		v.Answer = fmt.Sprintf("%s: %s is significantly better than %s in %s there, in %d of %d parameter combinations", strings.Join(where, "; "), c.Follows, c.Ignores, c.Unit, len(holds), len(tests))
+		if len(against) > 0 {
+			v.Answer += fmt.Sprintf("; significantly worse in %d", len(against))
+		}
+		v.Answer += "."
+	case len(against) > 0:
+		v.Kind = verdictNot
+		v.Answer = fmt.Sprintf("%s is significantly better than %s in %s in %d of %d parameter combinations, and nowhere worse.", c.Ignores, c.Follows, c.Unit, len(against), len(tests))
 	default:
-		v.Answer = fmt.Sprintf("Mixed: spawning per task ran significantly more goroutines and stack memory in %d of %d scenarios or parameter combinations.", costly, n)
+		v.Kind = verdictNot
+		v.Answer = fmt.Sprintf("no significant difference in %s between %s and %s%s.", c.Unit, c.Follows, c.Ignores, everywhere(len(tests)))
 	}
-	return v, true
+	return v
 }
 
-func rowOf(t *statTable, impl string) *statRow {
-	i := slices.IndexFunc(t.Rows, func(r *statRow) bool { return r.Impl == impl })
-	if i < 0 {
-		return nil
+func everywhere(n int) string {
+	if n == 1 {
+		return ""
 	}
-	return t.Rows[i]
+	return " in all " + strconv.Itoa(n) + " parameter combinations"
+}
+
+func mark(sig, good bool) string {
+	switch {
+	case sig && good:
+		return ": holds"
+	case sig:
+		return ": contradicts"
+	}
+	return ": no significant difference"
+}
+
+func missing(f, i []float64, c sidecar.Claim) string {
+	switch {
+	case len(f) == 0 && len(i) == 0:
+		return c.Follows + " nor " + c.Ignores
+	case len(f) == 0:
+		return c.Follows
+	}
+	return c.Ignores
+}
+
+// claimSample returns impl's values of unit in g: one per trial.
+func claimSample(g *group, unit, impl string) []float64 {
+	if st, ok := strings.CutPrefix(unit, statusUnitPrefix); ok {
+		var out []float64
+		for _, t := range g.trials[impl] {
+			if t.Status == sidecar.StatusPartial {
+				continue // cut short: says nothing of the design
+			}
+			out = append(out, b2f(t.Status == st))
+		}
+		return out
+	}
+	return g.values(unit)[impl]
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// holmTests sets each test's Holm–Bonferroni adjusted p-value.
+func holmTests(tests []*claimTest) {
+	sorted := slices.Clone(tests)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].cmp.P < sorted[j].cmp.P })
+	run := 0.0
+	for i, t := range sorted {
+		run = math.Max(run, math.Min(1, float64(len(sorted)-i)*t.cmp.P))
+		t.pAdj = run
+	}
+}
+
+// formatClaimValue formats a median of unit; a status fraction as the
+// count of trials it stands for.
+func formatClaimValue(unit string, med float64, sample []float64) string {
+	if st, ok := strings.CutPrefix(unit, statusUnitPrefix); ok {
+		n := 0
+		for _, x := range sample {
+			if x == 1 {
+				n++
+			}
+		}
+		return fmt.Sprintf("%d of %d trials %s", n, len(sample), st)
+	}
+	return formatValue(unit, med)
+}
+
+// claimNumber is the number that decides a claim: the ratio of the two
+// medians (ignores over follows, so that above 1 means ignoring the
+// advice costs that factor in a lower-is-better unit), its range over the
+// parameter combinations; for a status, the trials that ended so.
+func claimNumber(c sidecar.Claim, tests []*claimTest) string {
+	if strings.HasPrefix(c.Unit, statusUnitPrefix) {
+		var f, i, nf, ni int
+		for _, t := range tests {
+			for _, x := range t.follows {
+				f += int(x)
+			}
+			for _, x := range t.ignores {
+				i += int(x)
+			}
+			nf, ni = nf+len(t.follows), ni+len(t.ignores)
+		}
+		st := strings.TrimPrefix(c.Unit, statusUnitPrefix)
+		return fmt.Sprintf("%s: %d of %d trials %s; %s: %d of %d", c.Ignores, i, ni, st, c.Follows, f, nf)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var zero bool
+	for _, t := range tests {
+		if t.followsMed == 0 {
+			zero = true
+			continue
+		}
+		r := t.ignMed / t.followsMed
+		lo, hi = math.Min(lo, r), math.Max(hi, r)
+	}
+	if math.IsInf(lo, 1) {
+		t := tests[0]
+		return fmt.Sprintf("%s %s: %s, %s: %s", c.Unit, c.Ignores, formatValue(c.Unit, t.ignMed), c.Follows, formatValue(c.Unit, t.followsMed))
+	}
+	r := ratio(lo)
+	if hi/lo > 1.005 {
+		r += "–" + ratio(hi)
+	}
+	s := fmt.Sprintf("%s: %s %s× %s", c.Unit, c.Ignores, r, c.Follows)
+	if zero {
+		s += " (where " + c.Follows + " is not 0)"
+	}
+	return s
+}
+
+func ratio(r float64) string {
+	switch {
+	case r >= 100:
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	case r >= 10:
+		return strconv.FormatFloat(r, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 2, 64)
 }

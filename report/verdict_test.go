@@ -3,64 +3,96 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/internal/sidecar"
 )
 
-func TestPairClaimVerdict(t *testing.T) {
-	claim := pairClaim{Claim: "c", Scenario: "s", Unit: "ops/s", Good: "good", Bad: "bad"}
+// claimGroup is a group of scenario s with the given values of unit per
+// implementation.
+func claimGroup(key, unit string, values map[string][]float64) *group {
+	g := &group{Scenario: "s", Key: key, results: map[string][]result{}, trials: map[string][]sidecar.Trial{}}
+	for impl, vs := range values {
+		g.Impls = append(g.Impls, impl)
+		for _, v := range vs {
+			g.results[impl] = append(g.results[impl], result{Values: map[string]float64{unit: v}})
+		}
+	}
+	return g
+}
+
+func TestClaimVerdicts(t *testing.T) {
+	low, high := []float64{5, 6, 5, 6, 5, 6}, []float64{10, 11, 12, 10, 11, 12}
+	same := []float64{5, 6, 7, 5, 6, 7}
+	claim := sidecar.Claim{Guide: 2, Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad"}
 	tests := []struct {
 		name       string
-		give       map[string][]float64
+		claim      sidecar.Claim
+		give       []*group
+		wantKind   string
 		wantAnswer string
+		wantNumber string
 	}{
-		{"holds", map[string][]float64{"good": {10, 11, 12, 10, 11, 12}, "bad": {5, 6, 5, 6, 5, 6}}, "Holds here: good is significantly better than bad."},
-		{"contradicted", map[string][]float64{"good": {5, 6, 5, 6, 5, 6}, "bad": {10, 11, 12, 10, 11, 12}}, "Contradicted here: bad is significantly better than good."},
-		{"unclear", map[string][]float64{"good": {5, 6, 7, 5, 6, 7}, "bad": {6, 5, 7, 6, 5, 7}}, "Not shown by this data"},
+		{"holds", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": high, "bad": low})},
+			verdictHolds, "good is significantly better than bad in ops/s.", "ops/s: bad 0.50× good"},
+		{"contradicted", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": low, "bad": high})},
+			verdictNot, "bad is significantly better than good in ops/s in 1 of 1", "ops/s: bad 2.00× good"},
+		{"no difference", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": same, "bad": []float64{6, 5, 7, 6, 5, 7}})},
+			verdictNot, "no significant difference in ops/s between good and bad.", "ops/s: bad 1.00× good"},
+		{"only when", claim, []*group{
+			claimGroup("w=1", "ops/s", map[string][]float64{"good": high, "bad": low}),
+			claimGroup("w=8", "ops/s", map[string][]float64{"good": same, "bad": same})},
+			verdictHoldsWhen, "w=1: good is significantly better than bad in ops/s there, in 1 of 2", "ops/s: bad 0.50–1.00× good"},
+		{"lower is better by declaration", sidecar.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad", Better: "lower"},
+			[]*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": low, "bad": high})},
+			verdictHolds, "good is significantly better", ""},
+		{"why", sidecar.Claim{Text: "c", Why: "one machine cannot show it"}, nil, verdictIsolated, "one machine cannot show it", ""},
+		{"no data", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": high})},
+			verdictIsolated, "these files hold no ops/s of both good and bad in scenario s", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := &group{Scenario: "s", Key: "workers=4", Tables: []*statTable{newStatTable("ops/s", +1, []string{"good", "bad"}, tt.give)}}
-			v, ok := claim.verdict([]*section{{Groups: []*group{g}}})
-			if !ok || !strings.HasPrefix(v.Answer, tt.wantAnswer) {
-				t.Fatalf("verdict %v %q, want %q", ok, v.Answer, tt.wantAnswer)
-			}
-			if len(v.Details) != 1 || !strings.Contains(v.Details[0], "workers=4: ops/s good") {
-				t.Errorf("details %q", v.Details)
+			ds := &dataset{Better: map[string]int{"ops/s": 1}}
+			v := claimVerdict(ds, sidecar.Scenario{Name: "s"}, tt.claim, tt.give)
+			if v.Kind != tt.wantKind || !strings.Contains(v.Answer, tt.wantAnswer) || !strings.Contains(v.Number, tt.wantNumber) {
+				t.Errorf("verdict %q %q %q\nwant %q %q %q", v.Kind, v.Answer, v.Number, tt.wantKind, tt.wantAnswer, tt.wantNumber)
 			}
 		})
-	}
-	if _, ok := claim.verdict(nil); ok {
-		t.Error("a verdict without its scenario's data")
 	}
 }
 
-func TestTooManyGoroutinesVerdict(t *testing.T) {
-	low, high := []float64{10, 11, 12, 10, 11, 12}, []float64{100, 110, 120, 100, 110, 120}
-	burst := func(spawnP99, poolP99 []float64) *group {
-		impls := []string{"channels", "spawn"}
-		return &group{Scenario: "workerpool-burst", Key: "workers=64", Tables: []*statTable{
-			newStatTable("peak-goroutines", -1, impls, map[string][]float64{"channels": low, "spawn": high}),
-			newStatTable("peak-stack-bytes", -1, impls, map[string][]float64{"channels": low, "spawn": high}),
-			newStatTable("p99-ns", -1, impls, map[string][]float64{"channels": poolP99, "spawn": spawnP99}),
-		}}
+// A trials-<status> claim counts the trials that ended with the status;
+// a trial cut short by an interrupt counts for neither side.
+func TestStatusClaim(t *testing.T) {
+	g := &group{Scenario: "s", Key: "k", trials: map[string][]sidecar.Trial{}}
+	for range 4 {
+		g.trials["good"] = append(g.trials["good"], sidecar.Trial{Status: sidecar.StatusOK})
+		g.trials["bad"] = append(g.trials["bad"], sidecar.Trial{Status: sidecar.StatusHung})
 	}
-	tests := []struct {
-		name       string
-		give       []*group
-		wantAnswer string
-	}{
-		{"spawn faster everywhere", []*group{burst(low, high)}, "Holds for memory, not for latency"},
-		{"spawn slower everywhere", []*group{burst(high, low)}, "Holds: a goroutine per task ran significantly more goroutines"},
-		{"spawn faster in one of two", []*group{burst(low, high), burst(high, low)}, "Holds for memory; mixed for latency"},
+	g.trials["bad"] = append(g.trials["bad"], sidecar.Trial{Status: sidecar.StatusPartial})
+	c := sidecar.Claim{Guide: 6, Text: "deadlocks", Unit: "trials-hung", Follows: "good", Ignores: "bad"}
+	v := claimVerdict(&dataset{}, sidecar.Scenario{Name: "s"}, c, []*group{g})
+	if v.Kind != verdictHolds || v.Number != "bad: 4 of 4 trials hung; good: 0 of 4" {
+		t.Errorf("verdict %q, number %q", v.Kind, v.Number)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, ok := tooManyGoroutines([]*section{{Groups: tt.give}})
-			if !ok || !strings.HasPrefix(v.Answer, tt.wantAnswer) {
-				t.Fatalf("verdict %v %q, want prefix %q", ok, v.Answer, tt.wantAnswer)
-			}
-			if len(v.Details) != len(tt.give) || !strings.Contains(v.Details[0], "bytes of goroutine stacks") {
-				t.Errorf("details %q", v.Details)
-			}
-		})
+	if len(v.Details) != 1 || !strings.Contains(v.Details[0], "good 0 of 4 trials hung, bad 4 of 4 trials hung") {
+		t.Errorf("details %q", v.Details)
+	}
+}
+
+// Holm's correction over a claim's parameter combinations: four
+// comparisons at p = 0.029 each (4 trials against 4, fully separated)
+// do not hold after correction, one alone does.
+func TestClaimHolmOverCombinations(t *testing.T) {
+	a, b := []float64{1, 2, 3, 4}, []float64{11, 12, 13, 14}
+	c := sidecar.Claim{Text: "c", Unit: "p99-ns", Follows: "good", Ignores: "bad"}
+	ds := &dataset{Better: map[string]int{"p99-ns": -1}}
+	one := claimVerdict(ds, sidecar.Scenario{Name: "s"}, c, []*group{claimGroup("k=1", "p99-ns", map[string][]float64{"good": a, "bad": b})})
+	var four []*group
+	for _, k := range []string{"k=1", "k=2", "k=3", "k=4"} {
+		four = append(four, claimGroup(k, "p99-ns", map[string][]float64{"good": a, "bad": b}))
+	}
+	all := claimVerdict(ds, sidecar.Scenario{Name: "s"}, c, four)
+	if one.Kind != verdictHolds || all.Kind != verdictNot {
+		t.Errorf("one combination: %q, four: %q; want holds, does not hold", one.Kind, all.Kind)
 	}
 }
