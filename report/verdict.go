@@ -51,10 +51,10 @@ const statusUnitPrefix = "trials-"
 
 // claimTest is one comparison of a claim: one group's two samples.
 type claimTest struct {
-	g                 *group
-	follows, ignores  []float64
-	cmp               benchmath.Comparison
-	pAdj              float64
+	g                  *group
+	follows, ignores   []float64
+	cmp                benchmath.Comparison
+	pAdj               float64
 	followsMed, ignMed float64
 }
 
