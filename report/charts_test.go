@@ -110,8 +110,8 @@ func TestLogScalesOfTrials(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"<figcaption>Latency percentile spectrum: scenario=s/workers=1</figcaption>",
-		"<figcaption>p99 latency over time (corrected): scenario=s/workers=1 (2 points ≤ 0 not shown on the log scale)</figcaption>",
+		"<figcaption>Latency percentile spectrum: workers=1</figcaption>",
+		"<figcaption>p99 latency over time (corrected): workers=1 (2 points ≤ 0 not shown on the log scale)</figcaption>",
 	} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("page lacks %q", want)
@@ -134,11 +134,11 @@ func TestChartsOfExtremeValues(t *testing.T) {
 		give     string
 		wantText string
 	}{
-		{"near MaxFloat64", throughput("1.7e308", "5"), "<figcaption>Throughput: scenario=s/workers=1</figcaption>"},
-		{"near -MaxFloat64", throughput("-1.7e308", "5"), "<figcaption>Throughput: scenario=s/workers=1</figcaption>"},
+		{"near MaxFloat64", throughput("1.7e308", "5"), "<figcaption>Throughput: workers=1</figcaption>"},
+		{"near -MaxFloat64", throughput("-1.7e308", "5"), "<figcaption>Throughput: workers=1</figcaption>"},
 		{"span past MaxFloat64", throughput("-1.7e308", "1.7e308"),
-			"Throughput: scenario=s/workers=1: skipped, its values are too far apart to draw"},
-		{"a negative bar", throughput("-5", "5"), "<figcaption>Throughput: scenario=s/workers=1</figcaption>"},
+			"Throughput: workers=1: skipped, its values are too far apart to draw"},
+		{"a negative bar", throughput("-5", "5"), "<figcaption>Throughput: workers=1</figcaption>"},
 		{"smallest and largest on a log scale", "BenchmarkX/impl=a/n=1-2 1 5e-324 ns/op\nBenchmarkX/impl=a/n=2-2 1 1.7e308 ns/op\nBenchmarkX/impl=a/n=5e-324-2 1 1.7e308 ns/op\n",
 			"<figcaption>ns/op vs n (procs=2)</figcaption>"},
 		{"one value near MaxFloat64 on a log scale", "BenchmarkX/impl=a/n=1-2 1 1.7e308 ns/op\nBenchmarkX/impl=a/n=1.7e308-2 1 1.7e308 ns/op\n",

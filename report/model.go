@@ -191,11 +191,17 @@ func (g *group) primaryUnit() string {
 	return g.Tables[0].Unit
 }
 
+// title names the group within its section: its parameters (a scenario's
+// section holds that scenario only).
 func (g *group) title() string {
-	if g.Key == "" {
+	t := g.Key
+	if g.Scenario != "" {
+		t = strings.TrimPrefix(strings.TrimPrefix(t, "scenario="+g.Scenario), "/")
+	}
+	if t == "" {
 		return "(no parameters)"
 	}
-	return g.Key
+	return t
 }
 
 func slug(s string) string {

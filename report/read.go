@@ -88,11 +88,11 @@ func parseName(full string) name {
 	return n
 }
 
-// section is the heading a result belongs to: the pattern of a scenario,
-// the base name of a go test benchmark.
+// section is the heading a result belongs to: its scenario, or the base
+// name of a go test benchmark.
 func (n name) section() string {
 	if n.Scenario != "" && n.Pattern != "" {
-		return n.Pattern
+		return n.Scenario
 	}
 	return n.Group
 }
