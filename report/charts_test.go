@@ -49,7 +49,7 @@ func TestLogScalesGetPositiveValuesOnly(t *testing.T) {
 		{"one parameter value left", "BenchmarkChan/impl=a/buf=0 1 5 ns/op\nBenchmarkChan/impl=a/buf=8 1 0.5 ns/op\n",
 			"ns/op vs buf () (1 point ≤ 0 not shown on the log scale)"},
 		{"parameter inf is a label", "BenchmarkChan/impl=a/n=inf 1 5 ns/op\nBenchmarkChan/impl=a/n=1 1 6 ns/op\n",
-			"BenchmarkChan (go test)"},
+			"BenchmarkChan <small>go test</small>"},
 		{"scenario p99 of 0", "BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=1 10 100 ops/s 0 p99-ns\n" +
 			"BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=2 10 200 ops/s 5 p99-ns\n" +
 			"BenchmarkScenario/scenario=s/pattern=p/impl=a/workers=4 10 300 ops/s -5 p99-ns\n",

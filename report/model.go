@@ -18,6 +18,7 @@ type section struct {
 	Groups   []*group
 	Charts   []chart // charts across groups: go test bars, scaling
 	NotOK    []notOK
+	Summary  *summary // scenario sections only
 	groupIdx map[string]*group
 }
 
@@ -191,9 +192,9 @@ func (g *group) primaryUnit() string {
 	return g.Tables[0].Unit
 }
 
-// title names the group within its section: its parameters (a scenario's
+// Title names the group within its section: its parameters (a scenario's
 // section holds that scenario only).
-func (g *group) title() string {
+func (g *group) Title() string {
 	t := g.Key
 	if g.Scenario != "" {
 		t = strings.TrimPrefix(strings.TrimPrefix(t, "scenario="+g.Scenario), "/")

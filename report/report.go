@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -76,7 +77,8 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 		}
 		var err error
 		if s.Scenario {
-			err = scenarioCharts(cw, s)
+			err = scenarioCharts(cw, ds, s)
+			summarise(ds, s)
 		} else {
 			err = goTestCharts(cw, s)
 		}
@@ -88,37 +90,53 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 	return pg, nil
 }
 
-func scenarioCharts(cw *chartWriter, s *section) error {
+func scenarioCharts(cw *chartWriter, ds *dataset, s *section) error {
 	for _, g := range s.Groups {
-		base := s.Title + "-" + g.Key
-		add := func(c chart, err error) error {
-			if err != nil {
-				return err
+		base := s.Title + "-" + g.Title()
+		// add(unit)(c, err) keeps chart c of unit, if it was drawn or
+		// says why not.
+		add := func(unit string) func(chart, error) error {
+			return func(c chart, err error) error {
+				if err != nil {
+					return err
+				}
+				c.Unit = unit
+				if c.File != "" || c.Skip != "" {
+					g.Charts = append(g.Charts, c)
+				}
+				return nil
 			}
-			if c.File != "" || c.Skip != "" {
-				g.Charts = append(g.Charts, c)
-			}
-			return nil
 		}
 		errs := []error{
-			add(barChart(cw, g.table("ops/s"), base+"-throughput", "Throughput: "+g.title())),
-			add(spectrumChart(cw, g, base+"-spectrum", "Latency percentile spectrum: "+g.title())),
-			add(seriesChart(cw, g, base+"-goroutines", "Goroutines over time: "+g.title(), "goroutines",
+			add("ops/s")(barChart(cw, g.table("ops/s"), base+"-throughput", "Throughput: "+g.Title())),
+			add(latencyUnits)(spectrumChart(cw, g, base+"-spectrum", "Latency percentile spectrum: "+g.Title())),
+			add("")(seriesChart(cw, g, base+"-goroutines", "Goroutines over time: "+g.Title(), "goroutines",
 				func(s sidecar.Series) []float64 { return s.Goroutines }, false)),
-			add(seriesChart(cw, g, base+"-ops-time", "Throughput over time: "+g.title(), "ops/s",
+			add("")(seriesChart(cw, g, base+"-ops-time", "Throughput over time: "+g.Title(), "ops/s",
 				func(s sidecar.Series) []float64 { return s.OpsPerSec }, false)),
-			add(seriesChart(cw, g, base+"-p99-time", "p99 latency over time (corrected): "+g.title(), "p99 latency (log scale)",
+			add("")(seriesChart(cw, g, base+"-p99-time", "p99 latency over time (corrected): "+g.Title(), "p99 latency (log scale)",
 				func(s sidecar.Series) []float64 { return s.P99Ns }, true)),
-			add(stateChart(cw, g, base+"-state", "Breaker state: "+g.title())),
+			add("")(stateChart(cw, g, base+"-state", "Breaker state: "+g.Title())),
 		}
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
 	}
-	for _, u := range []string{"ops/s", "p99-ns"} {
+	units := []string{"ops/s", "p99-ns"}
+	if sc, ok := ds.scenarioOf(s); ok {
+		for _, u := range sc.Headline {
+			if !slices.Contains(units, u) {
+				units = append(units, u)
+			}
+		}
+	}
+	for _, u := range units {
 		cs, err := scalingCharts(cw, s, u, maxBarCharts)
 		if err != nil {
 			return err
+		}
+		for i := range cs {
+			cs[i].Unit = u
 		}
 		s.Charts = append(s.Charts, cs...)
 	}
@@ -137,7 +155,7 @@ func goTestCharts(cw *chartWriter, s *section) error {
 		if u == "" {
 			continue
 		}
-		c, err := barChart(cw, g.table(u), s.Title+"-"+g.Key+"-"+u, s.Title+" "+u+": "+g.title())
+		c, err := barChart(cw, g.table(u), s.Title+"-"+g.Key+"-"+u, s.Title+" "+u+": "+g.Title())
 		if err != nil {
 			return err
 		}
@@ -155,29 +173,43 @@ func goTestCharts(cw *chartWriter, s *section) error {
 	return nil
 }
 
-// harnessOverhead states the driver's own cost from the harness-overhead
-// scenario's lines.
+// harnessPattern is the pattern of the driver against a no-op target:
+// its closed-loop results are the harness's own cost per operation.
+const harnessPattern = "harness"
+
+// harnessOverhead states the driver's own cost from the closed-loop
+// results of the harness pattern; "" where the files have none but hold
+// scenario results, which then say it was not measured; "" for files of
+// go test results only, which the harness had no part in.
 func harnessOverhead(ds *dataset) string {
 	var mean, p99 []float64
+	scenarios := map[string]bool{}
+	anyScenario := false
 	for _, r := range ds.Results {
-		if r.Name.Scenario != "harness-overhead" {
+		anyScenario = anyScenario || r.Name.Scenario != ""
+		if r.Name.Pattern != harnessPattern {
 			continue
 		}
 		if v, ok := r.Values["mean-ns"]; ok {
 			mean = append(mean, v)
+			scenarios[r.Name.Scenario] = true
 		}
 		if v, ok := r.Values["p99-ns"]; ok {
 			p99 = append(p99, v)
 		}
 	}
 	if len(mean) == 0 {
-		return "harness overhead: not measured in these files"
+		if anyScenario {
+			return "harness overhead: not measured in these files (run a scenario of pattern harness, such as the quick suite's harness-overhead, beside them)"
+		}
+		return ""
 	}
 	s := "harness overhead: mean " + formatNs(median(mean)) + " per operation"
 	if len(p99) > 0 {
 		s += ", p99 " + formatNs(median(p99))
 	}
-	return s + " (median of " + strconv.Itoa(len(mean)) + " trials of scenario harness-overhead)"
+	names := slices.Sorted(maps.Keys(scenarios))
+	return s + " (median of " + strconv.Itoa(len(mean)) + " trials of scenario " + strings.Join(names, ", ") + ")"
 }
 
 // clockDominated is how many clock reads a cost may be worth before the

@@ -133,7 +133,7 @@ func TestGenerate(t *testing.T) {
 		{"not-ok table", "<td class=\"l\">hung</td>"},
 		{"hung error", "watchdog fired after 30s"},
 		{"stacks, escaped", "&lt;script&gt;"},
-		{"go test section", "BenchmarkPool (go test)"},
+		{"go test section", "BenchmarkPool <small>go test</small>"},
 		{"verdict (3 trials against 3 cannot be significant)", "no significant difference in peak-goroutines between channels and spawn"},
 		{"verdict's number", "peak-goroutines: spawn 9.33× channels"},
 		{"holm stated", "Holm–Bonferroni"},

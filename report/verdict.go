@@ -111,7 +111,7 @@ func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*g
 	for _, g := range groups {
 		f, i := claimSample(g, c.Unit, c.Follows), claimSample(g, c.Unit, c.Ignores)
 		if len(f) == 0 || len(i) == 0 {
-			v.Details = append(v.Details, fmt.Sprintf("%s: no %s for %s", g.title(), c.Unit, missing(f, i, c)))
+			v.Details = append(v.Details, fmt.Sprintf("%s: no %s for %s", g.Title(), c.Unit, missing(f, i, c)))
 			continue
 		}
 		th := benchmath.DefaultThresholds
@@ -139,7 +139,7 @@ func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*g
 			against = append(against, t)
 		}
 		v.Details = append(v.Details, fmt.Sprintf("%s: %s %s, %s %s (Mann–Whitney p=%.3f, Holm %.3f over %d, n=%d+%d)%s",
-			t.g.title(), c.Follows, formatClaimValue(c.Unit, t.followsMed, t.follows), c.Ignores, formatClaimValue(c.Unit, t.ignMed, t.ignores),
+			t.g.Title(), c.Follows, formatClaimValue(c.Unit, t.followsMed, t.follows), c.Ignores, formatClaimValue(c.Unit, t.ignMed, t.ignores),
 			t.cmp.P, t.pAdj, len(tests), len(t.follows), len(t.ignores), mark(sig, good)))
 	}
 	v.Number = claimNumber(c, tests)
@@ -151,7 +151,7 @@ func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*g
 		v.Kind = verdictHoldsWhen
 		var where []string
 		for _, t := range holds {
-			where = append(where, t.g.title())
+			where = append(where, t.g.Title())
 		}
 		v.Answer = fmt.Sprintf("%s: %s is significantly better than %s in %s there, in %d of %d parameter combinations", strings.Join(where, "; "), c.Follows, c.Ignores, c.Unit, len(holds), len(tests))
 		if len(against) > 0 {

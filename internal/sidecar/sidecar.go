@@ -37,6 +37,9 @@ type Trial struct {
 	Scenario string            `json:"scenario"`
 	Pattern  string            `json:"pattern"`
 	Impl     string            `json:"impl"`
+	// Floor marks the harness floor: a no-op target under the schedule of
+	// the scenario's open loop, the harness's own share of every latency.
+	Floor bool `json:"floor,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
 	Rep      int               `json:"rep"` // 1-based repetition
 	Status   string            `json:"status"`

@@ -1,0 +1,163 @@
+package report
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/concbench/concbench/internal/sidecar"
+)
+
+// A scenario's summary answers before the tables detail: its description,
+// a ranking on each headline unit its file declares (the only place a
+// winner is named), and the one chart that shows the headline.
+
+// summary is what a scenario section opens with.
+type summary struct {
+	Pattern     string
+	Description string
+	Rankings    []*ranking
+	NoHeadline  bool   // the scenario declares no headline: no winner named
+	Chart       *chart // the chart of the first headline unit
+}
+
+// ranking is one headline unit of one parameter combination.
+type ranking struct {
+	Group   string
+	Unit    string
+	Better  int
+	Rows    []*statRow // ranked implementations, best first
+	Verdict string     // the winner, or why there is none
+	Unrank  []unranked // demonstrations and references, with their values
+}
+
+// unranked is an implementation the ranking leaves out, and why.
+type unranked struct {
+	Impl, Median, Why string
+}
+
+// scenarioOf returns the description of the scenario a section holds.
+func (ds *dataset) scenarioOf(s *section) (sidecar.Scenario, bool) {
+	if !s.Scenario {
+		return sidecar.Scenario{}, false
+	}
+	i := slices.IndexFunc(ds.Scenarios, func(sc sidecar.Scenario) bool { return sc.Name == s.Title })
+	if i < 0 {
+		return sidecar.Scenario{}, false
+	}
+	return ds.Scenarios[i], true
+}
+
+// notRanked says why impl is not ranked in sc, or "" if it is: a
+// demonstration (broken on purpose) or the harness's own floor.
+func notRanked(sc sidecar.Scenario, g *group, impl string) string {
+	if why, ok := sc.Demos[impl]; ok {
+		return "demonstration: " + why
+	}
+	if g.isFloor(impl) {
+		return "the harness's own floor: a no-op target under the same schedule"
+	}
+	return ""
+}
+
+// isFloor says whether impl's trials in g are the harness floor.
+func (g *group) isFloor(impl string) bool {
+	ts := g.trials[impl]
+	return len(ts) > 0 && ts[0].Floor
+}
+
+// summarise builds a scenario section's summary and leaves the winners to
+// it: the per-unit tables below compare with their baseline but name no
+// winner.
+func summarise(ds *dataset, s *section) {
+	for _, g := range s.Groups {
+		for _, t := range g.Tables {
+			t.Verdict = ""
+			for _, r := range t.Rows {
+				r.Winner = false
+			}
+		}
+	}
+	sc, ok := ds.scenarioOf(s)
+	sum := &summary{Pattern: sc.Pattern, Description: strings.TrimSpace(sc.Description)}
+	s.Summary = sum
+	if !ok || len(sc.Headline) == 0 {
+		sum.NoHeadline = true
+		return
+	}
+	for _, u := range sc.Headline {
+		for _, g := range s.Groups {
+			values := g.values(u)
+			var ranked []string
+			rk := &ranking{Group: g.Title(), Unit: u, Better: ds.better(u)}
+			for _, impl := range g.Impls {
+				if len(values[impl]) == 0 {
+					continue
+				}
+				if why := notRanked(sc, g, impl); why != "" {
+					rk.Unrank = append(rk.Unrank, unranked{Impl: impl, Median: formatValue(u, median(values[impl])), Why: why})
+					continue
+				}
+				ranked = append(ranked, impl)
+			}
+			if len(ranked) == 0 {
+				continue
+			}
+			t := newStatTable(u, rk.Better, ranked, values)
+			rk.Rows = slices.Clone(t.Rows)
+			sort.SliceStable(rk.Rows, func(i, j int) bool {
+				a, b := rk.Rows[i].Summary.Center, rk.Rows[j].Summary.Center
+				if rk.Better > 0 {
+					return a > b
+				}
+				return a < b
+			})
+			rk.Verdict = t.Verdict
+			sum.Rankings = append(sum.Rankings, rk)
+		}
+	}
+	sum.Chart = headlineChart(s, sc.Headline[0])
+}
+
+// headlineChart picks the chart of unit: across parameters where the
+// scenario has several, else the first group's.
+func headlineChart(s *section, unit string) *chart {
+	latency := isTimeUnit(unit)
+	match := func(c chart) bool {
+		return c.File != "" && (c.Unit == unit || latency && c.Unit == latencyUnits)
+	}
+	for i := range s.Charts {
+		if match(s.Charts[i]) {
+			return &s.Charts[i]
+		}
+	}
+	for _, g := range s.Groups {
+		for i := range g.Charts {
+			if match(g.Charts[i]) {
+				return &g.Charts[i]
+			}
+		}
+	}
+	return nil
+}
+
+// latencyUnits is the Unit of a chart of every latency at once (the
+// percentile spectrum).
+const latencyUnits = "latency"
+
+// uniform returns the value every trial of every implementation has in t,
+// if they all have the same one: such a unit is a line, not a table.
+func (t *statTable) uniform() (string, bool) {
+	if len(t.Rows) == 0 {
+		return "", false
+	}
+	v := t.Rows[0].Sample.Values[0]
+	for _, r := range t.Rows {
+		for _, x := range r.Sample.Values {
+			if x != v {
+				return "", false
+			}
+		}
+	}
+	return formatValue(t.Unit, v), true
+}
