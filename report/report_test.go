@@ -239,3 +239,71 @@ func TestCompareMatchesBenchstat(t *testing.T) {
 		}
 	}
 }
+
+// A winner is named only in the ranking of a headline unit the scenario
+// declares, and never for a demonstration or the harness floor, whatever
+// their numbers.
+func TestWinnersOnlyOnHeadlines(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Unit ops/s better=higher\nUnit p99-ns better=lower\n\n")
+	var trials []sidecar.Trial
+	for rep := 1; rep <= 6; rep++ {
+		for i, impl := range []string{"sound", "other", "broken", "floor"} {
+			name := "Scenario/scenario=s/pattern=workerpool/impl=" + impl
+			// broken and floor have the best p99 and ops/s by far.
+			p99 := []float64{2e6, 3e6, 1e3, 1e2}[i] + float64(rep)
+			ops := []float64{1000, 900, 5000, 9000}[i] + float64(rep)
+			fmt.Fprintf(&b, "Benchmark%s 100 %g ops/s %g p99-ns\n", name, ops, p99)
+			trials = append(trials, sidecar.Trial{Name: name, Scenario: "s", Pattern: "workerpool", Impl: impl, Rep: rep,
+				Status: sidecar.StatusOK, Floor: impl == "floor"})
+		}
+	}
+	path := filepath.Join(dir, "results.txt")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var sb bytes.Buffer
+	if err := sidecar.WriteScenario(&sb, sidecar.Scenario{Name: "s", Pattern: "workerpool", Description: "What s shows.",
+		Headline: []string{"p99-ns"}, Demos: map[string]string{"broken": "breaks on purpose"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sidecar.Write(&sb, trials); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(sidecar.Path(path), sb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := readFiles([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := buildPage(ds, &chartWriter{dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := pg.Sections[0].Summary
+	if sum == nil || sum.Description != "What s shows." || len(sum.Rankings) != 1 {
+		t.Fatalf("summary %+v, want the description and one ranking (p99-ns)", sum)
+	}
+	rk := sum.Rankings[0]
+	var order []string
+	for _, r := range rk.Rows {
+		order = append(order, r.Impl)
+	}
+	if strings.Join(order, ",") != "sound,other" || !rk.Rows[0].Winner || !strings.HasPrefix(rk.Verdict, "winner: sound") {
+		t.Errorf("ranking %v, winner %v, verdict %q; want sound then other, sound the winner", order, rk.Rows[0].Winner, rk.Verdict)
+	}
+	if len(rk.Unrank) != 2 || !strings.HasPrefix(rk.Unrank[0].Why, "demonstration: breaks on purpose") || !strings.HasPrefix(rk.Unrank[1].Why, "the harness's own floor") {
+		t.Errorf("not ranked %+v, want broken (a demonstration) and floor", rk.Unrank)
+	}
+	for _, g := range pg.Sections[0].Groups {
+		for _, tb := range g.Tables {
+			for _, r := range tb.Rows {
+				if r.Winner || tb.Verdict != "" {
+					t.Errorf("table %s names a winner (%s, %q): only headline rankings do", tb.Unit, r.Impl, tb.Verdict)
+				}
+			}
+		}
+	}
+}
