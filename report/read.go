@@ -19,7 +19,10 @@ type fileInfo struct {
 	Trials    int // sidecar records read
 }
 
-type kv struct{ Key, Value string }
+type kv struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
 
 // name is a benchmark name split the way the report groups results:
 // Group is the base name ("Scenario", "WorkerPool"), Scenario and Pattern
