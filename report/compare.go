@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -733,8 +734,8 @@ type jsonCell struct {
 	Column   string   `json:"column"`
 	N        int      `json:"n"`
 	Center   float64  `json:"center"`
-	Lo       float64  `json:"lo"`
-	Hi       float64  `json:"hi"`
+	Lo       *float64 `json:"lo"` // the interval; null when unbounded (too few runs for the confidence level)
+	Hi       *float64 `json:"hi"`
 	Range    string   `json:"range"` // "± 3%"
 	Warnings []string `json:"warnings,omitempty"`
 	// Against the first column's cell of the row, if this is a later
@@ -765,6 +766,13 @@ type jsonTable struct {
 	Columns    []string      `json:"columns"`
 	Rows       []jsonRow     `json:"rows"`
 	Geomean    []jsonGeomean `json:"geomean"`
+}
+
+func finiteOrNil(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return &x
 }
 
 // assumptionName names a unit's distributional assumption as its
@@ -806,7 +814,7 @@ func (c *comparison) json(w *bytes.Buffer) error {
 					continue
 				}
 				jc := jsonCell{Column: col.StringValues(), N: len(cell.Sample.Values), Center: cell.Summary.Center,
-					Lo: cell.Summary.Lo, Hi: cell.Summary.Hi, Range: "± " + cell.Summary.PctRangeString(),
+					Lo: finiteOrNil(cell.Summary.Lo), Hi: finiteOrNil(cell.Summary.Hi), Range: "± " + cell.Summary.PctRangeString(),
 					Warnings: errStrings(cell.Sample.Warnings, cell.Summary.Warnings)}
 				if cell.Baseline != nil {
 					cmp := cell.Comparison
