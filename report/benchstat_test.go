@@ -98,7 +98,9 @@ func TestCompareAgreesWithBenchstat(t *testing.T) {
 	// (b) old and new, 5 runs each, of key=value benchmarks; some got
 	// slower, some faster, some did not move.
 	impls := []string{"impl=channels/workers=1", "impl=channels/workers=4", "impl=mutexcond/workers=1", "impl=mutexcond/workers=4"}
-	base := func(bench string) float64 { return 100 + 37*float64(slices.Index(impls, strings.TrimPrefix(bench, "Pool/"))) }
+	base := func(bench string) float64 {
+		return 100 + 37*float64(slices.Index(impls, strings.TrimPrefix(bench, "Pool/")))
+	}
 	oldAB := goTestFile(t, dir, "old.txt", 5, []string{"example.com/pool"}, func(_, b string, r int) float64 { return base(b) * noise(r) }, prefixed("Pool/", impls))
 	newAB := goTestFile(t, dir, "new.txt", 5, []string{"example.com/pool"}, func(_, b string, r int) float64 {
 		f := []float64{1.25, 0.8, 1.0, 1.02}[slices.Index(impls, strings.TrimPrefix(b, "Pool/"))]
