@@ -43,8 +43,8 @@ func TestReportKeepsPackagesApart(t *testing.T) {
 		}
 	}
 	want := map[string][]float64{
-		"example.com/a.Encode": {100, 100, 100, 100, 100, 100},
-		"example.com/b.Encode": {900, 900, 900, 900, 900, 900},
+		"Encode · pkg: example.com/a": {100, 100, 100, 100, 100, 100},
+		"Encode · pkg: example.com/b": {900, 900, 900, 900, 900, 900},
 	}
 	if !reflect.DeepEqual(values, want) {
 		t.Errorf("sections and their values %v, want %v", values, want)

@@ -58,10 +58,10 @@ Superscripts refer to the statistical warnings under each table.</p>
 {{range .Groups}}
 <h3>{{.Key}}</h3>
 {{range .Tables}}
-<table><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better){{with .Verdict}} — {{.}}{{end}}</caption>
+{{if .Columns}}{{template "columns" .}}{{else}}<table><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better){{with .Verdict}} — {{.}}{{end}}</caption>
 <tr><th class="l">impl</th><th>median</th><th>95% CI</th><th>IQR</th><th>n</th><th>vs base</th><th class="l">p (Mann–Whitney U, Holm)</th></tr>
 {{range .Rows}}<tr{{if .Winner}} class="win"{{end}}><td class="l">{{.Impl}}{{if .Winner}} ★{{end}}</td><td>{{.Median}}{{.Marks}}</td><td>{{.CI}}</td><td>{{.IQR}}</td><td>{{.N}}</td><td>{{.Delta}}</td><td class="l">{{.P}}</td></tr>
-{{end}}</table>
+{{end}}</table>{{end}}
 {{with .Footnotes}}<div class="foot">{{range $i, $f := .}}{{sup $i}} {{$f}}<br>{{end}}</div>{{end}}
 {{end}}
 {{with .Charts}}<div class="charts">{{range .}}{{template "chart" .}}{{end}}</div>{{end}}
@@ -81,6 +81,11 @@ Superscripts refer to the statistical warnings under each table.</p>
 <p class="note">Lines that could not be read; the rest of each file was used.</p>
 <ul class="warn">{{range .P.Syntax}}<li>{{.}}</li>{{end}}{{range .P.TrialErrs}}<li>sidecar: {{.}}</li>{{end}}</ul>{{end}}
 </body></html>
+{{define "columns"}}<table><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better): a column per file, each summarised alone, never pooled; each later file against the first by the Mann–Whitney U test (α = 0.05, uncorrected, as benchstat){{with .Verdict}} — {{.}}{{end}}</caption>
+<tr><th class="l" rowspan="2">impl</th>{{range $i, $c := .Columns}}<th colspan="{{if $i}}5{{else}}3{{end}}">{{$c.File}}</th>{{end}}</tr>
+<tr>{{range $i, $c := .Columns}}<th>median</th><th>95% CI</th><th>n</th>{{if $i}}<th>vs first file</th><th class="l">p</th>{{end}}{{end}}</tr>
+{{range .Grid}}<tr><td class="l">{{.Impl}}</td>{{range $i, $r := .Cells}}{{if $r}}<td>{{$r.Median}}{{$r.Marks}}</td><td>{{$r.CI}}</td><td>{{$r.N}}</td>{{if $i}}<td>{{$r.VsFirst}}</td><td class="l">{{$r.VsFirstP}}</td>{{end}}{{else}}<td></td><td></td><td></td>{{if $i}}<td></td><td></td>{{end}}{{end}}{{end}}</tr>
+{{end}}</table>{{end}}
 {{define "chart"}}{{if .File}}<figure><img src="{{.File}}" alt="{{.Alt}}" width="800" height="450"><figcaption>{{.Title}}</figcaption></figure>{{else}}<p class="skip">{{.Title}}: skipped, {{.Skip}}.</p>{{end}}{{end}}
 `
 
