@@ -10,15 +10,16 @@ import (
 )
 
 // TestCompareKeepsPackagesApart: same-named benchmarks of two packages,
-// as a go test ./... of a module writes them, are two rows, never one
-// pooled sample (which would read ~500 ns ± 80% for 100 and 900 ns).
+// as a go test ./... of a module writes them, are two tables, as in
+// benchstat, never one pooled sample (which would read ~500 ns ± 80% for
+// 100 and 900 ns).
 func TestCompareKeepsPackagesApart(t *testing.T) {
 	file := twoPackages(t)
 	var out bytes.Buffer
 	if err := Compare(&out, file, file); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Encode [pkg example.com/a]", "Encode [pkg example.com/b]", "100.0n", "900.0n"} {
+	for _, want := range []string{"pkg: example.com/a\n", "pkg: example.com/b\n", "100.0n", "900.0n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("compare output lacks %q:\n%s", want, out.String())
 		}
@@ -42,8 +43,8 @@ func TestReportKeepsPackagesApart(t *testing.T) {
 		}
 	}
 	want := map[string][]float64{
-		"example.com/a.Encode": {100, 100, 100, 100, 100, 100},
-		"example.com/b.Encode": {900, 900, 900, 900, 900, 900},
+		"Encode · pkg: example.com/a": {100, 100, 100, 100, 100, 100},
+		"Encode · pkg: example.com/b": {900, 900, 900, 900, 900, 900},
 	}
 	if !reflect.DeepEqual(values, want) {
 		t.Errorf("sections and their values %v, want %v", values, want)

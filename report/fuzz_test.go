@@ -41,15 +41,17 @@ func FuzzReadResults(f *testing.F) {
 				}
 			}
 		}
-		s, err := readSamples(path)
+		c, err := readComparison([]string{path}, CompareOptions{})
 		if err != nil && !tooLong(err) {
-			t.Fatalf("readSamples: %v", err)
+			t.Fatalf("readComparison: %v", err)
 		}
 		if err == nil {
-			for k, vs := range s.vals {
-				for _, v := range vs {
-					if math.IsNaN(v) || math.IsInf(v, 0) {
-						t.Fatalf("compare kept %s %v of %s", k.unit, v, k.row.name)
+			for _, tb := range c.tables {
+				for k, cell := range tb.Cells {
+					for _, v := range cell.Sample.Values {
+						if math.IsNaN(v) || math.IsInf(v, 0) {
+							t.Fatalf("compare kept %s %v of %s", tb.Unit, v, k.Row.StringValues())
+						}
 					}
 				}
 			}

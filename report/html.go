@@ -103,10 +103,10 @@ Superscripts refer to the statistical warnings under each table.</p>
 {{range .Groups}}
 <h3>{{.Title}}</h3>
 {{range .Tables}}{{with uniformLine .}}<p class="uniform">{{.}}</p>{{else}}
-<table><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better){{with .Verdict}} — {{.}}{{end}}</caption>
+{{if .Columns}}{{template "columns" .}}{{else}}<table><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better){{with .Verdict}} — {{.}}{{end}}</caption>
 <tr><th class="l">impl</th><th>median</th><th>95% CI</th><th>IQR</th><th>n</th><th>vs base</th><th class="l">p (Mann–Whitney U, Holm)</th></tr>
 {{range .Rows}}<tr{{if .Winner}} class="win"{{end}}><td class="l">{{.Impl}}{{if .Winner}} ★{{end}}</td><td>{{.Median}}{{.Marks}}</td><td>{{.CI}}</td><td>{{.IQR}}</td><td>{{.N}}</td><td>{{.Delta}}</td><td class="l">{{.P}}</td></tr>
-{{end}}</table>
+{{end}}</table>{{end}}
 {{with .Footnotes}}<div class="foot">{{range $i, $f := .}}{{sup $i}} {{$f}}<br>{{end}}</div>{{end}}
 {{end}}{{end}}
 {{with .Charts}}<div class="charts">{{range .}}{{template "chart" .}}{{end}}</div>{{end}}
@@ -118,6 +118,11 @@ Superscripts refer to the statistical warnings under each table.</p>
 {{end}}</table>
 {{range .}}{{if .Stacks}}<details><summary>stacks of {{.Name}} rep {{.Rep}} ({{.Status}}){{with .StackNote}}, {{.}}{{end}}</summary><pre>{{.Stacks}}</pre></details>{{end}}{{end}}
 {{end}}{{end}}
+{{define "columns"}}<table><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better): a column per file, each summarised alone, never pooled; each later file against the first by the Mann–Whitney U test (α = 0.05, uncorrected, as benchstat){{with .Verdict}} — {{.}}{{end}}</caption>
+<tr><th class="l" rowspan="2">impl</th>{{range $i, $c := .Columns}}<th colspan="{{if $i}}5{{else}}3{{end}}">{{$c.File}}</th>{{end}}</tr>
+<tr>{{range $i, $c := .Columns}}<th>median</th><th>95% CI</th><th>n</th>{{if $i}}<th>vs first file</th><th class="l">p</th>{{end}}{{end}}</tr>
+{{range .Grid}}<tr><td class="l">{{.Impl}}</td>{{range $i, $r := .Cells}}{{if $r}}<td>{{$r.Median}}{{$r.Marks}}</td><td>{{$r.CI}}</td><td>{{$r.N}}</td>{{if $i}}<td>{{$r.VsFirst}}</td><td class="l">{{$r.VsFirstP}}</td>{{end}}{{else}}<td></td><td></td><td></td>{{if $i}}<td></td><td></td>{{end}}{{end}}{{end}}</tr>
+{{end}}</table>{{end}}
 {{define "chart"}}{{if .SVG}}<figure class="svg">{{.SVG}}<figcaption>{{.Title}} (<a href="{{.File}}">PNG</a>)</figcaption></figure>{{else if .File}}<figure><img src="{{.File}}" alt="{{.Alt}}" width="800" height="450"><figcaption>{{.Title}}</figcaption></figure>{{else}}<p class="skip">{{.Title}}: skipped, {{.Skip}}.</p>{{end}}{{end}}
 `
 
@@ -137,6 +142,9 @@ func renderHTML(w io.Writer, p *page) error {
 			return "v-iso"
 		},
 		"uniformLine": func(t *statTable) string {
+			if len(t.Columns) > 0 {
+				return "" // the columns show it file by file
+			}
 			v, ok := t.uniform()
 			if !ok {
 				return ""

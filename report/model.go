@@ -30,8 +30,13 @@ type group struct {
 	Impls    []string // in file order; the first is the baseline
 	Tables   []*statTable
 	Charts   []chart
-	results  map[string][]result
-	trials   map[string][]sidecar.Trial
+	// Files are the group's columns, in file order, when one of its
+	// implementations has results in more than one file (see
+	// statTable.Columns); nil when each has results in one file only.
+	Files   []string
+	results map[string][]result
+	trials  map[string][]sidecar.Trial
+	trialOf map[string][]string // the results file of each of trials[impl]
 }
 
 // notOK is a trial whose status is not ok.
@@ -58,7 +63,7 @@ func (s *section) group(n name) *group {
 		return g
 	}
 	g := &group{Key: k, Scenario: n.Scenario, Params: n.Params,
-		results: map[string][]result{}, trials: map[string][]sidecar.Trial{}}
+		results: map[string][]result{}, trials: map[string][]sidecar.Trial{}, trialOf: map[string][]string{}}
 	s.groupIdx[k] = g
 	s.Groups = append(s.Groups, g)
 	return g
@@ -90,7 +95,7 @@ func buildSections(ds *dataset) []*section {
 		g.addImpl(r.Name.Impl)
 		g.results[r.Name.Impl] = append(g.results[r.Name.Impl], r)
 	}
-	for _, t := range ds.Trials {
+	for i, t := range ds.Trials {
 		n := parseName(t.Name)
 		if n.Impl == "" {
 			n.Impl = t.Impl
@@ -99,6 +104,7 @@ func buildSections(ds *dataset) []*section {
 		g := s.group(n)
 		g.addImpl(n.Impl)
 		g.trials[n.Impl] = append(g.trials[n.Impl], t)
+		g.trialOf[n.Impl] = append(g.trialOf[n.Impl], ds.TrialOf[i])
 		if t.Status != sidecar.StatusOK {
 			s.NotOK = append(s.NotOK, newNotOK(t))
 		}
@@ -151,6 +157,66 @@ func (g *group) units(ds *dataset, scenario bool) []string {
 	return out
 }
 
+// columnFiles returns the files that are the group's columns: every file
+// with a result of the group, in the order of files, if some
+// implementation has results in more than one; else nil, one column.
+// Shards of one run hold disjoint cells, so they stay one column.
+func (g *group) columnFiles(files []fileInfo) []string {
+	several := false
+	in := map[string]bool{}
+	for _, rs := range g.results {
+		mine := map[string]bool{}
+		for _, r := range rs {
+			mine[r.File] = true
+			in[r.File] = true
+		}
+		several = several || len(mine) > 1
+	}
+	if !several {
+		return nil
+	}
+	var out []string
+	for _, f := range files {
+		if in[f.Path] {
+			out = append(out, f.Path)
+		}
+	}
+	return out
+}
+
+// valuesByFile returns the values of unit per file and implementation.
+func (g *group) valuesByFile(unit string) map[string]map[string][]float64 {
+	out := map[string]map[string][]float64{}
+	for impl, rs := range g.results {
+		for _, r := range rs {
+			if v, ok := r.Values[unit]; ok {
+				if out[r.File] == nil {
+					out[r.File] = map[string][]float64{}
+				}
+				out[r.File][impl] = append(out[r.File][impl], v)
+			}
+		}
+	}
+	return out
+}
+
+// keepTrialsOf drops the sidecar trials of every file but file, so that
+// the charts drawn from trials (latency spectrum, time series) show one
+// file's run and never merge two runs' histograms.
+func (g *group) keepTrialsOf(file string) {
+	for impl, ts := range g.trials {
+		var keep []sidecar.Trial
+		var of []string
+		for i, t := range ts {
+			if g.trialOf[impl][i] == file {
+				keep = append(keep, t)
+				of = append(of, file)
+			}
+		}
+		g.trials[impl], g.trialOf[impl] = keep, of
+	}
+}
+
 // values returns the values of unit per implementation.
 func (g *group) values(unit string) map[string][]float64 {
 	out := map[string][]float64{}
@@ -193,14 +259,18 @@ func (g *group) primaryUnit() string {
 }
 
 // Title names the group within its section: its parameters (a scenario's
-// section holds that scenario only).
+// section holds that scenario only); with several file columns, it names
+// the last file, whose numbers the charts and verdicts show.
 func (g *group) Title() string {
 	t := g.Key
 	if g.Scenario != "" {
 		t = strings.TrimPrefix(strings.TrimPrefix(t, "scenario="+g.Scenario), "/")
 	}
 	if t == "" {
-		return "(no parameters)"
+		t = "(no parameters)"
+	}
+	if g.Files != nil {
+		t += " (in " + g.Files[len(g.Files)-1] + ")"
 	}
 	return t
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/concbench/concbench/internal/sidecar"
 
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchproc"
 )
 
 // fileInfo is what the report says about one input file.
@@ -19,7 +20,10 @@ type fileInfo struct {
 	Trials    int // sidecar records read
 }
 
-type kv struct{ Key, Value string }
+type kv struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
 
 // name is a benchmark name split the way the report groups results:
 // Group is the base name ("Scenario", "WorkerPool"), Scenario and Pattern
@@ -120,7 +124,8 @@ func (n name) tableKey() string {
 type result struct {
 	File   string
 	Line   int
-	Pkg    string // the file's pkg: configuration, for go test results
+	Pkg    string        // the file's pkg: configuration, for go test results
+	Config benchproc.Key // benchstat's .config: every file-level configuration line in force
 	Name   name
 	Values map[string]float64 // by unit as written (ns/op, p99-ns), value as written
 }
@@ -133,10 +138,12 @@ type dataset struct {
 	Better   map[string]int
 	Syntax   []string // "file:line: message": malformed lines and refused values (scanResults)
 	Trials   []sidecar.Trial
+	TrialOf  []string // the results file of each of Trials
 	TrialErr []string
 	// Scenarios are the scenarios the sidecars describe, each once (the
 	// first description of a name wins).
 	Scenarios []sidecar.Scenario
+	config   *benchproc.Projection // benchstat's default -table .config
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is
@@ -144,6 +151,19 @@ type dataset struct {
 // line and a refused histogram are warnings.
 func readFiles(files []string) (*dataset, error) {
 	ds := &dataset{Better: map[string]int{}}
+	// The table projection of benchstat's defaults (-table .config -row
+	// .fullname -col .file), parsed together so that .config leaves out
+	// .file, as in benchstat.
+	var parser benchproc.ProjectionParser
+	var err error
+	if ds.config, err = parser.Parse(".config", nil); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	for _, p := range []string{".fullname", ".file"} {
+		if _, err := parser.Parse(p, nil); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+	}
 	seenUnit := map[string]bool{}
 	// One budget for the histograms of all the sidecars.
 	budget := sidecar.NewBudget()
@@ -152,29 +172,40 @@ func readFiles(files []string) (*dataset, error) {
 			return nil, err
 		}
 	}
-	ds.separatePackages()
+	ds.separateConfigs()
 	return ds, nil
 }
 
-// separatePackages keeps same-named go test benchmarks of different
-// packages apart, as benchstat does: when the results span more than one
-// package, each go test result's section is named with its package too.
-// (Scenario results carry their scenario and pattern, which tell them
-// apart.)
-func (ds *dataset) separatePackages() {
-	pkgs := map[string]bool{}
+// separateConfigs keeps go test results of different configurations
+// apart, as benchstat's default -table .config does: when the go test
+// results span more than one configuration (two packages with the same
+// benchmark names, two machines), each result's section is named with
+// the configuration lines that tell them apart, "Encode · pkg:
+// example.com/a". (Scenario results carry their scenario and pattern in
+// the name, and keep the scenario structure; their files become columns.)
+func (ds *dataset) separateConfigs() {
+	var keys []benchproc.Key
+	seen := map[benchproc.Key]bool{}
 	for _, r := range ds.Results {
-		if r.Name.Scenario == "" {
-			pkgs[r.Pkg] = true
+		if r.Name.Scenario == "" && !seen[r.Config] {
+			seen[r.Config] = true
+			keys = append(keys, r.Config)
 		}
 	}
-	if len(pkgs) < 2 {
+	fields := benchproc.NonSingularFields(keys)
+	if len(fields) == 0 {
 		return
 	}
 	for i := range ds.Results {
-		if r := &ds.Results[i]; r.Name.Scenario == "" && r.Pkg != "" {
-			r.Name.Group = r.Pkg + "." + r.Name.Group
+		r := &ds.Results[i]
+		if r.Name.Scenario != "" {
+			continue
 		}
+		var parts []string
+		for _, f := range fields {
+			parts = append(parts, f.Name+": "+r.Config.Get(f))
+		}
+		r.Name.Group += " · " + strings.Join(parts, ", ")
 	}
 }
 
@@ -182,7 +213,8 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 	info := fileInfo{Path: path}
 	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
 		fileName, line := rec.Pos()
-		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Pkg: string(rec.GetConfig("pkg")), Values: map[string]float64{}}
+		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Pkg: string(rec.GetConfig("pkg")),
+			Config: ds.config.Project(rec), Values: map[string]float64{}}
 		for _, v := range rec.Values {
 			unit, val := written(v)
 			res.Values[unit] = val
@@ -215,6 +247,9 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 	}
 	info.Trials = len(side.Trials)
 	ds.Trials = append(ds.Trials, side.Trials...)
+	for range side.Trials {
+		ds.TrialOf = append(ds.TrialOf, path)
+	}
 	for _, sc := range side.Scenarios {
 		if !slices.ContainsFunc(ds.Scenarios, func(s sidecar.Scenario) bool { return s.Name == sc.Name }) {
 			ds.Scenarios = append(ds.Scenarios, sc)

@@ -68,8 +68,16 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 	pg.Sections = buildSections(ds)
 	for _, s := range pg.Sections {
 		for _, g := range s.Groups {
+			g.Files = g.columnFiles(ds.Files)
 			for _, u := range g.units(ds, s.Scenario) {
-				g.Tables = append(g.Tables, newStatTable(u, ds.better(u), g.Impls, g.values(u)))
+				if g.Files != nil {
+					g.Tables = append(g.Tables, newColumnsTable(u, ds.better(u), g.Impls, g.Files, g.valuesByFile(u)))
+				} else {
+					g.Tables = append(g.Tables, newStatTable(u, ds.better(u), g.Impls, g.values(u)))
+				}
+			}
+			if g.Files != nil {
+				g.keepTrialsOf(g.Files[len(g.Files)-1])
 			}
 		}
 		if !s.Scenario {
@@ -247,7 +255,14 @@ func markClockDominated(s *section, clock float64) {
 				continue
 			}
 			i := slices.Index(t.Footnotes, note)
-			for _, r := range t.Rows {
+			rows := t.Rows
+			if t.Columns != nil {
+				rows = nil
+				for _, c := range t.Columns {
+					rows = append(rows, c.Rows...)
+				}
+			}
+			for _, r := range rows {
 				if r.Summary.Center >= clockDominated*clock {
 					continue
 				}

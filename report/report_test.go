@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -209,34 +208,6 @@ func TestCompareGolden(t *testing.T) {
 	}
 	if got.String() != string(want) {
 		t.Errorf("Compare output differs from %s (rerun with -update to accept):\ngot:\n%s\nwant:\n%s", golden, got.String(), want)
-	}
-}
-
-// TestCompareMatchesBenchstat checks that every median and p-value
-// `go tool benchstat old new` prints is in Compare's output.
-func TestCompareMatchesBenchstat(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go is not on PATH, so benchstat cannot be run to compare with")
-	}
-	cmd := exec.Command(goBin, "tool", "benchstat", "testdata/old.txt", "testdata/new.txt")
-	want, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go tool benchstat: %v", err)
-	}
-	var got bytes.Buffer
-	if err := Compare(&got, "testdata/old.txt", "testdata/new.txt"); err != nil {
-		t.Fatal(err)
-	}
-	nums := regexp.MustCompile(`(\S+) ± |(p=[0-9.]+ n=[0-9+]+)|([+-][0-9.]+%)`).FindAllStringSubmatch(string(want), -1)
-	if len(nums) < 20 {
-		t.Fatalf("found only %d numbers in benchstat's output:\n%s", len(nums), want)
-	}
-	for _, m := range nums {
-		s := m[1] + m[2] + m[3]
-		if !strings.Contains(got.String(), s) {
-			t.Errorf("benchstat prints %q, Compare does not:\n%s", s, got.String())
-		}
 	}
 }
 

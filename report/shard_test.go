@@ -207,6 +207,19 @@ claims:
 				t.Fatalf("date values %q, want %d different ones", allConfig["date"], n+1)
 			}
 			gotCells, gotVerdicts, gotConfig := reportModel(t, parts, "date")
+			// Shards hold disjoint cells: their groups are one column
+			// each, as the whole run's are, not a column per shard.
+			ds, err := readFiles(parts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range buildSections(ds) {
+				for _, g := range s.Groups {
+					if fs := g.columnFiles(ds.Files); fs != nil {
+						t.Errorf("group %s %s: columns %v, want one: no row is in two shards", s.Title, g.Key, fs)
+					}
+				}
+			}
 			if !reflect.DeepEqual(gotConfig, wantConfig) {
 				t.Errorf("config lines of the shards %v, of the whole run %v", gotConfig, wantConfig)
 			}

@@ -41,17 +41,48 @@ type statRow struct {
 	Baseline bool
 	Winner   bool
 	Marks    string // footnote marks
+	// In a later column of a table with several (see statTable.Columns):
+	// the change from the same implementation in the first column, "~"
+	// when not significant (Mann–Whitney U at α = 0.05, as benchstat
+	// compares files), and its p-value.
+	VsFirst  string
+	VsFirstP string
 	pAdj     float64
 	cmp      benchmath.Comparison
 }
 
 // statTable is one unit of one (scenario, parameters) combination.
+//
+// When an implementation's results come from one file (one run, or the
+// disjoint cells of a run's shard files), the table has one column: Rows,
+// Verdict. When a row appears in more than one file (two runs of the same
+// benchmarks), the files are not pooled into one sample: Columns holds a
+// column per file, in file order, each summarised from that file alone
+// and compared with the first, as benchstat shows files side by side;
+// Rows and Verdict are then the last column's, so that whatever reads
+// Rows (charts, verdicts) sees one file's numbers, never a pool.
 type statTable struct {
 	Unit      string
 	Better    int
 	Rows      []*statRow
 	Verdict   string // winner or "no clear winner", with the reason
 	Footnotes []string
+	Columns   []*statColumn // nil for a single column
+	Grid      []gridRow     // with Columns: a row per implementation, its cell in each column
+}
+
+// statColumn is one file's column of a statTable.
+type statColumn struct {
+	File    string
+	Rows    []*statRow
+	Verdict string
+}
+
+// gridRow is an implementation's cells across a table's columns; a cell
+// is nil where the file has no result of it.
+type gridRow struct {
+	Impl  string
+	Cells []*statRow
 }
 
 // newStatTable summarises values[impl] (impls in file order) with
@@ -61,24 +92,82 @@ type statTable struct {
 // better than the runner-up.
 func newStatTable(unit string, better int, impls []string, values map[string][]float64) *statTable {
 	t := &statTable{Unit: unit, Better: better}
-	th := benchmath.DefaultThresholds
-	notes := map[string]int{}
-	mark := func(errs ...[]error) string {
-		var marks []string
-		for _, es := range errs {
-			for _, e := range es {
-				s := e.Error()
-				i, ok := notes[s]
-				if !ok {
-					t.Footnotes = append(t.Footnotes, s)
-					i = len(t.Footnotes)
-					notes[s] = i
-				}
-				marks = append(marks, superscript(i))
-			}
-		}
-		return strings.Join(marks, "")
+	t.Rows, t.Verdict = t.column(impls, values)
+	return t
+}
+
+// newColumnsTable is newStatTable with a column per file: values[file]
+// holds each file's values by implementation, files in file order.
+// Each column is summarised as newStatTable does, and each later
+// column's rows are compared with the first column's.
+func newColumnsTable(unit string, better int, impls, files []string, values map[string]map[string][]float64) *statTable {
+	t := &statTable{Unit: unit, Better: better}
+	for _, f := range files {
+		rows, verdict := t.column(impls, values[f])
+		t.Columns = append(t.Columns, &statColumn{File: f, Rows: rows, Verdict: verdict})
 	}
+	first := t.Columns[0]
+	for _, impl := range impls {
+		gr := gridRow{Impl: impl}
+		base := rowOfRows(first.Rows, impl)
+		for i, c := range t.Columns {
+			r := rowOfRows(c.Rows, impl)
+			gr.Cells = append(gr.Cells, r)
+			if i == 0 || r == nil || base == nil {
+				continue
+			}
+			cmp := benchmath.AssumeNothing.Compare(base.Sample, r.Sample)
+			r.VsFirst = "~"
+			if cmp.P < cmp.Alpha {
+				r.VsFirst = pctDelta(base.Summary.Center, r.Summary.Center)
+			}
+			r.VsFirstP = fmt.Sprintf("p=%.3f n=%d+%d", cmp.P, cmp.N1, cmp.N2)
+			r.Marks += t.mark(cmp.Warnings)
+		}
+		if slices.ContainsFunc(gr.Cells, func(r *statRow) bool { return r != nil }) {
+			t.Grid = append(t.Grid, gr)
+		}
+	}
+	last := t.Columns[len(t.Columns)-1]
+	t.Rows, t.Verdict = last.Rows, last.Verdict
+	if t.Verdict != "" {
+		t.Verdict = "in " + last.File + ", " + t.Verdict
+	}
+	return t
+}
+
+func rowOfRows(rows []*statRow, impl string) *statRow {
+	for _, r := range rows {
+		if r.Impl == impl {
+			return r
+		}
+	}
+	return nil
+}
+
+// mark returns the footnote marks of errs, adding each new message to
+// the table's footnotes.
+func (t *statTable) mark(errs ...[]error) string {
+	var marks []string
+	for _, es := range errs {
+		for _, e := range es {
+			i := slices.Index(t.Footnotes, e.Error())
+			if i < 0 {
+				t.Footnotes = append(t.Footnotes, e.Error())
+				i = len(t.Footnotes) - 1
+			}
+			marks = append(marks, superscript(i+1))
+		}
+	}
+	return strings.Join(marks, "")
+}
+
+// column summarises one column of values by implementation: its rows,
+// compared with the first implementation, and its verdict. Footnotes go
+// to t.
+func (t *statTable) column(impls []string, values map[string][]float64) ([]*statRow, string) {
+	th := benchmath.DefaultThresholds
+	var rows []*statRow
 	for _, impl := range impls {
 		vs := values[impl]
 		if len(vs) == 0 {
@@ -87,26 +176,26 @@ func newStatTable(unit string, better int, impls []string, values map[string][]f
 		s := benchmath.NewSample(vs, &th)
 		sum := benchmath.AssumeNothing.Summary(s, confidence)
 		r := &statRow{Impl: impl, N: len(vs), Summary: sum, Sample: s}
-		r.Median = formatValue(unit, sum.Center)
-		r.CI = formatCI(unit, sum)
+		r.Median = formatValue(t.Unit, sum.Center)
+		r.CI = formatCI(t.Unit, sum)
 		if iqr, err := stats.InterQuartileRange(stats.Float64Data(vs)); err == nil {
-			r.IQR = formatValue(unit, iqr)
+			r.IQR = formatValue(t.Unit, iqr)
 		}
-		t.Rows = append(t.Rows, r)
+		rows = append(rows, r)
 	}
-	if len(t.Rows) == 0 {
-		return t
+	if len(rows) == 0 {
+		return nil, ""
 	}
-	base := t.Rows[0]
+	base := rows[0]
 	base.Baseline = true
 	base.Delta = "baseline"
 	var others []*statRow
-	for _, r := range t.Rows[1:] {
+	for _, r := range rows[1:] {
 		r.cmp = benchmath.AssumeNothing.Compare(base.Sample, r.Sample)
 		others = append(others, r)
 	}
 	holm(others)
-	for _, r := range t.Rows {
+	for _, r := range rows {
 		warns := [][]error{r.Sample.Warnings, r.Summary.Warnings}
 		if !r.Baseline {
 			warns = append(warns, r.cmp.Warnings)
@@ -117,10 +206,9 @@ func newStatTable(unit string, better int, impls []string, values map[string][]f
 				r.Delta = "~"
 			}
 		}
-		r.Marks = mark(warns...)
+		r.Marks = t.mark(warns...)
 	}
-	t.Verdict = t.pickWinner()
-	return t
+	return rows, pickWinner(rows, t.Better)
 }
 
 // holm sets pAdj of each row to its Holm-Bonferroni adjusted p-value.
@@ -138,14 +226,14 @@ func holm(rows []*statRow) {
 
 // pickWinner marks the row with the best median if it is significantly
 // better (Mann-Whitney U, alpha 0.05) than the runner-up.
-func (t *statTable) pickWinner() string {
-	if len(t.Rows) < 2 {
+func pickWinner(rows []*statRow, better int) string {
+	if len(rows) < 2 {
 		return ""
 	}
-	ranked := slices.Clone(t.Rows)
+	ranked := slices.Clone(rows)
 	sort.SliceStable(ranked, func(i, j int) bool {
 		a, b := ranked[i].Summary.Center, ranked[j].Summary.Center
-		if t.Better > 0 {
+		if better > 0 {
 			return a > b
 		}
 		return a < b

@@ -12,46 +12,103 @@ import (
 	"github.com/concbench/concbench/report"
 )
 
+const compareUsage = `usage: runbench compare [flags] OLD NEW [MORE...]
+
+Compares Go benchmark result files exactly as 'go tool benchstat' does:
+the same grouping, the same numbers (x/perf benchmath: medians with 95%
+confidence intervals, Mann-Whitney U at alpha 0.05, no multiple-comparison
+correction) and the same -filter/-table/-row/-col/-ignore syntax
+(go doc golang.org/x/perf/benchproc/syntax).
+
+By default there is a table per configuration and unit (-table .config:
+every file-level "key: value" line, pkg included, so same-named benchmarks
+of two packages are two tables), a row per full benchmark name (-row
+.fullname) and a column per file (-col .file). Each column after the first
+is compared with the first. A file may be given as label=path to name its
+column. One file is enough when -col splits it into columns.
+
+With -max-regression it is a CI gate: a cell whose change from the first
+column is statistically significant (the table's own test and alpha) and
+worse than P% in its unit's bad direction (better= metadata; else lower is
+better, except for rates ending in /s) is a regression; the regressions
+are printed last and the exit status is 1. Exit status 2: bad usage, a
+malformed -filter or projection, an unknown -format, an unreadable file.
+
+Examples:
+  runbench compare old.txt new.txt
+  runbench compare base=old.txt head=new.txt           # columns named base, head
+  runbench compare -filter '/impl:channels' old.txt new.txt
+  runbench compare -filter '.unit:(sec/op OR B/op)' old.txt new.txt
+  runbench compare -row .name -col /impl new.txt        # implementations side by side
+  runbench compare -col '/impl@(mutexcond channels)' -row .name new.txt
+  runbench compare -format markdown old.txt new.txt > comment.md
+  runbench compare -format json old.txt new.txt | jq '.regressions'
+
+CI (see .github/workflows/bench-regression.yml):
+  runbench bench -count 6 -bench 'WorkerPool' -o old.txt   # on the base
+  runbench bench -count 6 -bench 'WorkerPool' -o new.txt   # on the head
+  runbench compare -max-regression 5% old.txt new.txt   # exit 1 on a regression
+
+Scenario results (runbench run) carry per-run configuration lines (date,
+commit, clock-ns) that differ between two runs; by benchstat's default
+they put each file in its own tables, with nothing compared. Ignore them
+to compare two runs of the same scenarios:
+  runbench compare -ignore date,commit,clock-ns old/results.txt new/results.txt
+Their other lines (gomaxprocs, sleeper, scenario-file, scenario-sha256,
+run-status) split tables too, as they should: a changed scenario file or
+a partial run is not the same experiment. Add them to -ignore only if you
+mean to compare across them.
+
+Flags:
+`
+
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv or json")
+	format := fs.String("format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv (benchstat's csv; warnings go to stderr) or json")
 	maxReg := fs.String("max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
+	var p report.Projections
+	fs.StringVar(&p.Filter, "filter", "*", "use only results matching benchfilter `query`, e.g. '/impl:channels .unit:sec/op'")
+	fs.StringVar(&p.Table, "table", ".config", "split results into tables by distinct values of `projection`")
+	fs.StringVar(&p.Row, "row", ".fullname", "split results into rows by distinct values of `projection`, e.g. .name or /workers")
+	fs.StringVar(&p.Col, "col", ".file", "split results into columns by distinct values of `projection`, e.g. /impl; each is compared with the first")
+	fs.StringVar(&p.Ignore, "ignore", "", "ignore variations in `keys`, e.g. date,commit")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: runbench compare [-max-regression P%] [-format text|markdown|csv|json] OLD NEW
-
-Compares two Go benchmark result files the way 'go tool benchstat OLD NEW'
-does: per benchmark and unit, the median of each with its 95% confidence
-interval, the change, and the Mann-Whitney U p-value (x/perf benchmath, the
-same code and thresholds benchstat uses, so the numbers agree).
-
-With -max-regression it is a CI gate: a change that is statistically
-significant (the same test and alpha as the table) and worse than P% in the
-unit's bad direction (its better= metadata; else lower is better, except
-for rates ending in /s) is a regression; the regressions are printed last
-and the exit status is 1.
-
-Flags:
-`)
+		fmt.Fprint(stderr, compareUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
-		return usageError{fmt.Errorf("compare: want OLD and NEW, got %d files", fs.NArg())}
+	files := fs.Args()
+	switch {
+	case len(files) == 0:
+		return usageError{errors.New("compare: want OLD and NEW result files, got none")}
+	case len(files) == 1 && p.Col == ".file":
+		return usageError{fmt.Errorf("compare: want OLD and NEW, got 1 file (to compare within one file, split it into columns with -col)")}
 	}
-	if err := readable("compare", fs.Arg(0), fs.Arg(1)); err != nil {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		// label=path, as benchstat (benchfmt.Files) reads it.
+		if _, path, ok := strings.Cut(f, "="); ok {
+			f = path
+		}
+		paths[i] = f
+	}
+	if err := readable("compare", paths...); err != nil {
 		return usageError{err}
 	}
 	max, err := parsePercent(*maxReg)
 	if err != nil {
 		return usageError{fmt.Errorf("compare: -max-regression %q: %w", *maxReg, err)}
 	}
-	if !slices.Contains([]string{"text", "markdown", "csv", "json"}, *format) {
-		return usageError{fmt.Errorf("compare: -format %q: want text, markdown, csv or json", *format)}
+	if !slices.Contains(report.Formats(), *format) {
+		return usageError{fmt.Errorf("compare: -format %q: want %s", *format, strings.Join(report.Formats(), ", "))}
 	}
-	regs, err := report.CompareWith(stdout, fs.Arg(0), fs.Arg(1), report.CompareOptions{MaxRegression: max, Format: *format})
+	if err := report.CheckProjections(p); err != nil {
+		return usageError{fmt.Errorf("compare: %w", err)}
+	}
+	regs, err := report.CompareFiles(stdout, files, report.CompareOptions{Projections: p, MaxRegression: max, Format: *format, Warnings: stderr})
 	if err != nil {
 		return inputError(err)
 	}

@@ -23,6 +23,13 @@ Reads Go benchmark result files (runbench's own, or any 'go test -bench'
 output) and, where present, their .jsonl sidecars, and writes DIR/report.html
 with its PNG charts. Prints the report's path.
 
+go test results are grouped as benchstat groups them: apart by configuration
+(pkg and every other file-level line). Where the same benchmark appears in
+more than one file (two runs), its table has a column per file, each
+summarised alone and compared with the first; files that hold different
+benchmarks (a run's shards) are one column. Example:
+  runbench report -o cmp old.txt new.txt
+
 Flags:
 `)
 		fs.PrintDefaults()
