@@ -467,6 +467,24 @@ func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) 
 	if t == nil || len(t.Rows) == 0 {
 		return chart{Title: title, Skip: "no data for this chart"}, nil
 	}
+	p, h, err := barPlot(t, title)
+	if err != nil {
+		return chart{}, err
+	}
+	note := ""
+	for _, r := range t.Rows {
+		if math.IsInf(r.Summary.Lo, 0) {
+			note = " Error bars are missing where there are too few samples for a 95% interval."
+			break
+		}
+	}
+	c, err := cw.saveFigure([]*panel{{p: p}}, h, name, title, fmt.Sprintf("%s: median %s per implementation with 95%% confidence intervals.%s", title, t.Unit, note), false)
+	c.Unit = t.Unit
+	return c, err
+}
+
+// barPlot is barChart's plot, and its height.
+func barPlot(t *statTable, title string) (*plot.Plot, vg.Length, error) {
 	vl := t.Unit + " (median, 95% CI)"
 	scale := 1.0
 	if isTimeUnit(t.Unit) {
@@ -503,7 +521,7 @@ func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) 
 	}
 	bars, err := plotter.NewBarChart(vals, width)
 	if err != nil {
-		return chart{}, fmt.Errorf("report: %s: %w", title, err)
+		return nil, 0, fmt.Errorf("report: %s: %w", title, err)
 	}
 	bars.Horizontal = horiz
 	bars.Color = implColor(0)
@@ -518,7 +536,7 @@ func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) 
 			eb, err = plotter.NewYErrorBars(ciBars{scaled, false})
 		}
 		if err != nil {
-			return chart{}, fmt.Errorf("report: %s: %w", title, err)
+			return nil, 0, fmt.Errorf("report: %s: %w", title, err)
 		}
 		p.Add(eb)
 	}
@@ -550,16 +568,7 @@ func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) 
 	if !isTimeUnit(t.Unit) {
 		v.Tick.Marker = valueTicks(t.Unit)
 	}
-	note := ""
-	for _, r := range t.Rows {
-		if math.IsInf(r.Summary.Lo, 0) {
-			note = " Error bars are missing where there are too few samples for a 95% interval."
-			break
-		}
-	}
-	c2, err := cw.saveFigure([]*panel{{p: p}}, h, name, title, fmt.Sprintf("%s: median %s per implementation with 95%% confidence intervals.%s", title, t.Unit, note), false)
-	c2.Unit = t.Unit
-	return c2, err
+	return p, h, nil
 }
 
 // timeScale picks ns, µs, ms or s for the largest median of rows.
