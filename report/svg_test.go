@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/plot/plotter"
 	"golang.org/x/perf/benchmath"
+	"gonum.org/v1/plot/plotter"
 )
 
 func TestFacetsCapSeriesPerPanel(t *testing.T) {
