@@ -110,8 +110,9 @@ func TestLogScalesOfTrials(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"<figcaption>Latency percentile spectrum: workers=1</figcaption>",
-		"<figcaption>p99 latency over time (corrected): workers=1 (2 points ≤ 0 not shown on the log scale)</figcaption>",
+		// Interactive views: the caption links the PNG.
+		"<figcaption>Latency percentile spectrum: workers=1 (<a href=",
+		"<figcaption>p99 latency over time (corrected): workers=1 (2 points ≤ 0 not shown on the log scale) (<a href=",
 	} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("page lacks %q", want)

@@ -30,8 +30,11 @@ tr.win td{background:#e6f6e6;font-weight:600}
 .note{color:#555;font-size:.9em}.skip{color:#8a6d3b;font-style:italic}
 .foot{font-size:.85em;color:#555;margin:0 0 1em}
 .warn li{font-family:monospace}
-img{max-width:100%;border:1px solid #dde;margin:.3em 0}
-.charts{display:flex;flex-wrap:wrap;gap:.8em}.charts figure{margin:0;flex:1 1 560px}
+img{max-width:100%;height:auto;border:1px solid #dde;margin:.3em 0}
+.charts{display:flex;flex-wrap:wrap;gap:.8em}.charts figure{margin:0;flex:0 1 800px;max-width:100%}
+.cb-fig svg{display:block;max-width:100%;height:auto;border:1px solid #dde;margin:.3em 0;background:#fff}
+.cb-l{cursor:pointer}.cb-l.off{opacity:.35}.cb-l:focus{outline:1px dotted #555}.cb-s.off{opacity:.07}
+.cb-tip{pointer-events:none}.cb-tip rect{fill:#fff;fill-opacity:.93;stroke:#999}.cb-tip text{font-size:13px;fill:#222}.cb-tip line{stroke:#888;stroke-dasharray:3 3}
 figcaption{font-size:.85em;color:#555}
 pre{background:#f6f6f6;padding:.6em;overflow:auto;max-height:30em;font-size:.8em}
 nav a{margin-right:1em}

@@ -151,6 +151,12 @@ func scenarioCharts(cw *chartWriter, ds *dataset, s *section) error {
 	return nil
 }
 
+// goTestCharts charts a go test section where a chart carries
+// information: per group, a bar chart of its primary unit and of B/op and
+// allocs/op where some value is not 0; not for a group of one row (one
+// bar says nothing its table does not), nor for more than maxBars rows
+// (its table reads better; a note says so). Then the scaling charts of
+// those units.
 func goTestCharts(cw *chartWriter, s *section) error {
 	n := 0
 	for _, g := range s.Groups {
@@ -159,26 +165,69 @@ func goTestCharts(cw *chartWriter, s *section) error {
 				Skip: "charted the first " + strconv.Itoa(maxBarCharts) + " of " + strconv.Itoa(len(s.Groups)) + " parameter combinations; the tables show all"})
 			break
 		}
-		u := g.primaryUnit()
-		if u == "" {
-			continue
+		charted := false
+		for _, u := range goTestUnits(g) {
+			t := g.table(u)
+			if t == nil || len(t.Rows) < 2 {
+				continue
+			}
+			title := s.Title + " " + u + ": " + g.Title()
+			if len(t.Rows) > maxBars {
+				s.Charts = append(s.Charts, chart{Title: title, Unit: u,
+					Skip: fmt.Sprintf("%d rows are more bars than a chart shows legibly; the table lists them", len(t.Rows))})
+				continue
+			}
+			c, err := barChart(cw, t, s.Title+"-"+g.Title()+"-"+u, title)
+			if err != nil {
+				return err
+			}
+			s.Charts = append(s.Charts, c)
+			charted = true
 		}
-		c, err := barChart(cw, g.table(u), s.Title+"-"+g.Key+"-"+u, s.Title+" "+u+": "+g.Title())
-		if err != nil {
-			return err
+		if charted {
+			n++
 		}
-		s.Charts = append(s.Charts, c)
-		n++
 	}
-	if len(s.Groups) > 0 {
-		u := s.Groups[0].primaryUnit()
-		cs, err := scalingCharts(cw, s, u, maxBarCharts)
+	left := maxBarCharts
+	var units []string
+	for _, g := range s.Groups {
+		for _, u := range goTestUnits(g) {
+			if !slices.Contains(units, u) {
+				units = append(units, u)
+			}
+		}
+	}
+	for _, u := range units {
+		cs, err := scalingCharts(cw, s, u, left)
 		if err != nil {
 			return err
 		}
 		s.Charts = append(s.Charts, cs...)
+		left -= len(cs)
 	}
 	return nil
+}
+
+// goTestUnits are the units a go test group is charted by: its primary
+// unit, then B/op and allocs/op where some value is not 0.
+func goTestUnits(g *group) []string {
+	u := g.primaryUnit()
+	if u == "" {
+		return nil
+	}
+	out := []string{u}
+	for _, extra := range []string{"B/op", "allocs/op"} {
+		if extra == u || g.table(extra) == nil {
+			continue
+		}
+		for _, vs := range g.values(extra) {
+			if slices.ContainsFunc(vs, func(v float64) bool { return v != 0 }) {
+				out = append(out, extra)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // harnessPattern is the pattern of the driver against a no-op target:

@@ -1,0 +1,347 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The interactive view of a chart is inline SVG written here rather than
+// by gonum's vgsvg: vgsvg draws paths with no notion of a series, so its
+// output cannot be told which lines a legend entry shows and hides, and
+// it would embed the fonts (hundreds of kB per chart) or name one that
+// the reader may lack. The view takes the axes gonum computed (ranges,
+// scales, ticks) from the same panels the PNG draws, so both show the
+// same chart; its text is the page's sans-serif.
+//
+// Every text that may come from a result file (implementation and
+// benchmark names, titles) is escaped; ids derive from the chart's number,
+// unique on the page. One small script, on the page once, makes the
+// views interactive: clicking (or Enter on) a legend entry hides and
+// shows its series, and hovering over the data area shows the values of
+// the visible series nearest the pointer. Without the script each line
+// and mark still names itself in a <title> tooltip.
+
+// SVG layout, in px of the 800 px-wide view; text sizes match the PNG's.
+const (
+	svgW       = 800.0
+	svgTitle   = titleSize * 4 / 3.0
+	svgLabel   = labelSize * 4 / 3.0
+	svgTick    = tickSize * 4 / 3.0
+	svgCharW   = svgTick * 0.5 // a rough mean width of a sans-serif character
+	svgMaxName = 40            // runes of a legend entry shown; the rest in its title
+)
+
+// svgFigure renders panels as one interactive figure.
+func (cw *chartWriter) svgFigure(panels []*panel, title, alt string) template.HTML {
+	id := fmt.Sprintf("cbfig%d", cw.n)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<div class="cb-fig" id="%s">`, id)
+	// One legend width for every panel, so that their data areas align.
+	legW := 0.0
+	for _, pn := range panels {
+		for _, k := range pn.keys {
+			legW = math.Max(legW, float64(min(len([]rune(k.name)), svgMaxName))*svgCharW+38)
+		}
+	}
+	for i, pn := range panels {
+		h := 450.0
+		if i > 0 {
+			h = 400
+		}
+		svgPanel(&b, fmt.Sprintf("%s-%d", id, i+1), pn, h, legW)
+	}
+	if !cw.scripted {
+		cw.scripted = true
+		b.WriteString("<script>" + svgScript + "</script>")
+	}
+	b.WriteString(`</div>`)
+	// Every piece of outside text above went through esc.
+	return template.HTML(b.String())
+}
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// svgPanel writes one panel as an <svg> of svgW × h px, with its legend
+// in a strip legW wide at the right.
+func svgPanel(b *strings.Builder, id string, pn *panel, h, legW float64) {
+	p := pn.p
+	xt := ticksIn(p.X)
+	yt := ticksIn(p.Y)
+	yLabelW := 0.0
+	for _, t := range yt {
+		yLabelW = math.Max(yLabelW, float64(len([]rune(t.Label)))*svgCharW)
+	}
+	left := 10 + svgLabel + 8 + yLabelW + 8
+	right := svgW - 12
+	if legW > 0 {
+		right = svgW - legW - 16
+	}
+	top := 12 + svgTitle + 12
+	bottom := h - (svgTick + 10 + svgLabel + 14)
+	xAt := func(v float64) float64 { return left + p.X.Norm(v)*(right-left) }
+	yAt := func(v float64) float64 { return bottom - p.Y.Norm(v)*(bottom-top) }
+
+	fmt.Fprintf(b, `<svg id="%s" class="cb-int" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s" font-family="sans-serif" data-x="%s" data-y="%s" data-xf="%s" data-yf="%s">`,
+		id, svgW, h, svgW, h, esc(p.Title.Text), axisAttr(p.X, left, right), axisAttr(p.Y, bottom, top), pn.xFmt, pn.yFmt)
+	fmt.Fprintf(b, `<defs><clipPath id="%s-clip"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath></defs>`,
+		id, f1(left-4), f1(top-4), f1(right-left+8), f1(bottom-top+8))
+	fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="600">%s</text>`,
+		f1(svgW/2), f1(12+svgTitle*0.8), f1(svgTitle), esc(p.Title.Text))
+
+	// Grid and ticks.
+	b.WriteString(`<g stroke="#ddd" stroke-width="1">`)
+	for _, t := range xt {
+		if t.Label != "" {
+			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(xAt(t.Value)), f1(xAt(t.Value)), f1(top), f1(bottom))
+		}
+	}
+	for _, t := range yt {
+		if t.Label != "" {
+			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(left), f1(right), f1(yAt(t.Value)), f1(yAt(t.Value)))
+		}
+	}
+	b.WriteString(`</g><g stroke="#444" stroke-width="1">`)
+	fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/><line x1="%s" x2="%s" y1="%s" y2="%s"/>`,
+		f1(left), f1(right), f1(bottom), f1(bottom), f1(left), f1(left), f1(top), f1(bottom))
+	for _, t := range xt {
+		l := 3.0
+		if t.Label != "" {
+			l = 6
+		}
+		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(xAt(t.Value)), f1(xAt(t.Value)), f1(bottom), f1(bottom+l))
+	}
+	for _, t := range yt {
+		l := 3.0
+		if t.Label != "" {
+			l = 6
+		}
+		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(left-l), f1(left), f1(yAt(t.Value)), f1(yAt(t.Value)))
+	}
+	fmt.Fprintf(b, `</g><g font-size="%s" fill="#222">`, f1(svgTick))
+	for _, t := range xt {
+		if t.Label != "" {
+			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle">%s</text>`, f1(xAt(t.Value)), f1(bottom+8+svgTick), esc(t.Label))
+		}
+	}
+	for _, t := range yt {
+		if t.Label != "" {
+			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, f1(left-9), f1(yAt(t.Value)+svgTick*0.35), esc(t.Label))
+		}
+	}
+	fmt.Fprintf(b, `</g><text x="%s" y="%s" text-anchor="middle" font-size="%s">%s</text>`,
+		f1((left+right)/2), f1(h-10), f1(svgLabel), esc(p.X.Label.Text))
+	cy := (top + bottom) / 2
+	fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="%s" transform="rotate(-90 %s %s)">%s</text>`,
+		f1(10+svgLabel), f1(cy), f1(svgLabel), f1(10+svgLabel), f1(cy), esc(p.Y.Label.Text))
+
+	// Series, a group per legend entry, drawn in order.
+	fmt.Fprintf(b, `<g clip-path="url(#%s-clip)" fill="none">`, id)
+	for k := range pn.keys {
+		var inner strings.Builder
+		for _, l := range pn.lines {
+			if l.key != k {
+				continue
+			}
+			if len(l.pts) > 1 {
+				fmt.Fprintf(&inner, `<polyline data-n="%s" points="%s"%s/>`, esc(l.name), polyPoints(l.pts, xAt, yAt), strokeAttrs(l.style))
+			}
+			for _, m := range l.marks {
+				glyph(&inner, pn.keys[k].glyph, xAt(m.x), yAt(m.y), l.style.Color, m.tip)
+			}
+		}
+		if inner.Len() > 0 {
+			fmt.Fprintf(b, `<g class="cb-s" data-k="%d"><title>%s</title>%s</g>`, k, esc(pn.keys[k].name), inner.String())
+		}
+	}
+	b.WriteString(`</g>`)
+
+	// Legend, right of the data area.
+	if len(pn.keys) > 0 {
+		lx := right + 12
+		for k, key := range pn.keys {
+			y := top + 6 + float64(k)*(svgTick+7)
+			name := key.name
+			if r := []rune(name); len(r) > svgMaxName {
+				name = string(r[:svgMaxName-1]) + "…"
+			}
+			if key.toggle {
+				fmt.Fprintf(b, `<g class="cb-l" data-k="%d" tabindex="0" role="button" aria-pressed="true"><title>%s: click to hide or show</title><rect x="%s" y="%s" width="%s" height="%s" fill="transparent"/>`,
+					k, esc(key.name), f1(lx-2), f1(y-2), f1(legW), f1(svgTick+6))
+			} else {
+				b.WriteString(`<g>`)
+			}
+			ly := y + (svgTick+2)/2
+			if key.style.Width > 0 {
+				fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"%s/>`, f1(lx), f1(lx+26), f1(ly), f1(ly), strokeAttrs(key.style))
+			}
+			if key.glyph >= 0 {
+				glyph(b, key.glyph, lx+13, ly, key.style.Color, "")
+			}
+			fmt.Fprintf(b, `<text x="%s" y="%s" font-size="%s" fill="#222">%s</text></g>`, f1(lx+32), f1(ly+svgTick*0.35), f1(svgTick), esc(name))
+		}
+	}
+	b.WriteString(`</svg>`)
+}
+
+// ticksIn returns an axis' ticks that fall within its range.
+func ticksIn(a plot.Axis) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range a.Tick.Marker.Ticks(a.Min, a.Max) {
+		if t.Value >= a.Min && t.Value <= a.Max {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// axisAttr describes an axis for the script, which inverts a pixel
+// position to a value: the pixels of its min and max, its range, and
+// whether it is logarithmic.
+func axisAttr(a plot.Axis, pxMin, pxMax float64) string {
+	log := 0
+	if _, ok := a.Scale.(plot.LogScale); ok {
+		log = 1
+	}
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	return fmt.Sprintf("%s %s %s %s %d", f1(pxMin), f1(pxMax), g(a.Min), g(a.Max), log)
+}
+
+// polyPoints lists pts in pixels, leaving out a point that adds nothing
+// at the view's resolution: a repeat of the last pixel, or the middle of
+// a run at one height.
+func polyPoints(pts plotter.XYs, xAt, yAt func(float64) float64) string {
+	type pt struct{ x, y string }
+	var out []pt
+	for i, p := range pts {
+		q := pt{f1(xAt(p.X)), f1(yAt(p.Y))}
+		if n := len(out); n > 0 && out[n-1] == q {
+			continue
+		}
+		if n := len(out); n > 1 && i < len(pts)-1 && out[n-1].y == q.y && out[n-2].y == q.y {
+			out[n-1] = q
+			continue
+		}
+		out = append(out, q)
+	}
+	var b strings.Builder
+	for i, p := range out {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p.x + "," + p.y)
+	}
+	return b.String()
+}
+
+func strokeAttrs(s draw.LineStyle) string {
+	a := fmt.Sprintf(` stroke="%s" stroke-width="%s"`, hexColor(s.Color), f1(float64(s.Width)*4/3))
+	if len(s.Dashes) > 0 {
+		var ds []string
+		for _, d := range s.Dashes {
+			ds = append(ds, f1(float64(d)*4/3))
+		}
+		a += ` stroke-dasharray="` + strings.Join(ds, " ") + `"`
+	}
+	return a
+}
+
+// glyph draws mark shape i (as plotutil.Shape numbers them, roughly) at
+// x, y, with tip as its hover text if set.
+func glyph(b *strings.Builder, i int, x, y float64, c color.Color, tip string) {
+	const r = 4.0
+	col := hexColor(c)
+	var shape string
+	switch max(i, 0) % 8 {
+	case 0: // ring
+		shape = fmt.Sprintf(`<circle cx="%s" cy="%s" r="%g" fill="#fff" stroke="%s" stroke-width="1.5"`, f1(x), f1(y), r, col)
+	case 1: // square
+		shape = fmt.Sprintf(`<rect x="%s" y="%s" width="%g" height="%g" fill="#fff" stroke="%s" stroke-width="1.5"`, f1(x-r), f1(y-r), 2*r, 2*r, col)
+	case 2: // triangle
+		shape = fmt.Sprintf(`<path d="M%s %sL%s %sL%s %sZ" fill="#fff" stroke="%s" stroke-width="1.5"`, f1(x), f1(y-r-1), f1(x+r+1), f1(y+r), f1(x-r-1), f1(y+r), col)
+	case 3: // plus
+		shape = fmt.Sprintf(`<path d="M%s %sh%gM%s %sv%g" stroke="%s" stroke-width="2"`, f1(x-r-1), f1(y), 2*r+2, f1(x), f1(y-r-1), 2*r+2, col)
+	case 4: // cross
+		shape = fmt.Sprintf(`<path d="M%s %sl%g %gM%s %sl%g %g" stroke="%s" stroke-width="2"`, f1(x-r), f1(y-r), 2*r, 2*r, f1(x-r), f1(y+r), 2*r, -2*r, col)
+	case 5: // disc
+		shape = fmt.Sprintf(`<circle cx="%s" cy="%s" r="%g" fill="%s"`, f1(x), f1(y), r, col)
+	case 6: // box
+		shape = fmt.Sprintf(`<rect x="%s" y="%s" width="%g" height="%g" fill="%s"`, f1(x-r), f1(y-r), 2*r, 2*r, col)
+	default: // pyramid
+		shape = fmt.Sprintf(`<path d="M%s %sL%s %sL%s %sZ" fill="%s"`, f1(x), f1(y-r-1), f1(x+r+1), f1(y+r), f1(x-r-1), f1(y+r), col)
+	}
+	if tip == "" {
+		b.WriteString(shape + "/>")
+		return
+	}
+	tag := shape[1:strings.IndexByte(shape, ' ')]
+	b.WriteString(shape + "><title>" + esc(tip) + "</title></" + tag + ">")
+}
+
+func hexColor(c color.Color) string {
+	if c == nil {
+		return "#000"
+	}
+	r, g, b, _ := c.RGBA()
+	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
+}
+
+// f1 formats a pixel position to a tenth of a pixel.
+func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+// svgScript makes the interactive views work: legend entries toggle
+// their series, and the data area shows the nearest values on hover. It
+// is written once per page and listens on the document, so it serves
+// every view wherever it sits.
+const svgScript = `(function(){
+if(window.cbCharts)return;window.cbCharts=1;
+function toggle(l){var k=l.getAttribute("data-k"),off=!l.classList.contains("off");
+l.classList.toggle("off",off);l.setAttribute("aria-pressed",String(!off));
+l.ownerSVGElement.querySelectorAll('.cb-s[data-k="'+k+'"]').forEach(function(s){s.classList.toggle("off",off)})}
+function leg(e){return e.target.closest?e.target.closest(".cb-l"):null}
+document.addEventListener("click",function(e){var l=leg(e);if(l)toggle(l)});
+document.addEventListener("keydown",function(e){var l=leg(e);if(l&&(e.key==="Enter"||e.key===" ")){e.preventDefault();toggle(l)}});
+function axis(s,n){return s.getAttribute(n).split(" ").map(Number)}
+function inv(a,p){var t=(p-a[0])/(a[1]-a[0]);return a[4]?a[2]*Math.pow(a[3]/a[2],t):a[2]+t*(a[3]-a[2])}
+function num(v,d){return String(+v.toPrecision(d||3))}
+function fmt(f,v){
+if(f==="ns"){var u=[[1e9,"s"],[1e6,"ms"],[1e3,"µs"]];for(var i=0;i<u.length;i++)if(v>=u[i][0])return num(v/u[i][0])+u[i][1];return num(v)+"ns"}
+if(f==="pct")return "p"+num(100*(1-1/v),4);
+if(f==="s")return v.toFixed(3)+" s";
+return num(v,4)}
+var NS="http://www.w3.org/2000/svg",cur=null;
+function el(n,p){var e=document.createElementNS(NS,n);p.appendChild(e);return e}
+function hide(){if(cur&&cur.cbTip)cur.cbTip.style.display="none";cur=null}
+document.addEventListener("mousemove",function(e){
+var s=e.target.closest?e.target.closest("svg.cb-int"):null;
+if(s!==cur)hide();if(!s)return;
+var m=s.getScreenCTM();if(!m)return;
+var p=s.createSVGPoint();p.x=e.clientX;p.y=e.clientY;p=p.matrixTransform(m.inverse());
+var X=axis(s,"data-x"),Y=axis(s,"data-y");
+if(p.x<X[0]||p.x>X[1]||p.y>Y[0]||p.y<Y[1]){hide();return}
+var rows=[];
+s.querySelectorAll(".cb-s:not(.off) polyline").forEach(function(pl){
+var best=null,d=1e9,pts=pl.points;
+for(var i=0;i<pts.numberOfItems;i++){var q=pts.getItem(i),dd=Math.abs(q.x-p.x);if(dd<d){d=dd;best=q}}
+if(best&&d<=15)rows.push([best.y,pl.getAttribute("data-n")+": "+fmt(s.getAttribute("data-yf"),inv(Y,best.y))])});
+rows.sort(function(a,b){return a[0]-b[0]});
+cur=s;var t=s.cbTip;
+if(!t){t=s.cbTip=el("g",s);t.setAttribute("class","cb-tip");t.cbLine=el("line",t);t.cbBox=el("rect",t);t.cbText=el("text",t)}
+t.style.display="";
+t.cbLine.setAttribute("x1",p.x);t.cbLine.setAttribute("x2",p.x);t.cbLine.setAttribute("y1",Y[1]);t.cbLine.setAttribute("y2",Y[0]);
+var tx=t.cbText;while(tx.firstChild)tx.removeChild(tx.firstChild);
+var lines=[fmt(s.getAttribute("data-xf"),inv(X,p.x))].concat(rows.slice(0,16).map(function(r){return r[1]}));
+if(rows.length>16)lines.push("… "+(rows.length-16)+" more");
+lines.forEach(function(l,i){var ts=el("tspan",tx);ts.setAttribute("x",0);ts.setAttribute("dy",i?"1.25em":"1em");ts.textContent=l});
+var bb=tx.getBBox(),w=bb.width+12,h=bb.height+8,x=p.x+14,y=Math.max(Y[1],Math.min(p.y-h/2,Y[0]-h));
+if(x+w>X[1]+40)x=p.x-14-w;
+tx.setAttribute("transform","translate("+(x+6)+","+(y+4)+")");
+var r=t.cbBox;r.setAttribute("x",x);r.setAttribute("y",y);r.setAttribute("width",w);r.setAttribute("height",h)});
+})();`
