@@ -3,6 +3,7 @@ package benchsuite
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,7 +37,11 @@ func fail(context.Context) error { return errBreakerBench }
 // A breaker that declares a Bulkhead may reject calls on the closed path
 // (hystrix does when its bookkeeping falls behind a saturated loop): those
 // are counted, not failed, and reported as the share rejected/op.
+//
+// Demonstrations (Demo set) are left out: they are broken on purpose, and a
+// benchmark beside the others would rank one.
 func Breaker(b *testing.B, impls ...breaker.Impl) {
+	impls = slices.DeleteFunc(slices.Clone(impls), func(i breaker.Impl) bool { return i.Demo != "" })
 	names := make([]string, len(impls))
 	for i, impl := range impls {
 		names[i] = impl.Name

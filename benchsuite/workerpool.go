@@ -2,6 +2,7 @@ package benchsuite
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -41,8 +42,10 @@ func workKinds() []workKind {
 // impls holds: the same tasks sent on a plain channel buffered to workers,
 // received by workers goroutines, with no ctx, no close guard and no panic
 // recovery. An Impl that declares an unbounded queue does not run
-// sleep10us (see the loop).
+// sleep10us (see the loop). Demonstrations (Demo set) are left out: they
+// are broken on purpose, and a benchmark beside the others would rank one.
 func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
+	impls = slices.DeleteFunc(slices.Clone(impls), func(i workerpool.Impl) bool { return i.Demo != "" })
 	names := make([]string, len(impls))
 	for i, impl := range impls {
 		names[i] = impl.Name
@@ -78,7 +81,7 @@ func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
 // pools that hold the same number. An Impl is in a row only if it has that
 // capacity, by default or through WithQueue ([workerpool.Impl.NewQueue]);
 // one whose queue is fixed at another size, or unbounded, is left out of
-// the row.
+// the row. Demonstrations (Demo set) are left out, as in [WorkerPool].
 //
 // impl=rawchan, the floor, runs in every row at the row's capacity: workers
 // goroutines ranging over a channel buffered to capacity − workers (so at
@@ -90,6 +93,7 @@ func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
 //		benchsuite.WorkerPoolCapacity(b, append(workerpool.Impls(), mine)...)
 //	}
 func WorkerPoolCapacity(b *testing.B, impls ...workerpool.Impl) {
+	impls = slices.DeleteFunc(slices.Clone(impls), func(i workerpool.Impl) bool { return i.Demo != "" })
 	names := make([]string, len(impls))
 	for i, impl := range impls {
 		names[i] = impl.Name

@@ -59,7 +59,17 @@ import (
 // at once, and tasks may all run together), UnboundedQueue (Submit never
 // blocks either, but at most workers tasks run at once: the rest wait),
 // IgnoresCtxWhileBlocked (the blocked Submit must still be waiting after its
-// ctx ended, and accept its task once a worker frees).
+// ctx ended, and accept its task once a worker frees), CloseDoesNotWait (a
+// demonstration's failure, checked so that the demonstration cannot stop
+// showing it: in CloseWaitsForAcceptedTasks Close must return before the 6
+// tasks have finished, and they must all finish after it; in
+// PanicDuringClose Close must return nil while the two tasks still wait to
+// panic, and their panics must not kill the process; the other checks wait
+// for the tasks Close left running before they count them, and
+// SubmitRacingClose lets a task start after Close has returned).
+//
+// An entry with Demo set (a demonstration, broken on purpose) must declare
+// the failure it demonstrates in its Deviations, so that the suite checks it.
 //
 // If impl.WithQueue is set, every check from Capacity on runs again, as
 // subtests queue=0 and queue=workers, on the pools WithQueue builds with
@@ -101,6 +111,12 @@ func withQueue(impl workerpool.Impl, queue func(workers int) int) workerpool.Imp
 // checkPoolDeclaration fails an entry whose fields contradict each other.
 func checkPoolDeclaration(t *testing.T, impl workerpool.Impl) {
 	dev := impl.Deviations
+	if impl.Demo != "" && dev == (workerpool.Deviations{}) {
+		t.Error("a demonstration (Demo set) declares no deviation: declare the failure it demonstrates, for the suite to check")
+	}
+	if strings.Contains(impl.Demo, "\n") {
+		t.Errorf("Demo %q is not one line", impl.Demo)
+	}
 	switch unbounded := dev.Unbounded || dev.UnboundedQueue; {
 	case dev.Unbounded && dev.UnboundedQueue:
 		t.Error("declares both Unbounded and UnboundedQueue; pick the one that describes it (is the number of running tasks bounded?)")
@@ -189,6 +205,7 @@ func poolCapacity(t *testing.T, impl workerpool.Impl) {
 				t.Errorf("workers=%d: Close: %v", workers, err)
 			}
 			<-done
+			awaitStragglers(impl)
 			if ran.Load() != accepted.Load() {
 				t.Fatalf("workers=%d: %d tasks ran, %d were accepted", workers, ran.Load(), accepted.Load())
 			}
@@ -215,6 +232,16 @@ func poolEveryTaskRunsExactlyOnce(t *testing.T, impl workerpool.Impl) {
 		wg.Wait()
 		if err := p.Close(); err != nil {
 			t.Errorf("workers=%d: Close: %v", workers, err)
+		}
+		if impl.Deviations.CloseDoesNotWait {
+			eventually(t, func() bool {
+				for i := range runs {
+					if runs[i].Load() == 0 {
+						return false
+					}
+				}
+				return true
+			})
 		}
 		for i := range runs {
 			if got := runs[i].Load(); got != 1 {
@@ -293,6 +320,7 @@ func poolSubmitWhenSaturated(t *testing.T, impl workerpool.Impl) {
 			t.Errorf("Close: %v", err)
 		}
 		<-done
+		awaitStragglers(impl)
 		if ran.Load() != accepted.Load() {
 			t.Errorf("%d tasks ran, %d were accepted", ran.Load(), accepted.Load())
 		}
@@ -334,6 +362,17 @@ func poolCloseWaitsForAcceptedTasks(t *testing.T, impl workerpool.Impl) {
 		if err := p.Close(); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
+		if impl.Deviations.CloseDoesNotWait {
+			if got := finished.Load(); got >= tasks {
+				t.Fatalf("declared CloseDoesNotWait, but Close returned only once all %d tasks had finished", tasks)
+			}
+			time.Sleep(tasks * time.Second) // the tasks Close left behind run on
+			synctest.Wait()
+			if got := finished.Load(); got != tasks {
+				t.Fatalf("declared CloseDoesNotWait: %d of the %d accepted tasks finished after Close returned, want all", got, tasks)
+			}
+			return
+		}
 		if got := finished.Load(); got != tasks {
 			t.Fatalf("Close returned with %d of %d tasks finished", got, tasks)
 		}
@@ -363,6 +402,13 @@ func poolPanickingTask(t *testing.T, impl workerpool.Impl) {
 		}
 	}
 	err := p.Close()
+	if impl.Deviations.CloseDoesNotWait {
+		// Close returns before the tasks may have run, and with whatever
+		// panics had been recorded by then: only the pool's survival is
+		// checked.
+		eventually(t, func() bool { return ran.Load() == 20 })
+		return
+	}
 	if ran.Load() != 20 {
 		t.Errorf("after a panic %d of 20 tasks ran", ran.Load())
 	}
@@ -413,6 +459,10 @@ func poolPanicDuringClose(t *testing.T, impl workerpool.Impl) {
 			closed := make(chan error)
 			go func() { closed <- p.Close() }()
 			synctest.Wait() // Close is waiting for the two tasks
+			if impl.Deviations.CloseDoesNotWait {
+				closeReturnsBeforePanics(t, rep, gate, closed)
+				continue
+			}
 			close(gate)
 			err := <-closed
 			got := panicErrors(err)
@@ -512,7 +562,7 @@ func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
 			if err != nil {
 				t.Fatalf("rep %d: Close racing Submits = %v, want nil", rep, err)
 			}
-			if n := late.Load(); n > 0 {
+			if n := late.Load(); n > 0 && !impl.Deviations.CloseDoesNotWait {
 				t.Fatalf("rep %d: %d tasks started after Close returned (%d accepted)", rep, n, accepted.Load())
 			}
 			if ran.Load() != accepted.Load() {
@@ -520,4 +570,48 @@ func poolSubmitRacingClose(t *testing.T, impl workerpool.Impl) {
 			}
 		}
 	})
+}
+
+// closeReturnsBeforePanics is PanicDuringClose for a pool that declares
+// CloseDoesNotWait: Close, started while two tasks wait on gate to panic,
+// must already have returned nil, and the panics that follow once the gate
+// opens must kill nothing.
+func closeReturnsBeforePanics(t *testing.T, rep int, gate chan struct{}, closed chan error) {
+	t.Helper()
+	var err error
+	returned := false
+	select {
+	case err = <-closed:
+		returned = true
+	default:
+	}
+	close(gate)
+	synctest.Wait() // the tasks panic on the pool's workers, which recover
+	if !returned {
+		<-closed
+		t.Fatalf("rep %d: declared CloseDoesNotWait, but Close waited for two tasks still waiting to run", rep)
+	}
+	if err != nil {
+		t.Fatalf("rep %d: declared CloseDoesNotWait: Close returned %v before its tasks panicked, want nil", rep, err)
+	}
+}
+
+// awaitStragglers lets the tasks that a pool declaring CloseDoesNotWait
+// still runs after Close has returned finish, in a synctest bubble, before
+// a check counts them.
+func awaitStragglers(impl workerpool.Impl) {
+	if impl.Deviations.CloseDoesNotWait {
+		synctest.Wait()
+	}
+}
+
+// eventually waits, outside a synctest bubble, until cond holds, polling;
+// it fails t if cond does not hold within 10 seconds.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the tasks left running after Close did not finish within 10s")
+		}
+	}
 }

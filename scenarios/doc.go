@@ -44,6 +44,7 @@
 //	load.think                 0s to 1h                         a longer pause issues almost nothing
 //	work.mean                  1ns to 1h                        kinds cpu and sleep only; one task longer would outlast any window
 //	work.sigma                 above 0 and at most 4            larger lognormal shapes overflow a time.Duration
+//	work.stack                 0B to 8MiB                       a task's goroutine grows its stack to hold it; larger measures the copy, not the design
 //	faults.error_rate          0 to 1                           a fraction of operations
 //	faults.outage.at           0s to 24h                        inside the longest window
 //	faults.outage.for          1ns to 24h                       inside the longest window

@@ -56,6 +56,11 @@ const (
 	// MaxSigma bounds work.sigma (above 0): a lognormal with a larger shape
 	// draws durations beyond what a time.Duration holds (292 years).
 	MaxSigma = 4.0
+	// MaxWorkStack bounds work.stack: a task's goroutine doubles its stack
+	// to hold it, copying what it holds at each doubling, and beyond a few
+	// MiB a task measures that copy rather than the design around it (the
+	// runtime's own limit is 1 GB).
+	MaxWorkStack = 8 << 20
 	// MaxOutageAt and MaxOutageFor bound faults.outage.at and .for (for
 	// above 0): an outage starts and ends within the longest window.
 	MaxOutageAt  = 24 * time.Hour
@@ -176,6 +181,7 @@ func limitRows() []limitRow {
 		{field: "load.think", b: durs(0, MaxThink), reason: "a longer pause issues almost nothing"},
 		{field: "work.mean", b: durs(MinWorkMean, MaxWorkMean), reason: "kinds cpu and sleep only; one task longer would outlast any window"},
 		{field: "work.sigma", b: &bound{max: MaxSigma, above: true}, reason: "larger lognormal shapes overflow a time.Duration"},
+		{field: "work.stack", b: &bound{max: MaxWorkStack, kind: bytesBound}, reason: "a task's goroutine grows its stack to hold it; larger measures the copy, not the design"},
 		{field: "faults.error_rate", b: &bound{max: 1}, reason: "a fraction of operations"},
 		{field: "faults.outage.at", b: durs(0, MaxOutageAt), reason: "inside the longest window"},
 		{field: "faults.outage.for", b: durs(time.Nanosecond, MaxOutageFor), reason: "inside the longest window"},
@@ -220,6 +226,7 @@ const (
 	floatBound boundKind = iota
 	intBound
 	durationBound // nanoseconds
+	bytesBound    // bytes, written as Bytes writes them
 )
 
 // bound is a closed range of a numeric field (open at min if above).
@@ -248,6 +255,8 @@ func (b *bound) format(v float64) string {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case durationBound:
 		return fmtDuration(time.Duration(v))
+	case bytesBound:
+		return Bytes(v).String()
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }

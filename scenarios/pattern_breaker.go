@@ -22,7 +22,7 @@ func breakerPattern(impls []breaker.Impl) Pattern {
 			newParam("failures", "5", "consecutive failures that open the breaker", intRange(1, maxBreakerCount)),
 			newParam("open", "20ms", "open timeout before half-open", durationRange(time.Nanosecond, maxParamDuration)),
 			newParam("probes", "1", "concurrent calls allowed half-open", intRange(1, maxBreakerCount)),
-			newParam("calltimeout", "5ms", "the seed variant's per-call timeout (its time.After)", durationRange(time.Nanosecond, maxParamDuration)),
+			newParam("calltimeout", "5ms", "the per-call timeout of the variants that impose one (seed, timeoutafter: time.After; timeoutctx: context.WithTimeout)", durationRange(time.Nanosecond, maxParamDuration)),
 		},
 		New: func(name string, params map[string]string, op Op) (*Target, error) {
 			impl, err := find(name)

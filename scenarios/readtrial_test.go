@@ -45,7 +45,7 @@ func TestReadTrialSpecRefuses(t *testing.T) {
 		{"spec checks", with(func(ts *TrialSpec) { ts.Spec.Load.Clients = 5000; ts.Spec.Repeat = 0 }),
 			"stdin: spec.load.clients: 5000: want 1 to 1024\nstdin: spec.repeat: 0: want 1 to 1000"},
 		{"short timeout", with(func(ts *TrialSpec) { ts.Spec.Timeout.Duration = time.Second }), "stdin: spec.timeout: 1s: want at least 5s (warmup + 2 x duration + 1s leak grace + 2s)"},
-		{"unknown impl", with(func(ts *TrialSpec) { ts.Impl = "nope" }), `stdin: impl: "nope" is not a workerpool implementation; have channels, mutexcond, errgroup, semaphore, spawn, seed, ants, pond, conc, gammazero, tunny`},
+		{"unknown impl", with(func(ts *TrialSpec) { ts.Impl = "nope" }), `stdin: impl: "nope" is not a workerpool implementation; have channels, mutexcond, errgroup, semaphore, spawn, seed, nowait, ants, pond, conc, gammazero, tunny`},
 		{"impl not in the scenario", with(func(ts *TrialSpec) { ts.Impl = "ants" }), `stdin: impl: "ants" is not one of the scenario's impls`},
 		{"parameter missing", with(func(ts *TrialSpec) { delete(ts.Params, "workers") }), "stdin: params.workers: missing: a trial has a value for every parameter of its pattern"},
 		{"parameter out of range", with(func(ts *TrialSpec) { ts.Params["workers"] = "1e9" }), `stdin: params.workers: "1e9": want a whole number from 1 to 4096`},

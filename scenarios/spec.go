@@ -169,6 +169,52 @@ type Work struct {
 	Mean  Duration `yaml:"mean" json:"mean"`   // mean duration of the work
 	Dist  Dist     `yaml:"dist" json:"dist"`   // fixed | exponential | lognormal
 	Sigma float64  `yaml:"sigma" json:"sigma"` // lognormal shape; default 1
+	// Stack is the stack each task uses before its work: it first calls
+	// this deep (frames of work.StackFrame bytes) and does its work at the
+	// bottom, so that its goroutine holds a stack grown to at least this
+	// size while it works. 0 (the default): no recursion, the work runs on
+	// whatever stack the goroutine has.
+	Stack Bytes `yaml:"stack" json:"stack,omitempty"`
+}
+
+// Bytes is a size in bytes, written in YAML as a whole number with an
+// optional unit: B, KiB or MiB ("64KiB", "1MiB", "4096"). In JSON it is
+// the number of bytes.
+type Bytes int64
+
+// bytesSyntax is what Bytes reads: digits and an optional binary unit.
+var bytesSyntax = regexp.MustCompile(`^(\d+) ?(B|KiB|MiB)?$`)
+
+// UnmarshalYAML parses a size. One too large for an int64 becomes the
+// largest Bytes, for validation to refuse with its range.
+func (b *Bytes) UnmarshalYAML(n *yaml.Node) error {
+	g := bytesSyntax.FindStringSubmatch(n.Value)
+	if n.Kind != yaml.ScalarNode || g == nil {
+		return &yaml.TypeError{Errors: []string{nodeError(n, fmt.Sprintf("%q is not a size in bytes (like 64KiB, 1MiB or 4096)", n.Value))}}
+	}
+	shift := map[string]uint{"": 0, "B": 0, "KiB": 10, "MiB": 20}[g[2]]
+	v, err := strconv.ParseInt(g[1], 10, 64)
+	if err != nil || v > math.MaxInt64>>shift {
+		*b = math.MaxInt64
+		return nil
+	}
+	*b = Bytes(v << shift)
+	return nil
+}
+
+// MarshalYAML writes the size in the largest unit that divides it.
+func (b Bytes) MarshalYAML() (any, error) { return b.String(), nil }
+
+// String writes the size in the largest binary unit that divides it:
+// "64KiB", "1MiB", "100B".
+func (b Bytes) String() string {
+	switch {
+	case b != 0 && b%(1<<20) == 0:
+		return strconv.FormatInt(int64(b>>20), 10) + "MiB"
+	case b != 0 && b%(1<<10) == 0:
+		return strconv.FormatInt(int64(b>>10), 10) + "KiB"
+	}
+	return strconv.FormatInt(int64(b), 10) + "B"
 }
 
 // Faults injected into the work of each operation.
@@ -939,6 +985,9 @@ func (c *checker) rate(field string, r float64, window time.Duration, durationFi
 }
 
 func (c *checker) work(w Work) {
+	if b := c.bound("work.stack"); !b.contains(float64(w.Stack)) {
+		c.add("work.stack", "%s: want %s", w.Stack, b)
+	}
 	switch w.Kind {
 	case NoWork:
 		for _, f := range []struct {

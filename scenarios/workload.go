@@ -49,6 +49,10 @@ func newOp(w Work, f Faults) (Op, func(start time.Time)) {
 	default:
 		body = func(context.Context) {}
 	}
+	if stack := int(w.Stack); stack > 0 {
+		flat := body
+		body = func(ctx context.Context) { work.Deep(stack, func() { flat(ctx) }) }
+	}
 	var outFrom, outTo time.Time
 	var outLatency time.Duration
 	startOutage := func(start time.Time) {

@@ -67,10 +67,12 @@ type Config struct {
 	FailuresToOpen int           // consecutive failures that open a closed breaker
 	OpenTimeout    time.Duration // how long an open breaker rejects before it is half-open
 	HalfOpenProbes int           // calls admitted at once while half-open
-	// CallTimeout is used only by the variants that run fn on a goroutine
-	// of their own and stop waiting for it (seed: the guide's time.After;
-	// hystrix: its command Timeout): 1s when zero, the guide's and hystrix's
-	// default. The others leave deadlines to the caller's ctx.
+	// CallTimeout is used only by the variants that impose a timeout per
+	// call: those that run fn on a goroutine of their own and stop waiting
+	// for it (seed and timeoutafter: the guide's time.After; hystrix: its
+	// command Timeout), and timeoutctx (context.WithTimeout on fn's ctx).
+	// 1s when zero, the guide's and hystrix's default. The others leave
+	// deadlines to the caller's ctx.
 	CallTimeout time.Duration
 }
 
@@ -208,6 +210,10 @@ func Impls() []Impl {
 			New: newAtomic},
 		{Name: "channel", Doc: "one owner goroutine serialises every transition; callers ask it by channel before and after fn",
 			New: newChannel, Deviations: Deviations{OwnerGoroutine: true}},
+		{Name: "timeoutctx", Doc: "mutex with a per-call timeout: fn on the caller's goroutine under context.WithTimeout(CallTimeout)",
+			New: newTimeoutCtx},
+		{Name: "timeoutafter", Doc: "mutex with a per-call timeout: fn on a goroutine of its own, raced in a select against time.After(CallTimeout)",
+			New: newTimeoutAfter, Deviations: Deviations{LeaksGoroutineOnTimeout: true}},
 		{Name: "seed", Doc: "the guide's: RWMutex held across the call, fn on a new goroutine raced against time.After",
 			New: newSeed, Deviations: Deviations{SerialisesCalls: true, LeaksGoroutineOnTimeout: true,
 				CanceledCountsAsFailure: true, NoProbeLimit: true, StateLagsTimeout: true}},

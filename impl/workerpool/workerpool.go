@@ -134,6 +134,12 @@ type Deviations struct {
 	// IgnoresCtxWhileBlocked: a Submit blocked on a saturated pool keeps
 	// waiting for capacity after ctx ends, then accepts the task.
 	IgnoresCtxWhileBlocked bool
+	// CloseDoesNotWait: Close stops intake and returns at once, without
+	// waiting for accepted tasks: those still queued or running finish
+	// after it has returned, on goroutines of the pool that outlive it, and
+	// their panics are recovered but not returned. (A demonstration's
+	// failure: nowait.)
+	CloseDoesNotWait bool
 }
 
 // Impls returns every implementation, home-grown first, then the libraries.
@@ -152,6 +158,9 @@ func Impls() []Impl {
 			New: newSpawn, Deviations: Deviations{Unbounded: true}},
 		{Name: "seed", Doc: "the guide's design: Job with Result and Error channels, a Quit channel per worker",
 			New: newSeed, Queue: same, WithQueue: newSeedQueue, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
+		{Name: "nowait", Doc: "channels without its WaitGroup: fire-and-forget workers, Close returns without waiting for them",
+			Demo: "goroutines nobody waits for (no sync.WaitGroup): tasks and workers outlive Close",
+			New:  newNoWait, Queue: same, Deviations: Deviations{CloseDoesNotWait: true}},
 		{Name: "ants", Doc: "github.com/panjf2000/ants/v2 Pool of N, blocking Submit, panics recovered in the task",
 			New: newAnts, Deviations: Deviations{IgnoresCtxWhileBlocked: true}},
 		{Name: "pond", Doc: "github.com/alitto/pond/v2 pool of N with a queue of N, blocking Go",

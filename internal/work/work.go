@@ -43,3 +43,36 @@ func Calibrate(d time.Duration) int {
 // RoundsPerMicrosecond is Calibrate(time.Microsecond), computed once per
 // process and shared by every caller.
 var RoundsPerMicrosecond = sync.OnceValue(func() int { return Calibrate(time.Microsecond) })
+
+// StackFrame is the stack one level of [Deep]'s recursion takes, beyond
+// the call's own frame overhead: a local array of this many bytes.
+const StackFrame = 512
+
+// Deep calls f at the bottom of a recursion that uses at least bytes of
+// the calling goroutine's stack, so that while f runs the goroutine holds a
+// stack grown to hold them (Go doubles a stack to the next power of two,
+// copying it each time). A task that calls deep into a parser or a
+// recursive algorithm before it blocks or computes looks like this. bytes
+// of 0 or less calls f at once.
+func Deep(bytes int, f func()) {
+	if bytes <= 0 {
+		f()
+		return
+	}
+	deep((bytes+StackFrame-1)/StackFrame, f)
+}
+
+// deep recurses frames levels, each holding a StackFrame-byte array that the
+// compiler cannot drop: the index it writes and the one it reads depend on
+// frames, and the byte read goes into the result.
+//
+//go:noinline
+func deep(frames int, f func()) byte {
+	var pad [StackFrame]byte
+	pad[frames%StackFrame] = byte(frames)
+	if frames <= 1 {
+		f()
+		return pad[0]
+	}
+	return deep(frames-1, f) + pad[(frames*7)%StackFrame]
+}
