@@ -48,7 +48,11 @@ func newProgress(w io.Writer, terminal bool, now func() time.Time) *progress {
 
 // trial is runner.Options.Progress.
 func (p *progress) trial(done, total int, tr sidecar.Trial) {
-	p.counts[tr.Status]++
+	if tr.Demo != "" && tr.Status != sidecar.StatusOK {
+		p.counts[demonstrated]++
+	} else {
+		p.counts[tr.Status]++
+	}
 	now := p.now()
 	if !p.terminal && now.Sub(p.last) < progressEvery && done < total {
 		return
@@ -68,10 +72,14 @@ func (p *progress) trial(done, total int, tr sidecar.Trial) {
 	fmt.Fprintln(p.w, line)
 }
 
+// demonstrated counts the trials of demonstrations that hung, leaked or
+// crashed, as they exist to.
+const demonstrated = "demonstrated a failure"
+
 // statuses is "393 ok, 1 hung", in a fixed order.
 func (p *progress) statuses() string {
 	var parts []string
-	for _, st := range []string{sidecar.StatusOK, sidecar.StatusCrashed, sidecar.StatusHung, sidecar.StatusLeaked, sidecar.StatusPartial} {
+	for _, st := range []string{sidecar.StatusOK, sidecar.StatusCrashed, sidecar.StatusHung, sidecar.StatusLeaked, sidecar.StatusPartial, demonstrated} {
 		if n := p.counts[st]; n > 0 || st == sidecar.StatusOK {
 			parts = append(parts, fmt.Sprintf("%d %s", n, st))
 		}

@@ -205,6 +205,9 @@ func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, stdo
 	for _, t := range failed {
 		fmt.Fprintf(stdout, "%s: %s rep %d: %s\n", t.Status, t.Name, t.Rep, t.Error)
 	}
+	if demo := sum.Demonstrated(); len(demo) > 0 {
+		fmt.Fprintf(stdout, "%d trial(s) of demonstrations did not end ok, as they exist to show (not a failure of the run; see the report)\n", len(demo))
+	}
 	if !noReport {
 		html, err := report.Generate(dir, []string{sum.Results})
 		if err != nil {

@@ -206,15 +206,44 @@ type Summary struct {
 	Partial bool
 }
 
-// Failed returns the trials whose status is not ok.
+// Failed returns the trials whose status is not ok, but for those of
+// demonstrations (see Demonstrated).
 func (s Summary) Failed() []sidecar.Trial {
 	var bad []sidecar.Trial
 	for _, t := range s.Trials {
-		if t.Status != sidecar.StatusOK {
+		if t.Status != sidecar.StatusOK && t.Demo == "" {
 			bad = append(bad, t)
 		}
 	}
 	return bad
+}
+
+// Demonstrated returns the trials of demonstration implementations whose
+// status is not ok: a hang, leak or crash they exist to show, which does
+// not fail the run. (The conformance suite checks that each demonstrates
+// what it declares.)
+func (s Summary) Demonstrated() []sidecar.Trial {
+	var out []sidecar.Trial
+	for _, t := range s.Trials {
+		if t.Status != sidecar.StatusOK && t.Demo != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// demoOf returns what the implementation of ts demonstrates, or "".
+func demoOf(reg *scenarios.Registry, ts scenarios.TrialSpec) string {
+	pat, ok := reg.Lookup(ts.Spec.Pattern)
+	if !ok {
+		return ""
+	}
+	for _, impl := range pat.Impls {
+		if impl.Name == ts.Impl {
+			return impl.Demo
+		}
+	}
+	return ""
 }
 
 // Run runs the plan, rewriting OutDir/results.txt and results.jsonl
@@ -232,6 +261,7 @@ func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registr
 			break
 		}
 		tr, err := opts.Exec(ctx, ts)
+		tr.Demo = demoOf(reg, ts)
 		if err != nil {
 			// Keep what finished, and the record of this trial if the
 			// executor made one, marked partial.

@@ -40,6 +40,10 @@ type Trial struct {
 	// Floor marks the harness floor: a no-op target under the schedule of
 	// the scenario's open loop, the harness's own share of every latency.
 	Floor bool `json:"floor,omitempty"`
+	// Demo is set for a trial of a demonstration implementation (broken on
+	// purpose): what it demonstrates. Its hang, leak or crash is the
+	// demonstration, not a failure of the run.
+	Demo string `json:"demo,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
 	Rep      int               `json:"rep"` // 1-based repetition
 	Status   string            `json:"status"`
