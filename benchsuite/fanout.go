@@ -40,6 +40,8 @@ func fanoutWorks() []fanoutWork {
 // contract at In int, Out uint64 (so a generic implementation passes
 // myMap[int, uint64]).
 //
+// Demonstrations (Demo set) are left out: they are broken on purpose.
+//
 // impl=serial is the floor, run for every work and worker count whatever
 // impls holds: a plain loop on the caller's goroutine.
 func FanOut(b *testing.B, impls ...fanout.Impl[int, uint64]) {
@@ -53,6 +55,9 @@ func FanOut(b *testing.B, impls ...fanout.Impl[int, uint64]) {
 	for _, wk := range fanoutWorks() {
 		for _, workers := range []int{1, 2, 16} {
 			for _, impl := range impls {
+				if impl.Demo != "" {
+					continue // broken on purpose (it may leak, deadlock or race): never ranked
+				}
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
 				b.Run(name, func(b *testing.B) { benchFanout(b, impl.Map, workers, wk.fn()) })
 			}

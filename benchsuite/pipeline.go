@@ -26,6 +26,8 @@ const pipelineStages = 3
 // declare Unordered. ns/op is one Run; the ns/item metric is ns/op divided
 // by 1024.
 //
+// Demonstrations (Demo set) are left out: they are broken on purpose.
+//
 // impl=rawchan is the floor, run whatever impls holds: the same stages as
 // plain channels buffered like pipeline.DefaultBuffer with one goroutine
 // each, no ctx and no errors (workers=1, ordered=false).
@@ -47,6 +49,9 @@ func Pipeline(b *testing.B, impls ...pipeline.Impl[int]) {
 		src[i] = i
 	}
 	for _, impl := range impls {
+		if impl.Demo != "" {
+			continue // broken on purpose (it may hang or ignore ctx): never ranked
+		}
 		for _, ordered := range []bool{false, true} {
 			if ordered && impl.Unordered {
 				continue // declared: Run would return ErrUnordered

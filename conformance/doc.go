@@ -70,3 +70,19 @@ func checkName(t *testing.T, name, doc string) {
 		t.Errorf("Doc %q is not one line", doc)
 	}
 }
+
+// checkDemo checks an Impl's Demo against its declared failures: a
+// demonstration says in one line what it demonstrates and declares the
+// failure the suite then checks; an implementation that is not one
+// declares none.
+func checkDemo(t *testing.T, demo string, declared bool) {
+	t.Helper()
+	switch {
+	case strings.Contains(demo, "\n"):
+		t.Errorf("Demo %q is not one line", demo)
+	case demo != "" && !declared:
+		t.Errorf("Demo is set (%q) but no failure is declared for the suite to check", demo)
+	case demo == "" && declared:
+		t.Error("a demonstration's failure is declared but Demo is empty: only a demonstration may fail on purpose")
+	}
+}

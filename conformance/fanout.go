@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -49,13 +50,41 @@ import (
 // per worker may start after the first error or the cancel, and Map may
 // return up to 1.5s of fake time later).
 //
+// A demonstration (Demo set) must declare its failure, and only its
+// failure is checked, in a child process (the test binary re-executed for
+// that one subtest), so that what it demonstrates cannot fail this one:
+//
+//   - Leaks (fake time): Map over 100 inputs on 8 workers, the 51st call
+//     failing, returns that error and leaves goroutines blocked for ever.
+//   - Deadlocks (fake time): Map over 64 inputs on 4 workers never returns:
+//     every goroutine of the bubble blocks.
+//   - Racy: Map over 1000 inputs on 8 workers, three times, makes the race detector
+//     report a data race (skipped in a binary built without -race).
+//
 // Every subtest also fails if a goroutine it started outlives it; see the
 // package doc.
 func FanOut(t *testing.T, impl fanout.Impl[int, string]) {
 	if impl.Map == nil {
 		t.Fatalf("fanout.Impl %q: Map is nil", impl.Name)
 	}
-	run(t, "Name", func(t *testing.T) { checkName(t, impl.Name, impl.Doc) })
+	run(t, "Name", func(t *testing.T) {
+		checkName(t, impl.Name, impl.Doc)
+		checkDemo(t, impl.Demo, impl.Leaks || impl.Deadlocks || impl.Racy)
+	})
+	if impl.Demo != "" {
+		// A demonstration breaks the contract on purpose: its declared
+		// failures are checked, each in a child process, and nothing else.
+		if impl.Leaks {
+			run(t, "Leaks", func(t *testing.T) { fanLeaks(t, impl) })
+		}
+		if impl.Deadlocks {
+			run(t, "Deadlocks", func(t *testing.T) { fanDeadlocks(t, impl) })
+		}
+		if impl.Racy {
+			run(t, "Racy", func(t *testing.T) { fanRacy(t, impl) })
+		}
+		return
+	}
 	run(t, "ResultsAndLimit", func(t *testing.T) { fanResultsAndLimit(t, impl) })
 	run(t, "ResultsRealScheduler", func(t *testing.T) { fanResultsRealScheduler(t, impl) })
 	run(t, "FirstError", func(t *testing.T) { fanFirstError(t, impl) })
@@ -378,4 +407,91 @@ func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
 		t.Errorf("Map after cancel = %v, want context.Canceled", err)
 	}
 	goleak.VerifyNone(t, ignore)
+}
+
+// fanLeaks checks a declared leak: Map stops at the first error and
+// returns it, and goroutines stay blocked after it returned. In a bubble,
+// synctest.Wait returns once every goroutine left is blocked for good, so
+// the count is exact; the bubble's end then reports them, in the child.
+func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
+	out := demonstrate(t, func() {
+		defer func() { fmt.Printf("bubble: %v\n", recover()) }()
+		synctest.Test(t, func(t *testing.T) {
+			const n, workers = 100, 8
+			base := runtime.NumGoroutine()
+			inputs := make([]int, n)
+			for i := range inputs {
+				inputs[i] = i
+			}
+			_, err := impl.Map(context.Background(), inputs, workers, func(_ context.Context, in int) (string, error) {
+				if in == 50 {
+					return "", fanErrFirst
+				}
+				return strconv.Itoa(in), nil
+			})
+			fmt.Printf("first error returned: %t\n", errors.Is(err, fanErrFirst))
+			synctest.Wait()
+			fmt.Printf("goroutines left: %d\n", runtime.NumGoroutine()-base)
+		})
+	})
+	if !strings.Contains(out, "first error returned: true") {
+		t.Errorf("declared Leaks: Map did not return the first error:\n%s", out)
+	}
+	var left int
+	if i := strings.Index(out, "goroutines left: "); i < 0 {
+		t.Fatalf("declared Leaks: no count of goroutines left:\n%s", out)
+	} else if _, err := fmt.Sscan(out[i+len("goroutines left: "):], &left); err != nil || left < 1 {
+		t.Errorf("declared Leaks, but no goroutine was left after Map returned its error (%d, %v):\n%s", left, err, out)
+	}
+}
+
+// fanDeadlocks checks a declared deadlock: in a bubble, Map over more
+// inputs than workers blocks every goroutine, which synctest reports as a
+// deadlock at once (on the real scheduler it would hang for ever).
+func fanDeadlocks(t *testing.T, impl fanout.Impl[int, string]) {
+	out := demonstrate(t, func() {
+		defer func() { fmt.Printf("bubble: %v\n", recover()) }()
+		synctest.Test(t, func(t *testing.T) {
+			_, err := impl.Map(context.Background(), make([]int, 64), 4, func(_ context.Context, in int) (string, error) {
+				return strconv.Itoa(in), nil
+			})
+			fmt.Printf("Map returned: %v\n", err)
+		})
+	})
+	if strings.Contains(out, "Map returned") || !strings.Contains(out, "bubble: deadlock") {
+		t.Errorf("declared Deadlocks, but Map over 64 inputs on 4 workers did not deadlock:\n%s", out)
+	}
+}
+
+// fanRacy checks a declared data race: the race detector, in a child
+// process built like this one, reports one while Map runs.
+func fanRacy(t *testing.T, impl fanout.Impl[int, string]) {
+	if !raceEnabled {
+		t.Skip("declared Racy: only a test binary built with -race can check it")
+	}
+	out := demonstrate(t, func() {
+		inputs := make([]int, 1000)
+		for i := range inputs {
+			inputs[i] = i + 1
+		}
+		// Each call sleeps a little, so that every worker is running and
+		// their calls interleave: one that did all the work alone would
+		// race with nobody. Three rounds make a miss very unlikely.
+		for range 3 {
+			got, err := impl.Map(context.Background(), inputs, 8, func(_ context.Context, in int) (string, error) {
+				time.Sleep(time.Microsecond)
+				return strconv.Itoa(in), nil
+			})
+			lost := 0
+			for i, in := range inputs {
+				if err == nil && got[i] != strconv.Itoa(in) {
+					lost++
+				}
+			}
+			fmt.Printf("Map: %v; %d of %d results lost\n", err, lost, len(inputs))
+		}
+	})
+	if !strings.Contains(out, "WARNING: DATA RACE") {
+		t.Errorf("declared Racy, but the race detector reported no data race:\n%s", out)
+	}
 }

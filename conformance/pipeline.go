@@ -54,6 +54,14 @@ import (
 // the checks: Unordered (Run with Ordered must return an error matching
 // [pipeline.ErrUnordered] and nil results without calling any Fn),
 // AlwaysOrdered (EveryItemOnce also wants input order without Ordered).
+// A demonstration (Demo set) must declare its failure, which replaces the
+// contract's stop in these checks: IgnoresCancel (FirstError: the failing
+// stage is called for every item; Cancel and CancelCause: Run returns the
+// error only after every Fn call of every item, past the 11ms;
+// CancelledBeforeRun: every item goes through), NeverCloses (FirstError:
+// the caller's ctx has a 1s deadline, and Run returns the stage error only
+// at that deadline, with no goroutine left).
+//
 // Options.Batch of 1 and 4 are used to keep a batching implementation's
 // stages busy; an implementation may ignore Buffer and Batch.
 //
@@ -68,7 +76,10 @@ func Pipeline(t *testing.T, impl pipeline.Impl[int]) {
 	if impl.Run == nil {
 		t.Fatalf("pipeline.Impl %q: Run is nil", impl.Name)
 	}
-	run(t, "Name", func(t *testing.T) { checkName(t, impl.Name, impl.Doc) })
+	run(t, "Name", func(t *testing.T) {
+		checkName(t, impl.Name, impl.Doc)
+		checkDemo(t, impl.Demo, impl.IgnoresCancel || impl.NeverCloses)
+	})
 	run(t, "EveryItemOnce", func(t *testing.T) { pipeEveryItemOnce(t, impl) })
 	run(t, "Ordered", func(t *testing.T) { pipeOrdered(t, impl) })
 	run(t, "Parallelism", func(t *testing.T) { pipeParallelism(t, impl) })
@@ -289,9 +300,18 @@ func pipeFirstError(t *testing.T, impl pipeline.Impl[int]) {
 						return 0, pipeErrLater
 					}}
 				ignore := goleak.IgnoreCurrent()
+				ctx := context.Background()
+				if impl.NeverCloses {
+					// Without a deadline the Run would wait for ever:
+					// what the demonstration declares.
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, time.Second)
+					defer cancel()
+				}
+				start := time.Now()
 				// Batch 1: the batched implementation calls Fn on a
 				// batch's items one after the other, and item 0 blocks.
-				got, err := impl.Run(context.Background(), seq(items), stages, pipeline.Options{Batch: 1})
+				got, err := impl.Run(ctx, seq(items), stages, pipeline.Options{Batch: 1})
 				if !errors.Is(err, pipeErrFirst) {
 					t.Fatalf("Run = %v, want the first error, %v", err, pipeErrFirst)
 				}
@@ -299,6 +319,15 @@ func pipeFirstError(t *testing.T, impl pipeline.Impl[int]) {
 					t.Errorf("Run returned %d results with its error, want nil", len(got))
 				}
 				goleak.VerifyNone(t, ignore)
+				if elapsed := time.Since(start); impl.NeverCloses && elapsed != time.Second {
+					t.Errorf("declared NeverCloses: Run returned after %v of fake time, want the caller's deadline, 1s", elapsed)
+				}
+				if impl.IgnoresCancel {
+					if c := calls[tt.giveFailing].Load(); c != items {
+						t.Errorf("declared IgnoresCancel, but the failing stage was called for %d of %d items", c, items)
+					}
+					return
+				}
 				for i := range calls {
 					if c := calls[i].Load(); c >= items {
 						t.Errorf("stage %d was called for %d of %d items: the error did not stop it", i, c, items)
@@ -349,6 +378,12 @@ func pipeCancel(t *testing.T, impl pipeline.Impl[int]) {
 					t.Fatalf("Run = %v, want %v", err, tt.wantErr)
 				}
 				goleak.VerifyNone(t, ignore)
+				if impl.IgnoresCancel {
+					if c := calls.Load(); c != 3*items || elapsed <= stopAt+time.Millisecond {
+						t.Errorf("declared IgnoresCancel, but Run stopped after %d of %d Fn calls, %v after start", c, 3*items, elapsed)
+					}
+					return
+				}
 				// Calls in progress at the stop end within a millisecond.
 				if limit := stopAt + time.Millisecond; elapsed > limit {
 					t.Errorf("Run returned %v after start, want at most %v (stop at %v)", elapsed, limit, stopAt)
@@ -388,7 +423,10 @@ func pipeCancelCause(t *testing.T, impl pipeline.Impl[int]) {
 					t.Fatalf("Run = %d results, %v; want nil and an error matching the cause %q", len(got), err, pipeErrCause)
 				}
 				goleak.VerifyNone(t, ignore)
-				if limit := stopAt + time.Millisecond; elapsed > limit {
+				switch limit := stopAt + time.Millisecond; {
+				case impl.IgnoresCancel && elapsed <= limit:
+					t.Errorf("declared IgnoresCancel, but Run returned %v after start, by the %v a prompt stop takes", elapsed, limit)
+				case !impl.IgnoresCancel && elapsed > limit:
 					t.Errorf("Run returned %v after start, want at most %v (cancel at %v)", elapsed, limit, stopAt)
 				}
 			})
@@ -413,7 +451,10 @@ func pipeCancelledBeforeRun(t *testing.T, impl pipeline.Impl[int]) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
-	if c := calls[0].Load() + calls[1].Load(); c != 0 {
+	switch c := calls[0].Load() + calls[1].Load(); {
+	case impl.IgnoresCancel && c != 200:
+		t.Errorf("declared IgnoresCancel, but %d Fn calls with a ctx cancelled before Run, want all 200", c)
+	case !impl.IgnoresCancel && c != 0:
 		t.Errorf("%d Fn calls with a ctx cancelled before Run, want 0", c)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/concbench/concbench/internal/dirlock"
 	"github.com/concbench/concbench/internal/runner"
+	"github.com/concbench/concbench/internal/sidecar"
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/scenarios"
 )
@@ -78,7 +79,7 @@ func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout,
 		return runErr
 	}
 	fmt.Fprintln(stdout, prog.summary())
-	return finishRun(sum, runErr, dir, f.noReport, stdout)
+	return finishRun(sum, runErr, dir, f.noReport, demoOf(reg), stdout)
 }
 
 func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
@@ -101,7 +102,8 @@ trial in its own child process, repetitions interleaved across implementations.
 Writes DIR/results.txt (Go benchmark format: go tool benchstat reads it),
 DIR/results.jsonl (histograms and time series), then DIR/report.html with its
 PNG charts, and prints the report's path last. Exit status 1 if a trial
-crashed, hung or leaked goroutines; 2 for a bad scenario file or flag.
+crashed, hung or leaked goroutines (a demonstration's trial doing so is listed
+as demonstrated, and does not count); 2 for a bad scenario file or flag.
 
 Flags:
 `)
@@ -193,7 +195,10 @@ func runOptions(reg *scenarios.Registry, f runFlags, dir string) (runner.Options
 
 // finishRun says what the run left, writes the report, and maps the
 // outcome to the exit status.
-func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, stdout io.Writer) error {
+// A failure of a demonstration implementation (demo reports which) is what
+// it is there to show: it is listed as demonstrated and does not make the
+// run fail.
+func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, demo func(pattern, impl string) bool, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "results: %s\n", sum.Results)
 	switch {
 	case runErr != nil:
@@ -201,8 +206,13 @@ func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, stdo
 	case sum.Partial:
 		fmt.Fprintln(stdout, "interrupted: the results hold the trials that finished and say partial")
 	}
-	failed := sum.Failed()
-	for _, t := range failed {
+	var failed []sidecar.Trial
+	for _, t := range sum.Failed() {
+		if demo(t.Pattern, t.Impl) && t.Status != sidecar.StatusPartial {
+			fmt.Fprintf(stdout, "%s, as demonstrated: %s rep %d\n", t.Status, t.Name, t.Rep)
+			continue
+		}
+		failed = append(failed, t)
 		fmt.Fprintf(stdout, "%s: %s rep %d: %s\n", t.Status, t.Name, t.Rep, t.Error)
 	}
 	if demo := sum.Demonstrated(); len(demo) > 0 {
@@ -297,4 +307,21 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// demoOf reports whether an implementation of a pattern of reg is a
+// demonstration.
+func demoOf(reg *scenarios.Registry) func(pattern, impl string) bool {
+	return func(pattern, impl string) bool {
+		pat, ok := reg.Lookup(pattern)
+		if !ok {
+			return false
+		}
+		for _, in := range pat.Impls {
+			if in.Name == impl {
+				return in.Demo != ""
+			}
+		}
+		return false
+	}
 }

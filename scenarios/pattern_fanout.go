@@ -2,12 +2,16 @@ package scenarios
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/concbench/concbench/impl/fanout"
 )
 
 // fanoutPattern: one operation is one Map over items inputs on workers
-// goroutines; every input runs the scenario's work (and its faults).
+// goroutines; every input runs the scenario's work (and its faults). fn
+// returns its input, so every Map that returns no error is checked against
+// its inputs: the results it lost or got wrong (a racing demonstration's)
+// are counted as wrong-results.
 func fanoutPattern(impls []fanout.Impl[int, int]) Pattern {
 	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
 	return Pattern{
@@ -26,14 +30,38 @@ func fanoutPattern(impls []fanout.Impl[int, int]) Pattern {
 			}
 			workers, items := atoi(params, "workers"), atoi(params, "items")
 			inputs := make([]int, items)
+			for i := range inputs {
+				inputs[i] = i + 1 // never the zero value: a lost result shows
+			}
 			fn := func(ctx context.Context, in int) (int, error) { return in, op(ctx) }
+			var wrong atomic.Int64
 			return &Target{
 				Call: func(ctx context.Context) error {
-					_, err := impl.Map(ctx, inputs, workers, fn)
+					out, err := impl.Map(ctx, inputs, workers, fn)
+					if err == nil {
+						if n := wrongResults(inputs, out); n > 0 {
+							wrong.Add(n)
+						}
+					}
 					return err
 				},
-				Close: func() error { return nil },
+				Close:    func() error { return nil },
+				Counters: func() map[string]int64 { return map[string]int64{"wrong-results": wrong.Load()} },
 			}, nil
 		},
 	}
+}
+
+// wrongResults counts the results of a successful Map that are not fn of
+// their input (fn is the identity): lost ones are the zero value, which no
+// input is. A result slice of the wrong length counts every missing or
+// extra place too.
+func wrongResults(inputs, out []int) int64 {
+	n := int64(max(len(inputs), len(out)) - min(len(inputs), len(out)))
+	for i := range min(len(inputs), len(out)) {
+		if out[i] != inputs[i] {
+			n++
+		}
+	}
+	return n
 }

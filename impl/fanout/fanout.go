@@ -24,7 +24,10 @@
 //
 // An implementation that cannot keep a point declares it in its [Impl] entry
 // ([Impl.RunsEveryInput], [Impl.StopsLate]); the suite then checks the
-// declared behaviour instead.
+// declared behaviour instead. The demonstrations (leaky, deadlock, racy)
+// break the contract on purpose, each to show one of the guide's pitfalls;
+// they declare the failure ([Impl.Leaks], [Impl.Deadlocks], [Impl.Racy])
+// and the suite checks that it still happens.
 package fanout
 
 import (
@@ -57,9 +60,22 @@ type Impl[In, Out any] struct {
 	// call per worker; the suite checks that bound where every call in flight
 	// blocks until ctx' is cancelled.
 	StopsLate bool
+
+	// The failures of demonstrations (Demo set), which the suite checks
+	// instead of the contract, each in a child process:
+	//
+	// Leaks: after the first error Map returns at once and leaves
+	// goroutines blocked forever.
+	Leaks bool
+	// Deadlocks: with more inputs than workers, Map blocks forever.
+	Deadlocks bool
+	// Racy: Map has a data race on its results, which the race detector
+	// flags, and may lose results without an error.
+	Racy bool
 }
 
-// Impls returns every implementation, home-grown first, then the library.
+// Impls returns every implementation, home-grown first, then the library,
+// then the demonstrations (Demo set), which no caller should choose.
 // It builds a new slice each call: callers may filter it freely.
 func Impls[In, Out any]() []Impl[In, Out] {
 	return []Impl[In, Out]{
@@ -75,6 +91,15 @@ func Impls[In, Out any]() []Impl[In, Out] {
 			Map: mapSeed[In, Out], StopsLate: true},
 		{Name: "conc", Doc: "github.com/sourcegraph/conc iter.Mapper{MaxGoroutines: workers}.Map; adapter cancels ctx' on the first error",
 			Map: mapConc[In, Out], RunsEveryInput: true},
+		{Name: "leaky", Doc: "the guide's FanOut/FanIn on unbuffered channels whose consumer returns at the first error it reads",
+			Demo: "goroutine leak: after an error its workers and feeder block forever on sends nobody receives",
+			Map:  mapLeaky[In, Out], Leaks: true},
+		{Name: "deadlock", Doc: "workers on unbuffered input and outcome channels; the caller sends every input before reading any outcome",
+			Demo: "deadlock: with more inputs than workers, the caller and every worker block forever on sends",
+			Map:  mapDeadlock[In, Out], Deadlocks: true},
+		{Name: "racy", Doc: "workers claim indices with atomic.Add and append (index, result) to one shared slice without a lock",
+			Demo: "data race: concurrent appends to an unguarded slice lose results silently",
+			Map:  mapRacy[In, Out], Racy: true},
 	}
 }
 

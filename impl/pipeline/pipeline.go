@@ -19,6 +19,10 @@
 //
 // An implementation that cannot keep a point declares it in its [Impl] entry
 // ([Impl.Unordered]); the suite then checks the declared behaviour instead.
+// The demonstrations (nocheck, noclose) break the contract on purpose, each
+// to show one of the guide's warnings; they declare the failure
+// ([Impl.IgnoresCancel], [Impl.NeverCloses]) and the suite checks that it
+// still happens.
 package pipeline
 
 import (
@@ -92,9 +96,22 @@ type Impl[T any] struct {
 	// says, because the design cannot reorder (conc's stream) or keeps
 	// order for free (batched, ordered).
 	AlwaysOrdered bool
+
+	// The failures of demonstrations (Demo set), which the suite checks
+	// instead of the contract's stop:
+	//
+	// IgnoresCancel: neither the end of ctx nor the first stage error
+	// stops the Run: every item goes through every stage (Fn gets a
+	// cancelled ctx), and Run then returns ctx's cause or the first error.
+	IgnoresCancel bool
+	// NeverCloses: no stage closes its output, so after a stage error Run
+	// waits for the caller's ctx to end (for ever without a deadline),
+	// then returns the error.
+	NeverCloses bool
 }
 
-// Impls returns every implementation, home-grown first, then the libraries.
+// Impls returns every implementation, home-grown first, then the libraries,
+// then the demonstrations (Demo set), which no caller should choose.
 // It builds a new slice each call: callers may filter it freely.
 func Impls[T any]() []Impl[T] {
 	impls := []Impl[T]{
@@ -116,6 +133,12 @@ func Impls[T any]() []Impl[T] {
 			Run: runConc[T], AlwaysOrdered: true},
 		{Name: "rill", Doc: "github.com/destel/rill Generate, then Map (OrderedMap when Ordered) per stage, drained to the end",
 			Run: runRill[T]},
+		{Name: "nocheck", Doc: "like channels with every select on ctx.Done() removed: plain sends, receives and ranges",
+			Demo: "no ctx.Done() check: a deadline, a cancel or a stage error stops nothing until every item is through",
+			Run:  runNoCheck[T], Unordered: true, IgnoresCancel: true},
+		{Name: "noclose", Doc: "like channels but no stage closes its output: the collector counts len(src) results, watching the caller's ctx",
+			Demo: "channels never closed: after a stage error the collector waits for the caller's deadline (or for ever)",
+			Run:  runNoClose[T], Unordered: true, NeverCloses: true},
 	}
 	for i := range impls {
 		impls[i].Run = checked(impls[i].Run, impls[i].Unordered)

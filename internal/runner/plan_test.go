@@ -49,7 +49,7 @@ func TestReadTrialSpecAcceptsPlannedTrials(t *testing.T) {
 }
 
 // TestQuickSuiteSmoke runs every embedded scenario against every one of its
-// implementations for 50ms, in-process: each must be driven (operations
+// implementations but the demonstrations for 50ms, in-process: each must be driven (operations
 // issued) and end ok (no leak, no error
 // from Close). It asserts no count of completions: on a loaded machine, or
 // under -race, a serialising implementation (the seed breaker) may complete
@@ -63,6 +63,12 @@ func TestQuickSuiteSmoke(t *testing.T) {
 		s.Load.Duration.Duration = 50 * time.Millisecond
 		s.Load.Warmup.Duration = 0
 		for _, ts := range Plan([]scenarios.Spec{s}, scenarios.Builtin(), nil, 1) {
+			if isDemo(t, ts) {
+				// Broken on purpose: it would hang, leak or race here, in
+				// this process; its conformance suite checks its failure
+				// and TestDemoTrialHangs its trial in a child process.
+				continue
+			}
 			t.Run(strings.TrimPrefix(ts.Name(scenarios.Builtin()), "Scenario/"), func(t *testing.T) {
 				tr, err := scenarios.RunTrial(context.Background(), ts, scenarios.Builtin())
 				if err != nil {
@@ -74,4 +80,20 @@ func TestQuickSuiteSmoke(t *testing.T) {
 			})
 		}
 	}
+}
+
+// isDemo reports whether the trial's implementation is a demonstration.
+func isDemo(t *testing.T, ts scenarios.TrialSpec) bool {
+	t.Helper()
+	pat, ok := scenarios.Builtin().Lookup(ts.Spec.Pattern)
+	if !ok {
+		t.Fatalf("no pattern %q", ts.Spec.Pattern)
+	}
+	for _, impl := range pat.Impls {
+		if impl.Name == ts.Impl {
+			return impl.Demo != ""
+		}
+	}
+	t.Fatalf("pattern %s has no implementation %q", ts.Spec.Pattern, ts.Impl)
+	return false
 }

@@ -71,6 +71,7 @@ func Scenario() []Unit {
 		{"rejected", LowerIsBetter, true, "breaker: calls rejected while open or over the probe limit", counter("rejected")},
 		{"downstream-calls", LowerIsBetter, true, "breaker: calls that reached the downstream", counter("downstream-calls")},
 		{"downstream-failures", LowerIsBetter, true, "breaker: downstream calls that failed", counter("downstream-failures")},
+		{"wrong-results", LowerIsBetter, true, "fanout: results lost or not fn of their input, in calls that returned no error", counter("wrong-results")},
 	}
 }
 
