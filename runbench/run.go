@@ -17,7 +17,6 @@ import (
 
 	"github.com/concbench/concbench/internal/dirlock"
 	"github.com/concbench/concbench/internal/runner"
-	"github.com/concbench/concbench/internal/sidecar"
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/scenarios"
 )
@@ -79,7 +78,7 @@ func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout,
 		return runErr
 	}
 	fmt.Fprintln(stdout, prog.summary())
-	return finishRun(sum, runErr, dir, f.noReport, demoOf(reg), stdout)
+	return finishRun(sum, runErr, dir, f.noReport, stdout)
 }
 
 func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
@@ -198,7 +197,7 @@ func runOptions(reg *scenarios.Registry, f runFlags, dir string) (runner.Options
 // A failure of a demonstration implementation (demo reports which) is what
 // it is there to show: it is listed as demonstrated and does not make the
 // run fail.
-func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, demo func(pattern, impl string) bool, stdout io.Writer) error {
+func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "results: %s\n", sum.Results)
 	switch {
 	case runErr != nil:
@@ -206,17 +205,12 @@ func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, demo
 	case sum.Partial:
 		fmt.Fprintln(stdout, "interrupted: the results hold the trials that finished and say partial")
 	}
-	var failed []sidecar.Trial
-	for _, t := range sum.Failed() {
-		if demo(t.Pattern, t.Impl) && t.Status != sidecar.StatusPartial {
-			fmt.Fprintf(stdout, "%s, as demonstrated: %s rep %d\n", t.Status, t.Name, t.Rep)
-			continue
-		}
-		failed = append(failed, t)
+	failed := sum.Failed()
+	for _, t := range failed {
 		fmt.Fprintf(stdout, "%s: %s rep %d: %s\n", t.Status, t.Name, t.Rep, t.Error)
 	}
-	if demo := sum.Demonstrated(); len(demo) > 0 {
-		fmt.Fprintf(stdout, "%d trial(s) of demonstrations did not end ok, as they exist to show (not a failure of the run; see the report)\n", len(demo))
+	for _, t := range sum.Demonstrated() {
+		fmt.Fprintf(stdout, "%s, as demonstrated: %s rep %d\n", t.Status, t.Name, t.Rep)
 	}
 	if !noReport {
 		html, err := report.Generate(dir, []string{sum.Results})
@@ -307,21 +301,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// demoOf reports whether an implementation of a pattern of reg is a
-// demonstration.
-func demoOf(reg *scenarios.Registry) func(pattern, impl string) bool {
-	return func(pattern, impl string) bool {
-		pat, ok := reg.Lookup(pattern)
-		if !ok {
-			return false
-		}
-		for _, in := range pat.Impls {
-			if in.Name == impl {
-				return in.Demo != ""
-			}
-		}
-		return false
-	}
 }

@@ -211,7 +211,7 @@ type Summary struct {
 func (s Summary) Failed() []sidecar.Trial {
 	var bad []sidecar.Trial
 	for _, t := range s.Trials {
-		if t.Status != sidecar.StatusOK && t.Demo == "" {
+		if t.Status != sidecar.StatusOK && (t.Demo == "" || t.Status == sidecar.StatusPartial) {
 			bad = append(bad, t)
 		}
 	}
@@ -225,7 +225,7 @@ func (s Summary) Failed() []sidecar.Trial {
 func (s Summary) Demonstrated() []sidecar.Trial {
 	var out []sidecar.Trial
 	for _, t := range s.Trials {
-		if t.Status != sidecar.StatusOK && t.Demo != "" {
+		if t.Status != sidecar.StatusOK && t.Status != sidecar.StatusPartial && t.Demo != "" {
 			out = append(out, t)
 		}
 	}
