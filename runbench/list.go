@@ -19,7 +19,10 @@ func cmdList(reg *scenarios.Registry, args []string, stdout, stderr io.Writer) e
 		fmt.Fprint(stderr, `usage: runbench list [-json]
 
 Lists every implementation (pattern, impl, design), every scenario parameter
-of each pattern, and every embedded scenario.
+of each pattern, and every embedded scenario. A demonstration (an
+implementation broken on purpose, to show what a claim of the guide warns
+about) is listed as "demo": it runs only where a scenario names it, and is
+never ranked.
 `)
 		fs.PrintDefaults()
 	}
@@ -39,7 +42,11 @@ of each pattern, and every embedded scenario.
 	var rows []row
 	for _, p := range reg.Patterns() {
 		for _, impl := range p.Impls {
-			rows = append(rows, row{"impl", p.Name, impl.Name, impl.Doc})
+			kind := "impl"
+			if impl.Demo != "" {
+				kind = "demo" // broken on purpose; runs only where a scenario names it
+			}
+			rows = append(rows, row{kind, p.Name, impl.Name, impl.Doc})
 		}
 	}
 	for _, p := range reg.Patterns() {
