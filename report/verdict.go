@@ -59,8 +59,8 @@ type claimTest struct {
 }
 
 // audit computes the verdict of every claim the files' scenarios declare,
-// in the order of the guide's numbering (claims of one's own last, in
-// file order).
+// in the order of the guide's numbering (claims of one's own last), then
+// of scenario names, then as declared.
 func audit(ds *dataset, sections []*section) []verdict {
 	groups := map[string][]*group{} // by scenario name
 	anchors := map[*group]string{}
@@ -82,12 +82,14 @@ func audit(ds *dataset, sections []*section) []verdict {
 			out = append(out, v)
 		}
 	}
+	// By the guide's number (claims of one's own last), then scenario: an
+	// order that does not depend on the order of the files.
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Guide, out[j].Guide
-		if a == 0 || b == 0 {
-			return a != 0 && b == 0
+		if a != b {
+			return a != 0 && (b == 0 || a < b)
 		}
-		return a < b
+		return out[i].Scenario < out[j].Scenario
 	})
 	return out
 }
