@@ -63,6 +63,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -111,8 +112,11 @@ type Config struct {
 	Clients     int           // Closed: concurrent clients; Open: issuing goroutines, each a share of Rate
 	Think       time.Duration // Closed: pause between a client's operations
 	MaxInflight int           // Open: refuse (count as dropped) beyond this many in flight; 0 = no cap
-	Duration    time.Duration // the measurement window
-	Warmup      time.Duration // load before the window, not measured
+	// Sleeper (Open) is how the clients wait for intended starts:
+	// SleepAuto (also ""), SleepPrecise or SleepGoTimer.
+	Sleeper  string
+	Duration time.Duration // the measurement window
+	Warmup   time.Duration // load before the window, not measured
 	// SampleEvery is the sampler's period; 0 picks about 50 samples a
 	// window, between 5 ms and 500 ms.
 	SampleEvery time.Duration
@@ -229,9 +233,18 @@ func (c Config) check(t Target) error {
 		if c.Think != 0 {
 			bad("Think applies to a closed loop only")
 		}
+		switch c.Sleeper {
+		case "", SleepAuto, SleepGoTimer:
+		case SleepPrecise:
+			if !hasPrecise {
+				bad("Sleeper %q: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want %q or %q", c.Sleeper, runtime.GOOS, SleepAuto, SleepGoTimer)
+			}
+		default:
+			bad("Sleeper %q: want %q, %q or %q", c.Sleeper, SleepAuto, SleepPrecise, SleepGoTimer)
+		}
 	case Closed:
-		if c.Rate != 0 || c.MaxInflight != 0 {
-			bad("Rate and MaxInflight apply to an open loop only")
+		if c.Rate != 0 || c.MaxInflight != 0 || c.Sleeper != "" && c.Sleeper != SleepAuto {
+			bad("Rate, MaxInflight and Sleeper apply to an open loop only")
 		}
 		if c.Think < 0 {
 			bad("Think %v: want 0 or more", c.Think)

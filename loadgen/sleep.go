@@ -21,6 +21,26 @@ const (
 	SleeperNone = "none"
 )
 
+// Sleeper choices: Config.Sleeper, how an open loop's clients are to wait.
+const (
+	// SleepAuto (or "") picks the precise sleeper where the OS has it
+	// ([PreciseAvailable]) and each client's mean gap between operations
+	// is at least 50 µs, and Go's timer otherwise.
+	SleepAuto = "auto"
+	// SleepPrecise asks for the precise sleeper (SleeperPrecise) whatever
+	// the gap; a Config with it is refused where the OS has none.
+	SleepPrecise = "precise"
+	// SleepGoTimer asks for Go's timer (SleeperGoTimer) everywhere.
+	SleepGoTimer = "go-timer"
+)
+
+// SleepChoices are the values Config.Sleeper takes, "" aside.
+func SleepChoices() []string { return []string{SleepAuto, SleepPrecise, SleepGoTimer} }
+
+// PreciseAvailable says whether this OS offers the precise sleeper
+// (clock_nanosleep with TIMER_ABSTIME: Linux).
+func PreciseAvailable() bool { return hasPrecise }
+
 const (
 	// preciseMinGap is the shortest mean gap between one client's
 	// operations for which the precise sleeper runs: below it the client
@@ -60,10 +80,11 @@ type waker struct {
 }
 
 // newWaker returns the waker of a client whose operations are gap ns
-// apart on average; precise says whether the platform has the precise
-// sleeper at all.
-func newWaker(gap float64, precise bool) *waker {
-	return &waker{precise: precise && gap >= float64(preciseMinGap), wake: newHist()}
+// apart on average; precise says whether the precise sleeper may run
+// (the OS has it and the Config allows it), force whether it runs
+// whatever the gap (SleepPrecise).
+func newWaker(gap float64, precise, force bool) *waker {
+	return &waker{precise: precise && (force || gap >= float64(preciseMinGap)), wake: newHist()}
 }
 
 // name is the sleeper the waker runs.

@@ -39,9 +39,14 @@ type Trial struct {
 	Impl     string            `json:"impl"`
 	Params   map[string]string `json:"params,omitempty"`
 	Rep      int               `json:"rep"` // 1-based repetition
-	Status   string            `json:"status"`
-	Error    string            `json:"error,omitempty"`  // why the status is not ok
-	Stacks   string            `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
+	// Floor marks a harness-floor trial: the no-op target under the same
+	// open-loop schedule as the scenario's other trials (same name parts,
+	// its own implementation name), so that a reader can show what of
+	// their latency the harness itself accounts for.
+	Floor  bool   `json:"floor,omitempty"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`  // why the status is not ok
+	Stacks string `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
 
 	GOMAXPROCS int     `json:"gomaxprocs"`            // of the trial's process
 	Model      string  `json:"model"`                 // open | closed
