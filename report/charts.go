@@ -325,7 +325,8 @@ func usable(t sidecar.Trial) bool {
 
 // spectrumChart overlays, per implementation, the corrected latency
 // (solid) and the service time (dashed), each merged exactly over the
-// repetitions.
+// repetitions, and the harness floor's corrected latency (floorStyle)
+// where the group has floor trials.
 func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error) {
 	p := newPlot(title, "percentile (x = 1/(1-q), log scale)", "latency (log scale)")
 	p.X.Scale = plot.LogScale{}
@@ -333,7 +334,8 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
 	lines := 0
-	for i, impl := range g.Impls {
+	impls, _ := g.floorSplit()
+	for i, impl := range impls {
 		var lat, svc []*sidecar.Hist
 		for _, t := range g.trials[impl] {
 			if usable(t) {
@@ -366,13 +368,24 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 	if lines == 0 {
 		return chart{Title: title, Skip: "no latency histograms in the sidecar (missing sidecar, or no usable trial)"}, nil
 	}
+	floorAlt := ""
+	if h := g.floorHist(); h != nil && h.TotalCount() > 0 {
+		l, err := plotter.NewLine(spectrum(h))
+		if err != nil {
+			return chart{}, fmt.Errorf("report: %s: %w", title, err)
+		}
+		l.LineStyle = floorStyle
+		p.Add(l)
+		p.Legend.Add(floorLabel, l)
+		floorAlt = " The grey dash-dot line is the harness floor: the no-op target under the same schedule, in the same run."
+	}
 	key := &plotter.Line{LineStyle: draw.LineStyle{Color: color.Gray{Y: 80}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}}
 	p.Legend.Add("dashed: service time (uncorrected)", key)
 	// Room for the legend in the bottom right, under the curves.
 	p.Legend.Top = false
 	p.Y.Min = math.Max(1, p.Y.Min/math.Pow(p.Y.Max/p.Y.Min, 0.6))
 	logRange(&p.Y, 0)
-	return cw.save(p, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start, dashed = uncorrected service time; histograms merged over all repetitions.")
+	return cw.save(p, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start (the target's delays and the harness's wake error), dashed = uncorrected service time; histograms merged over all repetitions."+floorAlt)
 }
 
 // firstRep returns the trial with the lowest repetition number whose

@@ -62,13 +62,16 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 		}
 	}
 	pg.Overhead = harnessOverhead(ds)
+	if len(ds.Trials) > 0 { // scenario results: say what their latencies include
+		pg.Overhead += ". " + latencyNote
+	}
 	clock, clockNote := clockCost(ds)
 	pg.Clock = clockNote
 	pg.Sections = buildSections(ds)
 	for _, s := range pg.Sections {
 		for _, g := range s.Groups {
 			for _, u := range g.units(ds, s.Scenario) {
-				g.Tables = append(g.Tables, newStatTable(u, ds.better(u), g.Impls, g.values(u)))
+				g.Tables = append(g.Tables, tableWithFloor(u, ds.better(u), g, g.values(u)))
 			}
 		}
 		if !s.Scenario {
