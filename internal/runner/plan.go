@@ -117,7 +117,8 @@ func PlanWith(specs []scenarios.Spec, reg *scenarios.Registry, o PlanOptions) []
 //
 // A shard holds whole cells. A cell is the trials of one scenario at one
 // parameter point: the same scenario name, parameter values, rate and
-// GOMAXPROCS, with every implementation and every repetition, so no
+// GOMAXPROCS, with every implementation, sleeper and repetition (the floor
+// too), so no
 // comparison spans two machines. Within a shard the trials keep their plan
 // order, repetitions interleaved across implementations (A B C A B C …).
 //
@@ -163,12 +164,14 @@ func Shard(plan []scenarios.TrialSpec, i, n int) []scenarios.TrialSpec {
 }
 
 // cellKey names the cell of a trial: everything that identifies it but the
-// implementation and the repetition.
+// implementation, the repetition and the sleeper.
 func cellKey(ts scenarios.TrialSpec) string {
 	parts := []string{ts.Spec.Name}
 	for _, k := range slices.Sorted(maps.Keys(ts.Params)) {
 		parts = append(parts, k+"="+ts.Params[k])
 	}
-	parts = append(parts, "rate="+strconv.FormatFloat(ts.Rate, 'g', -1, 64), "sleeper="+ts.Sleeper, "procs="+strconv.Itoa(ts.Procs))
+	// Not the sleeper: trials that differ only in it are an A/B, which
+	// must run on one machine.
+	parts = append(parts, "rate="+strconv.FormatFloat(ts.Rate, 'g', -1, 64), "procs="+strconv.Itoa(ts.Procs))
 	return strings.Join(parts, "\x00")
 }
