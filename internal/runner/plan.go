@@ -118,8 +118,7 @@ func PlanWith(specs []scenarios.Spec, reg *scenarios.Registry, o PlanOptions) []
 // A shard holds whole cells. A cell is the trials of one scenario at one
 // parameter point: the same scenario name, parameter values, rate and
 // GOMAXPROCS, with every implementation, sleeper and repetition (the floor
-// too), so no
-// comparison spans two machines. Within a shard the trials keep their plan
+// too), so no comparison spans two machines. Within a shard the trials keep their plan
 // order, repetitions interleaved across implementations (A B C A B C …).
 //
 // The rule: take the cells in the order of their first trial in plan, and
