@@ -4,7 +4,7 @@ BIN     := bin/runbench
 COUNT   ?= 6
 FILES   ?= $(wildcard results/reference/*/results.txt)
 
-.PHONY: help build test run bench report compare fuzz clean
+.PHONY: help build test run bench report compare fuzz truth clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ build: ## build bin/runbench
 test: ## vet, every test under -race (conformance suites with goleak), one pass of every benchmark
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
-	$(GO) test -race -count=1 -tags concbench_precise ./loadgen/
+	$(GO) vet -tags truth ./internal/truth/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./bench/...
 
 run: build ## the embedded quick suite, each trial in its own process; prints the HTML report's path last
@@ -36,6 +36,9 @@ fuzz: ## fuzz the scenario parser, the result-file reader and the sidecar reader
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./report/
 	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/sidecar/
+
+truth: ## the harness against queueing theory (minutes; not in make test): writes results/reference/truth/truth.md
+	$(GO) test -tags truth -count=1 -timeout 20m -v -run '^TestTruth$$' ./internal/truth/ -truth.out $(CURDIR)/results/reference/truth/truth.md
 
 clean: ## remove the binary and local results
 	rm -rf bin results/local

@@ -50,8 +50,9 @@ func newGenerator(cfg Config, t Target) *generator {
 	if cfg.Model == Open {
 		gap := 1e9 * float64(cfg.Clients) / cfg.Rate // each client's mean gap, ns
 		g.wakers = make([]*waker, cfg.Clients)
+		precise := hasPrecise && cfg.Sleeper != SleepGoTimer
 		for i := range g.wakers {
-			g.wakers[i] = newWaker(gap, hasPrecise)
+			g.wakers[i] = newWaker(gap, precise, cfg.Sleeper == SleepPrecise)
 		}
 	}
 	if t.Submit != nil {

@@ -34,19 +34,24 @@
 // records, for each operation it had to wait for, how late its wait ended
 // (Result.Wake: the harness's own error, apart from the lateness the
 // target causes, which stays in Result.Lateness and the latency), and the
-// time it spent spinning or yielding (Result.SpinNs). By default it sleeps
-// through Go's timer, which on an idle runtime wakes up to about a
-// millisecond late, and yields for the rest.
+// time it spent spinning or yielding (Result.SpinNs). Config.Sleeper
+// chooses how it waits; Result.Sleeper says which ran.
 //
-// Built with the tag concbench_precise on Linux, a client whose operations
-// are at least 50 µs apart waits instead with clock_nanosleep on
-// CLOCK_MONOTONIC until a margin before its intended start, then spins on
-// the clock; the margin follows the recent wake-up error (about its 80th
-// percentile, 20 to 500 µs). On a 2-core VM that took the p50 start error
-// of a no-op target at 100 and 1000 ops/s from 0.4-0.5 ms to 15 ns, for
-// 0.1-1.4% of a core, but raised a 1 ms sleep task's service p99 in
-// workerpool-knee at 1000/s by 0.2-0.4 ms for a reason not yet found, so it
-// is not the default. Result.Sleeper says which ran.
+// By default (SleepAuto), where the OS has clock_nanosleep with
+// TIMER_ABSTIME (Linux) and a client's operations are at least 50 µs
+// apart, it sleeps on CLOCK_MONOTONIC until a margin before its intended
+// start, in slices of at most 200 µs with a yield between them, then spins
+// on the clock; the margin follows the recent wake-up error (about its
+// 80th percentile, 20 to 500 µs). Elsewhere, and with SleepGoTimer, it
+// sleeps through Go's timer, which on an idle runtime wakes up to about a
+// millisecond late, and yields for the rest. On a 2-core VM shared with
+// other work, in one interleaved run (scenarios/more/harness-precision*),
+// the precise sleeper took the p50 start error of a no-op target at 100 and
+// 1000 ops/s from 0.43-0.54 ms to under 0.1 µs, for 0.1-0.7% of a core,
+// and left a 1 ms sleep task's service time as Go's timer left it (p50
+// 1085-1090 µs against 1084-1089 µs in the knee at 1000/s). Its p99 is the
+// machine's: when other processes hold the cores, neither sleeper's
+// thread runs on time.
 //
 // # Measurement
 //
@@ -63,6 +68,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -111,8 +117,11 @@ type Config struct {
 	Clients     int           // Closed: concurrent clients; Open: issuing goroutines, each a share of Rate
 	Think       time.Duration // Closed: pause between a client's operations
 	MaxInflight int           // Open: refuse (count as dropped) beyond this many in flight; 0 = no cap
-	Duration    time.Duration // the measurement window
-	Warmup      time.Duration // load before the window, not measured
+	// Sleeper (Open) is how the clients wait for intended starts:
+	// SleepAuto (also ""), SleepPrecise or SleepGoTimer.
+	Sleeper  string
+	Duration time.Duration // the measurement window
+	Warmup   time.Duration // load before the window, not measured
 	// SampleEvery is the sampler's period; 0 picks about 50 samples a
 	// window, between 5 ms and 500 ms.
 	SampleEvery time.Duration
@@ -229,9 +238,18 @@ func (c Config) check(t Target) error {
 		if c.Think != 0 {
 			bad("Think applies to a closed loop only")
 		}
+		switch c.Sleeper {
+		case "", SleepAuto, SleepGoTimer:
+		case SleepPrecise:
+			if !hasPrecise {
+				bad("Sleeper %q: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want %q or %q", c.Sleeper, runtime.GOOS, SleepAuto, SleepGoTimer)
+			}
+		default:
+			bad("Sleeper %q: want %q, %q or %q", c.Sleeper, SleepAuto, SleepPrecise, SleepGoTimer)
+		}
 	case Closed:
-		if c.Rate != 0 || c.MaxInflight != 0 {
-			bad("Rate and MaxInflight apply to an open loop only")
+		if c.Rate != 0 || c.MaxInflight != 0 || c.Sleeper != "" && c.Sleeper != SleepAuto {
+			bad("Rate, MaxInflight and Sleeper apply to an open loop only")
 		}
 		if c.Think < 0 {
 			bad("Think %v: want 0 or more", c.Think)

@@ -97,7 +97,7 @@ func TestConfigErrors(t *testing.T) {
 		{"open without a rate", Config{Model: Open, Clients: 1, Duration: time.Second}, "Rate 0"},
 		{"rate too low for the window", Config{Model: Open, Clients: 1, Rate: 0.5, Duration: time.Second}, "at least one operation"},
 		{"think on an open loop", Config{Model: Open, Clients: 1, Rate: 10, Duration: time.Second, Think: time.Millisecond}, "Think"},
-		{"rate on a closed loop", Config{Model: Closed, Clients: 1, Rate: 10, Duration: time.Second}, "Rate and MaxInflight"},
+		{"rate on a closed loop", Config{Model: Closed, Clients: 1, Rate: 10, Duration: time.Second}, "Rate, MaxInflight and Sleeper"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-//go:build linux && concbench_precise
+//go:build linux
 
 package loadgen
 
@@ -9,9 +9,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// hasPrecise: this build has the precise sleeper (Linux, built with the
-// tag concbench_precise; see the package doc for why it is not yet the
-// default).
+// hasPrecise: Linux has clock_nanosleep with TIMER_ABSTIME, so the
+// precise sleeper.
 const hasPrecise = true
 
 // monoSleeper sleeps until an absolute CLOCK_MONOTONIC time. Its Timespec

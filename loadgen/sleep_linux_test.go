@@ -1,4 +1,4 @@
-//go:build linux && concbench_precise
+//go:build linux
 
 package loadgen
 

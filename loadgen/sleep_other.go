@@ -1,11 +1,12 @@
-//go:build !linux || !concbench_precise
+//go:build !linux
 
 package loadgen
 
 import "time"
 
-// hasPrecise: this build has no precise sleeper (it needs Linux and the
-// tag concbench_precise); every open loop waits through Go's timer.
+// hasPrecise: no precise sleeper here (it needs Linux's clock_nanosleep
+// with TIMER_ABSTIME); every open loop waits through Go's timer, and a
+// Config asking for the precise sleeper is refused.
 const hasPrecise = false
 
 // monoSleeper is never used without the precise sleeper.

@@ -3,14 +3,15 @@ package loadgen
 import (
 	"context"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestSleeperChoice: the precise sleeper runs where this build has it
-// (Linux, with the concbench_precise tag) for clients whose operations
-// are at least preciseMinGap apart, and the result says so; closed loops
-// wait for no schedule.
+// TestSleeperChoice: by default (SleepAuto) the precise sleeper runs where
+// the OS has it (Linux) for clients whose operations are at least
+// preciseMinGap apart, and the result says so; SleepGoTimer and
+// SleepPrecise choose whatever the gap; closed loops wait for no schedule.
 func TestSleeperChoice(t *testing.T) {
 	noop := func(context.Context) error { return nil }
 	precise := SleeperGoTimer
@@ -18,7 +19,7 @@ func TestSleeperChoice(t *testing.T) {
 		precise = SleeperPrecise
 	}
 	if runtime.GOOS == "linux" && !hasPrecise {
-		t.Log("built without concbench_precise: Go's timer everywhere")
+		t.Error("Linux without the precise sleeper")
 	}
 	tests := []struct {
 		name string
@@ -28,10 +29,19 @@ func TestSleeperChoice(t *testing.T) {
 		{"open, 1 ms apart", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond}, precise},
 		{"open, 4 clients 200 µs apart each", Config{Model: Open, Rate: 20000, Clients: 4, Duration: 10 * time.Millisecond}, precise},
 		{"open, 10 µs apart", Config{Model: Open, Rate: 100000, Clients: 1, Duration: 10 * time.Millisecond}, SleeperGoTimer},
+		{"open, 1 ms apart, go-timer", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond, Sleeper: SleepGoTimer}, SleeperGoTimer},
+		{"open, 10 µs apart, precise", Config{Model: Open, Rate: 100000, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: SleepPrecise}, SleeperPrecise},
+		{"open, 1 ms apart, auto", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond, Sleeper: SleepAuto}, precise},
 		{"closed", Config{Model: Closed, Clients: 1, Duration: 10 * time.Millisecond}, SleeperNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.give.Sleeper == SleepPrecise && !hasPrecise {
+				if _, err := Run(context.Background(), tt.give, noop); err == nil || !strings.Contains(err.Error(), "no precise sleeper") {
+					t.Fatalf("Sleeper precise on %s: error %v, want one saying there is none", runtime.GOOS, err)
+				}
+				return
+			}
 			res, err := Run(context.Background(), tt.give, noop)
 			if err != nil {
 				t.Fatal(err)
@@ -110,7 +120,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 		if precise && !hasPrecise {
 			continue
 		}
-		w := newWaker(float64(time.Millisecond), precise)
+		w := newWaker(float64(time.Millisecond), precise, false)
 		base, mono, _ := startClock()
 		w.clock, w.monoBase = func() int64 { return int64(time.Since(base)) }, mono
 		measured := 0
@@ -144,7 +154,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 func TestMargin(t *testing.T) {
 	us := int64(time.Microsecond)
 	feed := func(vs ...int64) *waker {
-		w := newWaker(float64(time.Millisecond), false)
+		w := newWaker(float64(time.Millisecond), false, false)
 		for _, v := range vs {
 			w.observe(v)
 		}
@@ -186,7 +196,7 @@ func TestWaitDoesNotAllocate(t *testing.T) {
 		if precise && !hasPrecise {
 			continue
 		}
-		w := newWaker(float64(time.Millisecond), precise)
+		w := newWaker(float64(time.Millisecond), precise, false)
 		base, mono, _ := startClock()
 		w.clock, w.monoBase = func() int64 { return int64(time.Since(base)) }, mono
 		allocs := testing.AllocsPerRun(50, func() {
@@ -197,5 +207,26 @@ func TestWaitDoesNotAllocate(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("%s: %v allocations per wait, want 0", w.name(), allocs)
 		}
+	}
+}
+
+// TestSleeperConfigChecked: a sleeper that is not one of the choices, or
+// one given to a closed loop, is refused with a message naming it.
+func TestSleeperConfigChecked(t *testing.T) {
+	noop := func(context.Context) error { return nil }
+	tests := []struct {
+		name string
+		give Config
+		want string
+	}{
+		{"unknown", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: "spin"}, `Sleeper "spin": want "auto", "precise" or "go-timer"`},
+		{"closed", Config{Model: Closed, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: SleepGoTimer}, "Sleeper apply to an open loop only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Run(context.Background(), tt.give, noop); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -739,10 +739,19 @@ type spectrumMark struct {
 
 // spectrumChart overlays, per implementation, the corrected latency
 // (solid, marked at p50, p90, p99, p99.9 and p99.99) and the service time
-// (thin, dashed), each merged exactly over the repetitions. More than
-// maxSeries implementations are split into panels (facets).
+// (thin, dashed), each merged exactly over the repetitions, and in every
+// panel the harness floor's corrected latency (floorStyle) where the group
+// has floor trials. More than maxSeries implementations are split into
+// panels (facets).
 func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error) {
-	fs := facets(g.Impls)
+	impls, _ := g.floorSplit()
+	fs := facets(impls)
+	floor, floorAlt := g.floorHist(), ""
+	if floor != nil && floor.TotalCount() > 0 {
+		floorAlt = " The grey dash-dot line is the harness floor: the no-op target under the same schedule, in the same run."
+	} else {
+		floor = nil
+	}
 	var panels []*panel
 	lines := 0
 	for f, impls := range fs {
@@ -797,6 +806,12 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 		}
 		dark := color.Gray{Y: 60}
 		pn.keyFor("solid: corrected latency", draw.LineStyle{Color: dark, Width: vg.Points(2)}, -1, false)
+		if floor != nil {
+			key := pn.keyFor(floorLabel, floorStyle, -1, true)
+			if err := pn.line(key, floorLabel, []plotter.XYs{spectrum(floor)}, floorStyle, -1); err != nil {
+				return chart{}, fmt.Errorf("report: %s: %w", title, err)
+			}
+		}
 		pn.keyFor("thin dashed: service time", draw.LineStyle{Color: dark, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(3)}}, -1, false)
 		panels = append(panels, pn)
 	}
@@ -808,7 +823,7 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 		logRange(&pn.p.Y, 0)
 		niceLogRange(&pn.p.Y)
 	}
-	return cw.saveFigure(panels, chartH, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start, thin dashed = uncorrected service time; histograms merged over all repetitions."+facetNote(g.Impls), true)
+	return cw.saveFigure(panels, chartH, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start (the target's delays and the harness's wake error), thin dashed = uncorrected service time; histograms merged over all repetitions."+floorAlt+facetNote(impls), true)
 }
 
 // firstRep returns the trial with the lowest repetition number whose

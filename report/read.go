@@ -143,7 +143,7 @@ type dataset struct {
 	// Scenarios are the scenarios the sidecars describe, each once (the
 	// first description of a name wins).
 	Scenarios []sidecar.Scenario
-	config   *benchproc.Projection // benchstat's default -table .config
+	config    *benchproc.Projection // benchstat's default -table .config
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is

@@ -63,6 +63,9 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 		}
 	}
 	pg.Overhead = harnessOverhead(ds)
+	if len(ds.Trials) > 0 { // scenario results: say what their latencies include
+		pg.Overhead += ". " + latencyNote
+	}
 	clock, clockNote := clockCost(ds)
 	pg.Clock = clockNote
 	pg.Sections = buildSections(ds)
@@ -73,7 +76,7 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 				if g.Files != nil {
 					g.Tables = append(g.Tables, newColumnsTable(u, ds.better(u), g.Impls, g.Files, g.valuesByFile(u)))
 				} else {
-					g.Tables = append(g.Tables, newStatTable(u, ds.better(u), g.Impls, g.values(u)))
+					g.Tables = append(g.Tables, tableWithFloor(u, ds.better(u), g, g.values(u)))
 				}
 			}
 			if g.Files != nil {

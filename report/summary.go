@@ -55,15 +55,9 @@ func notRanked(sc sidecar.Scenario, g *group, impl string) string {
 		return "demonstration: " + why
 	}
 	if g.isFloor(impl) {
-		return "the harness's own floor: a no-op target under the same schedule"
+		return "the harness's own share of the latency, measured in the same run"
 	}
 	return ""
-}
-
-// isFloor says whether impl's trials in g are the harness floor.
-func (g *group) isFloor(impl string) bool {
-	ts := g.trials[impl]
-	return len(ts) > 0 && ts[0].Floor
 }
 
 // summarise builds a scenario section's summary and leaves the winners to
@@ -95,7 +89,11 @@ func summarise(ds *dataset, s *section) {
 					continue
 				}
 				if why := notRanked(sc, g, impl); why != "" {
-					rk.Unrank = append(rk.Unrank, unranked{Impl: impl, Median: formatValue(u, median(values[impl])), Why: why})
+					name := impl
+					if g.isFloor(impl) {
+						name = floorLabel
+					}
+					rk.Unrank = append(rk.Unrank, unranked{Impl: name, Median: formatValue(u, median(values[impl])), Why: why})
 					continue
 				}
 				ranked = append(ranked, impl)

@@ -35,6 +35,7 @@ type runFlags struct {
 	out            string
 	noReport       bool
 	inProcess      bool
+	floor          bool // -floor: harness-floor trials for open-loop scenarios
 	shard          bool
 	shardI, shardN int
 	progress       progressMode
@@ -90,6 +91,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
+	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: the no-op target under the same schedule (impl="+scenarios.FloorImpl+", "+strconv.Itoa(runner.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
 	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
 	progress := fs.String("progress", "auto", "progress while running: `auto` (one updating line on a terminal, a line every 10 s otherwise), always (a line every 10 s), never")
 	shard := fs.String("shard", "", "run only shard `i/n` of the plan (i from 0): whole cells (a scenario at one parameter point, every implementation and repetition) dealt to n machines; merge their files with runbench report")
@@ -165,7 +167,7 @@ func planRun(reg *scenarios.Registry, f runFlags) ([]scenarios.Spec, []scenarios
 	if err := scenarios.CheckPlanSize(specs, reg, f.impls, f.count); err != nil {
 		return nil, nil, usageError{err}
 	}
-	plan := runner.Plan(specs, reg, f.impls, f.count)
+	plan := runner.PlanWith(specs, reg, runner.PlanOptions{Impls: f.impls, Count: f.count, Floor: f.floor})
 	if len(plan) == 0 {
 		return nil, nil, usageError{errors.New("run: no trial left after -impl")}
 	}

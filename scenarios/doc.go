@@ -13,15 +13,16 @@
 // suite ([Quick]) lives in quick/, larger studies in more/. Each pattern of
 // a [Registry] ([Builtin], or [Extend] with a user's implementations and
 // [Func]s) declares its implementations and parameters; params in a
-// file are crossed, and so are lists of load.rate (the knee) and of
-// gomaxprocs.
+// file are crossed, and so are lists of load.rate (the knee), of
+// load.sleeper (auto, precise, go-timer: how the open-loop generator waits;
+// precise is refused where the OS has none) and of gomaxprocs.
 //
 // Defaults apply only to keys a file leaves out. A key it gives keeps its
 // value, zero or empty included: "duration: 0s" is refused, not run for
 // the default second. A key the harness would not use is an error too: a
 // mean, dist or sigma for work kind none, a sigma for a dist other than
-// lognormal, think on an open loop, rate, arrival or max_inflight on a
-// closed one, faults on a pattern that cannot fail, an empty list, a key
+// lognormal, think on an open loop, rate, arrival, max_inflight or sleeper
+// on a closed one, faults on a pattern that cannot fail, an empty list, a key
 // with no value. An absent timeout is 30s, or the trial's need if more.
 //
 // A file is one YAML document of UTF-8 text, at most 1 MiB, indented with
@@ -71,5 +72,8 @@
 //     a second, or the trial is reported leaked.
 //
 // The harness pattern's noop target measures the driver's own cost per
-// operation; every report states it.
+// operation; every report states it. The harness floor ([FloorImpl]) runs
+// the same no-op target under an open-loop scenario's own schedule, named
+// like its trials, so that a report shows beside each rate what of the
+// latency is the generator's.
 package scenarios

@@ -139,10 +139,14 @@ type Target struct {
 // is immutable once built.
 type Registry struct{ patterns []Pattern }
 
-// NewRegistry returns a registry of patterns; two of one name, or two
-// implementations of one name in a pattern, are an error.
+// NewRegistry returns a registry of patterns; two of one name, two
+// implementations of one name in a pattern, or an implementation named
+// FloorImpl (the harness floor's name in every pattern) are an error.
 func NewRegistry(patterns ...Pattern) (*Registry, error) {
 	for i, p := range patterns {
+		if slices.Contains(p.ImplNames(), FloorImpl) {
+			return nil, fmt.Errorf("scenarios: pattern %s has an implementation named %q, the name of the harness floor's trials", p.Name, FloorImpl)
+		}
 		for _, q := range patterns[:i] {
 			if q.Name == p.Name {
 				return nil, fmt.Errorf("scenarios: two patterns named %q", p.Name)
@@ -319,6 +323,13 @@ func atoi(params map[string]string, key string) int {
 	return n
 }
 
+// FloorImpl is the implementation name of the harness floor's trials: in
+// any open-loop scenario, the harness pattern's no-op target under the
+// scenario's own load (rate, arrival, clients, sleeper, duration), named
+// like the scenario's trials (impl=floor) so that it lands in their
+// report tables. No pattern may have an implementation of this name.
+const FloorImpl = "floor"
+
 // harnessPattern measures the driver itself: its one implementation does
 // nothing, so what a trial records is the harness's own cost per operation.
 func harnessPattern() Pattern {
@@ -327,10 +338,16 @@ func harnessPattern() Pattern {
 		Doc:   "the driver itself, against a target that does nothing",
 		Impls: []ImplInfo{{Name: "noop", Doc: "returns at once: the harness's own cost per operation"}},
 		New: func(string, map[string]string, Op) (*Target, error) {
-			return &Target{
-				Call:  func(context.Context) error { return nil },
-				Close: func() error { return nil },
-			}, nil
+			return noopTarget(), nil
 		},
+	}
+}
+
+// noopTarget returns at once: the harness pattern's target, and the harness
+// floor's.
+func noopTarget() *Target {
+	return &Target{
+		Call:  func(context.Context) error { return nil },
+		Close: func() error { return nil },
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/concbench/concbench/internal/benchname"
 	"github.com/concbench/concbench/internal/sidecar"
 	"github.com/concbench/concbench/internal/units"
+	"github.com/concbench/concbench/loadgen"
 )
 
 // Spec is one scenario file. See the package doc for the schema. Its JSON
@@ -129,6 +131,55 @@ type Load struct {
 	MaxInflight int      `yaml:"max_inflight" json:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
 	Duration    Duration `yaml:"duration" json:"duration"`         // measurement window
 	Warmup      Duration `yaml:"warmup" json:"warmup"`             // load before the window, not measured
+	// Sleeper (open) is how the generator's clients wait for intended
+	// starts: auto (the default: the precise sleeper where the OS has it
+	// and each client's operations are at least 50 µs apart, Go's timer
+	// otherwise), precise or go-timer. A list runs each, and its trials
+	// are named sleeper=<value>.
+	Sleeper Sleepers `yaml:"sleeper" json:"sleeper,omitempty"`
+}
+
+// Sleeper choices of load.sleeper.
+const (
+	SleepAuto    = "auto"
+	SleepPrecise = "precise"
+	SleepGoTimer = "go-timer"
+)
+
+// Sleepers are the sleeper choices of an open-loop scenario: one name or a
+// list; empty is auto alone.
+type Sleepers []string
+
+// UnmarshalYAML accepts a name or a list of names.
+func (l *Sleepers) UnmarshalYAML(n *yaml.Node) error {
+	nodes := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		nodes = n.Content
+	}
+	*l = (*l)[:0]
+	var bad []string
+	for _, c := range nodes {
+		if c.ShortTag() == "!!null" {
+			continue // refused by Parse as a value not given
+		}
+		if c.Kind != yaml.ScalarNode {
+			bad = append(bad, nodeError(c, "sleeper: want auto, precise or go-timer, or a list of them"))
+			continue
+		}
+		*l = append(*l, c.Value)
+	}
+	if len(bad) > 0 {
+		return &yaml.TypeError{Errors: bad}
+	}
+	return nil
+}
+
+// Values returns the sleepers a scenario's trials run: its list, or auto.
+func (l Sleepers) Values() []string {
+	if len(l) == 0 {
+		return []string{SleepAuto}
+	}
+	return l
 }
 
 // Rates are the offered loads of an open-loop scenario, in operations per
@@ -926,19 +977,33 @@ func (c *checker) load(l Load) {
 		if len(l.Rate) == 0 {
 			c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
 		}
-		again := repeated(l.Rate)
+		againRate := repeated(l.Rate)
 		for i, r := range l.Rate {
 			field := "load.rate"
 			if len(l.Rate) > 1 {
 				field = fmt.Sprintf("load.rate[%d]", i)
 			}
 			c.rate(field, r, l.Duration.Duration, "load.duration")
-			if again[i] {
+			if againRate[i] {
 				c.add(field, "%v is listed twice: its trials would share one name", r)
 			}
 		}
 		if c.given("load.think", l.Think.Duration != 0) {
 			c.add("load.think", "think time applies to the closed model only")
+		}
+		if len(l.Sleeper) == 0 && c.given("load.sleeper", false) {
+			c.add("load.sleeper", "an empty list: leave load.sleeper out for auto")
+		}
+		again := repeated(l.Sleeper)
+		for i, v := range l.Sleeper {
+			field := "load.sleeper"
+			if len(l.Sleeper) > 1 {
+				field = fmt.Sprintf("load.sleeper[%d]", i)
+			}
+			checkSleeper(c, field, v)
+			if again[i] {
+				c.add(field, "%s is listed twice: its trials would share one name", v)
+			}
 		}
 	case Closed:
 		if c.given("load.rate", len(l.Rate) != 0) {
@@ -949,6 +1014,9 @@ func (c *checker) load(l Load) {
 		}
 		if c.given("load.max_inflight", l.MaxInflight != 0) {
 			c.add("load.max_inflight", "the in-flight cap applies to the open model only (a closed loop has at most clients in flight)")
+		}
+		if c.given("load.sleeper", len(l.Sleeper) != 0) {
+			c.add("load.sleeper", "the sleeper applies to the open model only (a closed loop waits for no schedule)")
 		}
 	default:
 		c.add("load.model", "%q: want open or closed", l.Model)
@@ -965,6 +1033,20 @@ func (c *checker) load(l Load) {
 	inRange(c, "load.clients", l.Clients)
 	inRange(c, "load.duration", l.Duration.Duration)
 	inRange(c, "load.warmup", l.Warmup.Duration)
+}
+
+// checkSleeper checks one sleeper choice, reported as field: one of the
+// choices, and precise only where the OS has it.
+func checkSleeper(c *checker, field, v string) {
+	switch v {
+	case SleepAuto, SleepGoTimer:
+	case SleepPrecise:
+		if !loadgen.PreciseAvailable() {
+			c.add(field, "precise: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want auto or go-timer", runtime.GOOS)
+		}
+	default:
+		c.add(field, "%q: want auto, precise or go-timer", v)
+	}
 }
 
 // rate checks one open-loop rate, reported as field, and the operations it
@@ -1093,14 +1175,18 @@ func planSize(s Spec, pat *Pattern, impls []string, count int) (int, string) {
 	for _, p := range pat.Params {
 		combos = checkedMul(combos, max(len(s.Params[p.Name]), 1))
 	}
-	rates, procs := max(len(s.Load.Rate), 1), max(len(s.GOMAXPROCS), 1)
-	n := checkedMul(checkedMul(checkedMul(checkedMul(max(reps, 0), nImpls), combos), rates), procs)
+	rates, procs, sleepers := max(len(s.Load.Rate), 1), max(len(s.GOMAXPROCS), 1), max(len(s.Load.Sleeper), 1)
+	n := checkedMul(checkedMul(checkedMul(checkedMul(checkedMul(max(reps, 0), nImpls), combos), rates), procs), sleepers)
 	total := strconv.Itoa(n)
 	if n == math.MaxInt {
 		total = "more than " + total
 	}
-	return n, fmt.Sprintf("%d repetitions × %d implementations × %d parameter combinations × %d rates × %d gomaxprocs = %s trials",
-		reps, nImpls, combos, rates, procs, total)
+	sl := ""
+	if sleepers > 1 {
+		sl = fmt.Sprintf(" × %d sleepers", sleepers)
+	}
+	return n, fmt.Sprintf("%d repetitions × %d implementations × %d parameter combinations × %d rates%s × %d gomaxprocs = %s trials",
+		reps, nImpls, combos, rates, sl, procs, total)
 }
 
 // CheckPlanSize refuses a run whose plan would exceed MaxPlanTrials trials

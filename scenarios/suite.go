@@ -143,7 +143,8 @@ func pathErrorMsg(err error) string {
 // ReadTrialSpec reads the trial spec that a trial process gets on its
 // standard input, trusting none of it: at most MaxFileSize bytes of strict
 // JSON (no unknown field, exactly one value), whose Spec passes the checks
-// of a scenario file, with an Impl of its pattern, a valid value for each
+// of a scenario file, with an Impl of its pattern (or FloorImpl, for an
+// open loop), a Sleeper of load.sleeper's choices, a valid value for each
 // of the pattern's parameters and no other, a Rate in range for an open
 // loop (0 for a closed one), Procs from 0 to MaxGOMAXPROCS and Rep from 1.
 // Errors are InputErrors of file "stdin" naming the JSON path
@@ -201,8 +202,13 @@ func ReadTrialSpec(r io.Reader, reg *Registry) (TrialSpec, error) {
 // checkTrial checks the fields of a trial spec beside its Spec.
 func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
 	c := newChecker(nil)
+	floor := ts.Impl == FloorImpl
 	if pat, ok := reg.Lookup(ts.Spec.Pattern); ok { // else spec.pattern is refused
 		switch {
+		case floor:
+			if ts.Spec.Load.Model != Open {
+				c.add("impl", "%s: the harness floor is for open-loop scenarios only", FloorImpl)
+			}
 		case !slices.Contains(pat.ImplNames(), ts.Impl):
 			c.add("impl", "%q is not a %s implementation; have %s", ts.Impl, pat.Name, strings.Join(pat.ImplNames(), ", "))
 		case len(ts.Spec.Impls) > 0 && !slices.Contains(ts.Spec.Impls, ts.Impl):
@@ -216,7 +222,7 @@ func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
 				c.add(field, "missing: a trial has a value for every parameter of its pattern")
 			case p.Check(v) != nil:
 				c.add(field, "%q: %v", v, p.Check(v))
-			case pat.Unsupported != nil && pat.Unsupported(ts.Impl, p.Name, v) != "":
+			case !floor && pat.Unsupported != nil && pat.Unsupported(ts.Impl, p.Name, v) != "":
 				c.add(field, "%s cannot run with %s=%s: %s", ts.Impl, p.Name, v, pat.Unsupported(ts.Impl, p.Name, v))
 			}
 		}
@@ -229,9 +235,15 @@ func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
 	switch ts.Spec.Load.Model {
 	case Open:
 		c.rate("rate", ts.Rate, ts.Spec.Load.Duration.Duration, "spec.load.duration")
+		if ts.Sleeper != "" {
+			checkSleeper(c, "sleeper", ts.Sleeper)
+		}
 	case Closed:
 		if ts.Rate != 0 {
 			c.add("rate", "%v: a closed-loop trial has no rate", ts.Rate)
+		}
+		if ts.Sleeper != "" {
+			c.add("sleeper", "%q: a closed-loop trial has no sleeper", ts.Sleeper)
 		}
 	}
 	if b := c.bound("gomaxprocs"); ts.Procs != 0 && !b.contains(float64(ts.Procs)) {

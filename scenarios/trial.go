@@ -19,9 +19,12 @@ type TrialSpec struct {
 	Spec   Spec              `json:"spec"`
 	Impl   string            `json:"impl"`
 	Params map[string]string `json:"params"`
-	Rate   float64           `json:"rate,omitempty"`  // open loop: this trial's offered load
-	Procs  int               `json:"procs,omitempty"` // GOMAXPROCS of the trial process; 0 leaves it alone
-	Rep    int               `json:"rep"`
+	Rate   float64           `json:"rate,omitempty"` // open loop: this trial's offered load
+	// Sleeper (open loop) is this trial's load.sleeper choice: auto (also
+	// ""), precise or go-timer.
+	Sleeper string `json:"sleeper,omitempty"`
+	Procs   int    `json:"procs,omitempty"` // GOMAXPROCS of the trial process; 0 leaves it alone
+	Rep     int    `json:"rep"`
 }
 
 // Name is the benchmark name of the trial's results.
@@ -50,8 +53,12 @@ func RunTrial(ctx context.Context, ts TrialSpec, reg *Registry) (sidecar.Trial, 
 		Clients: l.Clients, Think: l.Think.Duration, MaxInflight: l.MaxInflight,
 		Duration: l.Duration.Duration, Warmup: l.Warmup.Duration,
 	}
+	floor := ts.Impl == FloorImpl
+	if floor && l.Model != Open {
+		return sidecar.Trial{}, fmt.Errorf("scenario %s: the harness floor is for open-loop scenarios only", s.Name)
+	}
 	if l.Model == Open {
-		cfg.Model, cfg.Rate = loadgen.Open, ts.Rate
+		cfg.Model, cfg.Rate, cfg.Sleeper = loadgen.Open, ts.Rate, ts.Sleeper
 		if l.Arrival == Poisson {
 			cfg.Arrival = loadgen.Poisson
 		}
@@ -59,17 +66,25 @@ func RunTrial(ctx context.Context, ts TrialSpec, reg *Registry) (sidecar.Trial, 
 	tr := sidecar.Trial{
 		Name: ts.Name(reg), Scenario: s.Name, Pattern: s.Pattern, Impl: ts.Impl,
 		Params: ts.Params, Rep: ts.Rep, Model: string(l.Model), Status: sidecar.StatusOK,
-		GOMAXPROCS: runtime.GOMAXPROCS(0), TargetRate: cfg.Rate,
+		GOMAXPROCS: runtime.GOMAXPROCS(0), TargetRate: cfg.Rate, Floor: floor,
 	}
 
 	work.RoundsPerMicrosecond() // calibrate the CPU work before any clock runs
 	op, startOutage := newOp(s.Work, s.Faults)
-	cfg.OnStart = startOutage
+	var target *Target
+	if floor {
+		// The same schedule against nothing: no work, no faults.
+		op, target = nil, noopTarget()
+	} else {
+		cfg.OnStart = startOutage
+	}
 	runtime.GC() // start every trial from the same heap state
 	tr.BaselineGoroutines = runtime.NumGoroutine()
-	target, err := pat.New(ts.Impl, ts.Params, op)
-	if err != nil {
-		return sidecar.Trial{}, err
+	if !floor {
+		var err error
+		if target, err = pat.New(ts.Impl, ts.Params, op); err != nil {
+			return sidecar.Trial{}, err
+		}
 	}
 	res, err := loadgen.RunTarget(ctx, cfg, loadgen.Target{Call: target.Call, Submit: target.Submit, Task: op, State: target.State})
 	if err != nil && ctx.Err() == nil {
@@ -125,6 +140,9 @@ func trialName(ts TrialSpec, reg *Registry) string {
 	}
 	if len(s.Load.Rate) > 1 {
 		parts = append(parts, benchname.P("rate", strconv.FormatFloat(ts.Rate, 'g', -1, 64)))
+	}
+	if len(s.Load.Sleeper) > 1 {
+		parts = append(parts, benchname.P("sleeper", ts.Sleeper))
 	}
 	if len(s.GOMAXPROCS) > 0 {
 		parts = append(parts, benchname.P("procs", ts.Procs))

@@ -9,12 +9,39 @@ import (
 	"github.com/concbench/concbench/scenarios"
 )
 
-// Plan returns the trials of specs in run order: within a scenario,
-// repetitions are interleaved across implementations and parameters
-// (A B C A B C …), so that drift in the machine hits all alike.
-// impls, if not empty, keeps only those implementations; count, if > 0,
-// overrides every scenario's repeat.
+// Plan returns the trials of specs in run order, without harness floors:
+// PlanWith(specs, reg, PlanOptions{Impls: impls, Count: count}).
 func Plan(specs []scenarios.Spec, reg *scenarios.Registry, impls []string, count int) []scenarios.TrialSpec {
+	return PlanWith(specs, reg, PlanOptions{Impls: impls, Count: count})
+}
+
+// PlanOptions shape a plan.
+type PlanOptions struct {
+	// Impls, if not empty, keeps only those implementations (never the
+	// floor: it is what the others are read against).
+	Impls []string
+	// Count, if > 0, overrides every scenario's repeat.
+	Count int
+	// Floor adds the harness floor to every open-loop scenario: trials of
+	// implementation scenarios.FloorImpl, the no-op target under the
+	// scenario's load, at every parameter point, rate and sleeper of it,
+	// FloorRepeat times (or the scenario's repetitions, if fewer).
+	Floor bool
+}
+
+// FloorRepeat is how many times a floor trial runs at each point of a
+// scenario. Three keep the quick suite's floors (seven points, about half
+// a second each in a child process) at about ten seconds of make run's two
+// minutes, and give the report a median of three per rate; the floor is
+// read beside the scenario's results, not ranked, so it needs no more.
+const FloorRepeat = 3
+
+// PlanWith returns the trials of specs in run order: within a scenario,
+// repetitions are interleaved across implementations, parameters, rates
+// and sleepers (A B C A B C …), so that drift in the machine hits all
+// alike; a floor trial of each point follows the scenario's own trials in
+// each of the first FloorRepeat repetitions.
+func PlanWith(specs []scenarios.Spec, reg *scenarios.Registry, o PlanOptions) []scenarios.TrialSpec {
 	var plan []scenarios.TrialSpec
 	for _, s := range specs {
 		pat, ok := reg.Lookup(s.Pattern)
@@ -25,8 +52,8 @@ func Plan(specs []scenarios.Spec, reg *scenarios.Registry, impls []string, count
 		if len(names) == 0 {
 			names = pat.DefaultImpls()
 		}
-		if len(impls) > 0 {
-			names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(impls, n) })
+		if len(o.Impls) > 0 {
+			names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !slices.Contains(o.Impls, n) })
 		}
 		combos := []map[string]string{{}}
 		for _, p := range pat.Params {
@@ -48,26 +75,38 @@ func Plan(specs []scenarios.Spec, reg *scenarios.Registry, impls []string, count
 			combos = next
 		}
 		reps := s.Repeat
-		if count > 0 {
-			reps = count
+		if o.Count > 0 {
+			reps = o.Count
 		}
 		rates := []float64(s.Load.Rate)
+		sleepers := []string{""} // a closed loop has none
 		if len(rates) == 0 {
 			rates = []float64{0} // closed loop
+		} else {
+			sleepers = s.Load.Sleeper.Values()
 		}
 		procs := s.GOMAXPROCS
 		if len(procs) == 0 {
 			procs = []int{0} // the machine's
 		}
-		for rep := 1; rep <= reps; rep++ {
-			for _, impl := range names {
-				for _, c := range combos {
-					for _, r := range rates {
+		points := func(impl string, rep int) {
+			for _, c := range combos {
+				for _, r := range rates {
+					for _, sl := range sleepers {
 						for _, p := range procs {
-							plan = append(plan, scenarios.TrialSpec{Spec: s, Impl: impl, Params: c, Rate: r, Procs: p, Rep: rep})
+							plan = append(plan, scenarios.TrialSpec{Spec: s, Impl: impl, Params: c, Rate: r, Sleeper: sl, Procs: p, Rep: rep})
 						}
 					}
 				}
+			}
+		}
+		floor := o.Floor && s.Load.Model == scenarios.Open && len(names) > 0
+		for rep := 1; rep <= reps; rep++ {
+			for _, impl := range names {
+				points(impl, rep)
+			}
+			if floor && rep <= FloorRepeat {
+				points(scenarios.FloorImpl, rep)
 			}
 		}
 	}
@@ -78,8 +117,8 @@ func Plan(specs []scenarios.Spec, reg *scenarios.Registry, impls []string, count
 //
 // A shard holds whole cells. A cell is the trials of one scenario at one
 // parameter point: the same scenario name, parameter values, rate and
-// GOMAXPROCS, with every implementation and every repetition, so no
-// comparison spans two machines. Within a shard the trials keep their plan
+// GOMAXPROCS, with every implementation, sleeper and repetition (the floor
+// too), so no comparison spans two machines. Within a shard the trials keep their plan
 // order, repetitions interleaved across implementations (A B C A B C …).
 //
 // The rule: take the cells in the order of their first trial in plan, and
@@ -124,12 +163,14 @@ func Shard(plan []scenarios.TrialSpec, i, n int) []scenarios.TrialSpec {
 }
 
 // cellKey names the cell of a trial: everything that identifies it but the
-// implementation and the repetition.
+// implementation, the repetition and the sleeper.
 func cellKey(ts scenarios.TrialSpec) string {
 	parts := []string{ts.Spec.Name}
 	for _, k := range slices.Sorted(maps.Keys(ts.Params)) {
 		parts = append(parts, k+"="+ts.Params[k])
 	}
+	// Not the sleeper: trials that differ only in it are an A/B, which
+	// must run on one machine.
 	parts = append(parts, "rate="+strconv.FormatFloat(ts.Rate, 'g', -1, 64), "procs="+strconv.Itoa(ts.Procs))
 	return strings.Join(parts, "\x00")
 }

@@ -33,22 +33,24 @@ const (
 // Trial is one line of a sidecar: one (scenario, implementation, parameters,
 // repetition) run in its own process.
 type Trial struct {
-	Name     string `json:"name"` // the benchmark name, without "Benchmark"
-	Scenario string `json:"scenario"`
-	Pattern  string `json:"pattern"`
-	Impl     string `json:"impl"`
-	// Floor marks the harness floor: a no-op target under the schedule of
-	// the scenario's open loop, the harness's own share of every latency.
+	Name     string            `json:"name"` // the benchmark name, without "Benchmark"
+	Scenario string            `json:"scenario"`
+	Pattern  string            `json:"pattern"`
+	Impl     string            `json:"impl"`
+	Params   map[string]string `json:"params,omitempty"`
+	Rep      int               `json:"rep"` // 1-based repetition
+	// Floor marks a harness-floor trial: the no-op target under the same
+	// open-loop schedule as the scenario's other trials (same name parts,
+	// its own implementation name), so that a reader can show what of
+	// their latency the harness itself accounts for.
 	Floor bool `json:"floor,omitempty"`
 	// Demo is set for a trial of a demonstration implementation (broken on
 	// purpose): what it demonstrates. Its hang, leak or crash is the
 	// demonstration, not a failure of the run.
-	Demo   string            `json:"demo,omitempty"`
-	Params map[string]string `json:"params,omitempty"`
-	Rep    int               `json:"rep"` // 1-based repetition
-	Status string            `json:"status"`
-	Error  string            `json:"error,omitempty"`  // why the status is not ok
-	Stacks string            `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
+	Demo   string `json:"demo,omitempty"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`  // why the status is not ok
+	Stacks string `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
 
 	GOMAXPROCS int     `json:"gomaxprocs"`            // of the trial's process
 	Model      string  `json:"model"`                 // open | closed

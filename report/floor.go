@@ -1,0 +1,89 @@
+package report
+
+import (
+	"image/color"
+	"slices"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/concbench/concbench/internal/sidecar"
+)
+
+// The harness floor: trials that the sidecar marks Floor ran the no-op
+// target under the same open-loop schedule as the implementations beside
+// them. The report learns which rows they are from that mark only (never
+// from a name), shows them under floorLabel, ranks them with nothing and
+// draws them on the latency spectrum as a line of their own.
+
+// floorLabel names the floor's row in tables and its line on the spectrum.
+const floorLabel = "harness floor (no-op, same schedule)"
+
+// latencyNote says what each latency in a report includes.
+const latencyNote = "Latency (p50-ns, p99-ns, the spectrum's solid lines) runs from each operation's intended start: it includes the target's own delays (a blocked Submit, a queue) and the generator's wake error while idle, which is the harness's. The harness floor (the no-op target under the same schedule, measured in the same run) shows that share at each open-loop rate; wake-p99-ns is the generator's wake error alone and late-p99-ns the total start lateness."
+
+// floorStyle draws the floor on the spectrum: grey, dash-dot, so that it
+// reads apart from the dashed service-time curves.
+var floorStyle = draw.LineStyle{
+	Color: color.Gray{Y: 110}, Width: vg.Points(2),
+	Dashes: []vg.Length{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)},
+}
+
+// isFloor says whether impl's trials in g are harness-floor trials.
+func (g *group) isFloor(impl string) bool {
+	return slices.ContainsFunc(g.trials[impl], func(t sidecar.Trial) bool { return t.Floor })
+}
+
+// floorSplit returns g's implementations, then its floor rows, each in
+// file order.
+func (g *group) floorSplit() (impls, floors []string) {
+	for _, impl := range g.Impls {
+		if g.isFloor(impl) {
+			floors = append(floors, impl)
+		} else {
+			impls = append(impls, impl)
+		}
+	}
+	return impls, floors
+}
+
+// tableWithFloor is newStatTable over g's implementations, the floor left
+// out of the baseline, the comparisons and the winner, then added as a
+// last row labelled floorLabel, its statistical warnings footnoted.
+func tableWithFloor(unit string, better int, g *group, values map[string][]float64) *statTable {
+	impls, floors := g.floorSplit()
+	t := newStatTable(unit, better, impls, values)
+	for _, f := range floors {
+		ft := newStatTable(unit, better, []string{f}, values)
+		if len(ft.Rows) == 0 {
+			continue
+		}
+		r := ft.Rows[0]
+		r.Impl, r.Baseline, r.Winner, r.Delta, r.P = floorLabel, false, false, "floor (not ranked)", ""
+		r.Marks = ""
+		for _, note := range ft.Footnotes {
+			i := slices.Index(t.Footnotes, note)
+			if i < 0 {
+				t.Footnotes = append(t.Footnotes, note)
+				i = len(t.Footnotes) - 1
+			}
+			r.Marks += superscript(i + 1)
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	return t
+}
+
+// floorHist merges the corrected latency of g's floor trials, or nil.
+func (g *group) floorHist() *hdrhistogram.Histogram {
+	var hs []*sidecar.Hist
+	for _, impl := range g.Impls {
+		for _, t := range g.trials[impl] {
+			if t.Floor && usable(t) {
+				hs = append(hs, t.Latency)
+			}
+		}
+	}
+	return sidecar.Merge(hs...)
+}
