@@ -49,6 +49,9 @@ func Scenario() []Unit {
 		{"ops/s", HigherIsBetter, true, "completions inside the window per second", func(tr *sidecar.Trial) (float64, bool) {
 			return float64(tr.WindowOps) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
 		}},
+		{"ok-ops/s", HigherIsBetter, false, "operations that succeeded per second: the measured operations (intended to start inside the window) that returned no error, over the window", func(tr *sidecar.Trial) (float64, bool) {
+			return float64(tr.Ops-tr.Errors) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
+		}},
 		{"mean-ns", LowerIsBetter, false, "mean latency from the intended start", latency(func(t *sidecar.Trial) float64 { return t.Latency.Mean() })},
 		{"p50-ns", LowerIsBetter, true, "median latency from the intended start", latencyQ(50)},
 		{"p99-ns", LowerIsBetter, true, "p99 latency from the intended start", latencyQ(99)},
