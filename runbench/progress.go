@@ -35,6 +35,7 @@ const progressEvery = 10 * time.Second
 type progress struct {
 	w        io.Writer
 	terminal bool
+	quiet    bool // count, print no progress line (-progress=never)
 	now      func() time.Time
 	start    time.Time
 	last     time.Time // of the last line written to a log
@@ -54,7 +55,7 @@ func (p *progress) trial(done, total int, tr sidecar.Trial) {
 		p.counts[tr.Status]++
 	}
 	now := p.now()
-	if !p.terminal && now.Sub(p.last) < progressEvery && done < total {
+	if p.quiet || !p.terminal && now.Sub(p.last) < progressEvery && done < total {
 		return
 	}
 	p.last = now

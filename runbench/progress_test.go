@@ -58,3 +58,22 @@ func TestProgressFlag(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestProgressNeverStillCounts: -progress=never prints no progress line,
+// but the closing summary still counts every trial, demonstrations apart.
+func TestProgressNeverStillCounts(t *testing.T) {
+	now := time.Unix(0, 0)
+	var out bytes.Buffer
+	p := newProgress(&out, false, func() time.Time { return now })
+	p.quiet = true
+	p.trial(1, 3, sidecar.Trial{Status: sidecar.StatusOK})
+	p.trial(2, 3, sidecar.Trial{Status: sidecar.StatusHung, Demo: "deadlocks on purpose"})
+	now = now.Add(time.Second)
+	p.trial(3, 3, sidecar.Trial{Status: sidecar.StatusLeaked})
+	if out.Len() != 0 {
+		t.Errorf("progress printed %q", out.String())
+	}
+	if got := p.summary(); got != "trials: 1 ok, 1 leaked, 1 demonstrated a failure; elapsed 1s" {
+		t.Errorf("summary %q", got)
+	}
+}

@@ -67,12 +67,13 @@ func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout,
 		return err
 	}
 	prog := newProgress(stderr, isTerminal(stderr), time.Now)
-	if f.progress == progressAlways || f.progress == progressAuto {
-		if f.progress == progressAlways {
-			prog.terminal = false
-		}
-		opts.Progress = prog.trial
+	switch f.progress {
+	case progressAlways:
+		prog.terminal = false
+	case progressNever:
+		prog.quiet = true // it still counts, for the closing summary
 	}
+	opts.Progress = prog.trial
 	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
 	sum, runErr := runner.Run(ctx, plan, reg, opts)
 	if runErr != nil && !errors.Is(runErr, runner.ErrRunStopped) {
