@@ -55,7 +55,7 @@ func notRanked(sc sidecar.Scenario, g *group, impl string) string {
 		return "demonstration: " + why
 	}
 	if g.isFloor(impl) {
-		return "the harness's own share of the latency, measured in the same run"
+		return "the harness floor: the no-op target under the same schedule, in the same run"
 	}
 	return ""
 }
