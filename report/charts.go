@@ -464,6 +464,7 @@ func horizontalBars(names []string) bool {
 // vertical bars, or horizontal ones for many or long names (the names
 // then down the y axis, the first at the top).
 func barChart(cw *chartWriter, t *statTable, name, title string) (chart, error) {
+	t = t.withoutFloor() // a reference, not a bar to compare: the tables show it
 	if t == nil || len(t.Rows) == 0 {
 		return chart{Title: title, Skip: "no data for this chart"}, nil
 	}
@@ -846,7 +847,8 @@ func firstRep(ts []sidecar.Trial) (sidecar.Trial, bool) {
 // missing sample (NaN, or ≤ 0 on a log axis) breaks the line rather than
 // being bridged; a sample alone between gaps is drawn as a mark.
 func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick func(sidecar.Series) []float64, logY bool) (chart, error) {
-	fs := facets(g.Impls)
+	impls, _ := g.floorSplit()
+	fs := facets(impls)
 	var panels []*panel
 	lines, dropped := 0, 0
 	for f, impls := range fs {
@@ -907,7 +909,7 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 		}
 	}
 	note := droppedNote(dropped)
-	return cw.saveFigure(panels, chartH, name, title+note, title+": repetition 1 of each implementation, sampled every interval on the trial clock; a gap is an interval with no sample to show."+note+facetNote(g.Impls), true)
+	return cw.saveFigure(panels, chartH, name, title+note, title+": repetition 1 of each implementation, sampled every interval on the trial clock; a gap is an interval with no sample to show."+note+facetNote(impls), true)
 }
 
 // stateLevel maps breaker states to the y of the state timeline.
@@ -926,7 +928,8 @@ func stateLevel(s string) (float64, bool) {
 // stateChart draws breaker state timelines as step lines, each
 // implementation offset a little so that they do not hide each other.
 func stateChart(cw *chartWriter, g *group, name, title string) (chart, error) {
-	fs := facets(g.Impls)
+	impls, _ := g.floorSplit()
+	fs := facets(impls)
 	var panels []*panel
 	lines := 0
 	for f, impls := range fs {
@@ -970,7 +973,7 @@ func stateChart(cw *chartWriter, g *group, name, title string) (chart, error) {
 	for _, pn := range panels {
 		pn.p.Y.Min, pn.p.Y.Max = -0.4, 2.6
 	}
-	return cw.saveFigure(panels, chartH, name, title, title+": breaker state of repetition 1 per implementation (closed 0, half-open 1, open 2; lines offset slightly to stay visible)."+facetNote(g.Impls), false)
+	return cw.saveFigure(panels, chartH, name, title, title+": breaker state of repetition 1 per implementation (closed 0, half-open 1, open 2; lines offset slightly to stay visible)."+facetNote(impls), false)
 }
 
 // numericParams returns the parameter keys of a section whose values are

@@ -61,6 +61,7 @@ func tableWithFloor(unit string, better int, g *group, values map[string][]float
 		}
 		r := ft.Rows[0]
 		r.Impl, r.Baseline, r.Winner, r.Delta, r.P = floorLabel, false, false, "floor (not ranked)", ""
+		r.Floor = true
 		r.Marks = ""
 		for _, note := range ft.Footnotes {
 			i := slices.Index(t.Footnotes, note)
@@ -86,4 +87,14 @@ func (g *group) floorHist() *hdrhistogram.Histogram {
 		}
 	}
 	return sidecar.Merge(hs...)
+}
+
+// withoutFloor returns t without its floor rows (t itself if it has none).
+func (t *statTable) withoutFloor() *statTable {
+	if t == nil || !slices.ContainsFunc(t.Rows, func(r *statRow) bool { return r.Floor }) {
+		return t
+	}
+	c := *t
+	c.Rows = slices.DeleteFunc(slices.Clone(t.Rows), func(r *statRow) bool { return r.Floor })
+	return &c
 }

@@ -40,6 +40,7 @@ type statRow struct {
 	P        string // raw and Holm-adjusted p-value
 	Baseline bool
 	Winner   bool
+	Floor    bool   // the harness floor's row: shown, never compared or charted as a bar
 	Marks    string // footnote marks
 	// In a later column of a table with several (see statTable.Columns):
 	// the change from the same implementation in the first column, "~"
