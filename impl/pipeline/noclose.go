@@ -51,10 +51,19 @@ collect:
 			break collect
 		}
 	}
-	failed, cause := ctx.Err() != nil, context.Cause(ctx)
+	// A stage's error, or the caller's end; a context of the caller's own
+	// type reaches ctx through a goroutine, so ctx may not have seen that
+	// end yet: ask the caller's context too.
+	var cause error
+	switch {
+	case ctx.Err() != nil:
+		cause = context.Cause(ctx)
+	case parent.Err() != nil:
+		cause = context.Cause(parent)
+	}
 	cancel(errCollected) // the only way to stop workers that never see a close
 	wg.Wait()
-	if failed {
+	if cause != nil {
 		return nil, cause
 	}
 	return results, nil
