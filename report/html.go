@@ -43,7 +43,7 @@ h2 small{font-weight:normal;color:#666;font-size:.6em}
 table.audit td,table.audit th{vertical-align:top}
 table.audit td.l{max-width:28em}
 tr.v-holds td:nth-child(3) b{color:#1b5e20}tr.v-when td:nth-child(3) b{color:#8a6d00}
-tr.v-not td:nth-child(3) b{color:#b71c1c}tr.v-iso td:nth-child(3) b{color:#555}
+tr.v-not td:nth-child(3) b{color:#b71c1c}tr.v-iso td:nth-child(3) b,tr.v-few td:nth-child(3) b{color:#555}
 table.rank{display:inline-table;vertical-align:top;margin-right:1.5em}
 tr.unranked td{color:#666;font-style:italic}
 .notok{color:#8a6d3b}
@@ -141,6 +141,8 @@ func renderHTML(w io.Writer, p *page) error {
 				return "v-when"
 			case verdictNot:
 				return "v-not"
+			case verdictTooFew:
+				return "v-few"
 			}
 			return "v-iso"
 		},

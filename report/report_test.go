@@ -133,7 +133,7 @@ func TestGenerate(t *testing.T) {
 		{"hung error", "watchdog fired after 30s"},
 		{"stacks, escaped", "&lt;script&gt;"},
 		{"go test section", "BenchmarkPool <small>go test</small>"},
-		{"verdict (3 trials against 3 cannot be significant)", "no significant difference in peak-goroutines between channels and spawn"},
+		{"verdict (3 trials against 3 cannot be significant)", "not enough trials</b>: no significant difference, and with 3"},
 		{"verdict's number", "peak-goroutines: spawn 9.33× channels"},
 		{"holm stated", "Holm–Bonferroni"},
 		{"spectrum chart", "Latency percentile spectrum"},

@@ -214,15 +214,30 @@ func (t *statTable) column(impls []string, values map[string][]float64) ([]*stat
 
 // holm sets pAdj of each row to its Holm-Bonferroni adjusted p-value.
 func holm(rows []*statRow) {
-	sorted := slices.Clone(rows)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].cmp.P < sorted[j].cmp.P })
-	m := len(sorted)
-	run := 0.0
-	for i, r := range sorted {
-		p := math.Min(1, float64(m-i)*r.cmp.P)
-		run = math.Max(run, p)
-		r.pAdj = run
+	ps := make([]float64, len(rows))
+	for i, r := range rows {
+		ps[i] = r.cmp.P
 	}
+	for i, p := range holmAdjust(ps) {
+		rows[i].pAdj = p
+	}
+}
+
+// holmAdjust returns the Holm-Bonferroni adjusted p-values of ps, in the
+// order of ps.
+func holmAdjust(ps []float64) []float64 {
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ps[order[a]] < ps[order[b]] })
+	adj := make([]float64, len(ps))
+	run := 0.0
+	for rank, i := range order {
+		run = math.Max(run, math.Min(1, float64(len(ps)-rank)*ps[i]))
+		adj[i] = run
+	}
+	return adj
 }
 
 // pickWinner marks the row with the best median if it is significantly

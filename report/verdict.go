@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,7 +29,12 @@ const (
 	verdictHolds     = "holds"
 	verdictHoldsWhen = "holds only when"
 	verdictNot       = "does not hold"
-	verdictIsolated  = "cannot be isolated"
+	// verdictTooFew: no comparison was significant, and with so few
+	// trials none could have been: the smallest p-value Mann–Whitney can
+	// give them, Holm-corrected, is not below α.
+	verdictTooFew   = "not enough trials"
+	verdictIsolated = "cannot be isolated" // the scenario says why
+	verdictNoData   = "not measured"       // the files lack one side
 )
 
 // verdict is one row of the claims audit.
@@ -122,18 +126,20 @@ func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*g
 		tests = append(tests, t)
 	}
 	if len(tests) == 0 {
-		v.Kind = verdictIsolated
+		v.Kind = verdictNoData
 		v.Answer = fmt.Sprintf("these files hold no %s of both %s and %s in scenario %s", c.Unit, c.Follows, c.Ignores, sc.Name)
 		return v
 	}
 	holmTests(tests)
 	var holds, against []*claimTest
+	reachable := false // could any comparison have been significant?
 	for _, t := range tests {
-		good := t.followsMed > t.ignMed
-		if better < 0 {
-			good = t.followsMed < t.ignMed
-		}
+		// The direction is the rank test's: which sample tends to be the
+		// larger. (Medians can tie where the test finds a difference: a
+		// status's 0/1 trials have median 0 until half of them fail.)
+		good := superiority(t.follows, t.ignores)*float64(better) > 0
 		sig := t.pAdj < t.cmp.Alpha
+		reachable = reachable || float64(len(tests))*minMannWhitneyP(len(t.follows), len(t.ignores)) < t.cmp.Alpha
 		switch {
 		case sig && good:
 			holds = append(holds, t)
@@ -163,6 +169,11 @@ func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*g
 	case len(against) > 0:
 		v.Kind = verdictNot
 		v.Answer = fmt.Sprintf("%s is significantly better than %s in %s in %d of %d parameter combinations, and nowhere worse.", c.Ignores, c.Follows, c.Unit, len(against), len(tests))
+	case !reachable:
+		v.Kind = verdictTooFew
+		t := tests[0]
+		v.Answer = fmt.Sprintf("no significant difference, and with %d+%d trials in each of %d parameter combinations none could be shown: the smallest p-value Mann–Whitney gives them, Holm-corrected, is %.3f, not below α = %.2f. Run more repetitions.",
+			len(t.follows), len(t.ignores), len(tests), math.Min(1, float64(len(tests))*minMannWhitneyP(len(t.follows), len(t.ignores))), t.cmp.Alpha)
 	default:
 		v.Kind = verdictNot
 		v.Answer = fmt.Sprintf("no significant difference in %s between %s and %s%s.", c.Unit, c.Follows, c.Ignores, everywhere(len(tests)))
@@ -221,13 +232,42 @@ func b2f(b bool) float64 {
 
 // holmTests sets each test's Holm–Bonferroni adjusted p-value.
 func holmTests(tests []*claimTest) {
-	sorted := slices.Clone(tests)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].cmp.P < sorted[j].cmp.P })
-	run := 0.0
-	for i, t := range sorted {
-		run = math.Max(run, math.Min(1, float64(len(sorted)-i)*t.cmp.P))
-		t.pAdj = run
+	ps := make([]float64, len(tests))
+	for i, t := range tests {
+		ps[i] = t.cmp.P
 	}
+	for i, p := range holmAdjust(ps) {
+		tests[i].pAdj = p
+	}
+}
+
+// superiority is P(x > y) − P(y > x) over every pair of the two samples:
+// positive where x tends to be the larger, the direction Mann–Whitney U
+// tests.
+func superiority(xs, ys []float64) float64 {
+	var d int
+	for _, x := range xs {
+		for _, y := range ys {
+			switch {
+			case x > y:
+				d++
+			case x < y:
+				d--
+			}
+		}
+	}
+	return float64(d) / float64(len(xs)*len(ys))
+}
+
+// minMannWhitneyP is the smallest two-sided p-value the Mann–Whitney U
+// test can give samples of n1 and n2 values (without ties): both
+// samples wholly apart, 2 / C(n1+n2, n1).
+func minMannWhitneyP(n1, n2 int) float64 {
+	c := 1.0 // C(n1+n2, n1), computed incrementally
+	for i := 1; i <= n1; i++ {
+		c = c * float64(n2+i) / float64(i)
+	}
+	return math.Min(1, 2/c)
 }
 
 // formatClaimValue formats a median of unit; a status fraction as the

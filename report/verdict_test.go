@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestClaimVerdicts(t *testing.T) {
 			verdictHolds, "good is significantly better", ""},
 		{"why", sidecar.Claim{Text: "c", Why: "one machine cannot show it"}, nil, verdictIsolated, "one machine cannot show it", ""},
 		{"no data", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": high})},
-			verdictIsolated, "these files hold no ops/s of both good and bad in scenario s", ""},
+			verdictNoData, "these files hold no ops/s of both good and bad in scenario s", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +82,8 @@ func TestStatusClaim(t *testing.T) {
 
 // Holm's correction over a claim's parameter combinations: four
 // comparisons at p = 0.029 each (4 trials against 4, fully separated)
-// do not hold after correction, one alone does.
+// cannot be significant after correction, and the verdict says that the
+// trials are too few, not that the claim does not hold; one alone holds.
 func TestClaimHolmOverCombinations(t *testing.T) {
 	a, b := []float64{1, 2, 3, 4}, []float64{11, 12, 13, 14}
 	c := sidecar.Claim{Text: "c", Unit: "p99-ns", Follows: "good", Ignores: "bad"}
@@ -92,7 +94,37 @@ func TestClaimHolmOverCombinations(t *testing.T) {
 		four = append(four, claimGroup(k, "p99-ns", map[string][]float64{"good": a, "bad": b}))
 	}
 	all := claimVerdict(ds, sidecar.Scenario{Name: "s"}, c, four)
-	if one.Kind != verdictHolds || all.Kind != verdictNot {
-		t.Errorf("one combination: %q, four: %q; want holds, does not hold", one.Kind, all.Kind)
+	if one.Kind != verdictHolds || all.Kind != verdictTooFew || !strings.Contains(all.Answer, "Holm-corrected, is 0.114") {
+		t.Errorf("one combination: %q, four: %q %q; want holds, not enough trials (0.114)", one.Kind, all.Kind, all.Answer)
+	}
+}
+
+// The direction is the rank test's, not the medians': 8 of 20 trials hung
+// against none is significant and against the one that hung, though both
+// medians are 0.
+func TestStatusClaimDirectionWithEqualMedians(t *testing.T) {
+	g := &group{Scenario: "s", Key: "k", trials: map[string][]sidecar.Trial{}}
+	for i := range 20 {
+		g.trials["good"] = append(g.trials["good"], sidecar.Trial{Status: sidecar.StatusOK})
+		st := sidecar.StatusOK
+		if i < 8 {
+			st = sidecar.StatusHung
+		}
+		g.trials["bad"] = append(g.trials["bad"], sidecar.Trial{Status: st})
+	}
+	c := sidecar.Claim{Text: "deadlocks", Unit: "trials-hung", Follows: "good", Ignores: "bad"}
+	if v := claimVerdict(&dataset{}, sidecar.Scenario{Name: "s"}, c, []*group{g}); v.Kind != verdictHolds {
+		t.Errorf("verdict %q: %s", v.Kind, v.Answer)
+	}
+}
+
+func TestMinMannWhitneyP(t *testing.T) {
+	for _, tt := range []struct {
+		n1, n2 int
+		want   float64
+	}{{3, 3, 0.1}, {4, 4, 2.0 / 70}, {6, 6, 2.0 / 924}, {1, 1, 1}} {
+		if got := minMannWhitneyP(tt.n1, tt.n2); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("minMannWhitneyP(%d, %d) = %g, want %g", tt.n1, tt.n2, got, tt.want)
+		}
 	}
 }
