@@ -98,3 +98,29 @@ func (t *statTable) withoutFloor() *statTable {
 	c.Rows = slices.DeleteFunc(slices.Clone(t.Rows), func(r *statRow) bool { return r.Floor })
 	return &c
 }
+
+// columnsTableWithFloor is newColumnsTable over g's implementations, and
+// the floor as a last grid row labelled floorLabel in each file's column,
+// compared with nothing and named winner of nothing.
+func columnsTableWithFloor(unit string, better int, g *group, values map[string]map[string][]float64) *statTable {
+	impls, floors := g.floorSplit()
+	t := newColumnsTable(unit, better, impls, g.Files, values)
+	for _, f := range floors {
+		gr := gridRow{Impl: floorLabel}
+		for i, file := range g.Files {
+			rows, _ := t.column([]string{f}, values[file])
+			var r *statRow
+			if len(rows) > 0 {
+				r = rows[0]
+				r.Impl, r.Floor, r.Baseline, r.Winner, r.Delta, r.P = floorLabel, true, false, false, "floor (not ranked)", ""
+				t.Columns[i].Rows = append(t.Columns[i].Rows, r)
+			}
+			gr.Cells = append(gr.Cells, r)
+		}
+		if slices.ContainsFunc(gr.Cells, func(r *statRow) bool { return r != nil }) {
+			t.Grid = append(t.Grid, gr)
+		}
+	}
+	t.Rows = t.Columns[len(t.Columns)-1].Rows
+	return t
+}

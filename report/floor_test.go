@@ -95,3 +95,41 @@ func TestFloorRowFromData(t *testing.T) {
 		})
 	}
 }
+
+// Two files of the same benchmarks are two columns: the floor stays the
+// floor in each, and the rankings read the last file alone, never a pool
+// of the two runs.
+func TestFloorAndRankingsWithFileColumns(t *testing.T) {
+	a, b := floorFiles(t, true), floorFiles(t, true)
+	ds, err := readFiles([]string{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := buildPage(ds, &chartWriter{dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := pg.Sections[0].Groups[0]
+	if g.Files == nil {
+		t.Fatal("two files of the same benchmarks did not become columns")
+	}
+	tb := g.table("p99-ns")
+	var impls []string
+	for _, gr := range tb.Grid {
+		impls = append(impls, gr.Impl)
+	}
+	if strings.Join(impls, ",") != "a,b,"+floorLabel {
+		t.Errorf("grid rows %q, want a, b and the floor last", impls)
+	}
+	for _, r := range tb.Rows {
+		if r.Impl == "z" || r.Winner && r.Floor {
+			t.Errorf("row %+v: the floor compared or ranked as an implementation", r)
+		}
+	}
+	rk := pg.Sections[0].Summary.Rankings[0]
+	for _, r := range rk.Rows {
+		if r.N != 6 {
+			t.Errorf("ranking row %s has n=%d, want 6 (the last file's trials, not both files')", r.Impl, r.N)
+		}
+	}
+}

@@ -217,6 +217,16 @@ func (g *group) keepTrialsOf(file string) {
 	}
 }
 
+// shown returns the values of unit per implementation that the report's
+// rankings and verdicts read: with several file columns, the last file's
+// (the column the charts show too), never a pool of two runs.
+func (g *group) shown(unit string) map[string][]float64 {
+	if g.Files != nil {
+		return g.valuesByFile(unit)[g.Files[len(g.Files)-1]]
+	}
+	return g.values(unit)
+}
+
 // values returns the values of unit per implementation.
 func (g *group) values(unit string) map[string][]float64 {
 	out := map[string][]float64{}

@@ -74,7 +74,7 @@ func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
 			g.Files = g.columnFiles(ds.Files)
 			for _, u := range g.units(ds, s.Scenario) {
 				if g.Files != nil {
-					g.Tables = append(g.Tables, newColumnsTable(u, ds.better(u), g.Impls, g.Files, g.valuesByFile(u)))
+					g.Tables = append(g.Tables, columnsTableWithFloor(u, ds.better(u), g, g.valuesByFile(u)))
 				} else {
 					g.Tables = append(g.Tables, tableWithFloor(u, ds.better(u), g, g.values(u)))
 				}

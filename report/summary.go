@@ -81,7 +81,7 @@ func summarise(ds *dataset, s *section) {
 	}
 	for _, u := range sc.Headline {
 		for _, g := range s.Groups {
-			values := g.values(u)
+			values := g.shown(u)
 			var ranked []string
 			rk := &ranking{Group: g.Title(), Unit: u, Better: ds.better(u)}
 			for _, impl := range g.Impls {

@@ -220,7 +220,7 @@ func claimSample(g *group, unit, impl string) []float64 {
 		}
 		return out
 	}
-	return g.values(unit)[impl]
+	return g.shown(unit)[impl]
 }
 
 func b2f(b bool) float64 {
