@@ -76,7 +76,7 @@ The ratio is the ignoring implementation's median over the following one's.</p>
 <tr><th>#</th><th class="l">impl</th><th>median</th><th>95% CI</th><th>n</th></tr>
 {{range $i, $r := .Rows}}<tr{{if .Winner}} class="win"{{end}}><td>{{inc $i}}</td><td class="l">{{.Impl}}{{if .Winner}} ★{{end}}</td><td>{{.Median}}</td><td>{{.CI}}</td><td>{{.N}}</td></tr>
 {{end}}{{range .Unrank}}<tr class="unranked"><td></td><td class="l">{{.Impl}}</td><td>{{.Median}}</td><td class="l" colspan="2">not ranked: {{.Why}}</td></tr>
-{{end}}</table>
+{{end}}{{with .Notes}}<tr><td colspan="5" class="l note">{{range .}}{{.}}<br>{{end}}</td></tr>{{end}}</table>
 {{end}}{{if .NoHeadline}}<p class="note">This scenario declares no headline unit, so no winner is named; the tables below compare each implementation with the first.</p>{{end}}
 {{with .Chart}}<div class="charts">{{template "chart" .}}</div>{{end}}
 {{end}}

@@ -230,6 +230,10 @@ func TestWinnersOnlyOnHeadlines(t *testing.T) {
 			trials = append(trials, sidecar.Trial{Name: name, Scenario: "s", Pattern: "workerpool", Impl: impl, Rep: rep,
 				Status: sidecar.StatusOK, Floor: impl == "floor"})
 		}
+		// stuck hangs in every trial: no result line, so nothing to rank,
+		// but the ranking must say so rather than leave it out.
+		trials = append(trials, sidecar.Trial{Name: "Scenario/scenario=s/pattern=workerpool/impl=stuck", Scenario: "s",
+			Pattern: "workerpool", Impl: "stuck", Rep: rep, Status: sidecar.StatusHung})
 	}
 	path := filepath.Join(dir, "results.txt")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -266,8 +270,9 @@ func TestWinnersOnlyOnHeadlines(t *testing.T) {
 	if strings.Join(order, ",") != "sound,other" || !rk.Rows[0].Winner || !strings.HasPrefix(rk.Verdict, "winner: sound") {
 		t.Errorf("ranking %v, winner %v, verdict %q; want sound then other, sound the winner", order, rk.Rows[0].Winner, rk.Verdict)
 	}
-	if len(rk.Unrank) != 2 || !strings.HasPrefix(rk.Unrank[0].Why, "demonstration: breaks on purpose") || rk.Unrank[1].Impl != floorLabel {
-		t.Errorf("not ranked %+v, want broken (a demonstration) and floor", rk.Unrank)
+	if len(rk.Unrank) != 3 || !strings.HasPrefix(rk.Unrank[0].Why, "demonstration: breaks on purpose") || rk.Unrank[1].Impl != floorLabel ||
+		rk.Unrank[2].Impl != "stuck" || rk.Unrank[2].Why != "no result: 6 of 6 trials hung" {
+		t.Errorf("not ranked %+v, want broken (a demonstration), the floor and stuck (no result)", rk.Unrank)
 	}
 	for _, g := range pg.Sections[0].Groups {
 		for _, tb := range g.Tables {

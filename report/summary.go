@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -29,6 +31,7 @@ type ranking struct {
 	Rows    []*statRow // ranked implementations, best first
 	Verdict string     // the winner, or why there is none
 	Unrank  []unranked // demonstrations and references, with their values
+	Notes   []string   // implementations ranked on some of their trials only
 }
 
 // unranked is an implementation the ranking leaves out, and why.
@@ -85,8 +88,15 @@ func summarise(ds *dataset, s *section) {
 			var ranked []string
 			rk := &ranking{Group: g.Title(), Unit: u, Better: ds.better(u)}
 			for _, impl := range g.Impls {
+				failed := notOKTrials(g.trials[impl])
 				if len(values[impl]) == 0 {
+					if failed != "" && notRanked(sc, g, impl) == "" {
+						rk.Unrank = append(rk.Unrank, unranked{Impl: impl, Median: "–", Why: "no result: " + failed})
+					}
 					continue
+				}
+				if failed != "" && notRanked(sc, g, impl) == "" {
+					rk.Notes = append(rk.Notes, fmt.Sprintf("%s: ranked on the %d trial(s) with a result; %s", impl, len(values[impl]), failed))
 				}
 				if why := notRanked(sc, g, impl); why != "" {
 					name := impl
@@ -137,6 +147,22 @@ func headlineChart(s *section, unit string) *chart {
 		}
 	}
 	return nil
+}
+
+// notOKTrials says how many of ts did not end ok, by status ("2 of 6
+// trials hung"), or "" if all did.
+func notOKTrials(ts []sidecar.Trial) string {
+	counts := map[string]int{}
+	for _, t := range ts {
+		if t.Status != sidecar.StatusOK {
+			counts[t.Status]++
+		}
+	}
+	var parts []string
+	for _, st := range slices.Sorted(maps.Keys(counts)) {
+		parts = append(parts, fmt.Sprintf("%d of %d trials %s", counts[st], len(ts), st))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // latencyUnits is the Unit of a chart of every latency at once (the
