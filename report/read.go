@@ -251,8 +251,16 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 		ds.TrialOf = append(ds.TrialOf, path)
 	}
 	for _, sc := range side.Scenarios {
-		if !slices.ContainsFunc(ds.Scenarios, func(s sidecar.Scenario) bool { return s.Name == sc.Name }) {
+		i := slices.IndexFunc(ds.Scenarios, func(s sidecar.Scenario) bool { return s.Name == sc.Name })
+		switch {
+		case i < 0:
 			ds.Scenarios = append(ds.Scenarios, sc)
+		case ds.Scenarios[i].Hash != sc.Hash:
+			// The file changed between runs: the last file's description
+			// goes with the numbers the verdicts read (the last column).
+			ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s: scenario %s is described differently than in an earlier file (its scenario file changed: SHA-256 %.12s, then %.12s); its claims and headline are this file's",
+				sidecar.Path(path), sc.Name, ds.Scenarios[i].Hash, sc.Hash))
+			ds.Scenarios[i] = sc
 		}
 	}
 	ds.Files = append(ds.Files, info)

@@ -56,8 +56,8 @@ type Spec struct {
 // Claim is a claim a scenario answers: the implementation that follows
 // the advice (Follows) against the one that ignores it (Ignores), in one
 // unit of the results. The claim holds where Follows is significantly
-// better in that unit (Mann–Whitney U, Holm-corrected across the report,
-// alpha 0.05). A claim that the scenario cannot isolate gives Why instead
+// better in that unit (Mann–Whitney U, Holm-corrected over the scenario's
+// parameter combinations, alpha 0.05) in each of them. A claim that the scenario cannot isolate gives Why instead
 // of Unit, Follows and Ignores: the report states it as such.
 type Claim struct {
 	// Guide is the number of the guide's claim (1–12) this answers; 0 for
@@ -1317,9 +1317,9 @@ func (c *checker) claims(s *Spec, pat *Pattern) {
 			if len(cl.Why) > maxClaimText || strings.ContainsAny(cl.Why, "\n\r") {
 				c.add(field("why"), "want one line of at most %d bytes", maxClaimText)
 			}
-			for f, v := range map[string]string{"unit": cl.Unit, "follows": cl.Follows, "ignores": cl.Ignores, "better": cl.Better} {
-				if v != "" {
-					c.add(field(f), "%q: a claim that gives why (it cannot be isolated) names no %s", v, f)
+			for _, f := range []struct{ name, value string }{{"unit", cl.Unit}, {"follows", cl.Follows}, {"ignores", cl.Ignores}, {"better", cl.Better}} {
+				if f.value != "" {
+					c.add(field(f.name), "%q: a claim that gives why (it cannot be isolated) names no %s", f.value, f.name)
 				}
 			}
 			continue

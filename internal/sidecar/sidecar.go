@@ -265,6 +265,8 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 			switch {
 			case rec.Kind == KindScenario && rec.Spec != nil:
 				f.Scenarios = append(f.Scenarios, *rec.Spec)
+			case rec.Kind == KindScenario:
+				warnings = append(warnings, fmt.Sprintf("%s:%d: a scenario line without its spec, skipped", path, line))
 			case rec.Kind != "":
 				warnings = append(warnings, fmt.Sprintf("%s:%d: a line of kind %q, which this version does not know, skipped", path, line, rec.Kind))
 			default:
