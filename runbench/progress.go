@@ -49,7 +49,7 @@ func newProgress(w io.Writer, terminal bool, now func() time.Time) *progress {
 
 // trial is runner.Options.Progress.
 func (p *progress) trial(done, total int, tr sidecar.Trial) {
-	if tr.Demo != "" && tr.Status != sidecar.StatusOK && tr.Status != sidecar.StatusPartial {
+	if tr.Demonstrated {
 		p.counts[demonstrated]++
 	} else {
 		p.counts[tr.Status]++

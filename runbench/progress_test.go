@@ -67,7 +67,7 @@ func TestProgressNeverStillCounts(t *testing.T) {
 	p := newProgress(&out, false, func() time.Time { return now })
 	p.quiet = true
 	p.trial(1, 3, sidecar.Trial{Status: sidecar.StatusOK})
-	p.trial(2, 3, sidecar.Trial{Status: sidecar.StatusHung, Demo: "deadlocks on purpose"})
+	p.trial(2, 3, sidecar.Trial{Status: sidecar.StatusHung, Demo: "deadlocks on purpose", Demonstrated: true})
 	now = now.Add(time.Second)
 	p.trial(3, 3, sidecar.Trial{Status: sidecar.StatusLeaked})
 	if out.Len() != 0 {

@@ -40,6 +40,10 @@ type ImplInfo struct {
 	// demonstrates; the conformance suite checks that failure instead of
 	// the contract, and the report never ranks it or names it a winner.
 	Demo string
+	// DemoEnds are the trial statuses (sidecar.StatusHung, …) a
+	// demonstration may end with as it demonstrates: a run does not count
+	// them as failures. Any other status of its trials still fails the run.
+	DemoEnds []string
 }
 
 // ImplNames returns the names of the pattern's implementations.

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"github.com/concbench/concbench/internal/sidecar"
 	"sync/atomic"
 
 	"github.com/concbench/concbench/impl/fanout"
@@ -13,7 +14,19 @@ import (
 // its inputs: the results it lost or got wrong (a racing demonstration's)
 // are counted as wrong-results.
 func fanoutPattern(impls []fanout.Impl[int, int]) Pattern {
-	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
+	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo {
+		info := ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo}
+		if i.Leaks {
+			info.DemoEnds = append(info.DemoEnds, sidecar.StatusLeaked)
+		}
+		if i.Deadlocks {
+			info.DemoEnds = append(info.DemoEnds, sidecar.StatusHung)
+		}
+		if i.Racy { // a data race is undefined behaviour: a crash demonstrates it too
+			info.DemoEnds = append(info.DemoEnds, sidecar.StatusCrashed)
+		}
+		return info
+	})
 	return Pattern{
 		Name:   "fanout",
 		Doc:    "Map(ctx, inputs, workers, fn): every result, or the first error with the rest cancelled",

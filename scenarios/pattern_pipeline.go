@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"github.com/concbench/concbench/internal/sidecar"
 	"time"
 
 	"github.com/concbench/concbench/impl/pipeline"
@@ -16,7 +17,13 @@ import (
 // Run, every Run is cancelled mid-stream and its latency past the deadline
 // is how long the implementation takes to stop.
 func pipelinePattern(impls []pipeline.Impl[int]) Pattern {
-	infos, find := registry("pipeline", impls, func(i pipeline.Impl[int]) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
+	infos, find := registry("pipeline", impls, func(i pipeline.Impl[int]) ImplInfo {
+		info := ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo}
+		if i.NeverCloses { // without a deadline its collector waits for ever
+			info.DemoEnds = append(info.DemoEnds, sidecar.StatusHung)
+		}
+		return info
+	})
 	return Pattern{
 		Name:   "pipeline",
 		Doc:    "Run(ctx, src, stages, opts): K stages with their own parallelism; first error cancels all",

@@ -3,13 +3,20 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"github.com/concbench/concbench/internal/sidecar"
 	"strconv"
 
 	"github.com/concbench/concbench/impl/workerpool"
 )
 
 func workerpoolPattern(impls []workerpool.Impl) Pattern {
-	infos, find := registry("workerpool", impls, func(i workerpool.Impl) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
+	infos, find := registry("workerpool", impls, func(i workerpool.Impl) ImplInfo {
+		info := ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo}
+		if i.Deviations.CloseDoesNotWait { // its workers outlive Close
+			info.DemoEnds = append(info.DemoEnds, sidecar.StatusLeaked)
+		}
+		return info
+	})
 	queue := newParam("queue", "default",
 		"tasks a pool holds beyond the running ones, so capacity is workers + queue "+
 			"(default: the implementation's own; a number needs its WithQueue, or a queue fixed at that size)",

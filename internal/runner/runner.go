@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -206,44 +207,45 @@ type Summary struct {
 	Partial bool
 }
 
-// Failed returns the trials whose status is not ok, but for those of
-// demonstrations (see Demonstrated).
+// Failed returns the trials whose status is not ok, but for those that
+// ended as their demonstration declares (see Demonstrated).
 func (s Summary) Failed() []sidecar.Trial {
 	var bad []sidecar.Trial
 	for _, t := range s.Trials {
-		if t.Status != sidecar.StatusOK && (t.Demo == "" || t.Status == sidecar.StatusPartial) {
+		if t.Status != sidecar.StatusOK && !t.Demonstrated {
 			bad = append(bad, t)
 		}
 	}
 	return bad
 }
 
-// Demonstrated returns the trials of demonstration implementations whose
-// status is not ok: a hang, leak or crash they exist to show, which does
-// not fail the run. (The conformance suite checks that each demonstrates
-// what it declares.)
+// Demonstrated returns the trials of demonstration implementations that
+// ended with a status their implementation declares (ImplInfo.DemoEnds):
+// a hang or a leak they exist to show, which does not fail the run. (The
+// conformance suite checks that each demonstrates what it declares.)
 func (s Summary) Demonstrated() []sidecar.Trial {
 	var out []sidecar.Trial
 	for _, t := range s.Trials {
-		if t.Status != sidecar.StatusOK && t.Status != sidecar.StatusPartial && t.Demo != "" {
+		if t.Demonstrated {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// demoOf returns what the implementation of ts demonstrates, or "".
-func demoOf(reg *scenarios.Registry, ts scenarios.TrialSpec) string {
+// markDemo records on tr what its implementation demonstrates, if it is a
+// demonstration, and whether tr ended as that demonstration declares.
+func markDemo(reg *scenarios.Registry, ts scenarios.TrialSpec, tr *sidecar.Trial) {
 	pat, ok := reg.Lookup(ts.Spec.Pattern)
 	if !ok {
-		return ""
+		return
 	}
 	for _, impl := range pat.Impls {
-		if impl.Name == ts.Impl {
-			return impl.Demo
+		if impl.Name == ts.Impl && impl.Demo != "" {
+			tr.Demo = impl.Demo
+			tr.Demonstrated = slices.Contains(impl.DemoEnds, tr.Status)
 		}
 	}
-	return ""
 }
 
 // Run runs the plan, rewriting OutDir/results.txt and results.jsonl
@@ -261,7 +263,7 @@ func Run(ctx context.Context, plan []scenarios.TrialSpec, reg *scenarios.Registr
 			break
 		}
 		tr, err := opts.Exec(ctx, ts)
-		tr.Demo = demoOf(reg, ts)
+		markDemo(reg, ts, &tr)
 		if err != nil {
 			// Keep what finished, and the record of this trial if the
 			// executor made one, marked partial.

@@ -346,3 +346,42 @@ load: {model: closed, clients: 1, duration: 10ms}
 		t.Errorf("%d trials, want 4", len(f.Trials))
 	}
 }
+
+// A demonstration's trial that ends as it declares (DemoEnds) does not
+// fail the run; one that ends otherwise does, like any trial.
+func TestDemonstratedOnlyAsDeclared(t *testing.T) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	leakingTarget := func(string, map[string]string, scenarios.Op) (*scenarios.Target, error) {
+		return &scenarios.Target{Call: func(context.Context) error { return nil }, Close: func() error {
+			go func() { <-stop }() // the leak the test is about; released at cleanup
+			return nil
+		}}, nil
+	}
+	reg := mustWith(scenarios.Builtin(), scenarios.Pattern{
+		Name: "demo",
+		Impls: []scenarios.ImplInfo{
+			{Name: "leaks", Demo: "leaks on purpose", DemoEnds: []string{sidecar.StatusLeaked}},
+			{Name: "hangs", Demo: "declares a hang, but leaks", DemoEnds: []string{sidecar.StatusHung}},
+		},
+		New: leakingTarget,
+	})
+	s, err := scenarios.Parse("d.yaml", []byte("name: d\npattern: demo\nimpls: [leaks, hangs]\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Run(context.Background(), Plan([]scenarios.Spec{s}, reg, nil, 0), reg, Options{OutDir: t.TempDir(), Exec: InProcess(reg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed, shown []string
+	for _, tr := range sum.Failed() {
+		failed = append(failed, tr.Impl+" "+tr.Status)
+	}
+	for _, tr := range sum.Demonstrated() {
+		shown = append(shown, tr.Impl+" "+tr.Status)
+	}
+	if strings.Join(failed, ",") != "hangs leaked" || strings.Join(shown, ",") != "leaks leaked" {
+		t.Errorf("failed %q, demonstrated %q; want [hangs leaked], [leaks leaked]", failed, shown)
+	}
+}

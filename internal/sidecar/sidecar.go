@@ -47,10 +47,14 @@ type Trial struct {
 	// Demo is set for a trial of a demonstration implementation (broken on
 	// purpose): what it demonstrates. Its hang, leak or crash is the
 	// demonstration, not a failure of the run.
-	Demo   string `json:"demo,omitempty"`
-	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`  // why the status is not ok
-	Stacks string `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
+	Demo string `json:"demo,omitempty"`
+	// Demonstrated: the trial ended with a status its demonstration
+	// declares (a hang, a leak): that is what it exists to show, and the
+	// run does not count it as a failure.
+	Demonstrated bool   `json:"demonstrated,omitempty"`
+	Status       string `json:"status"`
+	Error        string `json:"error,omitempty"`  // why the status is not ok
+	Stacks       string `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
 
 	GOMAXPROCS int     `json:"gomaxprocs"`            // of the trial's process
 	Model      string  `json:"model"`                 // open | closed
