@@ -222,3 +222,13 @@ func TestCompareMaxRegression(t *testing.T) {
 		})
 	}
 }
+
+// In one process a deliberate hang cannot be contained: -in-process
+// leaves out the demonstrations that hang or crash, says so, and runs
+// the rest to a clean end.
+func TestInProcessLeavesOutHangingDemos(t *testing.T) {
+	out, stderr, code := runCLI(t, "run", "-in-process", "-no-report", "-progress", "never", "-count", "1", "-out", t.TempDir(), "-scenario", "fanout-deadlock")
+	if code != 0 || !strings.Contains(stderr, "leaves out the demonstrations that hang or crash on purpose (fanout/deadlock)") || !strings.Contains(out, "trials: 1 ok") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, stderr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/concbench/concbench/internal/dirlock"
 	"github.com/concbench/concbench/internal/runner"
+	"github.com/concbench/concbench/internal/sidecar"
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/scenarios"
 )
@@ -49,6 +50,16 @@ func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout,
 	specs, plan, err := planRun(reg, f)
 	if err != nil {
 		return err
+	}
+	if f.inProcess {
+		var left []string
+		plan, left = withoutHangingDemos(reg, plan)
+		if len(left) > 0 {
+			fmt.Fprintf(stderr, "run: -in-process leaves out the demonstrations that hang or crash on purpose (%s): one process cannot contain a hang; run without -in-process to see them\n", strings.Join(left, ", "))
+		}
+		if len(plan) == 0 {
+			return usageError{errors.New("run: -in-process: no trial left once the demonstrations that hang or crash are left out")}
+		}
 	}
 	dir := f.out
 	if dir == "" {
@@ -93,7 +104,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
 	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: the no-op target under the same schedule (impl="+scenarios.FloorImpl+", "+strconv.Itoa(runner.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
-	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated)")
+	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated; leaves out the demonstrations that hang or crash on purpose)")
 	progress := fs.String("progress", "auto", "progress while running: `auto` (one updating line on a terminal, a line every 10 s otherwise), always (a line every 10 s), never")
 	shard := fs.String("shard", "", "run only shard `i/n` of the plan (i from 0): whole cells (a scenario at one parameter point, every implementation and repetition) dealt to n machines; merge their files with runbench report")
 	fs.Usage = func() {
@@ -304,4 +315,29 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// withoutHangingDemos returns plan without the trials of demonstrations
+// that may hang or crash on purpose, and the names of those left out:
+// in-process, a hang stops the whole run (a goroutine cannot be killed)
+// and a crash ends it.
+func withoutHangingDemos(reg *scenarios.Registry, plan []scenarios.TrialSpec) ([]scenarios.TrialSpec, []string) {
+	var keep []scenarios.TrialSpec
+	var left []string
+	for _, ts := range plan {
+		hangs := false
+		if pat, ok := reg.Lookup(ts.Spec.Pattern); ok {
+			for _, impl := range pat.Impls {
+				if impl.Name == ts.Impl && (slices.Contains(impl.DemoEnds, sidecar.StatusHung) || slices.Contains(impl.DemoEnds, sidecar.StatusCrashed)) {
+					hangs = true
+				}
+			}
+		}
+		if !hangs {
+			keep = append(keep, ts)
+		} else if name := ts.Spec.Pattern + "/" + ts.Impl; !slices.Contains(left, name) {
+			left = append(left, name)
+		}
+	}
+	return keep, left
 }
