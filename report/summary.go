@@ -57,6 +57,11 @@ func notRanked(sc sidecar.Scenario, g *group, impl string) string {
 	if why, ok := sc.Demos[impl]; ok {
 		return "demonstration: " + why
 	}
+	for _, t := range g.trials[impl] { // the trials say so too, scenario line or not
+		if t.Demo != "" {
+			return "demonstration: " + t.Demo
+		}
+	}
 	if g.isFloor(impl) {
 		return "the harness floor: the no-op target under the same schedule, in the same run"
 	}
