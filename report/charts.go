@@ -1108,8 +1108,13 @@ func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (ch
 			}
 			l.LineStyle = seriesStyle(i)
 			sc.Color, sc.Shape, sc.Radius = implColor(i), plotutil.Shape(i), vg.Points(3)
+			name := legendName(impl)
+			if impl == floorLabel { // the floor's row: the reference line it is on the spectrum
+				l.LineStyle, sc.Color, sc.Shape = floorStyle, floorStyle.Color, draw.CrossGlyph{}
+				name = "harness floor"
+			}
 			p.Add(l, sc)
-			p.Legend.Add(legendName(impl), l, sc)
+			p.Legend.Add(name, l, sc)
 		}
 		p.X.Tick.Marker = xticks
 		panels = append(panels, pn)
