@@ -264,18 +264,24 @@ func worse(better int, old, new, max float64) bool {
 type footnotes struct{ list []string }
 
 func (f *footnotes) mark(errs ...[]error) string {
+	return strings.Join(footnoteMarks(&f.list, errs...), " ")
+}
+
+// footnoteMarks returns the superscript marks of errs in list, adding
+// each message list does not have yet.
+func footnoteMarks(list *[]string, errs ...[]error) []string {
 	var marks []string
 	for _, es := range errs {
 		for _, e := range es {
-			i := slices.Index(f.list, e.Error())
+			i := slices.Index(*list, e.Error())
 			if i < 0 {
-				f.list = append(f.list, e.Error())
-				i = len(f.list) - 1
+				*list = append(*list, e.Error())
+				i = len(*list) - 1
 			}
 			marks = append(marks, superscript(i+1))
 		}
 	}
-	return strings.Join(marks, " ")
+	return marks
 }
 
 // headers returns, for table i, the "key: value" lines of its key that

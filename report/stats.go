@@ -149,18 +149,7 @@ func rowOfRows(rows []*statRow, impl string) *statRow {
 // mark returns the footnote marks of errs, adding each new message to
 // the table's footnotes.
 func (t *statTable) mark(errs ...[]error) string {
-	var marks []string
-	for _, es := range errs {
-		for _, e := range es {
-			i := slices.Index(t.Footnotes, e.Error())
-			if i < 0 {
-				t.Footnotes = append(t.Footnotes, e.Error())
-				i = len(t.Footnotes) - 1
-			}
-			marks = append(marks, superscript(i+1))
-		}
-	}
-	return strings.Join(marks, "")
+	return strings.Join(footnoteMarks(&t.Footnotes, errs...), "")
 }
 
 // column summarises one column of values by implementation: its rows,

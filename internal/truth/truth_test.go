@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/runner"
 	"github.com/concbench/concbench/loadgen"
 )
 
@@ -345,7 +346,7 @@ func writeSummary(path string, rows []row, took time.Duration, startLoad string)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Truth tests: the harness against theory\n\n")
 	fmt.Fprintf(&b, "Written by `make truth` (`go test -tags truth ./internal/truth/`) on %s: %s/%s, %s, GOMAXPROCS=%d, %s; the checks took %v.\n",
-		time.Now().UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, cpuName(), runtime.GOMAXPROCS(0), runtime.Version(), took.Round(time.Second))
+		time.Now().UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, hostCPU(), runtime.GOMAXPROCS(0), runtime.Version(), took.Round(time.Second))
 	fmt.Fprintf(&b, "Load average (1, 5, 15 min) at the start: %s; at the end: %s. ", startLoad, loadAvg())
 	b.WriteString("Timings on a shared 2-core VM are noisy: the tolerances come from the run lengths, not from these numbers. " +
 		"A queue check fails when the measured mean leaves theory's interval: on a machine whose other processes stall this one for milliseconds (a generator wake p99 of milliseconds says so), " +
@@ -373,13 +374,11 @@ func loadAvg() string {
 	return "unknown"
 }
 
-func cpuName() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err == nil {
-		for line := range strings.SplitSeq(string(data), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				return strings.TrimSpace(v)
-			}
+// hostCPU is the CPU the results' config lines name.
+func hostCPU() string {
+	for _, kv := range runner.HostConfig("") {
+		if kv.Key == "cpu" {
+			return kv.Value
 		}
 	}
 	return runtime.GOARCH
