@@ -152,26 +152,41 @@ type Sleepers []string
 
 // UnmarshalYAML accepts a name or a list of names.
 func (l *Sleepers) UnmarshalYAML(n *yaml.Node) error {
+	var err error
+	*l, err = oneOrMany(n, func(c *yaml.Node) (string, string) {
+		if c.Kind != yaml.ScalarNode {
+			return "", "sleeper: want auto, precise or go-timer, or a list of them"
+		}
+		return c.Value, ""
+	})
+	return err
+}
+
+// oneOrMany decodes a scalar or a list of scalars with parse, which
+// returns a value or why it is not one; a null is left out, for Parse to
+// refuse as a value not given. Every bad value is an error at its line.
+func oneOrMany[T any](n *yaml.Node, parse func(c *yaml.Node) (T, string)) ([]T, error) {
 	nodes := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
 		nodes = n.Content
 	}
-	*l = (*l)[:0]
+	var out []T
 	var bad []string
 	for _, c := range nodes {
 		if c.ShortTag() == "!!null" {
-			continue // refused by Parse as a value not given
-		}
-		if c.Kind != yaml.ScalarNode {
-			bad = append(bad, nodeError(c, "sleeper: want auto, precise or go-timer, or a list of them"))
 			continue
 		}
-		*l = append(*l, c.Value)
+		v, why := parse(c)
+		if why != "" {
+			bad = append(bad, nodeError(c, why))
+			continue
+		}
+		out = append(out, v)
 	}
 	if len(bad) > 0 {
-		return &yaml.TypeError{Errors: bad}
+		return out, &yaml.TypeError{Errors: bad}
 	}
-	return nil
+	return out, nil
 }
 
 // Values returns the sleepers a scenario's trials run: its list, or auto.
@@ -191,27 +206,15 @@ type Rates []float64
 // UnmarshalYAML accepts a number or a list of numbers. A number too large
 // for a float64 becomes ±Inf, for validation to refuse with its range.
 func (r *Rates) UnmarshalYAML(n *yaml.Node) error {
-	nodes := []*yaml.Node{n}
-	if n.Kind == yaml.SequenceNode {
-		nodes = n.Content
-	}
-	*r = (*r)[:0]
-	var bad []string
-	for _, c := range nodes {
-		if c.ShortTag() == "!!null" {
-			continue // refused by Parse as a value not given
-		}
+	var err error
+	*r, err = oneOrMany(n, func(c *yaml.Node) (float64, string) {
 		v, err := strconv.ParseFloat(c.Value, 64)
 		if c.Kind != yaml.ScalarNode || err != nil && !errors.Is(err, strconv.ErrRange) {
-			bad = append(bad, nodeError(c, fmt.Sprintf("rate %q is not a number of operations per second", c.Value)))
-			continue
+			return 0, fmt.Sprintf("rate %q is not a number of operations per second", c.Value)
 		}
-		*r = append(*r, v)
-	}
-	if len(bad) > 0 {
-		return &yaml.TypeError{Errors: bad}
-	}
-	return nil
+		return v, ""
+	})
+	return err
 }
 
 // Work is what each operation's task does.
