@@ -45,7 +45,7 @@ table.audit td.l{max-width:28em}
 tr.v-holds td:nth-child(3) b{color:#1b5e20}tr.v-when td:nth-child(3) b{color:#8a6d00}
 tr.v-not td:nth-child(3) b{color:#b71c1c}tr.v-iso td:nth-child(3) b,tr.v-few td:nth-child(3) b{color:#555}
 table.rank{display:inline-table;vertical-align:top;margin-right:1.5em}
-tr.unranked td{color:#666;font-style:italic}
+tr.unranked td{color:#666;font-style:italic}table.rank td.why{max-width:24em;text-align:left}
 .notok{color:#8a6d3b}
 .uniform{margin:.2em 0;color:#555;font-size:.9em}
 details{margin:.6em 0}summary{cursor:pointer;color:#1a4d8f}
@@ -75,7 +75,7 @@ The ratio is the ignoring implementation's median over the following one's.</p>
 {{range .Rankings}}<table class="rank"><caption class="l"><b>{{.Unit}}</b> ({{if gt .Better 0}}higher{{else}}lower{{end}} is better){{if ne .Group "(no parameters)"}}, {{.Group}}{{end}}{{with .Verdict}} — {{.}}{{end}}</caption>
 <tr><th>#</th><th class="l">impl</th><th>median</th><th>95% CI</th><th>n</th></tr>
 {{range $i, $r := .Rows}}<tr{{if .Winner}} class="win"{{end}}><td>{{inc $i}}</td><td class="l">{{.Impl}}{{if .Winner}} ★{{end}}</td><td>{{.Median}}</td><td>{{.CI}}</td><td>{{.N}}</td></tr>
-{{end}}{{range .Unrank}}<tr class="unranked"><td></td><td class="l">{{.Impl}}</td><td>{{.Median}}</td><td class="l" colspan="2">not ranked: {{.Why}}</td></tr>
+{{end}}{{range .Unrank}}<tr class="unranked"><td></td><td class="l">{{.Impl}}</td><td>{{.Median}}</td><td class="why" colspan="2">not ranked: {{.Why}}</td></tr>
 {{end}}{{with .Notes}}<tr><td colspan="5" class="l note">{{range .}}{{.}}<br>{{end}}</td></tr>{{end}}</table>
 {{end}}{{if .NoHeadline}}<p class="note">This scenario declares no headline unit, so no winner is named; the tables below compare each implementation with the first.</p>{{end}}
 {{with .Chart}}<div class="charts">{{template "chart" .}}</div>{{end}}

@@ -139,3 +139,14 @@ func TestHostileSidecar(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatValueFourDigits(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{{1087.5, "1088"}, {1075, "1075"}, {12.345, "12.35"}, {2.5, "2.500"}, {9999.7, "10000"}, {25000, "25.00k"}, {0.25, "250.0m"}} {
+		if got := formatValue("ops/s", tt.v); got != tt.want {
+			t.Errorf("formatValue(%g) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

@@ -280,6 +280,10 @@ func formatValue(unit string, v float64) string {
 		return formatNs(v)
 	case v == math.Trunc(v) && math.Abs(v) < 1e4:
 		return strconv.FormatFloat(v, 'f', 0, 64)
+	case math.Abs(v) >= 1 && math.Abs(v) < 1e4:
+		// Four significant digits, as a whole number reads beside it
+		// (1088 beside 1075, not 1.087k beside 1075).
+		return strconv.FormatFloat(v, 'f', max(0, 3-int(math.Floor(math.Log10(math.Abs(v))))), 64)
 	}
 	return benchunit.Scale(v, benchunit.ClassOf(unit))
 }

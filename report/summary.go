@@ -63,7 +63,7 @@ func notRanked(sc sidecar.Scenario, g *group, impl string) string {
 		}
 	}
 	if g.isFloor(impl) {
-		return "the harness floor: the no-op target under the same schedule, in the same run"
+		return "the harness's own floor"
 	}
 	return ""
 }
