@@ -35,7 +35,7 @@ FUZZTIME ?= 1m
 fuzz: ## fuzz the scenario parser, the result-file reader and the sidecar reader (FUZZTIME=1m each)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./report/
-	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/sidecar/
+	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./record/
 
 truth: ## the harness against queueing theory (minutes; not in make test): writes results/reference/truth/truth.md
 	$(GO) test -tags truth -count=1 -timeout 20m -v -run '^TestTruth$$' ./internal/truth/ -truth.out $(CURDIR)/results/reference/truth/truth.md

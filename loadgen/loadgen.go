@@ -73,40 +73,42 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
-// Model is how operations arrive.
-type Model int
+// Model is how operations arrive: the words of a scenario file's
+// load.model.
+type Model string
 
 const (
 	// Closed: each client issues its next operation when the previous one
-	// completes.
-	Closed Model = iota
+	// completes. The zero Model is Closed.
+	Closed Model = "closed"
 	// Open: operations start on a schedule, whatever the target does.
-	Open
+	Open Model = "open"
 )
 
 func (m Model) String() string {
-	if m == Open {
-		return "open"
+	if m == "" {
+		return string(Closed)
 	}
-	return "closed"
+	return string(m)
 }
 
-// Arrival is an open loop's schedule of intended starts.
-type Arrival int
+// Arrival is an open loop's schedule of intended starts: the words of a
+// scenario file's load.arrival.
+type Arrival string
 
 const (
-	Constant Arrival = iota // equal gaps
-	Poisson                 // exponential gaps: independent arrivals
+	Constant Arrival = "constant" // equal gaps; the zero Arrival is Constant
+	Poisson  Arrival = "poisson"  // exponential gaps: independent arrivals
 )
 
 func (a Arrival) String() string {
-	if a == Poisson {
-		return "poisson"
+	if a == "" {
+		return string(Constant)
 	}
-	return "constant"
+	return string(a)
 }
 
 // Config is one run of the generator.
@@ -146,9 +148,6 @@ type Target struct {
 	State func() string
 }
 
-// Series are the sampled time series; see sidecar.Series.
-type Series = sidecar.Series
-
 // Result is what a run measured. Histograms are in nanoseconds.
 type Result struct {
 	Latency  *hdrhistogram.Histogram // completion - intended start (corrected for coordinated omission)
@@ -182,7 +181,7 @@ type Result struct {
 
 	PeakGoroutines int    // runtime.NumGoroutine at its highest sample
 	PeakStackBytes uint64 // goroutine stack memory at its highest sample
-	Series         Series
+	Series         record.Series
 
 	// Behind says how an open-loop schedule was not held; "" if it was.
 	Behind string
@@ -229,8 +228,8 @@ func (c Config) check(t Target) error {
 		if !(c.Rate > 0) || c.Rate*c.Duration.Seconds() < 1 || c.Rate > 1e9 {
 			bad("Rate %v: want more than 0, at most 1e9, and at least one operation in the window", c.Rate)
 		}
-		if c.Arrival != Constant && c.Arrival != Poisson {
-			bad("Arrival %d: want Constant or Poisson", c.Arrival)
+		if c.Arrival != "" && c.Arrival != Constant && c.Arrival != Poisson {
+			bad("Arrival %q: want Constant or Poisson", c.Arrival)
 		}
 		if c.MaxInflight < 0 {
 			bad("MaxInflight %d: want 0 (no cap) or more", c.MaxInflight)
@@ -247,7 +246,7 @@ func (c Config) check(t Target) error {
 		default:
 			bad("Sleeper %q: want %q, %q or %q", c.Sleeper, SleepAuto, SleepPrecise, SleepGoTimer)
 		}
-	case Closed:
+	case Closed, "":
 		if c.Rate != 0 || c.MaxInflight != 0 || c.Sleeper != "" && c.Sleeper != SleepAuto {
 			bad("Rate, MaxInflight and Sleeper apply to an open loop only")
 		}
@@ -255,7 +254,7 @@ func (c Config) check(t Target) error {
 			bad("Think %v: want 0 or more", c.Think)
 		}
 	default:
-		bad("Model %d: want Open or Closed", c.Model)
+		bad("Model %q: want Open or Closed", c.Model)
 	}
 	return errors.Join(errs...)
 }

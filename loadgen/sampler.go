@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/concbench/concbench/record"
 )
 
 // sampler reads runtime/metrics and the recorders every interval, on the
@@ -18,7 +19,7 @@ type sampler struct {
 	every     time.Duration
 	recorders []*recorder   // fixed before the sampler starts
 	state     func() string // nil if the target has none
-	series    Series
+	series    record.Series
 	peak      int    // goroutines
 	peakStack uint64 // bytes of goroutine stacks
 
@@ -45,7 +46,7 @@ func newSampler(clock func() int64, zero int64, every time.Duration, recorders [
 
 func (s *sampler) run(ctx context.Context) {
 	s.read() // baseline for the deltas
-	s.series = Series{IntervalNs: int64(s.every)}
+	s.series = record.Series{IntervalNs: int64(s.every)}
 	tick := time.NewTicker(s.every)
 	defer tick.Stop()
 	for {

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/atomicfile"
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"gonum.org/v1/plot"
@@ -723,8 +723,8 @@ func spectrum(h *hdrhistogram.Histogram) plotter.XYs {
 }
 
 // usable says whether a trial's measurements can be charted.
-func usable(t sidecar.Trial) bool {
-	return t.Status == sidecar.StatusOK || t.Status == sidecar.StatusLeaked || t.Status == sidecar.StatusPartial
+func usable(t record.Trial) bool {
+	return t.Status == record.StatusOK || t.Status == record.StatusLeaked || t.Status == record.StatusPartial
 }
 
 // spectrumMarks are the percentiles marked on each corrected line (as x =
@@ -764,7 +764,7 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
 		for i, impl := range impls {
-			var lat, svc []*sidecar.Hist
+			var lat, svc []*record.Hist
 			for _, t := range g.trials[impl] {
 				if usable(t) {
 					lat = append(lat, t.Latency)
@@ -773,7 +773,7 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 			}
 			col := seriesStyle(i).Color
 			key := -1
-			if h := sidecar.Merge(lat...); h != nil && h.TotalCount() > 0 {
+			if h := record.Merge(lat...); h != nil && h.TotalCount() > 0 {
 				style := draw.LineStyle{Color: col, Width: vg.Points(2)}
 				key = pn.keyFor(impl, style, i, true)
 				if err := pn.line(key, impl+" corrected", []plotter.XYs{spectrum(h)}, style, i); err != nil {
@@ -794,7 +794,7 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 				p.Add(sc)
 				lines++
 			}
-			if h := sidecar.Merge(svc...); h != nil && h.TotalCount() > 0 {
+			if h := record.Merge(svc...); h != nil && h.TotalCount() > 0 {
 				style := draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(3)}}
 				if key < 0 {
 					key = pn.keyFor(impl, style, -1, true)
@@ -829,8 +829,8 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 
 // firstRep returns the trial with the lowest repetition number whose
 // series has samples.
-func firstRep(ts []sidecar.Trial) (sidecar.Trial, bool) {
-	var best sidecar.Trial
+func firstRep(ts []record.Trial) (record.Trial, bool) {
+	var best record.Trial
 	found := false
 	for _, t := range ts {
 		if len(t.Series.T) == 0 || !usable(t) {
@@ -846,7 +846,7 @@ func firstRep(ts []sidecar.Trial) (sidecar.Trial, bool) {
 // seriesChart plots one series of rep 1 per implementation over time. A
 // missing sample (NaN, or ≤ 0 on a log axis) breaks the line rather than
 // being bridged; a sample alone between gaps is drawn as a mark.
-func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick func(sidecar.Series) []float64, logY bool) (chart, error) {
+func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick func(record.Series) []float64, logY bool) (chart, error) {
 	impls, _ := g.floorSplit()
 	fs := facets(impls)
 	var panels []*panel

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -91,14 +91,14 @@ func TestLogScalesOfTrials(t *testing.T) {
 	for range 10 {
 		lat.RecordValue(0)
 	}
-	tr := sidecar.Trial{Name: name, Scenario: "s", Pattern: "p", Impl: "a", Rep: 1, Status: sidecar.StatusOK,
-		Latency: &sidecar.Hist{Histogram: lat}, Service: &sidecar.Hist{Histogram: lat},
-		Series: sidecar.Series{T: []float64{0.1, 0.2, 0.3}, P99Ns: []float64{0, 1, 0}, OpsPerSec: []float64{1, 1, 1}}}
+	tr := record.Trial{Name: name, Scenario: "s", Pattern: "p", Impl: "a", Rep: 1, Status: record.StatusOK,
+		Latency: &record.Hist{Histogram: lat}, Service: &record.Hist{Histogram: lat},
+		Series: record.Series{T: []float64{0.1, 0.2, 0.3}, P99Ns: []float64{0, 1, 0}, OpsPerSec: []float64{1, 1, 1}}}
 	var sb bytes.Buffer
-	if err := sidecar.Write(&sb, []sidecar.Trial{tr}); err != nil {
+	if err := record.Write(&sb, []record.Trial{tr}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(sidecar.Path(in), sb.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(record.Path(in), sb.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // The harness floor: trials that the sidecar marks Floor ran the no-op
@@ -32,7 +32,7 @@ var floorStyle = draw.LineStyle{
 
 // isFloor says whether impl's trials in g are harness-floor trials.
 func (g *group) isFloor(impl string) bool {
-	return slices.ContainsFunc(g.trials[impl], func(t sidecar.Trial) bool { return t.Floor })
+	return slices.ContainsFunc(g.trials[impl], func(t record.Trial) bool { return t.Floor })
 }
 
 // floorSplit returns g's implementations, then its floor rows, each in
@@ -78,7 +78,7 @@ func tableWithFloor(unit string, better int, g *group, values map[string][]float
 
 // floorHist merges the corrected latency of g's floor trials, or nil.
 func (g *group) floorHist() *hdrhistogram.Histogram {
-	var hs []*sidecar.Hist
+	var hs []*record.Hist
 	for _, impl := range g.Impls {
 		for _, t := range g.trials[impl] {
 			if t.Floor && usable(t) {
@@ -86,7 +86,7 @@ func (g *group) floorHist() *hdrhistogram.Histogram {
 			}
 		}
 	}
-	return sidecar.Merge(hs...)
+	return record.Merge(hs...)
 }
 
 // withoutFloor returns t without its floor rows (t itself if it has none).

@@ -12,7 +12,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // floorFiles writes a scenario results file with implementations a and b
@@ -23,7 +23,7 @@ func floorFiles(t *testing.T, markFloor bool) string {
 	t.Helper()
 	dir := t.TempDir()
 	var txt bytes.Buffer
-	var trials []sidecar.Trial
+	var trials []record.Trial
 	for rep := 1; rep <= 6; rep++ {
 		for _, impl := range []string{"a", "b", "z"} {
 			lat := map[string]int64{"a": 2_000_000, "b": 3_000_000, "z": 20_000}[impl] + int64(rep)*1000
@@ -33,10 +33,10 @@ func floorFiles(t *testing.T, markFloor bool) string {
 			for i := range 100 {
 				h.RecordValue(lat + int64(i)*100)
 			}
-			trials = append(trials, sidecar.Trial{
-				Name: name, Scenario: "s", Pattern: "workerpool", Impl: impl, Rep: rep, Status: sidecar.StatusOK,
+			trials = append(trials, record.Trial{
+				Name: name, Scenario: "s", Pattern: "workerpool", Impl: impl, Rep: rep, Status: record.StatusOK,
 				Model: "open", Ops: 100, WindowOps: 100, WindowNs: 1e8, Floor: markFloor && impl == "z",
-				Latency: &sidecar.Hist{Histogram: h}, Service: &sidecar.Hist{Histogram: h}, Lateness: &sidecar.Hist{Histogram: h},
+				Latency: &record.Hist{Histogram: h}, Service: &record.Hist{Histogram: h}, Lateness: &record.Hist{Histogram: h},
 			})
 		}
 	}
@@ -46,13 +46,13 @@ func floorFiles(t *testing.T, markFloor bool) string {
 	}
 	var side bytes.Buffer
 	// p99-ns is the headline: the only unit a winner is named on.
-	if err := sidecar.WriteScenario(&side, sidecar.Scenario{Name: "s", Pattern: "workerpool", Headline: []string{"p99-ns"}}); err != nil {
+	if err := record.WriteScenario(&side, record.Scenario{Name: "s", Pattern: "workerpool", Headline: []string{"p99-ns"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := sidecar.Write(&side, trials); err != nil {
+	if err := record.Write(&side, trials); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(sidecar.Path(in), side.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(record.Path(in), side.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return in

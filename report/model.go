@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // section is one heading of the report: a pattern (scenario results) or a
@@ -35,7 +35,7 @@ type group struct {
 	// statTable.Columns); nil when each has results in one file only.
 	Files   []string
 	results map[string][]result
-	trials  map[string][]sidecar.Trial
+	trials  map[string][]record.Trial
 	trialOf map[string][]string // the results file of each of trials[impl]
 }
 
@@ -63,7 +63,7 @@ func (s *section) group(n name) *group {
 		return g
 	}
 	g := &group{Key: k, Scenario: n.Scenario, Params: n.Params,
-		results: map[string][]result{}, trials: map[string][]sidecar.Trial{}, trialOf: map[string][]string{}}
+		results: map[string][]result{}, trials: map[string][]record.Trial{}, trialOf: map[string][]string{}}
 	s.groupIdx[k] = g
 	s.Groups = append(s.Groups, g)
 	return g
@@ -105,7 +105,7 @@ func buildSections(ds *dataset) []*section {
 		g.addImpl(n.Impl)
 		g.trials[n.Impl] = append(g.trials[n.Impl], t)
 		g.trialOf[n.Impl] = append(g.trialOf[n.Impl], ds.TrialOf[i])
-		if t.Status != sidecar.StatusOK {
+		if t.Status != record.StatusOK {
 			s.NotOK = append(s.NotOK, newNotOK(t))
 		}
 	}
@@ -115,9 +115,9 @@ func buildSections(ds *dataset) []*section {
 // maxStackLines bounds the goroutine dump shown per trial.
 const maxStackLines = 200
 
-func newNotOK(t sidecar.Trial) notOK {
+func newNotOK(t record.Trial) notOK {
 	n := notOK{Name: t.Name, Status: t.Status, Error: t.Error, Rep: t.Rep}
-	if t.Status == sidecar.StatusHung || t.Status == sidecar.StatusCrashed || t.Stacks != "" {
+	if t.Status == record.StatusHung || t.Status == record.StatusCrashed || t.Stacks != "" {
 		lines := strings.Split(t.Stacks, "\n")
 		if len(lines) > maxStackLines {
 			n.StackNote = "first 200 of " + strconv.Itoa(len(lines)) + " lines"
@@ -205,7 +205,7 @@ func (g *group) valuesByFile(unit string) map[string]map[string][]float64 {
 // file's run and never merge two runs' histograms.
 func (g *group) keepTrialsOf(file string) {
 	for impl, ts := range g.trials {
-		var keep []sidecar.Trial
+		var keep []record.Trial
 		var of []string
 		for i, t := range ts {
 			if g.trialOf[impl][i] == file {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchproc"
@@ -137,12 +137,12 @@ type dataset struct {
 	Units    []string // in first-seen order
 	Better   map[string]int
 	Syntax   []string // "file:line: message": malformed lines and refused values (scanResults)
-	Trials   []sidecar.Trial
+	Trials   []record.Trial
 	TrialOf  []string // the results file of each of Trials
 	TrialErr []string
 	// Scenarios are the scenarios the sidecars describe, each once (the
 	// first description of a name wins).
-	Scenarios []sidecar.Scenario
+	Scenarios []record.Scenario
 	config    *benchproc.Projection // benchstat's default -table .config
 }
 
@@ -166,7 +166,7 @@ func readFiles(files []string) (*dataset, error) {
 	}
 	seenUnit := map[string]bool{}
 	// One budget for the histograms of all the sidecars.
-	budget := sidecar.NewBudget()
+	budget := record.NewBudget()
 	for _, path := range files {
 		if err := ds.readOne(path, seenUnit, budget); err != nil {
 			return nil, err
@@ -209,7 +209,7 @@ func (ds *dataset) separateConfigs() {
 	}
 }
 
-func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sidecar.Budget) error {
+func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record.Budget) error {
 	info := fileInfo{Path: path}
 	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
 		fileName, line := rec.Pos()
@@ -240,7 +240,7 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 			ds.Better[u] = b
 		}
 	}
-	side, warnings, err := sidecar.ReadFile(sidecar.Path(path), budget)
+	side, warnings, err := record.ReadFile(record.Path(path), budget)
 	ds.TrialErr = append(ds.TrialErr, warnings...)
 	if err != nil {
 		ds.TrialErr = append(ds.TrialErr, err.Error())
@@ -251,7 +251,7 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 		ds.TrialOf = append(ds.TrialOf, path)
 	}
 	for _, sc := range side.Scenarios {
-		i := slices.IndexFunc(ds.Scenarios, func(s sidecar.Scenario) bool { return s.Name == sc.Name })
+		i := slices.IndexFunc(ds.Scenarios, func(s record.Scenario) bool { return s.Name == sc.Name })
 		switch {
 		case i < 0:
 			ds.Scenarios = append(ds.Scenarios, sc)
@@ -259,7 +259,7 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *sideca
 			// The file changed between runs: the last file's description
 			// goes with the numbers the verdicts read (the last column).
 			ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s: scenario %s is described differently than in an earlier file (its scenario file changed: SHA-256 %.12s, then %.12s); its claims and headline are this file's",
-				sidecar.Path(path), sc.Name, ds.Scenarios[i].Hash, sc.Hash))
+				record.Path(path), sc.Name, ds.Scenarios[i].Hash, sc.Hash))
 			ds.Scenarios[i] = sc
 		}
 	}

@@ -21,7 +21,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/atomicfile"
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // Generate reads files (and their sidecars), writes dir/report.html and
@@ -122,11 +122,11 @@ func scenarioCharts(cw *chartWriter, ds *dataset, s *section) error {
 			add("ops/s")(barChart(cw, g.table("ops/s"), base+"-throughput", "Throughput: "+g.Title())),
 			add(latencyUnits)(spectrumChart(cw, g, base+"-spectrum", "Latency percentile spectrum: "+g.Title())),
 			add("")(seriesChart(cw, g, base+"-goroutines", "Goroutines over time: "+g.Title(), "goroutines",
-				func(s sidecar.Series) []float64 { return s.Goroutines }, false)),
+				func(s record.Series) []float64 { return s.Goroutines }, false)),
 			add("")(seriesChart(cw, g, base+"-ops-time", "Throughput over time: "+g.Title(), "ops/s",
-				func(s sidecar.Series) []float64 { return s.OpsPerSec }, false)),
+				func(s record.Series) []float64 { return s.OpsPerSec }, false)),
 			add("")(seriesChart(cw, g, base+"-p99-time", "p99 latency over time (corrected): "+g.Title(), "p99 latency (log scale)",
-				func(s sidecar.Series) []float64 { return s.P99Ns }, true)),
+				func(s record.Series) []float64 { return s.P99Ns }, true)),
 			add("")(stateChart(cw, g, base+"-state", "Breaker state: "+g.Title())),
 		}
 		if err := errors.Join(errs...); err != nil {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"go.uber.org/goleak"
@@ -39,19 +39,19 @@ func writeRun(t *testing.T, dir string) string {
 	for rep := 1; rep <= 3; rep++ {
 		fmt.Fprintf(&b, "BenchmarkScenario/scenario=harness-overhead/pattern=harness/impl=noop 1000 1e7 ops/s %d mean-ns 50 p99-ns 60 p999-ns 40 svc-p99-ns 3 peak-goroutines 0 leaked-goroutines 0 errors 0 dropped\n", 30+rep)
 	}
-	var trials []sidecar.Trial
+	var trials []record.Trial
 	for rep := 1; rep <= 3; rep++ {
 		for i, impl := range []string{"channels", "spawn"} {
 			name := "Scenario/scenario=workerpool-open/pattern=workerpool/impl=" + impl + "/workers=4"
 			p99 := 1e6 * float64(1+4*i) * (1 + 0.1*float64(rep))
 			fmt.Fprintf(&b, "Benchmark%s 1000 %d ops/s %g mean-ns %g p99-ns %g p999-ns %g svc-p99-ns %d peak-goroutines 0 leaked-goroutines 0 errors 0 dropped\n",
 				name, 2000-500*i+rep, p99/3, p99, 2*p99, p99/2, 10+100*i+rep)
-			trials = append(trials, trial(name, impl, rep, float64(1+4*i)))
+			trials = append(trials, okTrial(name, impl, rep, float64(1+4*i)))
 		}
 	}
 	b.WriteString("BenchmarkScenario/scenario=workerpool-open/pattern=workerpool/impl=channels/workers=4 1000 notanumber ops/s\n")
-	hung := sidecar.Trial{Name: "Scenario/scenario=workerpool-open/pattern=workerpool/impl=spawn/workers=4", Scenario: "workerpool-open",
-		Pattern: "workerpool", Impl: "spawn", Rep: 4, Status: sidecar.StatusHung, Error: "watchdog fired after 30s",
+	hung := record.Trial{Name: "Scenario/scenario=workerpool-open/pattern=workerpool/impl=spawn/workers=4", Scenario: "workerpool-open",
+		Pattern: "workerpool", Impl: "spawn", Rep: 4, Status: record.StatusHung, Error: "watchdog fired after 30s",
 		Stacks: "goroutine 1 [chan receive]:\nmain.main()\n\t/x/main.go:10 +0x1d <script>"}
 	trials = append(trials, hung)
 	path := filepath.Join(dir, "results.txt")
@@ -59,21 +59,21 @@ func writeRun(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	var sb bytes.Buffer
-	if err := sidecar.WriteScenario(&sb, sidecar.Scenario{Name: "workerpool-open", Pattern: "workerpool", Description: "An open-loop overload.",
-		Claims: []sidecar.Claim{{Guide: 1, Text: "Don't create too many goroutines", Unit: "peak-goroutines", Follows: "channels", Ignores: "spawn"}}}); err != nil {
+	if err := record.WriteScenario(&sb, record.Scenario{Name: "workerpool-open", Pattern: "workerpool", Description: "An open-loop overload.",
+		Claims: []record.Claim{{Guide: 1, Text: "Don't create too many goroutines", Unit: "peak-goroutines", Follows: "channels", Ignores: "spawn"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := sidecar.Write(&sb, trials); err != nil {
+	if err := record.Write(&sb, trials); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(sidecar.Path(path), sb.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(record.Path(path), sb.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
 // trial builds an ok trial whose latencies are about scale milliseconds.
-func trial(name, impl string, rep int, scale float64) sidecar.Trial {
+func okTrial(name, impl string, rep int, scale float64) record.Trial {
 	lat := hdrhistogram.New(1, 60e9, 3)
 	svc := hdrhistogram.New(1, 60e9, 3)
 	for i := 1; i <= 1000; i++ {
@@ -81,7 +81,7 @@ func trial(name, impl string, rep int, scale float64) sidecar.Trial {
 		lat.RecordValue(v)
 		svc.RecordValue(v / 2)
 	}
-	s := sidecar.Series{IntervalNs: 1e8}
+	s := record.Series{IntervalNs: 1e8}
 	for i := range 10 {
 		s.T = append(s.T, 0.1*float64(i+1))
 		s.OpsPerSec = append(s.OpsPerSec, 2000-100*scale)
@@ -89,9 +89,9 @@ func trial(name, impl string, rep int, scale float64) sidecar.Trial {
 		s.Goroutines = append(s.Goroutines, 10+scale*float64(i))
 		s.State = append(s.State, []string{"closed", "open", "half-open"}[i%3])
 	}
-	return sidecar.Trial{Name: name, Scenario: "workerpool-open", Pattern: "workerpool", Impl: impl,
-		Params: map[string]string{"workers": "4"}, Rep: rep, Status: sidecar.StatusOK, Model: "open",
-		Latency: &sidecar.Hist{Histogram: lat}, Service: &sidecar.Hist{Histogram: svc}, Series: s}
+	return record.Trial{Name: name, Scenario: "workerpool-open", Pattern: "workerpool", Impl: impl,
+		Params: map[string]string{"workers": "4"}, Rep: rep, Status: record.StatusOK, Model: "open",
+		Latency: &record.Hist{Histogram: lat}, Service: &record.Hist{Histogram: svc}, Series: s}
 }
 
 func TestGenerate(t *testing.T) {
@@ -158,7 +158,7 @@ func TestGenerate(t *testing.T) {
 func TestGenerateWithoutSidecar(t *testing.T) {
 	dir := t.TempDir()
 	in := writeRun(t, dir)
-	if err := os.Remove(sidecar.Path(in)); err != nil {
+	if err := os.Remove(record.Path(in)); err != nil {
 		t.Fatal(err)
 	}
 	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
@@ -219,7 +219,7 @@ func TestWinnersOnlyOnHeadlines(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("Unit ops/s better=higher\nUnit p99-ns better=lower\n\n")
-	var trials []sidecar.Trial
+	var trials []record.Trial
 	for rep := 1; rep <= 6; rep++ {
 		for i, impl := range []string{"sound", "other", "broken", "floor"} {
 			name := "Scenario/scenario=s/pattern=workerpool/impl=" + impl
@@ -227,27 +227,27 @@ func TestWinnersOnlyOnHeadlines(t *testing.T) {
 			p99 := []float64{2e6, 3e6, 1e3, 1e2}[i] + float64(rep)
 			ops := []float64{1000, 900, 5000, 9000}[i] + float64(rep)
 			fmt.Fprintf(&b, "Benchmark%s 100 %g ops/s %g p99-ns\n", name, ops, p99)
-			trials = append(trials, sidecar.Trial{Name: name, Scenario: "s", Pattern: "workerpool", Impl: impl, Rep: rep,
-				Status: sidecar.StatusOK, Floor: impl == "floor"})
+			trials = append(trials, record.Trial{Name: name, Scenario: "s", Pattern: "workerpool", Impl: impl, Rep: rep,
+				Status: record.StatusOK, Floor: impl == "floor"})
 		}
 		// stuck hangs in every trial: no result line, so nothing to rank,
 		// but the ranking must say so rather than leave it out.
-		trials = append(trials, sidecar.Trial{Name: "Scenario/scenario=s/pattern=workerpool/impl=stuck", Scenario: "s",
-			Pattern: "workerpool", Impl: "stuck", Rep: rep, Status: sidecar.StatusHung})
+		trials = append(trials, record.Trial{Name: "Scenario/scenario=s/pattern=workerpool/impl=stuck", Scenario: "s",
+			Pattern: "workerpool", Impl: "stuck", Rep: rep, Status: record.StatusHung})
 	}
 	path := filepath.Join(dir, "results.txt")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var sb bytes.Buffer
-	if err := sidecar.WriteScenario(&sb, sidecar.Scenario{Name: "s", Pattern: "workerpool", Description: "What s shows.",
+	if err := record.WriteScenario(&sb, record.Scenario{Name: "s", Pattern: "workerpool", Description: "What s shows.",
 		Headline: []string{"p99-ns"}, Demos: map[string]string{"broken": "breaks on purpose"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := sidecar.Write(&sb, trials); err != nil {
+	if err := record.Write(&sb, trials); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(sidecar.Path(path), sb.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(record.Path(path), sb.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := readFiles([]string{path})

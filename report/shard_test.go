@@ -16,17 +16,19 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/concbench/concbench/internal/runner"
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/harness"
+	"github.com/concbench/concbench/record"
 	"github.com/concbench/concbench/scenarios"
+	"github.com/concbench/concbench/targets"
+	"github.com/concbench/concbench/trial"
 )
 
 // fakeExec returns, without running any load, a deterministic ok record
 // for each trial: its histograms and counts are drawn from a generator
 // seeded by the trial's name and repetition, so a trial gets the same
 // record whichever run or shard it is in.
-func fakeExec(reg *scenarios.Registry) runner.Executor {
-	return func(_ context.Context, ts scenarios.TrialSpec) (sidecar.Trial, error) {
+func fakeExec(reg *targets.Registry) trial.Executor {
+	return func(_ context.Context, ts trial.Spec) (record.Trial, error) {
 		name := ts.Name(reg)
 		h := fnv.New64a()
 		fmt.Fprintf(h, "%s rep %d", name, ts.Rep)
@@ -44,11 +46,11 @@ func fakeExec(reg *scenarios.Registry) runner.Executor {
 		if procs == 0 {
 			procs = 2
 		}
-		return sidecar.Trial{
-			Name: name, Scenario: ts.Spec.Name, Pattern: ts.Spec.Pattern, Impl: ts.Impl, Params: ts.Params, Rep: ts.Rep,
-			Status: sidecar.StatusOK, GOMAXPROCS: procs, Model: string(ts.Spec.Load.Model), TargetRate: ts.Rate,
+		return record.Trial{
+			Name: name, Scenario: ts.Scenario.Name, Pattern: ts.Scenario.Pattern, Impl: ts.Impl, Params: ts.Params, Rep: ts.Rep,
+			Status: record.StatusOK, GOMAXPROCS: procs, Model: string(ts.Scenario.Load.Model), TargetRate: ts.Rate,
 			Ops: ops, WindowOps: 250 + rng.Int64N(100), Issued: ops, WindowNs: 1e8, ElapsedNs: 1e8,
-			Latency: &sidecar.Hist{Histogram: lat}, Service: &sidecar.Hist{Histogram: svc}, Lateness: &sidecar.Hist{Histogram: late},
+			Latency: &record.Hist{Histogram: lat}, Service: &record.Hist{Histogram: svc}, Lateness: &record.Hist{Histogram: late},
 			BaselineGoroutines: 3, PeakGoroutines: 4 + rng.IntN(60), QuiesceNs: rng.Int64N(1e6),
 		}, nil
 	}
@@ -93,13 +95,13 @@ func reportModel(t *testing.T, files []string, exclude ...string) (map[string]*c
 				}
 			}
 			for _, impl := range g.Impls {
-				var hs []*sidecar.Hist
+				var hs []*record.Hist
 				for _, tr := range g.trials[impl] {
 					if usable(tr) {
 						hs = append(hs, tr.Latency)
 					}
 				}
-				if h := sidecar.Merge(hs...); h != nil {
+				if h := record.Merge(hs...); h != nil {
 					m.Merged[impl] = [4]float64{float64(h.ValueAtQuantile(50)), float64(h.ValueAtQuantile(99)), float64(h.ValueAtQuantile(99.9)), float64(h.Max())}
 				}
 			}
@@ -143,7 +145,7 @@ func reportModel(t *testing.T, files []string, exclude ...string) (map[string]*c
 // unit and implementation, the same merged HDR percentiles, and the same
 // verdicts.
 func TestShardedReportEqualsUnsharded(t *testing.T) {
-	pats := scenarios.Builtin()
+	pats := targets.Builtin()
 	// Scenarios of every shape, kept few: Run rewrites its files after
 	// every trial, and the test runs the plan three times. A rate list
 	// (workerpool-knee), a claim's scenario (workerpool-open), a closed loop
@@ -169,13 +171,13 @@ claims:
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := runner.Plan(append(specs, grid), pats, nil, 3)
+	plan := harness.Plan(append(specs, grid), pats, nil, 3)
 	exec := fakeExec(pats)
-	run := func(dir, date string, plan []scenarios.TrialSpec) string {
+	run := func(dir, date string, plan []trial.Spec) string {
 		t.Helper()
 		// Each run gets its own date, as runs on different machines do.
-		cfg := []runner.KV{{Key: "goos", Value: "linux"}, {Key: "cpu", Value: "Test CPU"}, {Key: "commit", Value: "abc123"}, {Key: "date", Value: date}}
-		sum, err := runner.Run(context.Background(), plan, pats, runner.Options{OutDir: dir, Exec: exec, Config: cfg})
+		cfg := []harness.KV{{Key: "goos", Value: "linux"}, {Key: "cpu", Value: "Test CPU"}, {Key: "commit", Value: "abc123"}, {Key: "date", Value: date}}
+		sum, err := harness.Run(context.Background(), plan, pats, harness.Options{OutDir: dir, Exec: exec, Config: cfg})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +195,7 @@ claims:
 		t.Run(fmt.Sprintf("%d shards", n), func(t *testing.T) {
 			var parts []string
 			for i := range n {
-				shard := runner.Shard(plan, i, n)
+				shard := harness.Shard(plan, i, n)
 				if len(shard) == 0 {
 					t.Fatalf("shard %d/%d is empty", i, n)
 				}

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
 
-	"github.com/concbench/concbench/internal/units"
+	"github.com/concbench/concbench/units"
 )
 
 // confidence is the level of every interval in the report.

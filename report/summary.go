@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // A scenario's summary answers before the tables detail: its description,
@@ -40,20 +40,20 @@ type unranked struct {
 }
 
 // scenarioOf returns the description of the scenario a section holds.
-func (ds *dataset) scenarioOf(s *section) (sidecar.Scenario, bool) {
+func (ds *dataset) scenarioOf(s *section) (record.Scenario, bool) {
 	if !s.Scenario {
-		return sidecar.Scenario{}, false
+		return record.Scenario{}, false
 	}
-	i := slices.IndexFunc(ds.Scenarios, func(sc sidecar.Scenario) bool { return sc.Name == s.Title })
+	i := slices.IndexFunc(ds.Scenarios, func(sc record.Scenario) bool { return sc.Name == s.Title })
 	if i < 0 {
-		return sidecar.Scenario{}, false
+		return record.Scenario{}, false
 	}
 	return ds.Scenarios[i], true
 }
 
 // notRanked says why impl is not ranked in sc, or "" if it is: a
 // demonstration (broken on purpose) or the harness's own floor.
-func notRanked(sc sidecar.Scenario, g *group, impl string) string {
+func notRanked(sc record.Scenario, g *group, impl string) string {
 	if why, ok := sc.Demos[impl]; ok {
 		return "demonstration: " + why
 	}
@@ -156,10 +156,10 @@ func headlineChart(s *section, unit string) *chart {
 
 // notOKTrials says how many of ts did not end ok, by status ("2 of 6
 // trials hung"), or "" if all did.
-func notOKTrials(ts []sidecar.Trial) string {
+func notOKTrials(ts []record.Trial) string {
 	counts := map[string]int{}
 	for _, t := range ts {
-		if t.Status != sidecar.StatusOK {
+		if t.Status != record.StatusOK {
 			counts[t.Status]++
 		}
 	}

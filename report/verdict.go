@@ -9,11 +9,11 @@ import (
 
 	"golang.org/x/perf/benchmath"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // Verdicts on claims. A scenario declares the claims its results answer
-// (sidecar.Claim, from its file's claims:); the report computes each
+// (record.Claim, from its file's claims:); the report computes each
 // verdict from the data alone, the same way for every claim, so no
 // scenario or implementation is named here.
 //
@@ -100,7 +100,7 @@ func audit(ds *dataset, sections []*section) []verdict {
 
 // claimVerdict computes one claim's verdict over the groups of its
 // scenario.
-func claimVerdict(ds *dataset, sc sidecar.Scenario, c sidecar.Claim, groups []*group) verdict {
+func claimVerdict(ds *dataset, sc record.Scenario, c record.Claim, groups []*group) verdict {
 	v := verdict{Guide: c.Guide, Claim: c.Text, Scenario: sc.Name, Unit: c.Unit}
 	if c.Why != "" {
 		v.Kind, v.Answer = verdictIsolated, c.Why
@@ -198,7 +198,7 @@ func mark(sig, good bool) string {
 	return ": no significant difference"
 }
 
-func missing(f, i []float64, c sidecar.Claim) string {
+func missing(f, i []float64, c record.Claim) string {
 	switch {
 	case len(f) == 0 && len(i) == 0:
 		return c.Follows + " nor " + c.Ignores
@@ -213,7 +213,7 @@ func claimSample(g *group, unit, impl string) []float64 {
 	if st, ok := strings.CutPrefix(unit, statusUnitPrefix); ok {
 		var out []float64
 		for _, t := range g.trials[impl] {
-			if t.Status == sidecar.StatusPartial {
+			if t.Status == record.StatusPartial {
 				continue // cut short: says nothing of the design
 			}
 			out = append(out, b2f(t.Status == st))
@@ -289,7 +289,7 @@ func formatClaimValue(unit string, med float64, sample []float64) string {
 // medians (ignores over follows, so that above 1 means ignoring the
 // advice costs that factor in a lower-is-better unit), its range over the
 // parameter combinations; for a status, the trials that ended so.
-func claimNumber(c sidecar.Claim, tests []*claimTest) string {
+func claimNumber(c record.Claim, tests []*claimTest) string {
 	if strings.HasPrefix(c.Unit, statusUnitPrefix) {
 		var f, i, nf, ni int
 		for _, t := range tests {

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // claimGroup is a group of scenario s with the given values of unit per
 // implementation.
 func claimGroup(key, unit string, values map[string][]float64) *group {
-	g := &group{Scenario: "s", Key: key, results: map[string][]result{}, trials: map[string][]sidecar.Trial{}}
+	g := &group{Scenario: "s", Key: key, results: map[string][]result{}, trials: map[string][]record.Trial{}}
 	for impl, vs := range values {
 		g.Impls = append(g.Impls, impl)
 		for _, v := range vs {
@@ -24,10 +24,10 @@ func claimGroup(key, unit string, values map[string][]float64) *group {
 func TestClaimVerdicts(t *testing.T) {
 	low, high := []float64{5, 6, 5, 6, 5, 6}, []float64{10, 11, 12, 10, 11, 12}
 	same := []float64{5, 6, 7, 5, 6, 7}
-	claim := sidecar.Claim{Guide: 2, Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad"}
+	claim := record.Claim{Guide: 2, Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad"}
 	tests := []struct {
 		name       string
-		claim      sidecar.Claim
+		claim      record.Claim
 		give       []*group
 		wantKind   string
 		wantAnswer string
@@ -43,17 +43,17 @@ func TestClaimVerdicts(t *testing.T) {
 			claimGroup("w=1", "ops/s", map[string][]float64{"good": high, "bad": low}),
 			claimGroup("w=8", "ops/s", map[string][]float64{"good": same, "bad": same})},
 			verdictHoldsWhen, "w=1: good is significantly better than bad in ops/s there, in 1 of 2", "ops/s: bad 0.50–1.00× good"},
-		{"lower is better by declaration", sidecar.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad", Better: "lower"},
+		{"lower is better by declaration", record.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad", Better: "lower"},
 			[]*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": low, "bad": high})},
 			verdictHolds, "good is significantly better", ""},
-		{"why", sidecar.Claim{Text: "c", Why: "one machine cannot show it"}, nil, verdictIsolated, "one machine cannot show it", ""},
+		{"why", record.Claim{Text: "c", Why: "one machine cannot show it"}, nil, verdictIsolated, "one machine cannot show it", ""},
 		{"no data", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": high})},
 			verdictNoData, "these files hold no ops/s of both good and bad in scenario s", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ds := &dataset{Better: map[string]int{"ops/s": 1}}
-			v := claimVerdict(ds, sidecar.Scenario{Name: "s"}, tt.claim, tt.give)
+			v := claimVerdict(ds, record.Scenario{Name: "s"}, tt.claim, tt.give)
 			if v.Kind != tt.wantKind || !strings.Contains(v.Answer, tt.wantAnswer) || !strings.Contains(v.Number, tt.wantNumber) {
 				t.Errorf("verdict %q %q %q\nwant %q %q %q", v.Kind, v.Answer, v.Number, tt.wantKind, tt.wantAnswer, tt.wantNumber)
 			}
@@ -64,14 +64,14 @@ func TestClaimVerdicts(t *testing.T) {
 // A trials-<status> claim counts the trials that ended with the status;
 // a trial cut short by an interrupt counts for neither side.
 func TestStatusClaim(t *testing.T) {
-	g := &group{Scenario: "s", Key: "k", trials: map[string][]sidecar.Trial{}}
+	g := &group{Scenario: "s", Key: "k", trials: map[string][]record.Trial{}}
 	for range 4 {
-		g.trials["good"] = append(g.trials["good"], sidecar.Trial{Status: sidecar.StatusOK})
-		g.trials["bad"] = append(g.trials["bad"], sidecar.Trial{Status: sidecar.StatusHung})
+		g.trials["good"] = append(g.trials["good"], record.Trial{Status: record.StatusOK})
+		g.trials["bad"] = append(g.trials["bad"], record.Trial{Status: record.StatusHung})
 	}
-	g.trials["bad"] = append(g.trials["bad"], sidecar.Trial{Status: sidecar.StatusPartial})
-	c := sidecar.Claim{Guide: 6, Text: "deadlocks", Unit: "trials-hung", Follows: "good", Ignores: "bad"}
-	v := claimVerdict(&dataset{}, sidecar.Scenario{Name: "s"}, c, []*group{g})
+	g.trials["bad"] = append(g.trials["bad"], record.Trial{Status: record.StatusPartial})
+	c := record.Claim{Guide: 6, Text: "deadlocks", Unit: "trials-hung", Follows: "good", Ignores: "bad"}
+	v := claimVerdict(&dataset{}, record.Scenario{Name: "s"}, c, []*group{g})
 	if v.Kind != verdictHolds || v.Number != "bad: 4 of 4 trials hung; good: 0 of 4" {
 		t.Errorf("verdict %q, number %q", v.Kind, v.Number)
 	}
@@ -86,14 +86,14 @@ func TestStatusClaim(t *testing.T) {
 // trials are too few, not that the claim does not hold; one alone holds.
 func TestClaimHolmOverCombinations(t *testing.T) {
 	a, b := []float64{1, 2, 3, 4}, []float64{11, 12, 13, 14}
-	c := sidecar.Claim{Text: "c", Unit: "p99-ns", Follows: "good", Ignores: "bad"}
+	c := record.Claim{Text: "c", Unit: "p99-ns", Follows: "good", Ignores: "bad"}
 	ds := &dataset{Better: map[string]int{"p99-ns": -1}}
-	one := claimVerdict(ds, sidecar.Scenario{Name: "s"}, c, []*group{claimGroup("k=1", "p99-ns", map[string][]float64{"good": a, "bad": b})})
+	one := claimVerdict(ds, record.Scenario{Name: "s"}, c, []*group{claimGroup("k=1", "p99-ns", map[string][]float64{"good": a, "bad": b})})
 	var four []*group
 	for _, k := range []string{"k=1", "k=2", "k=3", "k=4"} {
 		four = append(four, claimGroup(k, "p99-ns", map[string][]float64{"good": a, "bad": b}))
 	}
-	all := claimVerdict(ds, sidecar.Scenario{Name: "s"}, c, four)
+	all := claimVerdict(ds, record.Scenario{Name: "s"}, c, four)
 	if one.Kind != verdictHolds || all.Kind != verdictTooFew || !strings.Contains(all.Answer, "Holm-corrected, is 0.114") {
 		t.Errorf("one combination: %q, four: %q %q; want holds, not enough trials (0.114)", one.Kind, all.Kind, all.Answer)
 	}
@@ -103,17 +103,17 @@ func TestClaimHolmOverCombinations(t *testing.T) {
 // against none is significant and against the one that hung, though both
 // medians are 0.
 func TestStatusClaimDirectionWithEqualMedians(t *testing.T) {
-	g := &group{Scenario: "s", Key: "k", trials: map[string][]sidecar.Trial{}}
+	g := &group{Scenario: "s", Key: "k", trials: map[string][]record.Trial{}}
 	for i := range 20 {
-		g.trials["good"] = append(g.trials["good"], sidecar.Trial{Status: sidecar.StatusOK})
-		st := sidecar.StatusOK
+		g.trials["good"] = append(g.trials["good"], record.Trial{Status: record.StatusOK})
+		st := record.StatusOK
 		if i < 8 {
-			st = sidecar.StatusHung
+			st = record.StatusHung
 		}
-		g.trials["bad"] = append(g.trials["bad"], sidecar.Trial{Status: st})
+		g.trials["bad"] = append(g.trials["bad"], record.Trial{Status: st})
 	}
-	c := sidecar.Claim{Text: "deadlocks", Unit: "trials-hung", Follows: "good", Ignores: "bad"}
-	if v := claimVerdict(&dataset{}, sidecar.Scenario{Name: "s"}, c, []*group{g}); v.Kind != verdictHolds {
+	c := record.Claim{Text: "deadlocks", Unit: "trials-hung", Follows: "good", Ignores: "bad"}
+	if v := claimVerdict(&dataset{}, record.Scenario{Name: "s"}, c, []*group{g}); v.Kind != verdictHolds {
 		t.Errorf("verdict %q: %s", v.Kind, v.Answer)
 	}
 }

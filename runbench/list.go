@@ -9,9 +9,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/concbench/concbench/scenarios"
+	"github.com/concbench/concbench/targets"
 )
 
-func cmdList(reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {
+func cmdList(reg *targets.Registry, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON objects, one per line")

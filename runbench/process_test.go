@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/child"
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // longScenario keeps one trial process busy for a while: long enough to
@@ -171,8 +171,8 @@ func TestSIGHUPOfRunRecordsTheTrialAsPartial(t *testing.T) {
 	if code := p.exit(t, 20*time.Second); code != 1 {
 		t.Errorf("exit %d after SIGHUP, want 1; output:\n%s", code, p.output())
 	}
-	trials, _, err := sidecar.Read(filepath.Join(outDir, "results.jsonl"), nil)
-	if err != nil || len(trials) != 1 || trials[0].Status != sidecar.StatusPartial {
+	trials, _, err := record.Read(filepath.Join(outDir, "results.jsonl"), nil)
+	if err != nil || len(trials) != 1 || trials[0].Status != record.StatusPartial {
 		t.Errorf("sidecar after SIGHUP: %d trials, %v; want the interrupted one, partial", len(trials), err)
 	}
 	for _, k := range kids {

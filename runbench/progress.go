@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // progressMode is run's -progress.
@@ -48,7 +48,7 @@ func newProgress(w io.Writer, terminal bool, now func() time.Time) *progress {
 }
 
 // trial is runner.Options.Progress.
-func (p *progress) trial(done, total int, tr sidecar.Trial) {
+func (p *progress) trial(done, total int, tr record.Trial) {
 	if tr.Demonstrated {
 		p.counts[demonstrated]++
 	} else {
@@ -80,8 +80,8 @@ const demonstrated = "demonstrated a failure"
 // statuses is "393 ok, 1 hung", in a fixed order.
 func (p *progress) statuses() string {
 	var parts []string
-	for _, st := range []string{sidecar.StatusOK, sidecar.StatusCrashed, sidecar.StatusHung, sidecar.StatusLeaked, sidecar.StatusPartial, demonstrated} {
-		if n := p.counts[st]; n > 0 || st == sidecar.StatusOK {
+	for _, st := range []string{record.StatusOK, record.StatusCrashed, record.StatusHung, record.StatusLeaked, record.StatusPartial, demonstrated} {
+		if n := p.counts[st]; n > 0 || st == record.StatusOK {
 			parts = append(parts, fmt.Sprintf("%d %s", n, st))
 		}
 	}

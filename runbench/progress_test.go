@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 )
 
 // TestProgressInALog: without a terminal, a line at most every 10 s and
@@ -18,11 +18,11 @@ func TestProgressInALog(t *testing.T) {
 	p := newProgress(&out, false, clock)
 	for i := 1; i <= 10; i++ {
 		now = now.Add(3 * time.Second) // 30 s in all: lines at 12 s, 24 s and the last
-		st := sidecar.StatusOK
+		st := record.StatusOK
 		if i == 5 {
-			st = sidecar.StatusHung
+			st = record.StatusHung
 		}
-		p.trial(i, 10, sidecar.Trial{Status: st})
+		p.trial(i, 10, record.Trial{Status: st})
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	want := []string{
@@ -46,7 +46,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	p := newProgress(&out, true, func() time.Time { return now })
 	for i := 1; i <= 3; i++ {
 		now = now.Add(time.Second)
-		p.trial(i, 3, sidecar.Trial{Status: sidecar.StatusOK})
+		p.trial(i, 3, record.Trial{Status: record.StatusOK})
 	}
 	if got := out.String(); strings.Count(got, "\r\033[K") != 3 || strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, "[3/3] 3s elapsed, ETA 0s; 3 ok\n") {
 		t.Errorf("terminal output %q", got)
@@ -66,10 +66,10 @@ func TestProgressNeverStillCounts(t *testing.T) {
 	var out bytes.Buffer
 	p := newProgress(&out, false, func() time.Time { return now })
 	p.quiet = true
-	p.trial(1, 3, sidecar.Trial{Status: sidecar.StatusOK})
-	p.trial(2, 3, sidecar.Trial{Status: sidecar.StatusHung, Demo: "deadlocks on purpose", Demonstrated: true})
+	p.trial(1, 3, record.Trial{Status: record.StatusOK})
+	p.trial(2, 3, record.Trial{Status: record.StatusHung, Demo: "deadlocks on purpose", Demonstrated: true})
 	now = now.Add(time.Second)
-	p.trial(3, 3, sidecar.Trial{Status: sidecar.StatusLeaked})
+	p.trial(3, 3, record.Trial{Status: record.StatusLeaked})
 	if out.Len() != 0 {
 		t.Errorf("progress printed %q", out.String())
 	}

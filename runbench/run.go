@@ -15,11 +15,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/internal/dirlock"
-	"github.com/concbench/concbench/internal/runner"
-	"github.com/concbench/concbench/internal/sidecar"
+	"github.com/concbench/concbench/record"
 	"github.com/concbench/concbench/report"
 	"github.com/concbench/concbench/scenarios"
+	"github.com/concbench/concbench/targets"
+	"github.com/concbench/concbench/trial"
 )
 
 // stringList is a repeatable flag.
@@ -42,7 +44,7 @@ type runFlags struct {
 	progress       progressMode
 }
 
-func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout, stderr io.Writer) error {
+func cmdRun(ctx context.Context, reg *targets.Registry, args []string, stdout, stderr io.Writer) error {
 	f, err := parseRunFlags(args, stderr)
 	if err != nil {
 		return err
@@ -86,8 +88,8 @@ func cmdRun(ctx context.Context, reg *scenarios.Registry, args []string, stdout,
 	}
 	opts.Progress = prog.trial
 	fmt.Fprintf(stdout, "running %d trials of %d scenarios into %s\n", len(plan), len(specs), dir)
-	sum, runErr := runner.Run(ctx, plan, reg, opts)
-	if runErr != nil && !errors.Is(runErr, runner.ErrRunStopped) {
+	sum, runErr := harness.Run(ctx, plan, reg, opts)
+	if runErr != nil && !errors.Is(runErr, trial.ErrRunStopped) {
 		return runErr
 	}
 	fmt.Fprintln(stdout, prog.summary())
@@ -103,7 +105,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
-	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: the no-op target under the same schedule (impl="+scenarios.FloorImpl+", "+strconv.Itoa(runner.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
+	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: the no-op target under the same schedule (impl="+targets.FloorImpl+", "+strconv.Itoa(harness.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
 	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated; leaves out the demonstrations that hang or crash on purpose)")
 	progress := fs.String("progress", "auto", "progress while running: `auto` (one updating line on a terminal, a line every 10 s otherwise), always (a line every 10 s), never")
 	shard := fs.String("shard", "", "run only shard `i/n` of the plan (i from 0): whole cells (a scenario at one parameter point, every implementation and repetition) dealt to n machines; merge their files with runbench report")
@@ -150,7 +152,7 @@ Flags:
 
 // planRun loads the scenarios and plans their trials, checking everything
 // that can be checked before a trial runs.
-func planRun(reg *scenarios.Registry, f runFlags) ([]scenarios.Spec, []scenarios.TrialSpec, error) {
+func planRun(reg *targets.Registry, f runFlags) ([]scenarios.Spec, []trial.Spec, error) {
 	var specs []scenarios.Spec
 	if len(f.names) == 0 {
 		q, err := scenarios.Quick(reg)
@@ -176,10 +178,10 @@ func planRun(reg *scenarios.Registry, f runFlags) ([]scenarios.Spec, []scenarios
 	}
 	// Before Plan allocates a trial list that a repeat or -count of a
 	// billion would make too big for memory.
-	if err := scenarios.CheckPlanSize(specs, reg, f.impls, f.count); err != nil {
+	if err := harness.CheckPlanSize(specs, reg, harness.PlanOptions{Impls: f.impls, Count: f.count}); err != nil {
 		return nil, nil, usageError{err}
 	}
-	plan := runner.PlanWith(specs, reg, runner.PlanOptions{Impls: f.impls, Count: f.count, Floor: f.floor})
+	plan := harness.PlanWith(specs, reg, harness.PlanOptions{Impls: f.impls, Count: f.count, Floor: f.floor})
 	if len(plan) == 0 {
 		return nil, nil, usageError{errors.New("run: no trial left after -impl")}
 	}
@@ -187,23 +189,23 @@ func planRun(reg *scenarios.Registry, f runFlags) ([]scenarios.Spec, []scenarios
 		// A shard may be empty when a study has fewer cells than shards:
 		// it writes an empty pair of result files and exits 0, so that a
 		// matrix of fixed size stays green and its merge finds every shard.
-		plan = runner.Shard(plan, f.shardI, f.shardN)
+		plan = harness.Shard(plan, f.shardI, f.shardN)
 	}
 	return specs, plan, nil
 }
 
 // runOptions picks the executor: a child process of this binary per trial,
 // or this process.
-func runOptions(reg *scenarios.Registry, f runFlags, dir string) (runner.Options, error) {
-	exe := runner.InProcess(reg)
+func runOptions(reg *targets.Registry, f runFlags, dir string) (harness.Options, error) {
+	exe := trial.InProcess(reg)
 	if !f.inProcess {
 		self, err := os.Executable()
 		if err != nil {
-			return runner.Options{}, fmt.Errorf("run: cannot find own binary to start trials: %w", err)
+			return harness.Options{}, fmt.Errorf("run: cannot find own binary to start trials: %w", err)
 		}
-		exe = runner.Isolated([]string{self, "trial"}, reg)
+		exe = trial.Isolated([]string{self, "trial"}, reg)
 	}
-	return runner.Options{OutDir: dir, Exec: exe, Config: runner.HostConfig(gitCommit())}, nil
+	return harness.Options{OutDir: dir, Exec: exe, Config: harness.HostConfig(gitCommit())}, nil
 }
 
 // finishRun says what the run left, writes the report, and maps the
@@ -211,7 +213,7 @@ func runOptions(reg *scenarios.Registry, f runFlags, dir string) (runner.Options
 // A failure of a demonstration implementation (demo reports which) is what
 // it is there to show: it is listed as demonstrated and does not make the
 // run fail.
-func finishRun(sum runner.Summary, runErr error, dir string, noReport bool, stdout io.Writer) error {
+func finishRun(sum harness.Summary, runErr error, dir string, noReport bool, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "results: %s\n", sum.Results)
 	switch {
 	case runErr != nil:
@@ -261,7 +263,7 @@ func parseShard(v string) (i, n int, err error) {
 
 // checkImpls checks -impl's list: every name known to a scenario of the
 // run, none empty, none twice.
-func checkImpls(keep []string, specs []scenarios.Spec, reg *scenarios.Registry) error {
+func checkImpls(keep []string, specs []scenarios.Spec, reg *targets.Registry) error {
 	for i, k := range keep {
 		if k == "" {
 			return errors.New("run: -impl: an empty name in the list (a stray comma?)")
@@ -321,21 +323,21 @@ func isTerminal(w io.Writer) bool {
 // that may hang or crash on purpose, and the names of those left out:
 // in-process, a hang stops the whole run (a goroutine cannot be killed)
 // and a crash ends it.
-func withoutHangingDemos(reg *scenarios.Registry, plan []scenarios.TrialSpec) ([]scenarios.TrialSpec, []string) {
-	var keep []scenarios.TrialSpec
+func withoutHangingDemos(reg *targets.Registry, plan []trial.Spec) ([]trial.Spec, []string) {
+	var keep []trial.Spec
 	var left []string
 	for _, ts := range plan {
 		hangs := false
-		if pat, ok := reg.Lookup(ts.Spec.Pattern); ok {
+		if pat, ok := reg.Lookup(ts.Scenario.Pattern); ok {
 			for _, impl := range pat.Impls {
-				if impl.Name == ts.Impl && (slices.Contains(impl.DemoEnds, sidecar.StatusHung) || slices.Contains(impl.DemoEnds, sidecar.StatusCrashed)) {
+				if impl.Name == ts.Impl && (slices.Contains(impl.DemoEnds, record.StatusHung) || slices.Contains(impl.DemoEnds, record.StatusCrashed)) {
 					hangs = true
 				}
 			}
 		}
 		if !hangs {
 			keep = append(keep, ts)
-		} else if name := ts.Spec.Pattern + "/" + ts.Impl; !slices.Contains(left, name) {
+		} else if name := ts.Scenario.Pattern + "/" + ts.Impl; !slices.Contains(left, name) {
 			left = append(left, name)
 		}
 	}

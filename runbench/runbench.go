@@ -23,28 +23,19 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/concbench/concbench/impl/breaker"
-	"github.com/concbench/concbench/impl/fanout"
-	"github.com/concbench/concbench/impl/pipeline"
-	"github.com/concbench/concbench/impl/workerpool"
-	"github.com/concbench/concbench/scenarios"
+	"github.com/concbench/concbench/targets"
 )
 
-// Config adds a user's entries to the built-in registries. Each must meet
-// its family's contract (check it with package conformance); a name that
-// clashes with a built-in one, or another entry's, is an error (exit 2).
-type Config struct {
-	WorkerPools []workerpool.Impl
-	Pipelines   []pipeline.Impl[int]
-	FanOuts     []fanout.Impl[int, int]
-	Breakers    []breaker.Impl
-	// Funcs are plain functions under load: a scenario runs one with
-	// pattern: func and impls: [its name].
-	Funcs []Func
-}
+// Config is a user's entries, added to the built-in registries
+// (targets.Extras): worker pools, pipelines, fan-outs and breakers of
+// their own, and Funcs, plain functions under load (a scenario runs one
+// with pattern: func and impls: [its name]). Each must meet its family's
+// contract (check it with package conformance); a name that clashes with
+// a built-in one, or another entry's, is an error (exit 2).
+type Config = targets.Extras
 
-// Func is a function under load; see scenarios.Func.
-type Func = scenarios.Func
+// Func is a function under load; see targets.Func.
+type Func = targets.Func
 
 // Main runs the command line in os.Args with cfg's entries registered and
 // exits with its status: 0 all good; 1 the work finished but something
@@ -125,10 +116,7 @@ func run(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout
 		fmt.Fprint(stderr, usage)
 		return usageError{errors.New("no command")}
 	}
-	reg, err := scenarios.Extend(scenarios.Extras{
-		WorkerPools: cfg.WorkerPools, Pipelines: cfg.Pipelines, FanOuts: cfg.FanOuts,
-		Breakers: cfg.Breakers, Funcs: cfg.Funcs,
-	})
+	reg, err := targets.Extend(cfg)
 	if err != nil {
 		return usageError{fmt.Errorf("runbench.Config: %w", err)}
 	}

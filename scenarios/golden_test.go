@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/targets"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/errors/*.golden with the messages of today's Parse")
@@ -27,7 +29,7 @@ func TestErrorMessages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Parse(name, data, Builtin())
+			_, err = Parse(name, data, targets.Builtin())
 			if err == nil {
 				t.Fatal("accepted")
 			}

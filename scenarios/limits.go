@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/loadgen"
+	"github.com/concbench/concbench/units"
 )
 
 // Limits of a scenario file, and of the trial spec that carries one to a
@@ -90,32 +90,10 @@ const (
 	// scenario is a few hundred bytes, and a bigger input (or /dev/zero)
 	// is refused before it is read whole.
 	MaxFileSize = 1 << 20
-)
-
-// Ranges of pattern parameters. Their Check refuses a value out of range
-// before a target is built; `runbench list` shows each range.
-const (
-	// maxWorkers bounds the goroutines of a pool or a fan-out: 16 per P at
-	// MaxGOMAXPROCS; beyond it a trial measures goroutine scheduling, not
-	// the design, and setting up takes longer than the window.
-	maxWorkers = 4096
-	// maxQueue bounds a pool's queue (the workerpool parameter queue): as
-	// many waiting tasks as maxWorkers running ones; each holds a slot of
-	// the pool's queue, allocated when the pool is built.
-	maxQueue = 4096
-	// maxStages and maxStageWorkers bound a pipeline, which starts stages ×
-	// workers goroutines: at most 64 Ki, about 128 MiB of stacks.
-	maxStages       = 64
-	maxStageWorkers = 1024
-	// maxItems bounds the items of one Run or Map: each call allocates
-	// them (8 bytes each) and runs the work on every one.
-	maxItems = 1_000_000
-	// maxBreakerCount bounds a breaker's failures and probes: the atomic
-	// breaker packs each count in 20 bits (at most 1,048,575).
-	maxBreakerCount = 1_000_000
-	// maxParamDuration bounds duration parameters (open, calltimeout,
-	// deadline): longer than an hour outlasts any sensible window.
-	maxParamDuration = time.Hour
+	// LeakGrace is how long a trial's goroutines may take to return to
+	// their baseline after its target's Close before the trial counts
+	// them as leaked; a trial's timeout must cover it.
+	LeakGrace = time.Second
 )
 
 // Limit is one row of the limits table.
@@ -188,7 +166,7 @@ func limitRows() []limitRow {
 		{field: "faults.outage.latency", b: durs(0, MaxOutageLatency), reason: "a hung call no longer than the longest task"},
 		{field: "gomaxprocs", b: ints(1, MaxGOMAXPROCS), reason: "more Ps than any machine here has cores"},
 		{field: "repeat", b: ints(1, MaxRepeat), reason: "more repetitions add nothing benchstat can use"},
-		{field: "timeout", b: durs(0, MaxTimeout), text: fmt.Sprintf("the trial's need to %s", fmtDuration(MaxTimeout)),
+		{field: "timeout", b: durs(0, MaxTimeout), text: fmt.Sprintf("the trial's need to %s", units.FormatDuration(MaxTimeout)),
 			reason: "need: warmup + duration (2 x for an open loop) + 3s; longer lets a hung trial hold a run for days"},
 		{field: "params.<name>", text: "per parameter (runbench list)", reason: "refused before the target is built"},
 		{field: "trials in one run", text: fmt.Sprintf("at most %d", MaxPlanTrials), reason: "repeat × impls × params × rates × gomaxprocs, summed; checked before planning"},
@@ -254,24 +232,11 @@ func (b *bound) format(v float64) string {
 	case intBound:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case durationBound:
-		return fmtDuration(time.Duration(v))
+		return units.FormatDuration(time.Duration(v))
 	case bytesBound:
 		return Bytes(v).String()
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-// fmtDuration writes d as Go does, without its zero minutes and seconds:
-// "24h", "1h30m", "250ms".
-func fmtDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
 }
 
 // durationSyntax matches what time.ParseDuration reads, whatever the
@@ -295,12 +260,4 @@ func overflowMsg(field, text string) string {
 		}
 	}
 	return ""
-}
-
-// checkedMul returns a × b, or math.MaxInt if it would exceed it.
-func checkedMul(a, b int) int {
-	if a != 0 && b > math.MaxInt/a {
-		return math.MaxInt
-	}
-	return a * b
 }

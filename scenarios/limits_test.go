@@ -4,11 +4,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/targets"
 )
 
 // Every parameter's default is in its range, and its Doc says the range.
 func TestParamDefaultsInRange(t *testing.T) {
-	for _, p := range Builtin().Patterns() {
+	for _, p := range targets.Builtin().Patterns() {
 		for _, q := range p.Params {
 			if err := q.Check(q.Default); err != nil {
 				t.Errorf("%s %s: default %q: %v", p.Name, q.Name, q.Default, err)
@@ -43,8 +45,8 @@ func TestParamRanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern+"/"+tt.param, func(t *testing.T) {
-			pat := Builtin().mustLookup(tt.pattern)
-			p, ok := pat.param(tt.param)
+			pat := targets.Builtin().MustLookup(tt.pattern)
+			p, ok := pat.Param(tt.param)
 			if !ok {
 				t.Fatalf("no parameter %s", tt.param)
 			}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/concbench/concbench/targets"
 )
 
 // The scenario files kept outside the quick suite must stay valid as the
@@ -18,7 +20,7 @@ func TestMoreScenariosParse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Parse(f, data, Builtin()); err != nil {
+		if _, err := Parse(f, data, targets.Builtin()); err != nil {
 			t.Errorf("%v", err)
 		}
 	}

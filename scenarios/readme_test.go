@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/targets"
 )
 
 // TestREADMEScenarioExampleParses keeps the README's annotated scenario
@@ -18,7 +20,7 @@ func TestREADMEScenarioExampleParses(t *testing.T) {
 		t.Fatal("README.md has no yaml example")
 	}
 	example, _, _ := strings.Cut(rest, "```")
-	if _, err := Parse("README.md", []byte(example), Builtin()); err != nil {
+	if _, err := Parse("README.md", []byte(example), targets.Builtin()); err != nil {
 		t.Errorf("the README's scenario example does not parse:\n%v", err)
 	}
 }

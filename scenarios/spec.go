@@ -19,9 +19,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/concbench/concbench/internal/benchname"
-	"github.com/concbench/concbench/internal/sidecar"
-	"github.com/concbench/concbench/internal/units"
 	"github.com/concbench/concbench/loadgen"
+	"github.com/concbench/concbench/record"
+	"github.com/concbench/concbench/targets"
+	"github.com/concbench/concbench/units"
 )
 
 // Spec is one scenario file. See the package doc for the schema. Its JSON
@@ -45,7 +46,7 @@ type Spec struct {
 	// Claims are the claims (of the guide, or the user's own) that the
 	// scenario's results answer; they travel into the results' sidecar
 	// and the report computes each verdict from the data.
-	Claims []Claim `yaml:"claims" json:"claims,omitempty"`
+	Claims []record.Claim `yaml:"claims" json:"claims,omitempty"`
 
 	// File is where the spec came from ("quick/x.yaml" for embedded ones);
 	// Hash is the SHA-256 of its bytes. Neither is read from YAML.
@@ -53,53 +54,9 @@ type Spec struct {
 	Hash string `yaml:"-" json:"hash"`
 }
 
-// Claim is a claim a scenario answers: the implementation that follows
-// the advice (Follows) against the one that ignores it (Ignores), in one
-// unit of the results. The claim holds where Follows is significantly
-// better in that unit (Mann–Whitney U, Holm-corrected over the scenario's
-// parameter combinations, alpha 0.05) in each of them. A claim that the scenario cannot isolate gives Why instead
-// of Unit, Follows and Ignores: the report states it as such.
-type Claim struct {
-	// Guide is the number of the guide's claim (1–12) this answers; 0 for
-	// a claim of the user's own.
-	Guide int `yaml:"guide" json:"guide,omitempty"`
-	// Text is the claim as a reader knows it, one line.
-	Text string `yaml:"text" json:"text"`
-	// Unit is a unit of the results (ops/s, p99-ns, peak-goroutines, …) or
-	// trials-<status> (trials-hung, trials-leaked, trials-crashed): the
-	// fraction of trials that ended with that status.
-	Unit    string `yaml:"unit" json:"unit,omitempty"`
-	Follows string `yaml:"follows" json:"follows,omitempty"` // the implementation that follows the advice
-	Ignores string `yaml:"ignores" json:"ignores,omitempty"` // the implementation that ignores it
-	// Better is the unit's good direction, higher or lower; empty: the
-	// unit's own (lower for trials-<status>).
-	Better string `yaml:"better" json:"better,omitempty"`
-	// Why says why the scenario cannot isolate the claim; set only without
-	// Unit, Follows and Ignores.
-	Why string `yaml:"why" json:"why,omitempty"`
-}
-
 // GuideClaims is how many claims the guide makes that concbench answers:
 // a Claim's Guide is 1 to GuideClaims (or 0, for a claim of one's own).
 const GuideClaims = 12
-
-// Model is load.model.
-type Model string
-
-// Load models.
-const (
-	Open   Model = "open"   // operations start on a schedule
-	Closed Model = "closed" // each client waits for its previous operation
-)
-
-// Arrival is load.arrival, an open loop's schedule.
-type Arrival string
-
-// Arrivals.
-const (
-	Constant Arrival = "constant"
-	Poisson  Arrival = "poisson"
-)
 
 // WorkKind is work.kind.
 type WorkKind string
@@ -123,14 +80,14 @@ const (
 
 // Load is how operations arrive.
 type Load struct {
-	Model       Model    `yaml:"model" json:"model"`               // open | closed
-	Rate        Rates    `yaml:"rate" json:"rate"`                 // open: operations per second; a list runs each (the knee)
-	Arrival     Arrival  `yaml:"arrival" json:"arrival"`           // open: constant | poisson
-	Clients     int      `yaml:"clients" json:"clients"`           // closed: concurrent clients; open: issuing goroutines
-	Think       Duration `yaml:"think" json:"think"`               // closed: pause between a client's operations
-	MaxInflight int      `yaml:"max_inflight" json:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
-	Duration    Duration `yaml:"duration" json:"duration"`         // measurement window
-	Warmup      Duration `yaml:"warmup" json:"warmup"`             // load before the window, not measured
+	Model       loadgen.Model   `yaml:"model" json:"model"`               // open | closed
+	Rate        Rates           `yaml:"rate" json:"rate"`                 // open: operations per second; a list runs each (the knee)
+	Arrival     loadgen.Arrival `yaml:"arrival" json:"arrival"`           // open: constant | poisson
+	Clients     int             `yaml:"clients" json:"clients"`           // closed: concurrent clients; open: issuing goroutines
+	Think       Duration        `yaml:"think" json:"think"`               // closed: pause between a client's operations
+	MaxInflight int             `yaml:"max_inflight" json:"max_inflight"` // open: refuse (count as dropped) beyond this; 0 = no cap
+	Duration    Duration        `yaml:"duration" json:"duration"`         // measurement window
+	Warmup      Duration        `yaml:"warmup" json:"warmup"`             // load before the window, not measured
 	// Sleeper (open) is how the generator's clients wait for intended
 	// starts: auto (the default: the precise sleeper where the OS has it
 	// and each client's operations are at least 50 µs apart, Go's timer
@@ -138,13 +95,6 @@ type Load struct {
 	// are named sleeper=<value>.
 	Sleeper Sleepers `yaml:"sleeper" json:"sleeper,omitempty"`
 }
-
-// Sleeper choices of load.sleeper.
-const (
-	SleepAuto    = "auto"
-	SleepPrecise = "precise"
-	SleepGoTimer = "go-timer"
-)
 
 // Sleepers are the sleeper choices of an open-loop scenario: one name or a
 // list; empty is auto alone.
@@ -192,7 +142,7 @@ func oneOrMany[T any](n *yaml.Node, parse func(c *yaml.Node) (T, string)) ([]T, 
 // Values returns the sleepers a scenario's trials run: its list, or auto.
 func (l Sleepers) Values() []string {
 	if len(l) == 0 {
-		return []string{SleepAuto}
+		return []string{loadgen.SleepAuto}
 	}
 	return l
 }
@@ -349,7 +299,6 @@ func (e *InputError) Error() string {
 }
 
 var (
-	namePattern    = regexp.MustCompile(`^[a-z0-9-]+$`)
 	yamlLineError  = regexp.MustCompile(`^line (\d+): (?:column (\d+): )?(.*)$`)
 	notFoundField  = regexp.MustCompile(`^field (.*) not found in type \S+$`)
 	definedTwice   = regexp.MustCompile(`^mapping key (".*") already defined at line \d+$`)
@@ -361,7 +310,7 @@ var (
 // not use are errors, and defaults apply only to absent keys. Every error
 // is an *InputError naming the file, line and field; all of a file's
 // errors are reported at once, joined, in line order.
-func Parse(file string, data []byte, reg *Registry) (Spec, error) {
+func Parse(file string, data []byte, reg *targets.Registry) (Spec, error) {
 	if line, b, ok := firstInvalidUTF8(data); ok {
 		return Spec{}, &InputError{File: file, Line: line, Msg: fmt.Sprintf("byte %#x is not UTF-8: a scenario file is UTF-8 text", b)}
 	}
@@ -785,11 +734,11 @@ func setDefaults(s *Spec, has func(string) bool) {
 		}
 	}
 	l := &s.Load
-	def("load.model", func() { l.Model = Closed })
-	def("load.arrival", func() { l.Arrival = Constant })
+	def("load.model", func() { l.Model = loadgen.Closed })
+	def("load.arrival", func() { l.Arrival = loadgen.Constant })
 	def("load.clients", func() {
 		l.Clients = 1
-		if l.Model == Closed {
+		if l.Model == loadgen.Closed {
 			l.Clients = 8
 		}
 	})
@@ -807,10 +756,10 @@ func setDefaults(s *Spec, has func(string) bool) {
 // saturates rather than overflow.
 func trialNeed(l Load) time.Duration {
 	windows := 1.0
-	if l.Model == Open {
+	if l.Model == loadgen.Open {
 		windows = 2
 	}
-	need := float64(l.Warmup.Duration) + windows*float64(l.Duration.Duration) + float64(leakGrace+2*time.Second)
+	need := float64(l.Warmup.Duration) + windows*float64(l.Duration.Duration) + float64(LeakGrace+2*time.Second)
 	if need >= float64(maxDuration) {
 		return maxDuration
 	}
@@ -867,7 +816,7 @@ func inRangeOf[T int | float64 | time.Duration](c *checker, field, boundField st
 	var text string
 	switch v := any(v).(type) {
 	case time.Duration:
-		text = fmtDuration(v)
+		text = units.FormatDuration(v)
 	case int:
 		text = strconv.Itoa(v)
 	case float64:
@@ -880,12 +829,12 @@ func inRangeOf[T int | float64 | time.Duration](c *checker, field, boundField st
 // scenario file, and of the spec a trial process reads, is here. has says
 // which keys the input gives (nil: none known, as for JSON, where only
 // values other than the default count as given).
-func validate(s *Spec, reg *Registry, has func(string) bool) []fieldError {
+func validate(s *Spec, reg *targets.Registry, has func(string) bool) []fieldError {
 	c := newChecker(has)
 	switch {
 	case s.Name == "" && !c.given("name", false):
 		c.add("name", "missing: a scenario needs a name of lower-case letters, digits and dashes")
-	case !namePattern.MatchString(s.Name):
+	case !benchname.Word(s.Name):
 		c.add("name", "%q: want a name of lower-case letters, digits and dashes", s.Name)
 	}
 	pat, _ := reg.Lookup(s.Pattern)
@@ -909,7 +858,7 @@ func validate(s *Spec, reg *Registry, has func(string) bool) []fieldError {
 	return c.errs
 }
 
-func (c *checker) impls(s *Spec, pat *Pattern) {
+func (c *checker) impls(s *Spec, pat *targets.Pattern) {
 	if len(s.Impls) == 0 && c.given("impls", false) {
 		c.add("impls", "an empty list: leave impls out to run every implementation")
 	}
@@ -924,12 +873,12 @@ func (c *checker) impls(s *Spec, pat *Pattern) {
 	}
 }
 
-func (c *checker) params(s *Spec, pat *Pattern) {
+func (c *checker) params(s *Spec, pat *targets.Pattern) {
 	for _, key := range sortedKeys(s.Params) {
 		field := "params." + key
-		p, ok := pat.param(key)
+		p, ok := pat.Param(key)
 		if !ok {
-			c.add(field, "%s has no parameter %q; have %s", pat.Name, key, strings.Join(pat.paramNames(), ", "))
+			c.add(field, "%s has no parameter %q; have %s", pat.Name, key, strings.Join(pat.ParamNames(), ", "))
 			continue
 		}
 		values := s.Params[key]
@@ -976,7 +925,7 @@ func (c *checker) params(s *Spec, pat *Pattern) {
 
 func (c *checker) load(l Load) {
 	switch l.Model {
-	case Open:
+	case loadgen.Open:
 		if len(l.Rate) == 0 {
 			c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
 		}
@@ -1008,11 +957,11 @@ func (c *checker) load(l Load) {
 				c.add(field, "%s is listed twice: its trials would share one name", v)
 			}
 		}
-	case Closed:
+	case loadgen.Closed:
 		if c.given("load.rate", len(l.Rate) != 0) {
 			c.add("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
 		}
-		if c.given("load.arrival", l.Arrival != Constant) {
+		if c.given("load.arrival", l.Arrival != loadgen.Constant) {
 			c.add("load.arrival", "arrivals apply to the open model only")
 		}
 		if c.given("load.max_inflight", l.MaxInflight != 0) {
@@ -1022,15 +971,15 @@ func (c *checker) load(l Load) {
 			c.add("load.sleeper", "the sleeper applies to the open model only (a closed loop waits for no schedule)")
 		}
 	default:
-		c.add("load.model", "%q: want open or closed", l.Model)
+		c.add("load.model", "%q: want open or closed", string(l.Model))
 	}
-	if l.Model != Closed {
-		if l.Arrival != Constant && l.Arrival != Poisson {
-			c.add("load.arrival", "%q: want constant or poisson", l.Arrival)
+	if l.Model != loadgen.Closed {
+		if l.Arrival != loadgen.Constant && l.Arrival != loadgen.Poisson {
+			c.add("load.arrival", "%q: want constant or poisson", string(l.Arrival))
 		}
 		inRange(c, "load.max_inflight", l.MaxInflight)
 	}
-	if l.Model != Open {
+	if l.Model != loadgen.Open {
 		inRange(c, "load.think", l.Think.Duration)
 	}
 	inRange(c, "load.clients", l.Clients)
@@ -1042,8 +991,8 @@ func (c *checker) load(l Load) {
 // choices, and precise only where the OS has it.
 func checkSleeper(c *checker, field, v string) {
 	switch v {
-	case SleepAuto, SleepGoTimer:
-	case SleepPrecise:
+	case loadgen.SleepAuto, loadgen.SleepGoTimer:
+	case loadgen.SleepPrecise:
 		if !loadgen.PreciseAvailable() {
 			c.add(field, "precise: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want auto or go-timer", runtime.GOOS)
 		}
@@ -1063,9 +1012,9 @@ func (c *checker) rate(field string, r float64, window time.Duration, durationFi
 	deps := []string{durationField}
 	switch ops := r * window.Seconds(); {
 	case ops < MinOpsPerTrial:
-		c.addDep(field, deps, "%v ops/s for %s is %.3g operations: want at least %d in the window", r, fmtDuration(window), ops, MinOpsPerTrial)
+		c.addDep(field, deps, "%v ops/s for %s is %.3g operations: want at least %d in the window", r, units.FormatDuration(window), ops, MinOpsPerTrial)
 	case ops > MaxOpsPerTrial:
-		c.addDep(field, deps, "%v ops/s for %s is %.3g operations: at most %g per trial", r, fmtDuration(window), ops, float64(MaxOpsPerTrial))
+		c.addDep(field, deps, "%v ops/s for %s is %.3g operations: at most %g per trial", r, units.FormatDuration(window), ops, float64(MaxOpsPerTrial))
 	}
 }
 
@@ -1105,7 +1054,7 @@ func (c *checker) work(w Work) {
 	}
 }
 
-func (c *checker) faults(f Faults, pat *Pattern) {
+func (c *checker) faults(f Faults, pat *targets.Pattern) {
 	if pat != nil && !pat.Faults {
 		if c.given("faults", f.ErrorRate != 0 || f.Outage != nil) {
 			c.add("faults", "pattern %s has no operation that can fail; remove faults", pat.Name)
@@ -1121,7 +1070,7 @@ func (c *checker) faults(f Faults, pat *Pattern) {
 }
 
 // trials checks what sets the number of trials and their watchdog.
-func (c *checker) trials(s *Spec, pat *Pattern) {
+func (c *checker) trials(s *Spec, pat *targets.Pattern) {
 	if len(s.GOMAXPROCS) == 0 && c.given("gomaxprocs", false) {
 		c.add("gomaxprocs", "an empty list: leave gomaxprocs out for the machine's")
 	}
@@ -1135,84 +1084,22 @@ func (c *checker) trials(s *Spec, pat *Pattern) {
 	}
 	inRange(c, "repeat", s.Repeat)
 	need, how := trialNeed(s.Load), "duration"
-	if s.Load.Model == Open {
+	if s.Load.Model == loadgen.Open {
 		how = "2 x duration"
 	}
 	switch t := s.Timeout.Duration; {
 	case t > MaxTimeout:
-		c.add("timeout", "%s: want at most %s", fmtDuration(t), fmtDuration(MaxTimeout))
+		c.add("timeout", "%s: want at most %s", units.FormatDuration(t), units.FormatDuration(MaxTimeout))
 	case t < need:
 		c.addDep("timeout", []string{"load.model", "load.warmup", "load.duration"},
-			"%s: want at least %s (warmup + %s + %v leak grace + 2s)", fmtDuration(t), fmtDuration(need), how, leakGrace)
+			"%s: want at least %s (warmup + %s + %v leak grace + 2s)", units.FormatDuration(t), units.FormatDuration(need), how, LeakGrace)
 	}
 	if pat == nil {
 		return
 	}
-	if n, how := planSize(*s, pat, nil, 0); n > MaxPlanTrials {
+	if n, how := s.Dims(pat, nil, 0).Size(); n > MaxPlanTrials {
 		c.addDep("", []string{"impls", "params", "load.rate", "gomaxprocs", "repeat"}, "plans %s: at most %d in one run", how, MaxPlanTrials)
 	}
-}
-
-// planSize returns the number of trials that Plan makes of s, and the
-// product that gives it, computed without overflow (a product beyond
-// math.MaxInt is math.MaxInt).
-func planSize(s Spec, pat *Pattern, impls []string, count int) (int, string) {
-	reps := s.Repeat
-	if count > 0 {
-		reps = count
-	}
-	names := s.Impls
-	if len(names) == 0 {
-		names = pat.DefaultImpls()
-	}
-	nImpls := len(names)
-	if len(impls) > 0 {
-		nImpls = 0
-		for _, n := range names {
-			if slices.Contains(impls, n) {
-				nImpls++
-			}
-		}
-	}
-	combos := 1
-	for _, p := range pat.Params {
-		combos = checkedMul(combos, max(len(s.Params[p.Name]), 1))
-	}
-	rates, procs, sleepers := max(len(s.Load.Rate), 1), max(len(s.GOMAXPROCS), 1), max(len(s.Load.Sleeper), 1)
-	n := checkedMul(checkedMul(checkedMul(checkedMul(checkedMul(max(reps, 0), nImpls), combos), rates), procs), sleepers)
-	total := strconv.Itoa(n)
-	if n == math.MaxInt {
-		total = "more than " + total
-	}
-	sl := ""
-	if sleepers > 1 {
-		sl = fmt.Sprintf(" × %d sleepers", sleepers)
-	}
-	return n, fmt.Sprintf("%d repetitions × %d implementations × %d parameter combinations × %d rates%s × %d gomaxprocs = %s trials",
-		reps, nImpls, combos, rates, sl, procs, total)
-}
-
-// CheckPlanSize refuses a run whose plan would exceed MaxPlanTrials trials
-// in all: it computes what [Plan] would make of the same arguments, without
-// allocating any of it. Call it before Plan. The error names the scenario
-// and its product.
-func CheckPlanSize(specs []Spec, reg *Registry, impls []string, count int) error {
-	total := 0
-	for _, s := range specs {
-		pat, ok := reg.Lookup(s.Pattern)
-		if !ok {
-			return &InputError{File: s.File, Field: "pattern", Msg: fmt.Sprintf("%q: no such pattern", s.Pattern)}
-		}
-		n, how := planSize(s, pat, impls, count)
-		if n > MaxPlanTrials {
-			return &InputError{File: s.File, Msg: fmt.Sprintf("scenario %s plans %s: at most %d in one run", s.Name, how, MaxPlanTrials)}
-		}
-		total += n // each at most MaxPlanTrials, and stopped past it: no overflow
-		if total > MaxPlanTrials {
-			return &InputError{File: s.File, Msg: fmt.Sprintf("scenario %s plans %s, which brings the run to %d: at most %d in one run", s.Name, how, total, MaxPlanTrials)}
-		}
-	}
-	return nil
 }
 
 // CheckUnique refuses two scenarios of the same name in one run: their
@@ -1274,7 +1161,7 @@ func claimUnits(statuses bool) []string {
 		names = append(names, u.Name)
 	}
 	if statuses {
-		for _, st := range []string{sidecar.StatusHung, sidecar.StatusLeaked, sidecar.StatusCrashed} {
+		for _, st := range []string{record.StatusHung, record.StatusLeaked, record.StatusCrashed} {
 			names = append(names, "trials-"+st)
 		}
 	}
@@ -1300,7 +1187,7 @@ func (c *checker) headline(s *Spec) {
 	}
 }
 
-func (c *checker) claims(s *Spec, pat *Pattern) {
+func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 	if len(s.Claims) == 0 && c.given("claims", false) {
 		c.add("claims", "an empty list: leave claims out if the scenario answers none")
 	}

@@ -1,13 +1,17 @@
 package scenarios
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/loadgen"
+	"github.com/concbench/concbench/record"
+	"github.com/concbench/concbench/targets"
 )
 
 const goodSpec = `name: ok
@@ -24,7 +28,7 @@ work:
 `
 
 func TestParseGood(t *testing.T) {
-	s, err := Parse("ok.yaml", []byte(goodSpec), Builtin())
+	s, err := Parse("ok.yaml", []byte(goodSpec), targets.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("bad.yaml", []byte(tt.give), Builtin())
+			_, err := Parse("bad.yaml", []byte(tt.give), targets.Builtin())
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -110,11 +114,11 @@ claims:
   - text: my own
     why: one machine cannot show it
 `
-	s, err := Parse("ok.yaml", []byte(give), Builtin())
+	s, err := Parse("ok.yaml", []byte(give), targets.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Claim{
+	want := []record.Claim{
 		{Guide: 1, Text: "Don't create too many goroutines", Unit: "peak-goroutines", Follows: "channels", Ignores: "spawn"},
 		{Text: "my own", Why: "one machine cannot show it"},
 	}
@@ -125,17 +129,17 @@ claims:
 
 func TestClosedLoopTimeoutBound(t *testing.T) {
 	spec := "name: c\npattern: fanout\nload: {model: closed, duration: 20s}\ntimeout: 25s\n"
-	if _, err := Parse("c.yaml", []byte(spec), Builtin()); err != nil {
+	if _, err := Parse("c.yaml", []byte(spec), targets.Builtin()); err != nil {
 		t.Fatal(err)
 	}
 	open := "name: o\npattern: fanout\nload: {model: open, rate: 10, duration: 20s}\ntimeout: 25s\n"
-	if _, err := Parse("o.yaml", []byte(open), Builtin()); err == nil {
+	if _, err := Parse("o.yaml", []byte(open), targets.Builtin()); err == nil {
 		t.Fatal("an open loop of 20s accepted a 25s timeout: it may run twice its window")
 	}
 }
 
 func TestQuickSuiteParses(t *testing.T) {
-	specs, err := Quick(Builtin())
+	specs, err := Quick(targets.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +156,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodSpec))
 	f.Add([]byte("name: x\npattern: breaker\nload: {model: closed}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := Parse("f.yaml", data, Builtin())
+		s, err := Parse("f.yaml", data, targets.Builtin())
 		if err != nil {
 			errs := []error{err}
 			if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -169,16 +173,26 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadTrialSpec(bytes.NewReader(in), Builtin()); err != nil {
+		var back trialJSON
+		if err := DecodeJSON("stdin", in, &back); err != nil {
+			t.Fatalf("Parse accepted what a trial process refuses: %v\n%s", err, in)
+		}
+		if err := CheckPoint("stdin", &back.Scenario, back.Point, targets.Builtin()); err != nil {
 			t.Fatalf("Parse accepted what a trial process refuses: %v\n%s", err, in)
 		}
 	})
 }
 
+// trialJSON is the shape of a trial spec (package trial's Spec).
+type trialJSON struct {
+	Scenario Spec `json:"spec"`
+	Point
+}
+
 // firstTrial is the first trial Plan would make of s, without planning.
-func firstTrial(s Spec) TrialSpec {
-	pat := Builtin().mustLookup(s.Pattern)
-	ts := TrialSpec{Spec: s, Impl: pat.ImplNames()[0], Params: map[string]string{}, Rep: 1}
+func firstTrial(s Spec) trialJSON {
+	pat := targets.Builtin().MustLookup(s.Pattern)
+	ts := trialJSON{Scenario: s, Point: Point{Impl: pat.ImplNames()[0], Params: map[string]string{}, Rep: 1}}
 	if len(s.Impls) > 0 {
 		ts.Impl = s.Impls[0]
 	}
@@ -229,7 +243,7 @@ func TestExplicitValuesAreNotDefaulted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte("name: z\npattern: workerpool\n"+tt.give), Builtin())
+			_, err := Parse("t.yaml", []byte("name: z\npattern: workerpool\n"+tt.give), targets.Builtin())
 			if err == nil || err.Error() != tt.wantText && !strings.HasPrefix(err.Error(), tt.wantText) {
 				t.Errorf("error %v\nwant   %s", err, tt.wantText)
 			}
@@ -238,7 +252,7 @@ func TestExplicitValuesAreNotDefaulted(t *testing.T) {
 }
 
 func TestDefaultsForAbsentKeys(t *testing.T) {
-	closed, err := Parse("c.yaml", []byte("name: c\npattern: workerpool\n"), Builtin())
+	closed, err := Parse("c.yaml", []byte("name: c\npattern: workerpool\n"), targets.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,11 +263,11 @@ func TestDefaultsForAbsentKeys(t *testing.T) {
 	}
 	// An open loop issues from one client by default, and an absent timeout
 	// covers what the trial needs: 30s, or more for a long window.
-	open, err := Parse("o.yaml", []byte("name: o\npattern: workerpool\nload: {model: open, rate: 10, duration: 20s, warmup: 1s}\n"), Builtin())
+	open, err := Parse("o.yaml", []byte("name: o\npattern: workerpool\nload: {model: open, rate: 10, duration: 20s, warmup: 1s}\n"), targets.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := time.Second + 2*20*time.Second + leakGrace + 2*time.Second; open.Load.Clients != 1 || open.Timeout.Duration != want {
+	if want := time.Second + 2*20*time.Second + LeakGrace + 2*time.Second; open.Load.Clients != 1 || open.Timeout.Duration != want {
 		t.Errorf("open loop: %d clients, timeout %v; want 1, %v", open.Load.Clients, open.Timeout.Duration, want)
 	}
 }
@@ -335,7 +349,7 @@ func TestLimitBoundaries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte("name: b\npattern: breaker\n"+tt.give), Builtin())
+			_, err := Parse("t.yaml", []byte("name: b\npattern: breaker\n"+tt.give), targets.Builtin())
 			switch {
 			case tt.wantText == "" && err != nil:
 				t.Fatalf("refused: %v", err)
@@ -373,7 +387,7 @@ func TestDecodeErrorsAreNotRepeated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.yaml", []byte("name: d\npattern: workerpool\n"+tt.give), Builtin())
+			_, err := Parse("t.yaml", []byte("name: d\npattern: workerpool\n"+tt.give), targets.Builtin())
 			if got, want := fmt.Sprint(err), strings.Join(tt.want, "\n"); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
@@ -388,36 +402,6 @@ func procs(n int) string {
 		fmt.Fprintf(&b, "%d,", i)
 	}
 	return "gomaxprocs: [" + strings.TrimSuffix(b.String(), ",") + "]\n"
-}
-
-func TestCheckPlanSize(t *testing.T) {
-	harness := func(name, extra string) Spec {
-		return quickSpec(t, "name: "+name+"\npattern: harness\nrepeat: 1000\n"+extra)
-	}
-	tests := []struct {
-		name      string
-		giveSpecs []Spec
-		giveImpls []string
-		giveCount int
-		wantErr   string // "" if none
-	}{
-		{"under", []Spec{harness("a", "gomaxprocs: [1, 2]")}, nil, 0, ""},
-		{"count multiplies", []Spec{harness("a", "gomaxprocs: [1, 2]")}, nil, 1000, ""},
-		{"sum at most", []Spec{harness("a", procs(60)), harness("b", procs(40))}, nil, 0, ""},
-		{"count over", []Spec{quickSpec(t, "name: w\npattern: workerpool\nparams: {workers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n")}, nil, 1000,
-			"t.yaml: scenario w plans 1000 repetitions × 11 implementations × 12 parameter combinations × 1 rates × 1 gomaxprocs = 132000 trials: at most 100000 in one run"},
-		{"impls filter", []Spec{quickSpec(t, "name: w\npattern: workerpool\nparams: {workers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n")}, []string{"channels"}, 1000, ""},
-		{"sum over", []Spec{harness("a", procs(60)), harness("b", procs(41)), harness("c", "")}, nil, 0,
-			"t.yaml: scenario b plans 1000 repetitions × 1 implementations × 1 parameter combinations × 1 rates × 41 gomaxprocs = 41000 trials, which brings the run to 101000: at most 100000 in one run"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := CheckPlanSize(tt.giveSpecs, Builtin(), tt.giveImpls, tt.giveCount)
-			if fmt.Sprint(err) != tt.wantErr && !(tt.wantErr == "" && err == nil) {
-				t.Errorf("error %v\nwant  %s", err, tt.wantErr)
-			}
-		})
-	}
 }
 
 func TestCheckUnique(t *testing.T) {
@@ -446,7 +430,7 @@ func TestCheckUnique(t *testing.T) {
 // the rest.
 func TestErrorsAreCapped(t *testing.T) {
 	give := "name: c\npattern: harness\ngomaxprocs: [" + strings.Repeat("0, ", 1000) + "]\n"
-	_, err := Parse("c.yaml", []byte(give), Builtin())
+	_, err := Parse("c.yaml", []byte(give), targets.Builtin())
 	lines := strings.Split(fmt.Sprint(err), "\n")
 	if len(lines) != maxShown+1 || lines[0] != "c.yaml:3: gomaxprocs[0]: 0: want 1 to 256" || lines[maxShown] != "c.yaml: and 1949 more errors" {
 		t.Errorf("%d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
@@ -455,10 +439,65 @@ func TestErrorsAreCapped(t *testing.T) {
 
 // A missing name or pattern is said to be missing.
 func TestMissingNameAndPattern(t *testing.T) {
-	_, err := Parse("m.yaml", []byte("description: nothing else\n"), Builtin())
+	_, err := Parse("m.yaml", []byte("description: nothing else\n"), targets.Builtin())
 	want := "m.yaml:1: name: missing: a scenario needs a name of lower-case letters, digits and dashes\n" +
 		"m.yaml:1: pattern: missing: want one of harness, workerpool, pipeline, fanout, breaker"
 	if fmt.Sprint(err) != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
+}
+
+// TestPreciseSleeperWhereAvailable: load.sleeper precise parses where the
+// OS has the precise sleeper and is refused, naming the field, elsewhere.
+func TestPreciseSleeperWhereAvailable(t *testing.T) {
+	_, err := Parse("p.yaml", []byte("name: p\npattern: harness\nload: {model: open, rate: 100, duration: 1s, sleeper: precise}\n"), targets.Builtin())
+	if loadgen.PreciseAvailable() != (err == nil) {
+		t.Errorf("on %s (precise sleeper: %v): error %v", runtime.GOOS, loadgen.PreciseAvailable(), err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "load.sleeper: precise: "+runtime.GOOS+" has no precise sleeper") {
+		t.Errorf("error %q does not say the OS has no precise sleeper", err)
+	}
+}
+
+// The queue parameter: a number runs a pool with WithQueue, or one whose
+// queue is fixed at that size; the others are refused at Parse, naming
+// their fixed queue.
+func TestWorkerpoolQueueRefused(t *testing.T) {
+	tests := []struct {
+		name      string
+		giveImpls string
+		giveQueue string
+		wantErr   string // "" if it parses
+	}{
+		{name: "default everywhere", giveImpls: "[channels, ants, spawn, gammazero]", giveQueue: "[default]"},
+		{name: "withqueue", giveImpls: "[channels, mutexcond, seed, pond, tunny]", giveQueue: "[0, 7]"},
+		{name: "fixed at 0, asked 0", giveImpls: "[ants, conc, errgroup, semaphore]", giveQueue: "[0]"},
+		{name: "fixed at 0, asked 4", giveImpls: "[channels, ants]", giveQueue: "[4]",
+			wantErr: "impls[1]: ants cannot run with queue=4: its queue is fixed at Queue(workers) = 0 (it has no WithQueue)"},
+		{name: "unbounded", giveImpls: "[gammazero]", giveQueue: "[0]",
+			wantErr: "impls[0]: gammazero cannot run with queue=0: its queue has no bound"},
+		{name: "out of range", giveImpls: "[channels]", giveQueue: "[4097]",
+			wantErr: `params.queue: "4097": want a whole number from 0 to 4096`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			yaml := "name: q\npattern: workerpool\nimpls: " + tt.giveImpls + "\nparams: {workers: [1, 4], queue: " + tt.giveQueue + "}\n"
+			_, err := Parse("q.yaml", []byte(yaml), targets.Builtin())
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one holding %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func quickSpec(t *testing.T, yaml string) Spec {
+	t.Helper()
+	s, err := Parse("t.yaml", []byte(yaml), targets.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

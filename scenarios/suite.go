@@ -17,6 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/concbench/concbench/loadgen"
+	"github.com/concbench/concbench/targets"
 )
 
 //go:embed quick/*.yaml
@@ -28,7 +31,7 @@ func hashOf(data []byte) string {
 }
 
 // Quick returns the embedded quick suite, the default of `runbench run`.
-func Quick(reg *Registry) ([]Spec, error) {
+func Quick(reg *targets.Registry) ([]Spec, error) {
 	entries, err := fs.ReadDir(embedded, "quick")
 	if err != nil {
 		return nil, err
@@ -53,7 +56,7 @@ func Quick(reg *Registry) ([]Spec, error) {
 // ends in .yaml), else the embedded scenario of that name. The file must be
 // a regular file of at most MaxFileSize bytes: anything else (a directory,
 // a FIFO, a device such as /dev/zero) is refused without reading it.
-func Find(ref string, reg *Registry) (Spec, error) {
+func Find(ref string, reg *targets.Registry) (Spec, error) {
 	if st, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
 		if err != nil {
 			return Spec{}, &InputError{File: ref, Msg: pathErrorMsg(err)}
@@ -140,78 +143,75 @@ func pathErrorMsg(err error) string {
 	return err.Error()
 }
 
-// ReadTrialSpec reads the trial spec that a trial process gets on its
-// standard input, trusting none of it: at most MaxFileSize bytes of strict
-// JSON (no unknown field, exactly one value), whose Spec passes the checks
-// of a scenario file, with an Impl of its pattern (or FloorImpl, for an
-// open loop), a Sleeper of load.sleeper's choices, a valid value for each
-// of the pattern's parameters and no other, a Rate in range for an open
-// loop (0 for a closed one), Procs from 0 to MaxGOMAXPROCS and Rep from 1.
-// Errors are InputErrors of file "stdin" naming the JSON path
-// ("spec.load.duration").
-func ReadTrialSpec(r io.Reader, reg *Registry) (TrialSpec, error) {
-	const file = "stdin"
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return TrialSpec{}, &InputError{File: file, Msg: err.Error()}
-	}
-	if len(data) > MaxFileSize {
-		return TrialSpec{}, &InputError{File: file, Msg: "larger than 1 MiB: a trial spec is at most that"}
-	}
+// DecodeJSON decodes data, the JSON form of a value that holds a Spec
+// (a trial spec, which a trial process reads on its standard input),
+// into v, trusting none of it: exactly one JSON object, no field that v's
+// type lacks (each named by its path, which encoding/json does not give),
+// every value of its field's type. Errors are InputErrors of file naming
+// the JSON path ("spec.load.duration") or the line. It does not check the
+// values: see [CheckPoint].
+func DecodeJSON(file string, data []byte, v any) error {
 	// Once as any, for the syntax, the single value and the unknown fields
-	// (with their paths, which encoding/json does not give); then strictly.
+	// (with their paths); then strictly.
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return TrialSpec{}, jsonError(file, data, err)
+	var raw any
+	if err := dec.Decode(&raw); err != nil {
+		return jsonError(file, data, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return TrialSpec{}, &InputError{File: file, Line: lineAt(data, dec.InputOffset()), Msg: "data after the trial spec: want one JSON value"}
+		return &InputError{File: file, Line: lineAt(data, dec.InputOffset()), Msg: "data after the trial spec: want one JSON value"}
 	}
-	if _, ok := v.(map[string]any); !ok {
-		return TrialSpec{}, &InputError{File: file, Msg: "not a JSON object: want a trial spec"}
+	if _, ok := raw.(map[string]any); !ok {
+		return &InputError{File: file, Msg: "not a JSON object: want a trial spec"}
 	}
-	if unknown := unknownJSONFields(v, reflect.TypeFor[TrialSpec](), ""); len(unknown) > 0 {
+	if unknown := unknownJSONFields(raw, reflect.TypeOf(v), ""); len(unknown) > 0 {
 		errs := make([]*InputError, len(unknown))
 		for i, p := range unknown {
 			errs[i] = &InputError{File: file, Field: p, Msg: "unknown field"}
 		}
-		return TrialSpec{}, joinSorted(errs)
+		return joinSorted(errs)
 	}
-	var ts TrialSpec
 	strict := json.NewDecoder(bytes.NewReader(data))
 	strict.DisallowUnknownFields()
-	if err := strict.Decode(&ts); err != nil {
-		return TrialSpec{}, jsonError(file, data, err)
+	if err := strict.Decode(v); err != nil {
+		return jsonError(file, data, err)
 	}
-	problems := validate(&ts.Spec, reg, nil)
-	for i, p := range problems {
-		problems[i].field = joinPath("spec", p.field)
-		for j, d := range p.deps {
-			p.deps[j] = joinPath("spec", d)
-		}
-	}
-	problems = append(problems, checkTrial(ts, reg)...)
-	if err := report(file, nil, nil, problems); err != nil {
-		return TrialSpec{}, err
-	}
-	return ts, nil
+	return nil
 }
 
-// checkTrial checks the fields of a trial spec beside its Spec.
-func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
+// CheckPoint checks a trial as a trial process reads it: s passes the
+// checks of a scenario file (its fields named spec.…), and p is a point of
+// it: an Impl of its pattern (or targets.FloorImpl, for an open loop), a
+// valid value for each of the pattern's parameters and no other, a Rate
+// in range for an open loop (0 for a closed one), a Sleeper of
+// load.sleeper's choices, Procs from 0 to MaxGOMAXPROCS and Rep from 1.
+// Errors are InputErrors of file.
+func CheckPoint(file string, s *Spec, p Point, reg *targets.Registry) error {
+	problems := validate(s, reg, nil)
+	for i, q := range problems {
+		problems[i].field = joinPath("spec", q.field)
+		for j, d := range q.deps {
+			q.deps[j] = joinPath("spec", d)
+		}
+	}
+	problems = append(problems, checkPoint(*s, p, reg)...)
+	return report(file, nil, nil, problems)
+}
+
+// checkPoint checks the fields of a trial spec beside its Spec.
+func checkPoint(s Spec, ts Point, reg *targets.Registry) []fieldError {
 	c := newChecker(nil)
-	floor := ts.Impl == FloorImpl
-	if pat, ok := reg.Lookup(ts.Spec.Pattern); ok { // else spec.pattern is refused
+	floor := ts.Impl == targets.FloorImpl
+	if pat, ok := reg.Lookup(s.Pattern); ok { // else spec.pattern is refused
 		switch {
 		case floor:
-			if ts.Spec.Load.Model != Open {
-				c.add("impl", "%s: the harness floor is for open-loop scenarios only", FloorImpl)
+			if s.Load.Model != loadgen.Open {
+				c.add("impl", "%s: the harness floor is for open-loop scenarios only", targets.FloorImpl)
 			}
 		case !slices.Contains(pat.ImplNames(), ts.Impl):
 			c.add("impl", "%q is not a %s implementation; have %s", ts.Impl, pat.Name, strings.Join(pat.ImplNames(), ", "))
-		case len(ts.Spec.Impls) > 0 && !slices.Contains(ts.Spec.Impls, ts.Impl):
+		case len(s.Impls) > 0 && !slices.Contains(s.Impls, ts.Impl):
 			c.add("impl", "%q is not one of the scenario's impls", ts.Impl)
 		}
 		for _, p := range pat.Params {
@@ -227,18 +227,18 @@ func checkTrial(ts TrialSpec, reg *Registry) []fieldError {
 			}
 		}
 		for _, k := range sortedKeys(ts.Params) {
-			if _, ok := pat.param(k); !ok {
+			if _, ok := pat.Param(k); !ok {
 				c.add("params."+k, "%s has no parameter %q", pat.Name, k)
 			}
 		}
 	}
-	switch ts.Spec.Load.Model {
-	case Open:
-		c.rate("rate", ts.Rate, ts.Spec.Load.Duration.Duration, "spec.load.duration")
+	switch s.Load.Model {
+	case loadgen.Open:
+		c.rate("rate", ts.Rate, s.Load.Duration.Duration, "spec.load.duration")
 		if ts.Sleeper != "" {
 			checkSleeper(c, "sleeper", ts.Sleeper)
 		}
-	case Closed:
+	case loadgen.Closed:
 		if ts.Rate != 0 {
 			c.add("rate", "%v: a closed-loop trial has no rate", ts.Rate)
 		}
@@ -292,6 +292,13 @@ func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
 	var folded []reflect.StructField
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			// An embedded struct's fields are the outer object's.
+			if inner, ok := jsonField(f.Type, key); ok {
+				return inner, true
+			}
+			continue
+		}
 		if !f.IsExported() || name == "-" {
 			continue
 		}

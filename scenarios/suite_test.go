@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/targets"
 )
 
 // Find reads only regular files of at most MaxFileSize bytes, and returns
@@ -37,7 +39,7 @@ func TestFindRefusesWhatIsNotAScenarioFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Find(tt.give, Builtin())
+			_, err := Find(tt.give, targets.Builtin())
 			if tt.wantMsg == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -53,7 +55,7 @@ func TestFindRefusesWhatIsNotAScenarioFile(t *testing.T) {
 }
 
 func TestFindEmbedded(t *testing.T) {
-	s, err := Find("workerpool-open", Builtin())
+	s, err := Find("workerpool-open", targets.Builtin())
 	if err != nil || s.File != "quick/workerpool-open.yaml" {
 		t.Fatalf("%q, %v", s.File, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/concbench/concbench/targets"
 )
 
 // A FIFO with no writer would block a reader forever: Find refuses it
@@ -16,7 +18,7 @@ func TestFindRefusesFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skipf("no FIFO here: %v", err)
 	}
-	_, err := Find(fifo, Builtin())
+	_, err := Find(fifo, targets.Builtin())
 	var ie *InputError
 	if !errors.As(err, &ie) || ie.Msg != "a FIFO: want a scenario file (.yaml)" {
 		t.Fatalf("error %v, want a FIFO refused", err)

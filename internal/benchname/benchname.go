@@ -42,3 +42,18 @@ func mustBeClean(s string) {
 		panic(fmt.Sprintf("benchname: %q cannot be part of a benchmark name", s))
 	}
 }
+
+// Word reports whether s is a name of lower-case letters, digits and
+// dashes: the rule for scenario, implementation and function names, which
+// become parts of benchmark names, flags and report anchors.
+func Word(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/internal/runner"
+	"github.com/concbench/concbench/harness"
 	"github.com/concbench/concbench/loadgen"
 )
 
@@ -376,7 +376,7 @@ func loadAvg() string {
 
 // hostCPU is the CPU the results' config lines name.
 func hostCPU() string {
-	for _, kv := range runner.HostConfig("") {
+	for _, kv := range harness.HostConfig("") {
 		if kv.Key == "cpu" {
 			return kv.Value
 		}

@@ -1,0 +1,161 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/clockcost"
+	"github.com/concbench/concbench/record"
+	"github.com/concbench/concbench/targets"
+	"github.com/concbench/concbench/trial"
+)
+
+// Options of Run.
+type Options struct {
+	OutDir string         // results.txt and results.jsonl go here
+	Exec   trial.Executor // how a trial runs
+	// Progress, if set, is called after every trial with how many of the
+	// plan's trials are done and the one just recorded.
+	Progress func(done, total int, tr record.Trial)
+	Config   []KV // extra file configuration (commit, …)
+}
+
+// KV is one configuration line of a results file.
+type KV struct{ Key, Value string }
+
+// Summary is what Run did.
+type Summary struct {
+	Results string // path of the benchfmt file
+	Trials  []record.Trial
+	Partial bool
+}
+
+// Failed returns the trials whose status is not ok, but for those that
+// ended as their demonstration declares (see Demonstrated).
+func (s Summary) Failed() []record.Trial {
+	var bad []record.Trial
+	for _, t := range s.Trials {
+		if t.Status != record.StatusOK && !t.Demonstrated {
+			bad = append(bad, t)
+		}
+	}
+	return bad
+}
+
+// Demonstrated returns the trials of demonstration implementations that
+// ended with a status their implementation declares (ImplInfo.DemoEnds):
+// a hang or a leak they exist to show, which does not fail the run. (The
+// conformance suite checks that each demonstrates what it declares.)
+func (s Summary) Demonstrated() []record.Trial {
+	var out []record.Trial
+	for _, t := range s.Trials {
+		if t.Demonstrated {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// markDemo records on tr what its implementation demonstrates, if it is a
+// demonstration, and whether tr ended as that demonstration declares.
+func markDemo(reg *targets.Registry, ts trial.Spec, tr *record.Trial) {
+	pat, ok := reg.Lookup(ts.Scenario.Pattern)
+	if !ok {
+		return
+	}
+	for _, impl := range pat.Impls {
+		if impl.Name == ts.Impl && impl.Demo != "" {
+			tr.Demo = impl.Demo
+			tr.Demonstrated = slices.Contains(impl.DemoEnds, tr.Status)
+		}
+	}
+}
+
+// Run runs the plan, rewriting OutDir/results.txt and results.jsonl
+// atomically after every trial, so an interrupted run keeps every finished
+// trial and says it is partial. An empty plan writes an empty pair.
+func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Options) (Summary, error) {
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Results: filepath.Join(opts.OutDir, "results.txt")}
+	out := &resultWriter{path: sum.Results, config: opts.Config, reg: reg}
+	for i, ts := range plan {
+		if ctx.Err() != nil {
+			sum.Partial = true
+			break
+		}
+		tr, err := opts.Exec(ctx, ts)
+		markDemo(reg, ts, &tr)
+		if err != nil {
+			// Keep what finished, and the record of this trial if the
+			// executor made one, marked partial.
+			sum.Partial = true
+			if tr.Name != "" {
+				sum.Trials = append(sum.Trials, tr)
+				err = errors.Join(err, out.add(ts, tr))
+			}
+			if ferr := out.flush(true); ferr != nil {
+				err = errors.Join(err, ferr)
+			}
+			if errors.Is(err, trial.ErrRunStopped) {
+				return sum, err
+			}
+			return sum, fmt.Errorf("trial %s rep %d: %w", ts.Name(reg), ts.Rep, err)
+		}
+		if tr.Status == record.StatusPartial {
+			sum.Partial = true
+		}
+		sum.Trials = append(sum.Trials, tr)
+		if err := out.add(ts, tr); err != nil {
+			return sum, err
+		}
+		if err := out.flush(sum.Partial || i+1 < len(plan)); err != nil {
+			return sum, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(plan), tr)
+		}
+	}
+	if len(plan) == 0 {
+		// An empty shard of a study: an empty, complete pair of files, so
+		// that the merge step finds every shard's results.
+		return sum, out.flush(false)
+	}
+	if sum.Partial {
+		return sum, out.flush(true)
+	}
+	return sum, nil
+}
+
+// HostConfig returns the configuration lines that make a result attributable.
+func HostConfig(commit string) []KV {
+	return []KV{
+		{"goos", runtime.GOOS}, {"goarch", runtime.GOARCH}, {"cpu", cpuName()},
+		{"goversion", runtime.Version()}, {"gomaxprocs", fmt.Sprint(runtime.GOMAXPROCS(0))},
+		{"commit", commit}, {"date", time.Now().UTC().Format(time.RFC3339)},
+		// What a clock read costs here: where it dominates a cost, a
+		// ratio is this machine's, not the design's (report says so).
+		{"clock-ns", strconv.FormatFloat(clockcost.Measure(), 'f', 1, 64)},
+	}
+}
+
+func cpuName() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+}

@@ -1,0 +1,391 @@
+// Package sidecar defines the JSON-lines file that travels next to a benchfmt
+// results file and holds what one scalar cannot: per trial, its status, its
+// latency histograms as HDR snapshots (which merge exactly across trials,
+// processes and shards) and its runtime time series on one clock.
+//
+// The scenario driver writes it; the report reads it. A results file
+// "x.txt" has its sidecar at "x.jsonl" ([Path]).
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Trial statuses.
+const (
+	StatusOK      = "ok"      // ran to the end; goroutines back to baseline
+	StatusLeaked  = "leaked"  // ran to the end; goroutines stayed above baseline after Close
+	StatusHung    = "hung"    // the watchdog fired; Stacks holds every goroutine
+	StatusCrashed = "crashed" // the trial process died; Stacks holds its last output
+	StatusPartial = "partial" // cut short by an interrupt
+)
+
+// Trial is one line of a sidecar: one (scenario, implementation, parameters,
+// repetition) run in its own process.
+type Trial struct {
+	Name     string `json:"name"` // the benchmark name, without "Benchmark": built from the fields below
+	Scenario string `json:"scenario"`
+	Pattern  string `json:"pattern"`
+	Impl     string `json:"impl"`
+	// Parts are the parts of Name after its scenario, pattern and impl, in
+	// name order: the parameters that name the trial, then rate, sleeper
+	// and procs where its scenario lists several. A reader groups trials
+	// by these fields; it never parses Name.
+	Parts  []Part            `json:"parts,omitempty"`
+	Params map[string]string `json:"params,omitempty"` // every parameter's value, defaults included
+	Rep    int               `json:"rep"`              // 1-based repetition
+	// Floor marks a harness-floor trial: the no-op target under the same
+	// open-loop schedule as the scenario's other trials (same name parts,
+	// its own implementation name), so that a reader can show what of
+	// their latency the harness itself accounts for.
+	Floor bool `json:"floor,omitempty"`
+	// Demo is set for a trial of a demonstration implementation (broken on
+	// purpose): what it demonstrates. Its hang, leak or crash is the
+	// demonstration, not a failure of the run.
+	Demo string `json:"demo,omitempty"`
+	// Demonstrated: the trial ended with a status its demonstration
+	// declares (a hang, a leak): that is what it exists to show, and the
+	// run does not count it as a failure.
+	Demonstrated bool   `json:"demonstrated,omitempty"`
+	Status       string `json:"status"`
+	Error        string `json:"error,omitempty"`  // why the status is not ok
+	Stacks       string `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
+
+	GOMAXPROCS int     `json:"gomaxprocs"`            // of the trial's process
+	Model      string  `json:"model"`                 // open | closed
+	TargetRate float64 `json:"target_rate,omitempty"` // ops/s asked for (open loop)
+
+	// Ops are the measured operations: those intended to start inside the
+	// measurement window, all of which completed; their latencies fill the
+	// histograms. WindowOps are the completions, measured or not, that fell
+	// inside the window of WindowNs: throughput is WindowOps/WindowNs.
+	// ElapsedNs runs from the window's opening to the last measured
+	// completion (at least WindowNs).
+	Ops       int64 `json:"ops"`
+	WindowOps int64 `json:"window_ops"`
+	Issued    int64 `json:"issued"`    // operations the generator started, warm-up included
+	Errors    int64 `json:"errors"`    // measured operations that failed (returned an error, or the target refused them)
+	Dropped   int64 `json:"dropped"`   // operations refused by the in-flight cap (load.max_inflight)
+	Unstarted int64 `json:"unstarted"` // operations never started before the open loop's hard stop; measured ones are in Ops and the latency histogram
+	WindowNs  int64 `json:"window_ns"`
+	ElapsedNs int64 `json:"elapsed_ns"`
+
+	// Latency is completion minus intended start (corrected for coordinated
+	// omission); Service is completion minus actual start; Lateness is
+	// actual start minus intended start. For a pool the actual start is when
+	// the task starts running, so its lateness includes the wait in Submit
+	// and in the pool's queue. All in nanoseconds.
+	Latency  *Hist `json:"latency,omitempty"`
+	Service  *Hist `json:"service,omitempty"`
+	Lateness *Hist `json:"lateness,omitempty"`
+	// Wake is the open-loop generator's own error: for each measured
+	// operation whose client was idle before its intended start, when its
+	// wait ended minus the intended start (nanoseconds). An operation the
+	// target delayed (its client busy past the intended start) has none.
+	// Nil for a closed loop. [Read] leaves it nil: it is not decoded under
+	// the report's [Budget], which covers the three histograms above.
+	Wake *Hist `json:"wake,omitempty"`
+	// SpinNs is the time the open-loop clients spent spinning (or yielding
+	// in a loop) before measured operations, all clients together.
+	SpinNs int64 `json:"spin_ns,omitempty"`
+	// Sleeper is how the clients waited for intended starts:
+	// clock_nanosleep+spin, go-timer, or none (a closed loop).
+	Sleeper string `json:"sleeper,omitempty"`
+
+	BaselineGoroutines int    `json:"baseline_goroutines"`
+	PeakGoroutines     int    `json:"peak_goroutines"`
+	PeakStackBytes     uint64 `json:"peak_stack_bytes"` // goroutine stacks, as runtime/metrics counts them
+	LeakedGoroutines   int    `json:"leaked_goroutines"`
+	QuiesceNs          int64  `json:"quiesce_ns"` // Close return to goroutines back at baseline
+	// Counters are pattern-specific counts (a breaker's rejected calls, calls
+	// that reached the downstream, …), each also a unit in the benchfmt line.
+	Counters map[string]int64 `json:"counters,omitempty"`
+
+	Series Series `json:"series"`
+}
+
+// ScenarioPrefix begins the benchmark name of every scenario trial
+// (without "Benchmark"): "Scenario/scenario=…/pattern=…/impl=…/…".
+const ScenarioPrefix = "Scenario/"
+
+// Part is one key=value part of a trial's benchmark name.
+type Part struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Series are samples taken every IntervalNs on the trial's clock; T[i] is
+// the end of sample i in seconds since the measurement window opened
+// (negative during warm-up). Rates and pause totals cover one interval.
+type Series struct {
+	IntervalNs int64     `json:"interval_ns"`
+	T          []float64 `json:"t"`
+	OpsPerSec  []float64 `json:"ops_per_sec"`
+	P99Ns      []float64 `json:"p99_ns"` // corrected latency of ops completed in the interval
+	Goroutines []float64 `json:"goroutines"`
+	HeapBytes  []float64 `json:"heap_bytes"`
+	StackBytes []float64 `json:"stack_bytes"`
+	GCPauseNs  []float64 `json:"gc_pause_ns"`
+	SchedP99Ns []float64 `json:"sched_p99_ns"` // runtime scheduling latency, p99 over the interval
+	MutexWait  []float64 `json:"mutex_wait_ns"`
+	State      []string  `json:"state,omitempty"` // breaker state, where the target has one
+}
+
+// Scenario describes a scenario whose trials the sidecar holds: what the
+// report needs of the scenario file beyond the trials' names. The runner
+// writes one, as a line {"kind":"scenario","spec":{…}}, before the first
+// trial of each scenario.
+type Scenario struct {
+	Name        string   `json:"name"`
+	File        string   `json:"file"`
+	Hash        string   `json:"hash"` // SHA-256 of the scenario file
+	Pattern     string   `json:"pattern"`
+	Description string   `json:"description,omitempty"`
+	Headline    []string `json:"headline,omitempty"` // units the report ranks on and names a winner for
+	Claims      []Claim  `json:"claims,omitempty"`
+	// Demos are the demonstration implementations the scenario runs, each
+	// with what it demonstrates: never ranked, never a winner.
+	Demos map[string]string `json:"demos,omitempty"`
+}
+
+// Claim is a claim a scenario answers (declared in its file's claims:): the implementation that follows
+// the advice (Follows) against the one that ignores it (Ignores), in one
+// unit of the results. The claim holds where Follows is significantly
+// better in that unit (Mann–Whitney U, Holm-corrected over the scenario's
+// parameter combinations, alpha 0.05) in each of them. A claim that the scenario cannot isolate gives Why instead
+// of Unit, Follows and Ignores: the report states it as such.
+type Claim struct {
+	// Guide is the number of the guide's claim (1–12) this answers; 0 for
+	// a claim of the user's own.
+	Guide int `yaml:"guide" json:"guide,omitempty"`
+	// Text is the claim as a reader knows it, one line.
+	Text string `yaml:"text" json:"text"`
+	// Unit is a unit of the results (ops/s, p99-ns, peak-goroutines, …) or
+	// trials-<status> (trials-hung, trials-leaked, trials-crashed): the
+	// fraction of trials that ended with that status.
+	Unit    string `yaml:"unit" json:"unit,omitempty"`
+	Follows string `yaml:"follows" json:"follows,omitempty"` // the implementation that follows the advice
+	Ignores string `yaml:"ignores" json:"ignores,omitempty"` // the implementation that ignores it
+	// Better is the unit's good direction, higher or lower; empty: the
+	// unit's own (lower for trials-<status>).
+	Better string `yaml:"better" json:"better,omitempty"`
+	// Why says why the scenario cannot isolate the claim; set only without
+	// Unit, Follows and Ignores.
+	Why string `yaml:"why" json:"why,omitempty"`
+}
+
+// KindScenario is the kind of a Scenario line; a trial's line has none.
+const KindScenario = "scenario"
+
+// WriteScenario writes a Scenario line.
+func WriteScenario(w io.Writer, s Scenario) error {
+	line := struct {
+		Kind string   `json:"kind"`
+		Spec Scenario `json:"spec"`
+	}{KindScenario, s}
+	if err := json.NewEncoder(w).Encode(&line); err != nil {
+		return fmt.Errorf("sidecar: scenario %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+// Path returns the sidecar path of a benchfmt results file.
+func Path(results string) string {
+	return strings.TrimSuffix(results, ".txt") + ".jsonl"
+}
+
+// Write writes trials as JSON lines.
+func Write(w io.Writer, trials []Trial) error {
+	enc := json.NewEncoder(w)
+	for i := range trials {
+		if err := enc.Encode(&trials[i]); err != nil {
+			return fmt.Errorf("sidecar: trial %s: %w", trials[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// MaxLine bounds one line of a sidecar. A trial's line holds three
+// histograms (about 200 KB each at most), its goroutine dump (at most
+// 1 MiB) and its time series; a longer line is skipped with a warning.
+const MaxLine = 64 << 20
+
+// File is what a sidecar holds.
+type File struct {
+	Trials    []Trial
+	Scenarios []Scenario
+}
+
+// Read reads the trials of the sidecar at path; see ReadFile.
+func Read(path string, budget *Budget) (trials []Trial, warnings []string, err error) {
+	f, warnings, err := ReadFile(path, budget)
+	return f.Trials, warnings, err
+}
+
+// ReadFile reads the sidecar at path. A missing file is not an error: results
+// from plain `go test -bench` have none. A path that is not a regular file
+// (a directory, a named pipe that would block) is an error, without being
+// opened; so is a failure to read.
+//
+// Reading goes on past a bad line: a line that is not a JSON trial, or
+// longer than MaxLine, is skipped, and a trial whose histograms are
+// refused (see [Budget]) is kept without its histograms. Each is a warning
+// "path:line: message".
+//
+// The histograms decoded are charged to budget, which the reads of one
+// report share; nil gives this read a budget of its own.
+func ReadFile(path string, budget *Budget) (File, []string, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return File{}, nil, nil
+	}
+	if err != nil {
+		return File{}, nil, fmt.Errorf("sidecar: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return File{}, nil, fmt.Errorf("sidecar: %s: not a regular file (mode %v), not read", path, fi.Mode())
+	}
+	r, err := os.Open(path)
+	if err != nil {
+		return File{}, nil, fmt.Errorf("sidecar: %w", err)
+	}
+	defer r.Close()
+	if budget == nil {
+		budget = NewBudget()
+	}
+	return read(r, path, MaxLine, budget)
+}
+
+// record is a sidecar line as read: its histograms stay encoded until the
+// rest of the line has been read, so that a refused histogram costs the
+// trial its histograms only. (The outer fields hide Trial's own.)
+type record struct {
+	Trial
+	Latency  json.RawMessage `json:"latency,omitempty"`
+	Service  json.RawMessage `json:"service,omitempty"`
+	Lateness json.RawMessage `json:"lateness,omitempty"`
+	Wake     json.RawMessage `json:"wake,omitempty"` // not decoded: see Trial.Wake
+	// A Scenario line has these instead.
+	Kind string    `json:"kind"`
+	Spec *Scenario `json:"spec"`
+}
+
+// read reads sidecar lines of at most maxLine bytes from r; path names
+// them in warnings.
+func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnings []string, err error) {
+	br := bufio.NewReader(r)
+	for line := 1; ; line++ {
+		b, tooLong, rerr := readLine(br, maxLine)
+		switch {
+		case tooLong:
+			warnings = append(warnings, fmt.Sprintf("%s:%d: line longer than %d bytes, skipped", path, line, maxLine))
+		case len(bytes.TrimSpace(b)) > 0:
+			var rec record
+			if err := json.Unmarshal(b, &rec); err != nil {
+				warnings = append(warnings, fmt.Sprintf("%s:%d: %v, line skipped", path, line, err))
+				break
+			}
+			switch {
+			case rec.Kind == KindScenario && rec.Spec != nil:
+				f.Scenarios = append(f.Scenarios, *rec.Spec)
+			case rec.Kind == KindScenario:
+				warnings = append(warnings, fmt.Sprintf("%s:%d: a scenario line without its spec, skipped", path, line))
+			case rec.Kind != "":
+				warnings = append(warnings, fmt.Sprintf("%s:%d: a line of kind %q, which this version does not know, skipped", path, line, rec.Kind))
+			default:
+				t := rec.Trial
+				if err := budget.decode(&t, rec.Latency, rec.Service, rec.Lateness); err != nil {
+					warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
+				}
+				f.Trials = append(f.Trials, t)
+			}
+		}
+		if rerr == io.EOF {
+			return f, warnings, nil
+		}
+		if rerr != nil {
+			return f, warnings, fmt.Errorf("sidecar: reading %s: %w", path, rerr)
+		}
+	}
+}
+
+// readLine returns the next line of br without its newline, or tooLong
+// and no line if it is longer than maxLine bytes: the rest of a long line
+// is read and dropped, so that reading goes on at the next line. err is
+// io.EOF after the last line.
+func readLine(br *bufio.Reader, maxLine int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			line = append(line, chunk...)
+			if len(bytes.TrimSuffix(line, []byte("\n"))) > maxLine {
+				line, tooLong = nil, true
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimSuffix(line, []byte("\n")), tooLong, err
+	}
+}
+
+// Hist is an HDR histogram that travels as the standard compressed V2
+// encoding (base64), which other HDR tools read too and which is small:
+// the dense snapshot of a 1 ns–10 min histogram is about 200 KB of JSON.
+type Hist struct{ *hdrhistogram.Histogram }
+
+// MarshalJSON encodes the histogram as a JSON string.
+func (h *Hist) MarshalJSON() ([]byte, error) {
+	b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(string(b))
+}
+
+// UnmarshalJSON decodes a histogram written by MarshalJSON, if it is
+// within the bounds [CheckEncoded] states; it is checked before anything
+// is allocated for it. (It is how the harness reads a trial from its
+// child process; Read decodes the histograms itself, under a budget.)
+func (h *Hist) UnmarshalJSON(data []byte) error {
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return fmt.Errorf("HDR histogram: %w", err)
+	}
+	if _, err := CheckEncoded(s); err != nil {
+		return fmt.Errorf("HDR histogram: %w", err)
+	}
+	d, err := hdrhistogram.Decode([]byte(s))
+	if err != nil {
+		return fmt.Errorf("HDR histogram: %w", err)
+	}
+	h.Histogram = d
+	return nil
+}
+
+// Merge merges histograms exactly into a new one; nil ones are skipped. It
+// returns nil if there is nothing to merge.
+func Merge(hs ...*Hist) *hdrhistogram.Histogram {
+	var out *hdrhistogram.Histogram
+	for _, h := range hs {
+		if h == nil || h.Histogram == nil {
+			continue
+		}
+		if out == nil {
+			out = hdrhistogram.Import(h.Export())
+			continue
+		}
+		out.Merge(h.Histogram)
+	}
+	return out
+}

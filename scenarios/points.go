@@ -1,0 +1,142 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/concbench/concbench/targets"
+)
+
+// Point is one trial's place in its scenario: the implementation, a value
+// for each of the pattern's parameters, the offered load (open loop), the
+// sleeper choice, the GOMAXPROCS of the trial process (0: the machine's)
+// and the repetition, from 1. Its JSON form is that of a trial spec's
+// fields beside "spec".
+type Point struct {
+	Impl   string            `json:"impl"`
+	Params map[string]string `json:"params"`
+	Rate   float64           `json:"rate,omitempty"` // open loop: this trial's offered load
+	// Sleeper (open loop) is this trial's load.sleeper choice: auto (also
+	// ""), precise or go-timer.
+	Sleeper string `json:"sleeper,omitempty"`
+	Procs   int    `json:"procs,omitempty"` // GOMAXPROCS of the trial process; 0 leaves it alone
+	Rep     int    `json:"rep"`
+}
+
+// Dims are the dimensions of a scenario's trials: its file's lists,
+// crossed. They are the one place the cross product is taken, both to
+// count a run's trials before anything is allocated for them ([Dims.Size])
+// and to enumerate them ([Dims.Points]).
+type Dims struct {
+	Reps     int
+	Impls    []string
+	Params   []ParamValues // in the pattern's order
+	Rates    []float64     // {0} for a closed loop
+	Sleepers []string      // {""} for a closed loop
+	Procs    []int         // {0}: the machine's
+}
+
+// ParamValues are the values a scenario lists for one parameter (its
+// default, if it lists none).
+type ParamValues struct {
+	Name   string
+	Values []string
+}
+
+// Dims returns the dimensions of s's trials for pattern pat, with impls
+// the implementations to run (nil: the scenario's own, or its pattern's
+// defaults) and count, if above 0, in place of its repeat.
+func (s Spec) Dims(pat *targets.Pattern, impls []string, count int) Dims {
+	d := Dims{Reps: s.Repeat, Impls: impls, Rates: s.Load.Rate, Procs: s.GOMAXPROCS}
+	if count > 0 {
+		d.Reps = count
+	}
+	if d.Impls == nil {
+		d.Impls = s.Impls
+		if len(d.Impls) == 0 {
+			d.Impls = pat.DefaultImpls()
+		}
+	}
+	for _, p := range pat.Params {
+		values := s.Params[p.Name]
+		if len(values) == 0 {
+			values = []string{p.Default}
+		}
+		d.Params = append(d.Params, ParamValues{p.Name, values})
+	}
+	d.Sleepers = []string{""}
+	if len(d.Rates) == 0 {
+		d.Rates = []float64{0}
+	} else {
+		d.Sleepers = s.Load.Sleeper.Values()
+	}
+	if len(d.Procs) == 0 {
+		d.Procs = []int{0}
+	}
+	return d
+}
+
+// Combos returns the number of parameter combinations, at most
+// math.MaxInt.
+func (d Dims) Combos() int {
+	n := 1
+	for _, p := range d.Params {
+		n = checkedMul(n, len(p.Values))
+	}
+	return n
+}
+
+// Size returns the number of trials of d, at most math.MaxInt, and the
+// product that gives it, for a message.
+func (d Dims) Size() (int, string) {
+	combos := d.Combos()
+	n := checkedMul(checkedMul(checkedMul(checkedMul(checkedMul(max(d.Reps, 0), len(d.Impls)), combos), len(d.Rates)), len(d.Procs)), len(d.Sleepers))
+	total := strconv.Itoa(n)
+	if n == math.MaxInt {
+		total = "more than " + total
+	}
+	sl := ""
+	if len(d.Sleepers) > 1 {
+		sl = fmt.Sprintf(" × %d sleepers", len(d.Sleepers))
+	}
+	return n, fmt.Sprintf("%d repetitions × %d implementations × %d parameter combinations × %d rates%s × %d gomaxprocs = %s trials",
+		d.Reps, len(d.Impls), combos, len(d.Rates), sl, len(d.Procs), total)
+}
+
+// Points calls yield with every point of impl at repetition rep: each
+// parameter combination (the first parameter varying slowest), then each
+// rate, sleeper and GOMAXPROCS value. Each point has a map of its own.
+func (d Dims) Points(impl string, rep int, yield func(Point)) {
+	combo := make([]string, len(d.Params))
+	var cross func(i int)
+	cross = func(i int) {
+		if i < len(d.Params) {
+			for _, v := range d.Params[i].Values {
+				combo[i] = v
+				cross(i + 1)
+			}
+			return
+		}
+		for _, r := range d.Rates {
+			for _, sl := range d.Sleepers {
+				for _, p := range d.Procs {
+					params := make(map[string]string, len(d.Params))
+					for j, pv := range d.Params {
+						params[pv.Name] = combo[j]
+					}
+					yield(Point{Impl: impl, Params: params, Rate: r, Sleeper: sl, Procs: p, Rep: rep})
+				}
+			}
+		}
+	}
+	cross(0)
+}
+
+// checkedMul returns a × b, or math.MaxInt if it would exceed it.
+func checkedMul(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
+}

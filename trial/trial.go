@@ -1,0 +1,203 @@
+// Package trial runs one trial: one implementation of a scenario's pattern
+// at one point of the scenario (parameters, rate, sleeper, GOMAXPROCS,
+// repetition), under the scenario's load, measured by package loadgen, and
+// returns its record (package record). It holds both ends of the child
+// protocol that isolates each trial in a process of its own: [Isolated]
+// starts the child and keeps its watchdog, [Serve] is the child's side.
+//
+// A trial's identity travels as fields: [Spec] names it with record.Parts,
+// from which the record's benchmark name is built, never parsed back.
+package trial
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/work"
+	"github.com/concbench/concbench/loadgen"
+	"github.com/concbench/concbench/record"
+	"github.com/concbench/concbench/scenarios"
+	"github.com/concbench/concbench/targets"
+)
+
+// Spec is everything a trial process needs: the scenario and the trial's
+// point in it. It travels as JSON to the child (see [Read]).
+type Spec struct {
+	Scenario scenarios.Spec `json:"spec"`
+	scenarios.Point
+}
+
+// Parts returns the key=value parts that name the trial beyond its
+// scenario, pattern and implementation, in name order: the pattern's
+// parameters (those that always name a trial, and the others where they
+// differ from their default), then the rate, sleeper and GOMAXPROCS where
+// the scenario lists several.
+func (ts Spec) Parts(reg *targets.Registry) []record.Part {
+	s := ts.Scenario
+	var parts []record.Part
+	for _, p := range reg.MustLookup(s.Pattern).Params {
+		v := ts.Params[p.Name]
+		if p.OmitDefault && (v == p.Default || v == "") {
+			continue
+		}
+		parts = append(parts, record.Part{Key: p.Name, Value: v})
+	}
+	if len(s.Load.Rate) > 1 {
+		parts = append(parts, record.Part{Key: "rate", Value: strconv.FormatFloat(ts.Rate, 'g', -1, 64)})
+	}
+	if len(s.Load.Sleeper) > 1 {
+		parts = append(parts, record.Part{Key: "sleeper", Value: ts.Sleeper})
+	}
+	if len(s.GOMAXPROCS) > 0 {
+		parts = append(parts, record.Part{Key: "procs", Value: strconv.Itoa(ts.Procs)})
+	}
+	return parts
+}
+
+// Name is the benchmark name of the trial's results.
+func (ts Spec) Name(reg *targets.Registry) string {
+	return name(ts.Scenario.Name, ts.Scenario.Pattern, ts.Impl, ts.Parts(reg))
+}
+
+// name builds a scenario trial's benchmark name from its fields, in the
+// one place names are built (package benchname): it panics on a part that
+// a name cannot hold, which every caller has validated.
+func name(scenario, pattern, impl string, parts []record.Part) string {
+	bp := []benchname.Part{benchname.P("scenario", scenario), benchname.P("pattern", pattern), benchname.P("impl", impl)}
+	for _, p := range parts {
+		bp = append(bp, benchname.Part(p))
+	}
+	return record.ScenarioPrefix + benchname.Join(bp...)
+}
+
+// Record returns the record of ts that its run fills in: its identity,
+// and no status yet. A trial that produced no record of its own (it hung,
+// crashed or was cut short) is reported as this with a status.
+func (ts Spec) Record(reg *targets.Registry) record.Trial {
+	parts := ts.Parts(reg)
+	return record.Trial{
+		Name: name(ts.Scenario.Name, ts.Scenario.Pattern, ts.Impl, parts), Parts: parts,
+		Scenario: ts.Scenario.Name, Pattern: ts.Scenario.Pattern, Impl: ts.Impl,
+		Params: ts.Params, Rep: ts.Rep, Model: ts.Scenario.Load.Model.String(),
+	}
+}
+
+// Run runs one trial in this process and returns its record. Errors are
+// for trials that could not start (a bad spec); a trial that ran but
+// failed its checks returns a record with a status other than ok.
+//
+// After the load, Close must return and the goroutines go back to the
+// pre-trial baseline within scenarios.LeakGrace, or the trial is leaked.
+func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, error) {
+	pat, ok := reg.Lookup(ts.Scenario.Pattern)
+	if !ok {
+		return record.Trial{}, fmt.Errorf("no pattern %q", ts.Scenario.Pattern)
+	}
+	cfg, err := loadConfig(ts)
+	if err != nil {
+		return record.Trial{}, err
+	}
+	tr := ts.Record(reg)
+	tr.Status, tr.GOMAXPROCS, tr.TargetRate = record.StatusOK, runtime.GOMAXPROCS(0), cfg.Rate
+	tr.Floor = ts.Impl == targets.FloorImpl
+
+	work.RoundsPerMicrosecond() // calibrate the CPU work before any clock runs
+	op, startOutage := newOp(ts.Scenario.Work, ts.Scenario.Faults)
+	var target *targets.Target
+	if tr.Floor {
+		// The same schedule against nothing: no work, no faults.
+		op, target = nil, targets.Noop()
+	} else {
+		cfg.OnStart = startOutage
+	}
+	runtime.GC() // start every trial from the same heap state
+	tr.BaselineGoroutines = runtime.NumGoroutine()
+	if !tr.Floor {
+		if target, err = pat.New(ts.Impl, ts.Params, op); err != nil {
+			return record.Trial{}, err
+		}
+	}
+	lt := target.Target
+	lt.Task = op
+	res, err := loadgen.RunTarget(ctx, cfg, lt)
+	if err != nil && ctx.Err() == nil {
+		target.Close()
+		return record.Trial{}, err
+	}
+	closeErr := target.Close()
+	if target.Counters != nil {
+		tr.Counters = target.Counters()
+	}
+	quiesce(&tr)
+	fill(&tr, res)
+	tr.Status, tr.Error = status(ctx, closeErr, tr, res)
+	return tr, nil
+}
+
+// loadConfig is the generator's configuration of ts.
+func loadConfig(ts Spec) (loadgen.Config, error) {
+	s := ts.Scenario
+	l := s.Load
+	cfg := loadgen.Config{
+		Model: l.Model, Clients: l.Clients, Think: l.Think.Duration, MaxInflight: l.MaxInflight,
+		Duration: l.Duration.Duration, Warmup: l.Warmup.Duration,
+	}
+	if l.Model != loadgen.Open {
+		if ts.Impl == targets.FloorImpl {
+			return cfg, fmt.Errorf("scenario %s: the harness floor is for open-loop scenarios only", s.Name)
+		}
+		return cfg, nil
+	}
+	if !(ts.Rate > 0) {
+		return cfg, fmt.Errorf("scenario %s: an open-loop trial needs its rate (Point.Rate, set by the plan)", s.Name)
+	}
+	cfg.Rate, cfg.Arrival, cfg.Sleeper = ts.Rate, l.Arrival, ts.Sleeper
+	return cfg, nil
+}
+
+// quiesce waits, up to scenarios.LeakGrace after the target's Close, for
+// the goroutines to return to the trial's baseline, and records how long
+// it took and how many stayed.
+func quiesce(tr *record.Trial) {
+	closedAt := time.Now()
+	for runtime.NumGoroutine() > tr.BaselineGoroutines && time.Since(closedAt) < scenarios.LeakGrace {
+		time.Sleep(time.Millisecond)
+	}
+	tr.QuiesceNs = int64(time.Since(closedAt))
+	tr.LeakedGoroutines = max(runtime.NumGoroutine()-tr.BaselineGoroutines, 0)
+}
+
+// fill copies what the generator measured into the record.
+func fill(tr *record.Trial, res loadgen.Result) {
+	tr.Latency, tr.Service, tr.Lateness = &record.Hist{Histogram: res.Latency}, &record.Hist{Histogram: res.Service}, &record.Hist{Histogram: res.Lateness}
+	if res.Wake != nil {
+		tr.Wake = &record.Hist{Histogram: res.Wake}
+	}
+	tr.Ops, tr.WindowOps, tr.Issued, tr.Errors = res.Ops, res.WindowOps, res.Issued, res.Errors
+	tr.Dropped, tr.Unstarted = res.Dropped, res.Unstarted
+	tr.SpinNs, tr.Sleeper = res.SpinNs, res.Sleeper
+	tr.WindowNs, tr.ElapsedNs = res.Window.Nanoseconds(), res.Elapsed.Nanoseconds()
+	tr.Series, tr.PeakGoroutines, tr.PeakStackBytes = res.Series, res.PeakGoroutines, res.PeakStackBytes
+}
+
+// status is the trial's status and why it is not ok.
+func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Result) (string, string) {
+	st, why := record.StatusOK, ""
+	switch {
+	case ctx.Err() != nil:
+		st, why = record.StatusPartial, "interrupted"
+	case closeErr != nil:
+		st, why = record.StatusCrashed, "Close: "+closeErr.Error()
+	case tr.LeakedGoroutines > 0:
+		st = record.StatusLeaked
+		why = fmt.Sprintf("%d goroutines above the baseline of %d, %v after Close", tr.LeakedGoroutines, tr.BaselineGoroutines, scenarios.LeakGrace)
+	}
+	if why == "" {
+		why = res.Behind
+	}
+	return st, why
+}
