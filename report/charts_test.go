@@ -62,7 +62,7 @@ func TestLogScalesGetPositiveValuesOnly(t *testing.T) {
 			if err := os.WriteFile(in, []byte(tt.give), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestLogScalesOfTrials(t *testing.T) {
 	if err := os.WriteFile(record.Path(in), sb.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestChartsOfExtremeValues(t *testing.T) {
 			if err := os.WriteFile(in, []byte(tt.give), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -45,10 +45,7 @@ func TestReportShowsFilesSideBySide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := buildPage(ds, &chartWriter{dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := buildModel(ds)
 	want := []map[string][]float64{fileValues(t, files[0]), fileValues(t, files[1])}
 	th := benchmath.DefaultThresholds
 	tables := 0
@@ -82,7 +79,7 @@ func TestReportShowsFilesSideBySide(t *testing.T) {
 				t.Errorf("%s %s: Rows are not the last column's", s.Title, g.Key)
 			}
 			for _, gr := range tb.Grid {
-				if gr.Cells[1] != nil && gr.Cells[0] != nil && gr.Cells[1].VsFirst == "" {
+				if gr.Cells[1] != nil && gr.Cells[0] != nil && gr.Cells[1].VsFirst == nil {
 					t.Errorf("%s %s %s: no change against the first file", s.Title, g.Key, gr.Impl)
 				}
 			}
@@ -92,7 +89,7 @@ func TestReportShowsFilesSideBySide(t *testing.T) {
 		t.Fatal("no tables")
 	}
 	var b strings.Builder
-	if err := renderHTML(&b, pg); err != nil {
+	if err := renderPage(&b, pg, &figures{}); err != nil {
 		t.Fatal(err)
 	}
 	page := html.UnescapeString(b.String())
@@ -163,10 +160,7 @@ func TestReportColumnsOnlyWhereRowsRepeat(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pg, err := buildPage(ds, &chartWriter{dir: t.TempDir()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			pg := buildModel(ds)
 			groups := 0
 			for _, s := range pg.Sections {
 				for _, g := range s.Groups {

@@ -50,27 +50,14 @@ func (g *group) floorSplit() (impls, floors []string) {
 
 // tableWithFloor is newStatTable over g's implementations, the floor left
 // out of the baseline, the comparisons and the winner, then added as a
-// last row labelled floorLabel, its statistical warnings footnoted.
-func tableWithFloor(unit string, better int, g *group, values map[string][]float64) *statTable {
+// last row marked Floor (the page labels it floorLabel), its statistical
+// warnings footnoted.
+func tableWithFloor(unit string, better int, g *group, values map[string][]float64, pick winners) *statTable {
 	impls, floors := g.floorSplit()
-	t := newStatTable(unit, better, impls, values)
-	for _, f := range floors {
-		ft := newStatTable(unit, better, []string{f}, values)
-		if len(ft.Rows) == 0 {
-			continue
-		}
-		r := ft.Rows[0]
-		r.Impl, r.Baseline, r.Winner, r.Delta, r.P = floorLabel, false, false, "floor (not ranked)", ""
+	t := newStatTable(unit, better, impls, values, pick)
+	for _, r := range summarize(unit, floors, values) {
 		r.Floor = true
-		r.Marks = ""
-		for _, note := range ft.Footnotes {
-			i := slices.Index(t.Footnotes, note)
-			if i < 0 {
-				t.Footnotes = append(t.Footnotes, note)
-				i = len(t.Footnotes) - 1
-			}
-			r.Marks += superscript(i + 1)
-		}
+		r.Marks = t.mark(r.Sample.Warnings, r.Summary.Warnings)
 		t.Rows = append(t.Rows, r)
 	}
 	return t
@@ -100,19 +87,19 @@ func (t *statTable) withoutFloor() *statTable {
 }
 
 // columnsTableWithFloor is newColumnsTable over g's implementations, and
-// the floor as a last grid row labelled floorLabel in each file's column,
+// the floor as a last grid row marked Floor in each file's column,
 // compared with nothing and named winner of nothing.
-func columnsTableWithFloor(unit string, better int, g *group, values map[string]map[string][]float64) *statTable {
+func columnsTableWithFloor(unit string, better int, g *group, values map[string]map[string][]float64, pick winners) *statTable {
 	impls, floors := g.floorSplit()
-	t := newColumnsTable(unit, better, impls, g.Files, values)
+	t := newColumnsTable(unit, better, impls, g.Files, values, pick)
 	for _, f := range floors {
-		gr := gridRow{Impl: floorLabel}
+		gr := gridRow{Impl: f, Floor: true}
 		for i, file := range g.Files {
-			rows, _ := t.column([]string{f}, values[file])
 			var r *statRow
-			if len(rows) > 0 {
+			if rows := summarize(unit, []string{f}, values[file]); len(rows) > 0 {
 				r = rows[0]
-				r.Impl, r.Floor, r.Baseline, r.Winner, r.Delta, r.P = floorLabel, true, false, false, "floor (not ranked)", ""
+				r.Floor = true
+				r.Marks = t.mark(r.Sample.Warnings, r.Summary.Warnings)
 				t.Columns[i].Rows = append(t.Columns[i].Rows, r)
 			}
 			gr.Cells = append(gr.Cells, r)

@@ -66,7 +66,7 @@ func TestFloorRowFromData(t *testing.T) {
 	for _, marked := range []bool{true, false} {
 		t.Run(fmt.Sprint("marked=", marked), func(t *testing.T) {
 			in := floorFiles(t, marked)
-			htmlPath, err := Generate(filepath.Join(filepath.Dir(in), "rep"), []string{in})
+			htmlPath, err := Generate(filepath.Join(filepath.Dir(in), "rep"), []string{in}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,10 +105,7 @@ func TestFloorAndRankingsWithFileColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := buildPage(ds, &chartWriter{dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := buildModel(ds)
 	g := pg.Sections[0].Groups[0]
 	if g.Files == nil {
 		t.Fatal("two files of the same benchmarks did not become columns")
@@ -118,11 +115,11 @@ func TestFloorAndRankingsWithFileColumns(t *testing.T) {
 	for _, gr := range tb.Grid {
 		impls = append(impls, gr.Impl)
 	}
-	if strings.Join(impls, ",") != "a,b,"+floorLabel {
+	if strings.Join(impls, ",") != "a,b,z" || !tb.Grid[2].Floor {
 		t.Errorf("grid rows %q, want a, b and the floor last", impls)
 	}
 	for _, r := range tb.Rows {
-		if r.Impl == "z" || r.Winner && r.Floor {
+		if r.Floor && (r.Winner || r.Baseline || r.cmp.N1 > 0) {
 			t.Errorf("row %+v: the floor compared or ranked as an implementation", r)
 		}
 	}

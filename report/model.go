@@ -1,9 +1,7 @@
 package report
 
 import (
-	"html/template"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/record"
@@ -16,7 +14,6 @@ type section struct {
 	Title    string
 	Scenario bool
 	Groups   []*group
-	Charts   []chart // charts across groups: go test bars, scaling
 	NotOK    []notOK
 	Summary  *summary // scenario sections only
 	groupIdx map[string]*group
@@ -29,7 +26,6 @@ type group struct {
 	Params   []kv
 	Impls    []string // in file order; the first is the baseline
 	Tables   []*statTable
-	Charts   []chart
 	// Files are the group's columns, in file order, when one of its
 	// implementations has results in more than one file (see
 	// statTable.Columns); nil when each has results in one file only.
@@ -43,18 +39,8 @@ type group struct {
 type notOK struct {
 	Name, Status, Error string
 	Rep                 int
-	Stacks              string
-	StackNote           string
-}
-
-// chart is one PNG of the report, or the reason it is missing. SVG, if
-// set, is an interactive inline view of the same chart, which the page
-// shows instead of the PNG (the PNG stays, as a file and a link).
-type chart struct {
-	File, Alt, Title string
-	Skip             string
-	SVG              template.HTML
-	Unit             string // the unit it charts, where it charts one
+	Stacks              string // its first maxStackLines lines
+	StackLines          int    // how many lines the whole dump has
 }
 
 func (s *section) group(n name) *group {
@@ -119,11 +105,8 @@ func newNotOK(t record.Trial) notOK {
 	n := notOK{Name: t.Name, Status: t.Status, Error: t.Error, Rep: t.Rep}
 	if t.Status == record.StatusHung || t.Status == record.StatusCrashed || t.Stacks != "" {
 		lines := strings.Split(t.Stacks, "\n")
-		if len(lines) > maxStackLines {
-			n.StackNote = "first 200 of " + strconv.Itoa(len(lines)) + " lines"
-			lines = lines[:maxStackLines]
-		}
-		n.Stacks = strings.Join(lines, "\n")
+		n.StackLines = len(lines)
+		n.Stacks = strings.Join(lines[:min(len(lines), maxStackLines)], "\n")
 		if t.Stacks == "" {
 			n.Stacks = "(no stacks recorded)"
 		}
@@ -277,7 +260,7 @@ func (g *group) Title() string {
 		t = strings.TrimPrefix(strings.TrimPrefix(t, "scenario="+g.Scenario), "/")
 	}
 	if t == "" {
-		t = "(no parameters)"
+		t = noParams
 	}
 	if g.Files != nil {
 		t += " (in " + g.Files[len(g.Files)-1] + ")"
@@ -304,3 +287,7 @@ func slug(s string) string {
 	}
 	return out
 }
+
+// noParams is the title of the one group of a scenario without
+// parameters.
+const noParams = "(no parameters)"

@@ -21,15 +21,27 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/atomicfile"
-	"github.com/concbench/concbench/record"
 )
+
+// Options shape a report.
+type Options struct {
+	// Inline draws every chart into the page as SVG, so that the page
+	// stands alone: a report to commit or mail, whose PNGs need not travel
+	// with it (they are written beside it all the same). Without it, the
+	// charts that have no interactive view are shown as their PNGs.
+	Inline bool
+}
 
 // Generate reads files (and their sidecars), writes dir/report.html and
 // its PNG charts, and returns the HTML path. It creates dir. An unreadable
 // file is an error naming it; malformed lines are listed as warnings in
 // the report. Every file is written to a temporary name and renamed, the
 // HTML last, so a half-written report never appears.
-func Generate(dir string, files []string) (string, error) {
+//
+// It runs in three stages: the files become a numeric model (buildModel),
+// the model is drawn (drawCharts), and the page formats both
+// (renderPage).
+func Generate(dir string, files []string, opts Options) (string, error) {
 	if len(files) == 0 {
 		return "", errors.New("report: no result files given")
 	}
@@ -40,12 +52,13 @@ func Generate(dir string, files []string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	page, err := buildPage(ds, &chartWriter{dir: dir})
+	m := buildModel(ds)
+	figs, err := drawCharts(m, &chartWriter{dir: dir, inline: opts.Inline})
 	if err != nil {
 		return "", err
 	}
 	var buf bytes.Buffer
-	if err := renderHTML(&buf, page); err != nil {
+	if err := renderPage(&buf, m, figs); err != nil {
 		return "", err
 	}
 	if err := atomicfile.Write(filepath.Join(dir, "report.html"), buf.Bytes()); err != nil {
@@ -54,199 +67,79 @@ func Generate(dir string, files []string) (string, error) {
 	return filepath.Join(dir, "report.html"), nil
 }
 
-// buildPage computes the tables and writes the charts.
-func buildPage(ds *dataset, cw *chartWriter) (*page, error) {
-	pg := &page{Files: ds.Files, Syntax: ds.Syntax, TrialErrs: ds.TrialErr}
+// model is what the report computed from the files, in numbers; the
+// page formats it.
+type model struct {
+	Files   []fileInfo
+	Partial []string // files of runs that did not finish
+	// ScenarioResults: the files hold scenario results; Trials: and
+	// sidecar trials.
+	ScenarioResults, Trials bool
+	Overhead                *overhead
+	Clock                   float64 // ns of a clock read on the files' machine; 0 if they do not say
+	Sections                []*section
+	Verdicts                []verdict
+	Syntax                  []string
+	TrialErrs               []string
+}
+
+// buildModel computes the tables, rankings and verdicts of ds.
+func buildModel(ds *dataset) *model {
+	m := &model{Files: ds.Files, Syntax: ds.Syntax, TrialErrs: ds.TrialErr, Trials: len(ds.Trials) > 0}
+	m.ScenarioResults = slices.ContainsFunc(ds.Results, func(r result) bool { return r.Name.Scenario != "" })
 	for _, f := range ds.Files {
 		if f.RunStatus == "partial" {
-			pg.Partial = append(pg.Partial, f.Path)
+			m.Partial = append(m.Partial, f.Path)
 		}
 	}
-	pg.Overhead = harnessOverhead(ds)
-	if len(ds.Trials) > 0 { // scenario results: say what their latencies include
-		pg.Overhead += ". " + latencyNote
-	}
-	clock, clockNote := clockCost(ds)
-	pg.Clock = clockNote
-	pg.Sections = buildSections(ds)
-	for _, s := range pg.Sections {
+	m.Overhead = harnessOverhead(ds)
+	m.Clock = clockCost(ds)
+	m.Sections = buildSections(ds)
+	for _, s := range m.Sections {
+		// A scenario names winners in its headline rankings only; a go
+		// test table names its own.
+		pick := winners(!s.Scenario)
 		for _, g := range s.Groups {
 			g.Files = g.columnFiles(ds.Files)
 			for _, u := range g.units(ds, s.Scenario) {
 				if g.Files != nil {
-					g.Tables = append(g.Tables, columnsTableWithFloor(u, ds.better(u), g, g.valuesByFile(u)))
+					g.Tables = append(g.Tables, columnsTableWithFloor(u, ds.better(u), g, g.valuesByFile(u), pick))
 				} else {
-					g.Tables = append(g.Tables, tableWithFloor(u, ds.better(u), g, g.values(u)))
+					g.Tables = append(g.Tables, tableWithFloor(u, ds.better(u), g, g.values(u), pick))
 				}
 			}
 			if g.Files != nil {
 				g.keepTrialsOf(g.Files[len(g.Files)-1])
 			}
 		}
-		if !s.Scenario {
-			markClockDominated(s, clock)
-		}
-		var err error
 		if s.Scenario {
-			err = scenarioCharts(cw, ds, s)
 			summarise(ds, s)
 		} else {
-			err = goTestCharts(cw, s)
-		}
-		if err != nil {
-			return nil, err
+			markClockDominated(s, m.Clock)
 		}
 	}
-	pg.Verdicts = audit(ds, pg.Sections)
-	return pg, nil
-}
-
-func scenarioCharts(cw *chartWriter, ds *dataset, s *section) error {
-	for _, g := range s.Groups {
-		base := s.Title + "-" + g.Title()
-		// add(unit)(c, err) keeps chart c of unit, if it was drawn or
-		// says why not.
-		add := func(unit string) func(chart, error) error {
-			return func(c chart, err error) error {
-				if err != nil {
-					return err
-				}
-				c.Unit = unit
-				if c.File != "" || c.Skip != "" {
-					g.Charts = append(g.Charts, c)
-				}
-				return nil
-			}
-		}
-		errs := []error{
-			add("ops/s")(barChart(cw, g.table("ops/s"), base+"-throughput", "Throughput: "+g.Title())),
-			add(latencyUnits)(spectrumChart(cw, g, base+"-spectrum", "Latency percentile spectrum: "+g.Title())),
-			add("")(seriesChart(cw, g, base+"-goroutines", "Goroutines over time: "+g.Title(), "goroutines",
-				func(s record.Series) []float64 { return s.Goroutines }, false)),
-			add("")(seriesChart(cw, g, base+"-ops-time", "Throughput over time: "+g.Title(), "ops/s",
-				func(s record.Series) []float64 { return s.OpsPerSec }, false)),
-			add("")(seriesChart(cw, g, base+"-p99-time", "p99 latency over time (corrected): "+g.Title(), "p99 latency (log scale)",
-				func(s record.Series) []float64 { return s.P99Ns }, true)),
-			add("")(stateChart(cw, g, base+"-state", "Breaker state: "+g.Title())),
-		}
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
-	}
-	units := []string{"ops/s", "p99-ns"}
-	if sc, ok := ds.scenarioOf(s); ok {
-		for _, u := range sc.Headline {
-			if !slices.Contains(units, u) {
-				units = append(units, u)
-			}
-		}
-	}
-	for _, u := range units {
-		cs, err := scalingCharts(cw, s, u, maxBarCharts)
-		if err != nil {
-			return err
-		}
-		for i := range cs {
-			cs[i].Unit = u
-		}
-		s.Charts = append(s.Charts, cs...)
-	}
-	return nil
-}
-
-// goTestCharts charts a go test section where a chart carries
-// information: per group, a bar chart of its primary unit and of B/op and
-// allocs/op where some value is not 0; not for a group of one row (one
-// bar says nothing its table does not), nor for more than maxBars rows
-// (its table reads better; a note says so). Then the scaling charts of
-// those units.
-func goTestCharts(cw *chartWriter, s *section) error {
-	n := 0
-	for _, g := range s.Groups {
-		if n == maxBarCharts {
-			s.Charts = append(s.Charts, chart{Title: "more parameter combinations",
-				Skip: "charted the first " + strconv.Itoa(maxBarCharts) + " of " + strconv.Itoa(len(s.Groups)) + " parameter combinations; the tables show all"})
-			break
-		}
-		charted := false
-		for _, u := range goTestUnits(g) {
-			t := g.table(u)
-			if t == nil || len(t.Rows) < 2 {
-				continue
-			}
-			title := s.Title + " " + u + ": " + g.Title()
-			if len(t.Rows) > maxBars {
-				s.Charts = append(s.Charts, chart{Title: title, Unit: u,
-					Skip: fmt.Sprintf("%d rows are more bars than a chart shows legibly; the table lists them", len(t.Rows))})
-				continue
-			}
-			c, err := barChart(cw, t, s.Title+"-"+g.Title()+"-"+u, title)
-			if err != nil {
-				return err
-			}
-			s.Charts = append(s.Charts, c)
-			charted = true
-		}
-		if charted {
-			n++
-		}
-	}
-	left := maxBarCharts
-	var units []string
-	for _, g := range s.Groups {
-		for _, u := range goTestUnits(g) {
-			if !slices.Contains(units, u) {
-				units = append(units, u)
-			}
-		}
-	}
-	for _, u := range units {
-		cs, err := scalingCharts(cw, s, u, left)
-		if err != nil {
-			return err
-		}
-		s.Charts = append(s.Charts, cs...)
-		left -= len(cs)
-	}
-	return nil
-}
-
-// goTestUnits are the units a go test group is charted by: its primary
-// unit, then B/op and allocs/op where some value is not 0.
-func goTestUnits(g *group) []string {
-	u := g.primaryUnit()
-	if u == "" {
-		return nil
-	}
-	out := []string{u}
-	for _, extra := range []string{"B/op", "allocs/op"} {
-		if extra == u || g.table(extra) == nil {
-			continue
-		}
-		for _, vs := range g.values(extra) {
-			if slices.ContainsFunc(vs, func(v float64) bool { return v != 0 }) {
-				out = append(out, extra)
-				break
-			}
-		}
-	}
-	return out
+	m.Verdicts = audit(ds, m.Sections)
+	return m
 }
 
 // harnessPattern is the pattern of the driver against a no-op target:
 // its closed-loop results are the harness's own cost per operation.
 const harnessPattern = "harness"
 
-// harnessOverhead states the driver's own cost from the closed-loop
-// results of the harness pattern; "" where the files have none but hold
-// scenario results, which then say it was not measured; "" for files of
-// go test results only, which the harness had no part in.
-func harnessOverhead(ds *dataset) string {
+// overhead is the driver's own cost per operation, from the closed-loop
+// results of the harness pattern: the median of N trials' mean and p99.
+type overhead struct {
+	Mean, P99 float64 // NaN where the files have none
+	N         int
+	Scenarios []string
+}
+
+// harnessOverhead measures the driver's own cost from the files, or nil
+// where they hold no results of the harness pattern.
+func harnessOverhead(ds *dataset) *overhead {
 	var mean, p99 []float64
 	scenarios := map[string]bool{}
-	anyScenario := false
 	for _, r := range ds.Results {
-		anyScenario = anyScenario || r.Name.Scenario != ""
 		if r.Name.Pattern != harnessPattern {
 			continue
 		}
@@ -259,17 +152,9 @@ func harnessOverhead(ds *dataset) string {
 		}
 	}
 	if len(mean) == 0 {
-		if anyScenario {
-			return "harness overhead: not measured in these files (run a scenario of pattern harness, such as the quick suite's harness-overhead, beside them)"
-		}
-		return ""
+		return nil
 	}
-	s := "harness overhead: mean " + formatNs(median(mean)) + " per operation"
-	if len(p99) > 0 {
-		s += ", p99 " + formatNs(median(p99))
-	}
-	names := slices.Sorted(maps.Keys(scenarios))
-	return s + " (median of " + strconv.Itoa(len(mean)) + " trials of scenario " + strings.Join(names, ", ") + ")"
+	return &overhead{Mean: median(mean), P99: median(p99), N: len(mean), Scenarios: slices.Sorted(maps.Keys(scenarios))}
 }
 
 // clockDominated is how many clock reads a cost may be worth before the
@@ -277,9 +162,9 @@ func harnessOverhead(ds *dataset) string {
 const clockDominated = 4
 
 // clockCost returns the cost of a clock read recorded in the files'
-// clock-ns lines (the largest, if they differ), and the sentence that
-// states it; 0 and "" if no file records one.
-func clockCost(ds *dataset) (float64, string) {
+// clock-ns lines (the largest, if they differ), or 0 if no file records
+// one.
+func clockCost(ds *dataset) float64 {
 	var ns float64
 	for _, f := range ds.Files {
 		for _, v := range strings.Split(f.get("clock-ns"), ", ") {
@@ -288,10 +173,7 @@ func clockCost(ds *dataset) (float64, string) {
 			}
 		}
 	}
-	if ns == 0 {
-		return 0, ""
-	}
-	return ns, fmt.Sprintf("a clock read (time.Now) costs %s on the machine of these files; a time per operation within %d reads of it is marked, since a ratio between such times may be this machine's clock rather than the design (a design that reads the clock twice pays twice)", formatNs(ns), clockDominated)
+	return ns
 }
 
 // markClockDominated footnotes every row of a per-operation time table
@@ -300,13 +182,12 @@ func markClockDominated(s *section, clock float64) {
 	if clock == 0 {
 		return
 	}
-	note := fmt.Sprintf("within %d clock reads (%s each here): this machine's clock may dominate the ratio", clockDominated, formatNs(clock))
+	note := fmt.Sprintf("within %d clock reads (%s each here): this machine's clock may dominate the ratio", clockDominated, formatNs(clock, 4, " "))
 	for _, g := range s.Groups {
 		for _, t := range g.Tables {
 			if !isTimeUnit(t.Unit) {
 				continue
 			}
-			i := slices.Index(t.Footnotes, note)
 			rows := t.Rows
 			if t.Columns != nil {
 				rows = nil
@@ -315,14 +196,9 @@ func markClockDominated(s *section, clock float64) {
 				}
 			}
 			for _, r := range rows {
-				if r.Summary.Center >= clockDominated*clock {
-					continue
+				if r.Summary.Center < clockDominated*clock {
+					r.Marks = append(r.Marks, t.footnote(note))
 				}
-				if i < 0 {
-					t.Footnotes = append(t.Footnotes, note)
-					i = len(t.Footnotes) - 1
-				}
-				r.Marks += superscript(i + 1)
 			}
 		}
 	}

@@ -97,7 +97,7 @@ func okTrial(name, impl string, rep int, scale float64) record.Trial {
 func TestGenerate(t *testing.T) {
 	in := writeRun(t, t.TempDir())
 	out := filepath.Join(t.TempDir(), "rep")
-	htmlPath, err := Generate(out, []string{in, "testdata/old.txt"})
+	htmlPath, err := Generate(out, []string{in, "testdata/old.txt"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestGenerateWithoutSidecar(t *testing.T) {
 	if err := os.Remove(record.Path(in)); err != nil {
 		t.Fatal(err)
 	}
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestUnreadableFile(t *testing.T) {
 		giveName string
 		give     func() error
 	}{
-		{"Generate", func() error { _, err := Generate(t.TempDir(), []string{missing}); return err }},
+		{"Generate", func() error { _, err := Generate(t.TempDir(), []string{missing}, Options{}); return err }},
 		{"Compare old", func() error { return Compare(&bytes.Buffer{}, missing, "testdata/new.txt") }},
 		{"Compare new", func() error { return Compare(&bytes.Buffer{}, "testdata/old.txt", missing) }},
 	}
@@ -254,10 +254,7 @@ func TestWinnersOnlyOnHeadlines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := buildPage(ds, &chartWriter{dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := buildModel(ds)
 	sum := pg.Sections[0].Summary
 	if sum == nil || sum.Description != "What s shows." || len(sum.Rankings) != 1 {
 		t.Fatalf("summary %+v, want the description and one ranking (p99-ns)", sum)
@@ -267,18 +264,18 @@ func TestWinnersOnlyOnHeadlines(t *testing.T) {
 	for _, r := range rk.Rows {
 		order = append(order, r.Impl)
 	}
-	if strings.Join(order, ",") != "sound,other" || !rk.Rows[0].Winner || !strings.HasPrefix(rk.Verdict, "winner: sound") {
-		t.Errorf("ranking %v, winner %v, verdict %q; want sound then other, sound the winner", order, rk.Rows[0].Winner, rk.Verdict)
+	if strings.Join(order, ",") != "sound,other" || !rk.Rows[0].Winner || !strings.HasPrefix(formatOutcome(rk.Outcome), "winner: sound") {
+		t.Errorf("ranking %v, winner %v, verdict %q; want sound then other, sound the winner", order, rk.Rows[0].Winner, formatOutcome(rk.Outcome))
 	}
-	if len(rk.Unrank) != 3 || !strings.HasPrefix(rk.Unrank[0].Why, "demonstration: breaks on purpose") || rk.Unrank[1].Impl != floorLabel ||
-		rk.Unrank[2].Impl != "stuck" || rk.Unrank[2].Why != "no result: 6 of 6 trials hung" {
+	if len(rk.Unrank) != 3 || !strings.HasPrefix(rk.Unrank[0].Why, "demonstration: breaks on purpose") || !rk.Unrank[1].Floor ||
+		rk.Unrank[2].Impl != "stuck" || rk.Unrank[2].Why != "no result" || rk.Unrank[2].Failed.String() != "6 of 6 trials hung" {
 		t.Errorf("not ranked %+v, want broken (a demonstration), the floor and stuck (no result)", rk.Unrank)
 	}
 	for _, g := range pg.Sections[0].Groups {
 		for _, tb := range g.Tables {
 			for _, r := range tb.Rows {
-				if r.Winner || tb.Verdict != "" {
-					t.Errorf("table %s names a winner (%s, %q): only headline rankings do", tb.Unit, r.Impl, tb.Verdict)
+				if r.Winner || tb.Outcome != nil {
+					t.Errorf("table %s names a winner (%s, %q): only headline rankings do", tb.Unit, r.Impl, formatOutcome(tb.Outcome))
 				}
 			}
 		}

@@ -68,7 +68,7 @@ func TestNonFiniteLinesAreWarnings(t *testing.T) {
 				}
 			}
 			// The statistics still run on the remaining lines.
-			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{bad})
+			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{bad}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestHostileSidecar(t *testing.T) {
 	if len(ds.Syntax) != 2 || len(ds.Results) != 1 {
 		t.Errorf("results %d, warnings %q; want 1 result and the NaN and +Inf lines refused", len(ds.Results), ds.Syntax)
 	}
-	htmlPath, err := Generate(t.TempDir(), []string{"testdata/hostile.txt"})
+	htmlPath, err := Generate(t.TempDir(), []string{"testdata/hostile.txt"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,11 +86,11 @@ func reportModel(t *testing.T, files []string, exclude ...string) (map[string]*c
 			m := &cellModel{Impls: g.Impls, Rows: map[string]string{}, Center: map[string]float64{}, Merged: map[string][4]float64{}}
 			// As buildPage does, without drawing the charts.
 			for _, u := range g.units(ds, s.Scenario) {
-				tab := newStatTable(u, ds.better(u), g.Impls, g.values(u))
+				tab := newStatTable(u, ds.better(u), g.Impls, g.values(u), true)
 				g.Tables = append(g.Tables, tab)
-				m.Rows[u] = tab.Verdict
+				m.Rows[u] = formatOutcome(tab.Outcome)
 				for _, r := range tab.Rows {
-					m.Rows[u+" "+r.Impl] = strings.Join([]string{r.Median, r.CI, r.Delta, r.P}, " | ")
+					m.Rows[u+" "+r.Impl] = strings.Join([]string{formatValue(u, r.Summary.Center), formatInterval(u, r.CI), rowDelta(r), formatP(r)}, " | ")
 					m.Center[u+" "+r.Impl] = r.Summary.Center
 				}
 			}
@@ -114,9 +114,9 @@ func reportModel(t *testing.T, files []string, exclude ...string) (map[string]*c
 	}
 	var vs []string
 	for _, v := range audit(ds, sections) {
-		d := slices.Clone(v.Details)
+		d := v.details()
 		slices.Sort(d) // detail lines follow group order, which is file order
-		vs = append(vs, v.Claim+": "+v.Answer+" ["+strings.Join(d, "; ")+"]")
+		vs = append(vs, v.Claim.Text+": "+v.answer()+" ["+strings.Join(d, "; ")+"]")
 	}
 	config := map[string][]string{}
 	for _, f := range ds.Files {

@@ -1,21 +1,18 @@
 package report
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/montanaflynn/stats"
 	"golang.org/x/perf/benchmath"
-	"golang.org/x/perf/benchunit"
 
 	"github.com/concbench/concbench/units"
 )
 
-// confidence is the level of every interval in the report.
+// confidence is the level of every interval in the report, where the
+// trials allow it (see interval).
 const confidence = 0.95
 
 // scenarioUnits are the units a scenario section shows, in this order;
@@ -27,73 +24,125 @@ func scenarioUnits() []string { return units.Names(func(u units.Unit) bool { ret
 // percentile spectrum chart shows them better.
 func hiddenScenarioUnits() []string { return units.Names(func(u units.Unit) bool { return !u.Shown }) }
 
-// statRow is one implementation's row of a statTable.
+// statRow is one implementation's row of a statTable: numbers only; the
+// page formats them.
 type statRow struct {
-	Impl     string
-	N        int
-	Summary  benchmath.Summary
-	Sample   *benchmath.Sample
-	Median   string
-	CI       string
-	IQR      string
-	Delta    string // vs baseline, "~" when not significant
-	P        string // raw and Holm-adjusted p-value
+	Impl    string
+	Unit    string
+	N       int
+	Summary benchmath.Summary // its Lo and Hi are CI's
+	CI      interval
+	IQR     float64 // NaN if it cannot be computed
+	Sample  *benchmath.Sample
+	// Baseline is the first row of its column; the others are compared
+	// with it (Mann–Whitney U, Holm-corrected over the column): cmp and
+	// pAdj, significant where pAdj < cmp.Alpha.
 	Baseline bool
-	Winner   bool
-	Floor    bool   // the harness floor's row: shown, never compared or charted as a bar
-	Marks    string // footnote marks
-	// In a later column of a table with several (see statTable.Columns):
-	// the change from the same implementation in the first column, "~"
-	// when not significant (Mann–Whitney U at α = 0.05, as benchstat
-	// compares files), and its p-value.
-	VsFirst  string
-	VsFirstP string
-	pAdj     float64
+	base     float64 // the baseline's median
 	cmp      benchmath.Comparison
+	pAdj     float64
+	Winner   bool  // a table's best row, significantly better than the runner-up
+	Floor    bool  // the harness floor's row: shown, never compared, ranked or charted as a bar
+	Marks    []int // footnotes of its table, 0-based
+	// VsFirst, in a later column of a table with several (see
+	// statTable.Columns), compares the row with the same implementation
+	// in the first column (Mann–Whitney U at α = 0.05, uncorrected, as
+	// benchstat compares files); nil elsewhere.
+	VsFirst *vsFirst
+}
+
+// vsFirst is a row's comparison with its implementation's first-file row.
+type vsFirst struct {
+	From float64 // the first file's median
+	Cmp  benchmath.Comparison
+}
+
+// significant reports whether the row differs from its column's baseline.
+func (r *statRow) significant() bool { return !r.Baseline && r.pAdj < r.cmp.Alpha }
+
+// interval is a confidence interval of a median: Lo and Hi at Level. The
+// report's level is confidence (95%); a sample too small for it (fewer
+// than 6 values, for a distribution-free interval) gets the widest one it
+// allows, from its lowest to its highest value, at the level that has:
+// 1 − 2·0.5ⁿ (94% for 5 values, 88% for 4, 75% for 3, 50% for 2). One
+// value has none: Level 0.
+type interval struct {
+	Lo, Hi, Level float64
+}
+
+// newInterval is the interval of s, from its summary at confidence.
+func newInterval(s *benchmath.Sample, sum benchmath.Summary) interval {
+	if !math.IsInf(sum.Lo, 0) && !math.IsInf(sum.Hi, 0) {
+		return interval{sum.Lo, sum.Hi, confidence}
+	}
+	n := len(s.Values)
+	if n < 2 {
+		return interval{Lo: math.NaN(), Hi: math.NaN()}
+	}
+	// The order-statistic interval [x(1), x(n)] misses the median only if
+	// every value falls on one side of it.
+	return interval{s.Values[0], s.Values[n-1], 1 - 2*math.Pow(0.5, float64(n))}
 }
 
 // statTable is one unit of one (scenario, parameters) combination.
 //
 // When an implementation's results come from one file (one run, or the
 // disjoint cells of a run's shard files), the table has one column: Rows,
-// Verdict. When a row appears in more than one file (two runs of the same
+// Outcome. When a row appears in more than one file (two runs of the same
 // benchmarks), the files are not pooled into one sample: Columns holds a
 // column per file, in file order, each summarised from that file alone
 // and compared with the first, as benchstat shows files side by side;
-// Rows and Verdict are then the last column's, so that whatever reads
+// Rows and Outcome are then the last column's, so that whatever reads
 // Rows (charts, verdicts) sees one file's numbers, never a pool.
 type statTable struct {
 	Unit      string
 	Better    int
 	Rows      []*statRow
-	Verdict   string // winner or "no clear winner", with the reason
-	Footnotes []string
-	Columns   []*statColumn // nil for a single column
-	Grid      []gridRow     // with Columns: a row per implementation, its cell in each column
+	Outcome   *outcome // the winner test; nil where the table names no winner
+	Footnotes []string // statistical warnings, each once, in order of first use
+	Columns   []*statColumn
+	Grid      []gridRow // with Columns: a row per implementation, its cell in each column
 }
 
 // statColumn is one file's column of a statTable.
 type statColumn struct {
 	File    string
 	Rows    []*statRow
-	Verdict string
+	Outcome *outcome
 }
 
 // gridRow is an implementation's cells across a table's columns; a cell
 // is nil where the file has no result of it.
 type gridRow struct {
 	Impl  string
+	Floor bool
 	Cells []*statRow
 }
 
+// outcome is a table's winner test: the best median against the
+// runner-up's, Mann–Whitney U at α = 0.05.
+type outcome struct {
+	Best, Second *statRow
+	Tie          bool    // the two medians are equal
+	P            float64 // of the test, where there is no tie
+	Winner       bool    // Best is significantly better than Second
+}
+
+// winners says whether a table picks a winner: go test tables do; a
+// scenario's per-unit tables leave that to its headline rankings.
+type winners bool
+
 // newStatTable summarises values[impl] (impls in file order) with
-// benchmath: median and 95% CI under AssumeNothing, Mann-Whitney U
-// against the first implementation with Holm-Bonferroni correction over
-// the table's comparisons, and a winner only if it is significantly
+// benchmath: median and CI under AssumeNothing, Mann–Whitney U against
+// the first implementation with Holm–Bonferroni correction over the
+// table's comparisons, and, if pick, a winner only if it is significantly
 // better than the runner-up.
-func newStatTable(unit string, better int, impls []string, values map[string][]float64) *statTable {
+func newStatTable(unit string, better int, impls []string, values map[string][]float64, pick winners) *statTable {
 	t := &statTable{Unit: unit, Better: better}
-	t.Rows, t.Verdict = t.column(impls, values)
+	t.Rows = t.column(impls, values)
+	if pick {
+		t.Outcome = pickWinner(t.Rows, better)
+	}
 	return t
 }
 
@@ -101,11 +150,14 @@ func newStatTable(unit string, better int, impls []string, values map[string][]f
 // holds each file's values by implementation, files in file order.
 // Each column is summarised as newStatTable does, and each later
 // column's rows are compared with the first column's.
-func newColumnsTable(unit string, better int, impls, files []string, values map[string]map[string][]float64) *statTable {
+func newColumnsTable(unit string, better int, impls, files []string, values map[string]map[string][]float64, pick winners) *statTable {
 	t := &statTable{Unit: unit, Better: better}
 	for _, f := range files {
-		rows, verdict := t.column(impls, values[f])
-		t.Columns = append(t.Columns, &statColumn{File: f, Rows: rows, Verdict: verdict})
+		c := &statColumn{File: f, Rows: t.column(impls, values[f])}
+		if pick {
+			c.Outcome = pickWinner(c.Rows, better)
+		}
+		t.Columns = append(t.Columns, c)
 	}
 	first := t.Columns[0]
 	for _, impl := range impls {
@@ -117,23 +169,15 @@ func newColumnsTable(unit string, better int, impls, files []string, values map[
 			if i == 0 || r == nil || base == nil {
 				continue
 			}
-			cmp := benchmath.AssumeNothing.Compare(base.Sample, r.Sample)
-			r.VsFirst = "~"
-			if cmp.P < cmp.Alpha {
-				r.VsFirst = pctDelta(base.Summary.Center, r.Summary.Center)
-			}
-			r.VsFirstP = fmt.Sprintf("p=%.3f n=%d+%d", cmp.P, cmp.N1, cmp.N2)
-			r.Marks += t.mark(cmp.Warnings)
+			r.VsFirst = &vsFirst{From: base.Summary.Center, Cmp: benchmath.AssumeNothing.Compare(base.Sample, r.Sample)}
+			r.Marks = append(r.Marks, t.mark(r.VsFirst.Cmp.Warnings)...)
 		}
 		if slices.ContainsFunc(gr.Cells, func(r *statRow) bool { return r != nil }) {
 			t.Grid = append(t.Grid, gr)
 		}
 	}
 	last := t.Columns[len(t.Columns)-1]
-	t.Rows, t.Verdict = last.Rows, last.Verdict
-	if t.Verdict != "" {
-		t.Verdict = "in " + last.File + ", " + t.Verdict
-	}
+	t.Rows, t.Outcome = last.Rows, last.Outcome
 	return t
 }
 
@@ -146,16 +190,58 @@ func rowOfRows(rows []*statRow, impl string) *statRow {
 	return nil
 }
 
-// mark returns the footnote marks of errs, adding each new message to
-// the table's footnotes.
-func (t *statTable) mark(errs ...[]error) string {
-	return strings.Join(footnoteMarks(&t.Footnotes, errs...), "")
+// mark returns the footnotes of errs, adding each new message to the
+// table's footnotes.
+func (t *statTable) mark(errs ...[]error) []int {
+	var marks []int
+	for _, es := range errs {
+		for _, e := range es {
+			marks = append(marks, t.footnote(e.Error()))
+		}
+	}
+	return marks
+}
+
+// footnote returns the index of note in the table's footnotes, adding it
+// if it is new.
+func (t *statTable) footnote(note string) int {
+	i := slices.Index(t.Footnotes, note)
+	if i < 0 {
+		t.Footnotes = append(t.Footnotes, note)
+		i = len(t.Footnotes) - 1
+	}
+	return i
 }
 
 // column summarises one column of values by implementation: its rows,
-// compared with the first implementation, and its verdict. Footnotes go
-// to t.
-func (t *statTable) column(impls []string, values map[string][]float64) ([]*statRow, string) {
+// each compared with the first. Footnotes go to t.
+func (t *statTable) column(impls []string, values map[string][]float64) []*statRow {
+	rows := summarize(t.Unit, impls, values)
+	if len(rows) == 0 {
+		return nil
+	}
+	base := rows[0]
+	base.Baseline = true
+	for _, r := range rows {
+		r.base = base.Summary.Center
+	}
+	for _, r := range rows[1:] {
+		r.cmp = benchmath.AssumeNothing.Compare(base.Sample, r.Sample)
+	}
+	holm(rows[1:])
+	for _, r := range rows {
+		warns := [][]error{r.Sample.Warnings, r.Summary.Warnings}
+		if !r.Baseline {
+			warns = append(warns, r.cmp.Warnings)
+		}
+		r.Marks = t.mark(warns...)
+	}
+	return rows
+}
+
+// summarize returns a row of each implementation with values: its
+// median, interval and interquartile range.
+func summarize(unit string, impls []string, values map[string][]float64) []*statRow {
 	th := benchmath.DefaultThresholds
 	var rows []*statRow
 	for _, impl := range impls {
@@ -165,43 +251,16 @@ func (t *statTable) column(impls []string, values map[string][]float64) ([]*stat
 		}
 		s := benchmath.NewSample(vs, &th)
 		sum := benchmath.AssumeNothing.Summary(s, confidence)
-		r := &statRow{Impl: impl, N: len(vs), Summary: sum, Sample: s}
-		r.Median = formatValue(t.Unit, sum.Center)
-		r.CI = formatCI(t.Unit, sum)
+		r := &statRow{Impl: impl, Unit: unit, N: len(vs), Summary: sum, Sample: s, CI: newInterval(s, sum), IQR: math.NaN()}
 		if iqr, err := stats.InterQuartileRange(stats.Float64Data(vs)); err == nil {
-			r.IQR = formatValue(t.Unit, iqr)
+			r.IQR = iqr
 		}
 		rows = append(rows, r)
 	}
-	if len(rows) == 0 {
-		return nil, ""
-	}
-	base := rows[0]
-	base.Baseline = true
-	base.Delta = "baseline"
-	var others []*statRow
-	for _, r := range rows[1:] {
-		r.cmp = benchmath.AssumeNothing.Compare(base.Sample, r.Sample)
-		others = append(others, r)
-	}
-	holm(others)
-	for _, r := range rows {
-		warns := [][]error{r.Sample.Warnings, r.Summary.Warnings}
-		if !r.Baseline {
-			warns = append(warns, r.cmp.Warnings)
-			r.P = fmt.Sprintf("p=%.3f (Holm %.3f) n=%d+%d", r.cmp.P, r.pAdj, r.cmp.N1, r.cmp.N2)
-			if r.pAdj < r.cmp.Alpha {
-				r.Delta = pctDelta(base.Summary.Center, r.Summary.Center)
-			} else {
-				r.Delta = "~"
-			}
-		}
-		r.Marks = t.mark(warns...)
-	}
-	return rows, pickWinner(rows, t.Better)
+	return rows
 }
 
-// holm sets pAdj of each row to its Holm-Bonferroni adjusted p-value.
+// holm sets pAdj of each row to its Holm–Bonferroni adjusted p-value.
 func holm(rows []*statRow) {
 	ps := make([]float64, len(rows))
 	for i, r := range rows {
@@ -212,7 +271,7 @@ func holm(rows []*statRow) {
 	}
 }
 
-// holmAdjust returns the Holm-Bonferroni adjusted p-values of ps, in the
+// holmAdjust returns the Holm–Bonferroni adjusted p-values of ps, in the
 // order of ps.
 func holmAdjust(ps []float64) []float64 {
 	order := make([]int, len(ps))
@@ -229,95 +288,37 @@ func holmAdjust(ps []float64) []float64 {
 	return adj
 }
 
-// pickWinner marks the row with the best median if it is significantly
-// better (Mann-Whitney U, alpha 0.05) than the runner-up.
-func pickWinner(rows []*statRow, better int) string {
-	if len(rows) < 2 {
-		return ""
-	}
-	ranked := slices.Clone(rows)
-	sort.SliceStable(ranked, func(i, j int) bool {
-		a, b := ranked[i].Summary.Center, ranked[j].Summary.Center
+// ranked returns rows best first in a unit whose better direction is
+// better (+1 higher, -1 lower), ties in their order.
+func ranked(rows []*statRow, better int) []*statRow {
+	out := slices.Clone(rows)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Summary.Center, out[j].Summary.Center
 		if better > 0 {
 			return a > b
 		}
 		return a < b
 	})
-	best, second := ranked[0], ranked[1]
-	if best.Summary.Center == second.Summary.Center {
-		return fmt.Sprintf("no clear winner: %s and %s tie at %s", best.Impl, second.Impl, best.Median)
-	}
-	c := benchmath.AssumeNothing.Compare(best.Sample, second.Sample)
-	if c.P < c.Alpha {
-		best.Winner = true
-		return fmt.Sprintf("winner: %s (%s vs runner-up %s %s, p=%.3f)", best.Impl, best.Median, second.Impl, second.Median, c.P)
-	}
-	return fmt.Sprintf("no clear winner: best median %s (%s) is not significantly better than %s (%s), p=%.3f", best.Impl, best.Median, second.Impl, second.Median, c.P)
+	return out
 }
 
-func pctDelta(old, new float64) string {
-	switch {
-	case old == new:
-		return "0.00%"
-	case old == 0:
-		return "?"
+// pickWinner tests the row with the best median against the runner-up,
+// and marks it the winner if it is significantly better (Mann–Whitney U,
+// α = 0.05). Nil for fewer than two rows.
+func pickWinner(rows []*statRow, better int) *outcome {
+	if len(rows) < 2 {
+		return nil
 	}
-	return fmt.Sprintf("%+.2f%%", (new/old-1)*100)
-}
-
-// isTimeUnit reports whether values of unit are nanoseconds.
-func isTimeUnit(unit string) bool {
-	return strings.HasSuffix(unit, "-ns") || strings.HasPrefix(unit, "ns/") || unit == "ns"
-}
-
-// formatValue formats v for humans: nanosecond units as durations, small
-// whole numbers as they are, the rest with SI or IEC prefixes.
-func formatValue(unit string, v float64) string {
-	switch {
-	case math.IsInf(v, 0) || math.IsNaN(v):
-		return fmt.Sprint(v)
-	case isTimeUnit(unit):
-		return formatNs(v)
-	case v == math.Trunc(v) && math.Abs(v) < 1e4:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case math.Abs(v) >= 1 && math.Abs(v) < 1e4:
-		// Four significant digits, as a whole number reads beside it
-		// (1088 beside 1075, not 1.087k beside 1075).
-		return strconv.FormatFloat(v, 'f', max(0, 3-int(math.Floor(math.Log10(math.Abs(v))))), 64)
+	rk := ranked(rows, better)
+	o := &outcome{Best: rk[0], Second: rk[1]}
+	if o.Best.Summary.Center == o.Second.Summary.Center {
+		o.Tie = true
+		return o
 	}
-	return benchunit.Scale(v, benchunit.ClassOf(unit))
-}
-
-// formatNs formats nanoseconds with four significant digits.
-func formatNs(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case a < 1e3:
-		return strconv.FormatFloat(v, 'g', 4, 64) + " ns"
-	case a < 1e6:
-		return strconv.FormatFloat(v/1e3, 'g', 4, 64) + " µs"
-	case a < 1e9:
-		return strconv.FormatFloat(v/1e6, 'g', 4, 64) + " ms"
-	}
-	return strconv.FormatFloat(v/1e9, 'g', 4, 64) + " s"
-}
-
-func formatCI(unit string, s benchmath.Summary) string {
-	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
-		return "∞"
-	}
-	return formatValue(unit, s.Lo) + " .. " + formatValue(unit, s.Hi)
-}
-
-const superDigits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-
-func superscript(i int) string {
-	digits := []rune(superDigits)
-	var b strings.Builder
-	for _, c := range strconv.Itoa(i) {
-		b.WriteRune(digits[c-'0'])
-	}
-	return b.String()
+	c := benchmath.AssumeNothing.Compare(o.Best.Sample, o.Second.Sample)
+	o.P, o.Winner = c.P, c.P < c.Alpha
+	o.Best.Winner = o.Winner
+	return o
 }
 
 // median returns the median of vs, or NaN if vs is empty.

@@ -50,11 +50,11 @@ func TestBarAxisCoversEveryCI(t *testing.T) {
 	for _, n := range []int{3, 12} {
 		tb := &statTable{Unit: "ops/s"}
 		for i := range n {
-			s := benchmath.Summary{Center: 100, Lo: 90, Hi: 110}
+			s, ci := benchmath.Summary{Center: 100}, interval{90, 110, confidence}
 			if i == 1 {
-				s = benchmath.Summary{Center: 50, Lo: 10, Hi: 400}
+				s, ci = benchmath.Summary{Center: 50}, interval{10, 400, confidence}
 			}
-			tb.Rows = append(tb.Rows, &statRow{Impl: fmt.Sprintf("impl%d", i), Summary: s})
+			tb.Rows = append(tb.Rows, &statRow{Impl: fmt.Sprintf("impl%d", i), Summary: s, CI: ci})
 		}
 		p, _, err := barPlot(tb, "t")
 		if err != nil {
@@ -94,7 +94,14 @@ func TestSVGEscapesNamesAndNumbersIDs(t *testing.T) {
 			t.Error("the escaped name is missing")
 		}
 	}
-	if n := strings.Count(svgs[0]+svgs[1], "<script>"); n != 1 {
+	if strings.Contains(svgs[0]+svgs[1], "<script") || !cw.interactive {
+		t.Errorf("a view carries a script, or the page is not told it needs one (interactive %v)", cw.interactive)
+	}
+	var page strings.Builder
+	if err := renderPage(&page, &model{}, &figures{interactive: cw.interactive}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(page.String(), "<script>"); n != 1 {
 		t.Errorf("%d scripts on the page, want 1", n)
 	}
 	ids := regexp.MustCompile(` id="([^"]+)"`)
@@ -126,7 +133,7 @@ func TestGoTestChartsOnlyWhereTheyInform(t *testing.T) {
 	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in})
+	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,8 @@
 package report
 
 import (
-	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchmath"
@@ -37,17 +35,25 @@ const (
 	verdictNoData   = "not measured"       // the files lack one side
 )
 
-// verdict is one row of the claims audit.
+// verdict is one row of the claims audit: the numbers that decide it;
+// verdict_text.go writes them as sentences.
 type verdict struct {
-	Guide    int    // the guide's claim number; 0 for a claim of one's own
-	Claim    string // the claim's text
-	Kind     string // verdictHolds, …
-	Answer   string // the verdict in a sentence
-	Number   string // the one number that decides it
+	Guide    int // the guide's claim number; 0 for a claim of one's own
+	Claim    record.Claim
 	Scenario string
 	Link     string // anchor of the evidence
-	Unit     string
-	Details  []string // per parameter combination
+	Kind     string // verdictHolds, …
+	Tests    []*claimTest
+	Missing  []missingSide // groups without a sample of one side
+	Holds    []*claimTest  // significantly in the claim's favour
+	Against  []*claimTest  // significantly against it
+}
+
+// missingSide is a group in which one side of a claim has no value.
+type missingSide struct {
+	Group *group
+	Who   string // the implementation(s) without a value
+	at    int    // the group's place in the scenario
 }
 
 // statusUnitPrefix marks the units computed from trial statuses.
@@ -60,6 +66,20 @@ type claimTest struct {
 	cmp                benchmath.Comparison
 	pAdj               float64
 	followsMed, ignMed float64
+	sig, good          bool // significant; in the claim's favour
+	at                 int  // the group's place in the scenario
+}
+
+// tooFew reports whether no comparison of tests could have been
+// significant: the smallest p-value Mann–Whitney can give their sample
+// sizes, Holm-corrected over them, is not below α.
+func tooFew(tests []*claimTest) bool {
+	for _, t := range tests {
+		if float64(len(tests))*minMannWhitneyP(len(t.follows), len(t.ignores)) < t.cmp.Alpha {
+			return false
+		}
+	}
+	return true
 }
 
 // audit computes the verdict of every claim the files' scenarios declare,
@@ -101,9 +121,9 @@ func audit(ds *dataset, sections []*section) []verdict {
 // claimVerdict computes one claim's verdict over the groups of its
 // scenario.
 func claimVerdict(ds *dataset, sc record.Scenario, c record.Claim, groups []*group) verdict {
-	v := verdict{Guide: c.Guide, Claim: c.Text, Scenario: sc.Name, Unit: c.Unit}
+	v := verdict{Guide: c.Guide, Claim: c, Scenario: sc.Name}
 	if c.Why != "" {
-		v.Kind, v.Answer = verdictIsolated, c.Why
+		v.Kind = verdictIsolated
 		return v
 	}
 	better := ds.better(c.Unit)
@@ -113,89 +133,48 @@ func claimVerdict(ds *dataset, sc record.Scenario, c record.Claim, groups []*gro
 	case c.Better == "lower", strings.HasPrefix(c.Unit, statusUnitPrefix):
 		better = -1
 	}
-	var tests []*claimTest
-	for _, g := range groups {
+	for at, g := range groups {
 		f, i := claimSample(g, c.Unit, c.Follows), claimSample(g, c.Unit, c.Ignores)
 		if len(f) == 0 || len(i) == 0 {
-			v.Details = append(v.Details, fmt.Sprintf("%s: no %s for %s", g.Title(), c.Unit, missing(f, i, c)))
+			v.Missing = append(v.Missing, missingSide{g, missing(f, i, c), at})
 			continue
 		}
 		th := benchmath.DefaultThresholds
-		t := &claimTest{g: g, follows: f, ignores: i, followsMed: median(f), ignMed: median(i)}
+		t := &claimTest{g: g, follows: f, ignores: i, followsMed: median(f), ignMed: median(i), at: at}
 		t.cmp = benchmath.AssumeNothing.Compare(benchmath.NewSample(f, &th), benchmath.NewSample(i, &th))
-		tests = append(tests, t)
+		v.Tests = append(v.Tests, t)
 	}
-	if len(tests) == 0 {
+	if len(v.Tests) == 0 {
 		v.Kind = verdictNoData
-		v.Answer = fmt.Sprintf("these files hold no %s of both %s and %s in scenario %s", c.Unit, c.Follows, c.Ignores, sc.Name)
 		return v
 	}
-	holmTests(tests)
-	var holds, against []*claimTest
-	reachable := false // could any comparison have been significant?
-	for _, t := range tests {
+	holmTests(v.Tests)
+	for _, t := range v.Tests {
 		// The direction is the rank test's: which sample tends to be the
 		// larger. (Medians can tie where the test finds a difference: a
 		// status's 0/1 trials have median 0 until half of them fail.)
-		good := superiority(t.follows, t.ignores)*float64(better) > 0
-		sig := t.pAdj < t.cmp.Alpha
-		reachable = reachable || float64(len(tests))*minMannWhitneyP(len(t.follows), len(t.ignores)) < t.cmp.Alpha
+		t.good = superiority(t.follows, t.ignores)*float64(better) > 0
+		t.sig = t.pAdj < t.cmp.Alpha
 		switch {
-		case sig && good:
-			holds = append(holds, t)
-		case sig:
-			against = append(against, t)
+		case t.sig && t.good:
+			v.Holds = append(v.Holds, t)
+		case t.sig:
+			v.Against = append(v.Against, t)
 		}
-		v.Details = append(v.Details, fmt.Sprintf("%s: %s %s, %s %s (Mann–Whitney p=%.3f, Holm %.3f over %d, n=%d+%d)%s",
-			t.g.Title(), c.Follows, formatClaimValue(c.Unit, t.followsMed, t.follows), c.Ignores, formatClaimValue(c.Unit, t.ignMed, t.ignores),
-			t.cmp.P, t.pAdj, len(tests), len(t.follows), len(t.ignores), mark(sig, good)))
 	}
-	v.Number = claimNumber(c, tests)
 	switch {
-	case len(holds) == len(tests):
+	case len(v.Holds) == len(v.Tests):
 		v.Kind = verdictHolds
-		v.Answer = fmt.Sprintf("%s is significantly better than %s in %s%s.", c.Follows, c.Ignores, c.Unit, everywhere(len(tests)))
-	case len(holds) > 0:
+	case len(v.Holds) > 0:
 		v.Kind = verdictHoldsWhen
-		var where []string
-		for _, t := range holds {
-			where = append(where, t.g.Title())
-		}
-		v.Answer = fmt.Sprintf("%s: %s is significantly better than %s in %s there, in %d of %d parameter combinations", strings.Join(where, "; "), c.Follows, c.Ignores, c.Unit, len(holds), len(tests))
-		if len(against) > 0 {
-			v.Answer += fmt.Sprintf("; significantly worse in %d", len(against))
-		}
-		v.Answer += "."
-	case len(against) > 0:
+	case len(v.Against) > 0:
 		v.Kind = verdictNot
-		v.Answer = fmt.Sprintf("%s is significantly better than %s in %s in %d of %d parameter combinations, and nowhere worse.", c.Ignores, c.Follows, c.Unit, len(against), len(tests))
-	case !reachable:
+	case tooFew(v.Tests):
 		v.Kind = verdictTooFew
-		t := tests[0]
-		v.Answer = fmt.Sprintf("no significant difference, and with %d+%d trials in each of %d parameter combinations none could be shown: the smallest p-value Mann–Whitney gives them, Holm-corrected, is %.3f, not below α = %.2f. Run more repetitions.",
-			len(t.follows), len(t.ignores), len(tests), math.Min(1, float64(len(tests))*minMannWhitneyP(len(t.follows), len(t.ignores))), t.cmp.Alpha)
 	default:
 		v.Kind = verdictNot
-		v.Answer = fmt.Sprintf("no significant difference in %s between %s and %s%s.", c.Unit, c.Follows, c.Ignores, everywhere(len(tests)))
 	}
 	return v
-}
-
-func everywhere(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return " in all " + strconv.Itoa(n) + " parameter combinations"
-}
-
-func mark(sig, good bool) string {
-	switch {
-	case sig && good:
-		return ": holds"
-	case sig:
-		return ": contradicts"
-	}
-	return ": no significant difference"
 }
 
 func missing(f, i []float64, c record.Claim) string {
@@ -268,73 +247,4 @@ func minMannWhitneyP(n1, n2 int) float64 {
 		c = c * float64(n2+i) / float64(i)
 	}
 	return math.Min(1, 2/c)
-}
-
-// formatClaimValue formats a median of unit; a status fraction as the
-// count of trials it stands for.
-func formatClaimValue(unit string, med float64, sample []float64) string {
-	if st, ok := strings.CutPrefix(unit, statusUnitPrefix); ok {
-		n := 0
-		for _, x := range sample {
-			if x == 1 {
-				n++
-			}
-		}
-		return fmt.Sprintf("%d of %d trials %s", n, len(sample), st)
-	}
-	return formatValue(unit, med)
-}
-
-// claimNumber is the number that decides a claim: the ratio of the two
-// medians (ignores over follows, so that above 1 means ignoring the
-// advice costs that factor in a lower-is-better unit), its range over the
-// parameter combinations; for a status, the trials that ended so.
-func claimNumber(c record.Claim, tests []*claimTest) string {
-	if strings.HasPrefix(c.Unit, statusUnitPrefix) {
-		var f, i, nf, ni int
-		for _, t := range tests {
-			for _, x := range t.follows {
-				f += int(x)
-			}
-			for _, x := range t.ignores {
-				i += int(x)
-			}
-			nf, ni = nf+len(t.follows), ni+len(t.ignores)
-		}
-		st := strings.TrimPrefix(c.Unit, statusUnitPrefix)
-		return fmt.Sprintf("%s: %d of %d trials %s; %s: %d of %d", c.Ignores, i, ni, st, c.Follows, f, nf)
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	var zero bool
-	for _, t := range tests {
-		if t.followsMed == 0 {
-			zero = true
-			continue
-		}
-		r := t.ignMed / t.followsMed
-		lo, hi = math.Min(lo, r), math.Max(hi, r)
-	}
-	if math.IsInf(lo, 1) {
-		t := tests[0]
-		return fmt.Sprintf("%s %s: %s, %s: %s", c.Unit, c.Ignores, formatValue(c.Unit, t.ignMed), c.Follows, formatValue(c.Unit, t.followsMed))
-	}
-	r := ratio(lo)
-	if hi/lo > 1.005 {
-		r += "–" + ratio(hi)
-	}
-	s := fmt.Sprintf("%s: %s %s× %s", c.Unit, c.Ignores, r, c.Follows)
-	if zero {
-		s += " (where " + c.Follows + " is not 0)"
-	}
-	return s
-}
-
-func ratio(r float64) string {
-	switch {
-	case r >= 100:
-		return strconv.FormatFloat(r, 'f', 0, 64)
-	case r >= 10:
-		return strconv.FormatFloat(r, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(r, 'f', 2, 64)
 }

@@ -16,8 +16,9 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "report", "output `DIR` for report.html and its PNG charts")
+	inline := fs.Bool("inline", false, "draw every chart into the page as SVG, so that report.html stands alone (to commit or mail it); the PNGs are written beside it all the same")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: runbench report [-o DIR] FILE...
+		fmt.Fprint(stderr, `usage: runbench report [-o DIR] [-inline] FILE...
 
 Reads Go benchmark result files (runbench's own, or any 'go test -bench'
 output) and, where present, their .jsonl sidecars, and writes DIR/report.html
@@ -43,7 +44,7 @@ Flags:
 	if err := readable("report", fs.Args()...); err != nil {
 		return usageError{err}
 	}
-	html, err := report.Generate(*out, fs.Args())
+	html, err := report.Generate(*out, fs.Args(), report.Options{Inline: *inline})
 	if err != nil {
 		return inputError(err) // else the inputs were readable: a failure to write, exit 1
 	}

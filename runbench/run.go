@@ -229,7 +229,7 @@ func finishRun(sum harness.Summary, runErr error, dir string, noReport bool, std
 		fmt.Fprintf(stdout, "%s, as demonstrated: %s rep %d\n", t.Status, t.Name, t.Rep)
 	}
 	if !noReport {
-		html, err := report.Generate(dir, []string{sum.Results})
+		html, err := report.Generate(dir, []string{sum.Results}, report.Options{})
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
