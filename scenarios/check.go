@@ -170,53 +170,14 @@ func (c *checker) params(s *Spec, pat *targets.Pattern) {
 	}
 }
 
+// load checks how operations arrive: the keys of its model, then the
+// ranges of the keys that apply to it.
 func (c *checker) load(l Load) {
 	switch l.Model {
 	case loadgen.Open:
-		if len(l.Rate) == 0 {
-			c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
-		}
-		againRate := repeated(l.Rate)
-		for i, r := range l.Rate {
-			field := "load.rate"
-			if len(l.Rate) > 1 {
-				field = fmt.Sprintf("load.rate[%d]", i)
-			}
-			c.rate(field, r, l.Duration.Duration, "load.duration")
-			if againRate[i] {
-				c.add(field, "%v is listed twice: its trials would share one name", r)
-			}
-		}
-		if c.given("load.think", l.Think.Duration != 0) {
-			c.add("load.think", "think time applies to the closed model only")
-		}
-		if len(l.Sleeper) == 0 && c.given("load.sleeper", false) {
-			c.add("load.sleeper", "an empty list: leave load.sleeper out for auto")
-		}
-		again := repeated(l.Sleeper)
-		for i, v := range l.Sleeper {
-			field := "load.sleeper"
-			if len(l.Sleeper) > 1 {
-				field = fmt.Sprintf("load.sleeper[%d]", i)
-			}
-			checkSleeper(c, field, v)
-			if again[i] {
-				c.add(field, "%s is listed twice: its trials would share one name", v)
-			}
-		}
+		c.openLoad(l)
 	case loadgen.Closed:
-		if c.given("load.rate", len(l.Rate) != 0) {
-			c.add("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
-		}
-		if c.given("load.arrival", l.Arrival != loadgen.Constant) {
-			c.add("load.arrival", "arrivals apply to the open model only")
-		}
-		if c.given("load.max_inflight", l.MaxInflight != 0) {
-			c.add("load.max_inflight", "the in-flight cap applies to the open model only (a closed loop has at most clients in flight)")
-		}
-		if c.given("load.sleeper", len(l.Sleeper) != 0) {
-			c.add("load.sleeper", "the sleeper applies to the open model only (a closed loop waits for no schedule)")
-		}
+		c.closedLoad(l)
 	default:
 		c.add("load.model", "%q: want open or closed", string(l.Model))
 	}
@@ -232,6 +193,58 @@ func (c *checker) load(l Load) {
 	inRange(c, "load.clients", l.Clients)
 	inRange(c, "load.duration", l.Duration.Duration)
 	inRange(c, "load.warmup", l.Warmup.Duration)
+}
+
+// openLoad checks the keys of an open loop: its rates and sleepers, and
+// no think time.
+func (c *checker) openLoad(l Load) {
+	if len(l.Rate) == 0 {
+		c.add("load.rate", "an open-loop load needs a rate (operations per second, or a list of them)")
+	}
+	againRate := repeated(l.Rate)
+	for i, r := range l.Rate {
+		field := "load.rate"
+		if len(l.Rate) > 1 {
+			field = fmt.Sprintf("load.rate[%d]", i)
+		}
+		c.rate(field, r, l.Duration.Duration, "load.duration")
+		if againRate[i] {
+			c.add(field, "%v is listed twice: its trials would share one name", r)
+		}
+	}
+	if c.given("load.think", l.Think.Duration != 0) {
+		c.add("load.think", "think time applies to the closed model only")
+	}
+	if len(l.Sleeper) == 0 && c.given("load.sleeper", false) {
+		c.add("load.sleeper", "an empty list: leave load.sleeper out for auto")
+	}
+	again := repeated(l.Sleeper)
+	for i, v := range l.Sleeper {
+		field := "load.sleeper"
+		if len(l.Sleeper) > 1 {
+			field = fmt.Sprintf("load.sleeper[%d]", i)
+		}
+		checkSleeper(c, field, v)
+		if again[i] {
+			c.add(field, "%s is listed twice: its trials would share one name", v)
+		}
+	}
+}
+
+// closedLoad refuses the keys of an open loop on a closed one.
+func (c *checker) closedLoad(l Load) {
+	if c.given("load.rate", len(l.Rate) != 0) {
+		c.add("load.rate", "a closed-loop load has no rate; set clients (and think) instead")
+	}
+	if c.given("load.arrival", l.Arrival != loadgen.Constant) {
+		c.add("load.arrival", "arrivals apply to the open model only")
+	}
+	if c.given("load.max_inflight", l.MaxInflight != 0) {
+		c.add("load.max_inflight", "the in-flight cap applies to the open model only (a closed loop has at most clients in flight)")
+	}
+	if c.given("load.sleeper", len(l.Sleeper) != 0) {
+		c.add("load.sleeper", "the sleeper applies to the open model only (a closed loop waits for no schedule)")
+	}
 }
 
 // checkSleeper checks one sleeper choice, reported as field: one of the
