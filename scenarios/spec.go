@@ -17,7 +17,7 @@ import (
 )
 
 // Spec is one scenario file. See the package doc for the schema. Its JSON
-// form, in a [TrialSpec], uses the YAML keys.
+// form, in a trial spec (package trial), uses the YAML keys.
 type Spec struct {
 	Name        string              `yaml:"name" json:"name"`
 	Description string              `yaml:"description" json:"description"`
