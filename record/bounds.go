@@ -50,65 +50,101 @@ const (
 // limit sized from that counts length, so that a zlib bomb is not
 // inflated whole.
 func CheckEncoded(enc string) (countsLen int64, err error) {
-	if max := base64.StdEncoding.EncodedLen(8 + maxCompressed); len(enc) > max {
-		return 0, fmt.Errorf("encoding is %d bytes, over the limit of %d", len(enc), max)
-	}
-	raw, err := base64.StdEncoding.DecodeString(enc)
-	if err != nil {
-		return 0, fmt.Errorf("base64: %w", err)
-	}
-	// The outer header: cookie and length of the zlib stream.
-	if len(raw) < 8 {
-		return 0, fmt.Errorf("encoding is %d bytes, too short for its 8-byte header", len(raw))
-	}
-	if c := int32(binary.BigEndian.Uint32(raw)); c&^0xf0 != hdrhistogram.V2CompressedEncodingCookieBase {
-		return 0, fmt.Errorf("cookie %#x is not the V2 compressed encoding's", uint32(c))
-	}
-	n := int64(int32(binary.BigEndian.Uint32(raw[4:])))
-	if n < 0 || n > int64(len(raw)-8) {
-		return 0, fmt.Errorf("compressed length %d, but %d bytes follow the header", n, len(raw)-8)
-	}
-	z, err := zlib.NewReader(bytes.NewReader(raw[8 : 8+n]))
-	if err != nil {
-		return 0, fmt.Errorf("zlib: %w", err)
-	}
-	defer z.Close()
-	var h [headerSize]byte
-	if _, err := io.ReadFull(z, h[:]); err != nil {
-		return 0, fmt.Errorf("payload header: %w", err)
-	}
-	var (
-		cookie     = int32(binary.BigEndian.Uint32(h[0:]))
-		payloadLen = int64(int32(binary.BigEndian.Uint32(h[4:])))
-		// h[8:12] is the normalizing index offset, which decoding ignores
-		// (the payload is in logical index order), and h[32:40] the
-		// conversion ratio, metadata that no arithmetic here uses.
-		digits  = int32(binary.BigEndian.Uint32(h[12:]))
-		lowest  = int64(binary.BigEndian.Uint64(h[16:]))
-		highest = int64(binary.BigEndian.Uint64(h[24:]))
-	)
-	if cookie&^0xf0 != hdrhistogram.V2EncodingCookieBase {
-		return 0, fmt.Errorf("payload cookie %#x is not the V2 encoding's", uint32(cookie))
-	}
-	countsLen, err = geometryCountsLen(lowest, highest, digits)
+	z, err := openCompressed(enc)
 	if err != nil {
 		return 0, err
 	}
+	defer z.Close()
+	h, err := readPayloadHeader(z)
+	if err != nil {
+		return 0, err
+	}
+	countsLen, err = geometryCountsLen(h.lowest, h.highest, h.digits)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkPayload(z, h.payloadLen, countsLen); err != nil {
+		return 0, err
+	}
+	return countsLen, nil
+}
+
+// openCompressed checks the outer layer of an encoded histogram (its size,
+// the base64, the cookie and length of the zlib stream) and returns a
+// reader of the inflated payload.
+func openCompressed(enc string) (io.ReadCloser, error) {
+	if max := base64.StdEncoding.EncodedLen(8 + maxCompressed); len(enc) > max {
+		return nil, fmt.Errorf("encoding is %d bytes, over the limit of %d", len(enc), max)
+	}
+	raw, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return nil, fmt.Errorf("base64: %w", err)
+	}
+	// The outer header: cookie and length of the zlib stream.
+	if len(raw) < 8 {
+		return nil, fmt.Errorf("encoding is %d bytes, too short for its 8-byte header", len(raw))
+	}
+	if c := int32(binary.BigEndian.Uint32(raw)); c&^0xf0 != hdrhistogram.V2CompressedEncodingCookieBase {
+		return nil, fmt.Errorf("cookie %#x is not the V2 compressed encoding's", uint32(c))
+	}
+	n := int64(int32(binary.BigEndian.Uint32(raw[4:])))
+	if n < 0 || n > int64(len(raw)-8) {
+		return nil, fmt.Errorf("compressed length %d, but %d bytes follow the header", n, len(raw)-8)
+	}
+	z, err := zlib.NewReader(bytes.NewReader(raw[8 : 8+n]))
+	if err != nil {
+		return nil, fmt.Errorf("zlib: %w", err)
+	}
+	return z, nil
+}
+
+// payloadHeader is what CheckEncoded reads of the V2 payload header.
+type payloadHeader struct {
+	payloadLen      int64
+	digits          int32
+	lowest, highest int64
+}
+
+// readPayloadHeader reads the 40-byte payload header from z and checks its
+// cookie.
+func readPayloadHeader(z io.Reader) (payloadHeader, error) {
+	var h [headerSize]byte
+	if _, err := io.ReadFull(z, h[:]); err != nil {
+		return payloadHeader{}, fmt.Errorf("payload header: %w", err)
+	}
+	cookie := int32(binary.BigEndian.Uint32(h[0:]))
+	if cookie&^0xf0 != hdrhistogram.V2EncodingCookieBase {
+		return payloadHeader{}, fmt.Errorf("payload cookie %#x is not the V2 encoding's", uint32(cookie))
+	}
+	return payloadHeader{
+		payloadLen: int64(int32(binary.BigEndian.Uint32(h[4:]))),
+		// h[8:12] is the normalizing index offset, which decoding ignores
+		// (the payload is in logical index order), and h[32:40] the
+		// conversion ratio, metadata that no arithmetic here uses.
+		digits:  int32(binary.BigEndian.Uint32(h[12:])),
+		lowest:  int64(binary.BigEndian.Uint64(h[16:])),
+		highest: int64(binary.BigEndian.Uint64(h[24:])),
+	}, nil
+}
+
+// checkPayload reads the rest of the payload from z, through a limit sized
+// from countsLen, and checks that it is the length its header declares.
+func checkPayload(z io.Reader, payloadLen, countsLen int64) error {
 	maxPayload := countsLen * maxVarint
 	if payloadLen < 0 || payloadLen > maxPayload {
-		return 0, fmt.Errorf("payload length %d, want 0 to %d for %d counts", payloadLen, maxPayload, countsLen)
+		return fmt.Errorf("payload length %d, want 0 to %d for %d counts", payloadLen, maxPayload, countsLen)
 	}
 	got, err := io.Copy(io.Discard, io.LimitReader(z, maxPayload+1))
 	if err != nil {
-		return 0, fmt.Errorf("payload: %w", err)
+		return fmt.Errorf("payload: %w", err)
 	}
 	if got > maxPayload {
-		return 0, fmt.Errorf("payload inflates past %d bytes, the most %d counts take", maxPayload, countsLen)
+		return fmt.Errorf("payload inflates past %d bytes, the most %d counts take", maxPayload, countsLen)
 	}
 	if got != payloadLen {
-		return 0, fmt.Errorf("payload is %d bytes, its header says %d", got, payloadLen)
+		return fmt.Errorf("payload is %d bytes, its header says %d", got, payloadLen)
 	}
-	return countsLen, nil
+	return nil
 }
 
 // geometryCountsLen returns the length of the counts array of a histogram

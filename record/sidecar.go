@@ -1,10 +1,3 @@
-// Package sidecar defines the JSON-lines file that travels next to a benchfmt
-// results file and holds what one scalar cannot: per trial, its status, its
-// latency histograms as HDR snapshots (which merge exactly across trials,
-// processes and shards) and its runtime time series on one clock.
-//
-// The scenario driver writes it; the report reads it. A results file
-// "x.txt" has its sidecar at "x.jsonl" ([Path]).
 package record
 
 import (

@@ -24,7 +24,44 @@ import (
 // days of work; more is a typo.
 const maxBenchCount = 1000
 
+// cmdBench is runbench bench: it builds and runs the benchmarks of
+// ./bench/... and writes their output to a results file.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseBenchFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "runbench-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	pkgs, err := buildBenchBinaries(ctx, tmp, stderr)
+	if err != nil {
+		return err
+	}
+	out, runErr := runBenchBinaries(ctx, pkgs, f.testArgs, stderr)
+	if err := atomicfile.Write(f.path, out); err != nil {
+		return errors.Join(runErr, err)
+	}
+	fmt.Fprintf(stdout, "results: %s\n", f.path)
+	switch {
+	case ctx.Err() != nil:
+		return failedError{fmt.Sprintf("bench interrupted: kept what it wrote so far in %s, marked partial", f.path)}
+	case runErr != nil:
+		return failedError{fmt.Sprintf("bench: %v; kept its output in %s, marked partial", runErr, f.path)}
+	}
+	return nil
+}
+
+// benchFlags are bench's flags, checked: the test binaries' arguments,
+// and the results file, whose folder exists and is writable.
+type benchFlags struct {
+	testArgs []string
+	path     string
+}
+
+func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	count := fs.Int("count", 6, "runs of each benchmark, 1 to 1000 (benchstat wants >= 6 for a confidence interval)")
@@ -49,36 +86,44 @@ Flags:
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return benchFlags{}, err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))}
+		return benchFlags{}, usageError{fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))}
 	}
 	testArgs, err := benchArgs(*count, *cpu, *pattern, *benchtime)
 	if err != nil {
-		return usageError{err}
+		return benchFlags{}, usageError{err}
 	}
-	path := *out
+	path, err := benchResultsPath(*out)
+	if err != nil {
+		return benchFlags{}, err
+	}
+	return benchFlags{testArgs, path}, nil
+}
+
+// benchResultsPath returns the results file of -o out (default: a new one
+// under results/local), after making its folder and checking that it is
+// writable: before minutes of benchmarks, not after.
+func benchResultsPath(out string) (string, error) {
+	path := out
 	if path == "" {
 		path = filepath.Join("results", "local", "bench-"+time.Now().UTC().Format("20060102-150405")+".txt")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
+		return "", usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
 	}
-	// Writable before minutes of benchmarks, not after.
 	if err := atomicfile.CheckDir(filepath.Dir(path)); err != nil {
-		return usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
+		return "", usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
 	}
+	return path, nil
+}
 
-	tmp, err := os.MkdirTemp("", "runbench-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	pkgs, err := buildBenchBinaries(ctx, tmp, stderr)
-	if err != nil {
-		return err
-	}
+// runBenchBinaries runs the test binaries of pkgs in turn with testArgs,
+// their output going to stderr too, and returns the results file: their
+// output, the clock's cost on this machine and, if one failed or ctx
+// ended, a partial marker, with the error that stopped them.
+func runBenchBinaries(ctx context.Context, pkgs []benchPackage, testArgs []string, stderr io.Writer) ([]byte, error) {
 	var buf bytes.Buffer
 	var runErr error
 	for _, p := range pkgs {
@@ -102,17 +147,7 @@ Flags:
 	if runErr != nil {
 		buf.WriteString("run-status: partial\n")
 	}
-	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
-		return errors.Join(runErr, err)
-	}
-	fmt.Fprintf(stdout, "results: %s\n", path)
-	switch {
-	case ctx.Err() != nil:
-		return failedError{fmt.Sprintf("bench interrupted: kept what it wrote so far in %s, marked partial", path)}
-	case runErr != nil:
-		return failedError{fmt.Sprintf("bench: %v; kept its output in %s, marked partial", runErr, path)}
-	}
-	return nil
+	return buf.Bytes(), runErr
 }
 
 // benchArgs checks the flags and returns the test binary's arguments. A

@@ -74,6 +74,10 @@ type hostileFile struct {
 	kind string // "" a regular file, "fifo", "dir"
 }
 
+// TestHostileInputs runs the binary on each hostile input, bounded, and
+// checks its exit status and what it prints.
+//
+// Long: a table of cases in three groups; the loop that runs them is short.
 func TestHostileInputs(t *testing.T) {
 	bin := runbenchBin(t)
 	tests := []struct {

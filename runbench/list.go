@@ -12,6 +12,8 @@ import (
 	"github.com/concbench/concbench/targets"
 )
 
+// cmdList is runbench list: the implementations, parameters and embedded
+// scenarios of reg, as a table or as JSON lines.
 func cmdList(reg *targets.Registry, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -34,39 +36,59 @@ never ranked.
 	if err != nil {
 		return err
 	}
-	type row struct {
-		Kind        string `json:"kind"`
-		Pattern     string `json:"pattern"`
-		Name        string `json:"name"`
-		Description string `json:"description"`
+	rows := listRows(reg, specs)
+	if *asJSON {
+		return printListJSON(rows, stdout)
 	}
-	var rows []row
+	return printListTable(rows, stdout)
+}
+
+// listRow is one line of runbench list: an implementation (or a
+// demonstration), a parameter or an embedded scenario.
+type listRow struct {
+	Kind        string `json:"kind"`
+	Pattern     string `json:"pattern"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// listRows returns the rows of runbench list: every implementation, then
+// every parameter, of each pattern of reg, then the scenarios of specs.
+func listRows(reg *targets.Registry, specs []scenarios.Spec) []listRow {
+	var rows []listRow
 	for _, p := range reg.Patterns() {
 		for _, impl := range p.Impls {
 			kind := "impl"
 			if impl.Demo != "" {
 				kind = "demo" // broken on purpose; runs only where a scenario names it
 			}
-			rows = append(rows, row{kind, p.Name, impl.Name, impl.Doc})
+			rows = append(rows, listRow{kind, p.Name, impl.Name, impl.Doc})
 		}
 	}
 	for _, p := range reg.Patterns() {
 		for _, q := range p.Params {
-			rows = append(rows, row{"param", p.Name, q.Name, fmt.Sprintf("%s (default %s)", q.Doc, q.Default)})
+			rows = append(rows, listRow{"param", p.Name, q.Name, fmt.Sprintf("%s (default %s)", q.Doc, q.Default)})
 		}
 	}
 	for _, s := range specs {
-		rows = append(rows, row{"scenario", s.Pattern, s.Name, strings.Join(strings.Fields(s.Description), " ")})
+		rows = append(rows, listRow{"scenario", s.Pattern, s.Name, strings.Join(strings.Fields(s.Description), " ")})
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
+	return rows
+}
+
+// printListJSON prints rows as JSON objects, one per line.
+func printListJSON(rows []listRow, stdout io.Writer) error {
+	enc := json.NewEncoder(stdout)
+	for _, r := range rows {
+		if err := enc.Encode(r); err != nil {
+			return err
 		}
-		return nil
 	}
+	return nil
+}
+
+// printListTable prints rows as a table with a header line.
+func printListTable(rows []listRow, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tPATTERN\tNAME\tDESCRIPTION")
 	for _, r := range rows {

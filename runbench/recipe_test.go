@@ -16,27 +16,7 @@ import (
 // compare step's own script, run here against a regressed and a steady
 // pair of files, fails the job exactly when a benchmark regressed.
 func TestBenchRegressionRecipe(t *testing.T) {
-	data, err := os.ReadFile("../.github/workflows/bench-regression.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Env   map[string]string `yaml:"env"`
-			Steps []struct {
-				Name string            `yaml:"name"`
-				Run  string            `yaml:"run"`
-				Env  map[string]string `yaml:"env"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(data, &wf); err != nil {
-		t.Fatal(err)
-	}
-	job, ok := wf.Jobs["bench"]
-	if !ok {
-		t.Fatal("no job bench")
-	}
+	job := readBenchJob(t)
 	steps := map[string]string{}
 	for _, s := range job.Steps {
 		steps[s.Name] = s.Run
@@ -45,22 +25,59 @@ func TestBenchRegressionRecipe(t *testing.T) {
 	if base == "" || head == "" || cmp == "" {
 		t.Fatalf("steps %v: want benchmark the base, benchmark the head, compare", steps)
 	}
-	benchLine := func(script string) string {
-		for line := range strings.SplitSeq(script, "\n") {
-			if strings.Contains(line, " bench ") {
-				return strings.Replace(strings.Replace(line, "old.txt", "X", 1), "new.txt", "X", 1)
-			}
-		}
-		return ""
-	}
 	if b, h := benchLine(base), benchLine(head); b == "" || b != h {
 		t.Errorf("base and head are not benchmarked alike:\n%s\n%s", b, h)
 	}
 	if !strings.Contains(base, `"$BASE"`) || !strings.Contains(head, `"$HEAD"`) {
 		t.Error("the base and head steps do not check out $BASE and $HEAD")
 	}
+	testCompareStep(t, cmp, job.Env)
+}
 
-	// Run the compare step's script as Actions would (bash, the job's env).
+// benchJob is what the test reads of the workflow's job bench.
+type benchJob struct {
+	Env   map[string]string `yaml:"env"`
+	Steps []struct {
+		Name string            `yaml:"name"`
+		Run  string            `yaml:"run"`
+		Env  map[string]string `yaml:"env"`
+	} `yaml:"steps"`
+}
+
+// readBenchJob reads the job bench of .github/workflows/bench-regression.yml.
+func readBenchJob(t *testing.T) benchJob {
+	t.Helper()
+	data, err := os.ReadFile("../.github/workflows/bench-regression.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]benchJob `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	job, ok := wf.Jobs["bench"]
+	if !ok {
+		t.Fatal("no job bench")
+	}
+	return job
+}
+
+// benchLine returns the runbench bench line of a step's script, with its
+// output file (old.txt or new.txt) replaced by X, or "" if it has none.
+func benchLine(script string) string {
+	for line := range strings.SplitSeq(script, "\n") {
+		if strings.Contains(line, " bench ") {
+			return strings.Replace(strings.Replace(line, "old.txt", "X", 1), "new.txt", "X", 1)
+		}
+	}
+	return ""
+}
+
+// testCompareStep runs the compare step's script cmp as Actions would
+// (bash, the job's env), on a regressed and on a steady pair of files.
+func testCompareStep(t *testing.T, cmp string, env map[string]string) {
 	tmp := t.TempDir()
 	if err := os.Symlink(runbenchBin(t), filepath.Join(tmp, "runbench")); err != nil {
 		t.Fatal(err)
@@ -88,7 +105,7 @@ func TestBenchRegressionRecipe(t *testing.T) {
 			write("new.txt", tt.giveNew)
 			cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", cmp)
 			cmd.Env = append(os.Environ(), "RUNNER_TEMP="+tmp)
-			for k, v := range job.Env {
+			for k, v := range env {
 				cmd.Env = append(cmd.Env, k+"="+v)
 			}
 			out, _ := cmd.CombinedOutput()

@@ -1,17 +1,3 @@
-// Package runbench is the runbench command as a library. A user's module
-// builds its own runbench, with its own implementations and functions
-// registered beside the built-in ones, in a main of a few lines:
-//
-//	func main() {
-//		runbench.Main(runbench.Config{
-//			WorkerPools: []workerpool.Impl{{Name: "mypool", Doc: "…", New: newMyPool}},
-//			Funcs:       []runbench.Func{{Name: "lookup", Call: lookup}},
-//		})
-//	}
-//
-// That binary has every subcommand (list, run, bench, report, compare,
-// version), and its trials run their code: each trial process re-executes
-// the same binary. cmd/runbench is Main(Config{}).
 package runbench
 
 import (

@@ -1,8 +1,12 @@
-// Package scenarios holds what a scenario is: the strict spec of scenario
-// files and its limits, the embedded suites, and the pattern adapters that
-// turn an implementation into a load target; [RunTrial] runs one trial of
-// one of them through package loadgen. Planning, child-process isolation
-// and result writing are in internal/runner; the CLI is package runbench.
+// Package scenarios holds the scenario file format: its YAML schema
+// ([Spec]), strict decoding ([Parse]), defaults, validation and limits,
+// the embedded suites (quick/ and more/), and [Dims], the one cross product
+// of a scenario's lists. Running a trial is package trial, planning and
+// running many is package harness, the CLI is package runbench.
+//
+// In the layers it sits above targets (whose patterns a file names),
+// loadgen, units, record and internal/*, which it may import, and below
+// trial, harness, compare, report and runbench, which it must not import.
 //
 // # Scenario files
 //
@@ -11,11 +15,12 @@
 // ("bad.yaml:6: load.duraton: unknown field"), and [Parse] reports every
 // bad field of a file at once. The schema is [Spec]; the embedded quick
 // suite ([Quick]) lives in quick/, larger studies in more/. Each pattern of
-// a [Registry] ([Builtin], or [Extend] with a user's implementations and
-// [Func]s) declares its implementations and parameters; params in a
-// file are crossed, and so are lists of load.rate (the knee), of
-// load.sleeper (auto, precise, go-timer: how the open-loop generator waits;
-// precise is refused where the OS has none) and of gomaxprocs.
+// a [targets.Registry] ([targets.Builtin], or [targets.Extend] with a
+// user's implementations and [targets.Func]s) declares its implementations
+// and parameters; params in a file are crossed, and so are lists of
+// load.rate (the knee), of load.sleeper (auto, precise, go-timer: how the
+// open-loop generator waits; precise is refused where the OS has none) and
+// of gomaxprocs.
 //
 // Defaults apply only to keys a file leaves out. A key it gives keeps its
 // value, zero or empty included: "duration: 0s" is refused, not run for
@@ -27,8 +32,8 @@
 //
 // A file is one YAML document of UTF-8 text, at most 1 MiB, indented with
 // spaces, without aliases or merge keys; [Find] reads only regular files.
-// A trial process reads its [TrialSpec] with [ReadTrialSpec], which puts
-// the spec through the same checks.
+// A trial process reads its trial spec (package trial) through
+// [DecodeJSON] and [CheckPoint], which put the spec through the same checks.
 //
 // # Limits
 //
@@ -58,22 +63,7 @@
 //	runbench run -count        0 to 1000                        0 keeps each scenario's repeat
 //	file size                  at most 1 MiB                    a scenario is a few hundred bytes; also a trial spec on stdin
 //
-// [CheckPlanSize] sizes a run's plan without allocating it, to be called
-// before planning; [CheckUnique] refuses two scenarios of one name in a run.
-//
-// # Measurement
-//
-// [RunTrial] runs one trial: it builds the target from its pattern, takes
-// the goroutine baseline, runs the load through package loadgen (open or
-// closed loop, latency from the intended start, HDR histograms, a
-// runtime/metrics sampler; see its package doc), then closes the target.
-//
-//   - After Close, goroutines must return to the pre-trial baseline within
-//     a second, or the trial is reported leaked.
-//
-// The harness pattern's noop target measures the driver's own cost per
-// operation; every report states it. The harness floor ([FloorImpl]) runs
-// the same no-op target under an open-loop scenario's own schedule, named
-// like its trials, so that a report shows beside each rate what of the
-// latency is the generator's.
+// [Dims.Size] counts a scenario's trials without allocating them, for the
+// planner to check a run's size before planning; [CheckUnique] refuses two
+// scenarios of one name in a run.
 package scenarios

@@ -37,6 +37,10 @@ func TestParseGood(t *testing.T) {
 	}
 }
 
+// TestParseErrors checks the line and the message of each kind of bad
+// scenario file.
+//
+// Long: a table of cases, one a line; the loop that runs them is short.
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -273,6 +277,8 @@ func TestDefaultsForAbsentKeys(t *testing.T) {
 }
 
 // Every bounded field, just inside its range and just outside it.
+//
+// Long: a table of cases, one a line; the loop that runs them is short.
 func TestLimitBoundaries(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -1,6 +1,13 @@
 package targets
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/concbench/concbench/units"
+)
 
 // Ranges of pattern parameters. Their Check refuses a value out of range
 // before a target is built; `runbench list` shows each range.
@@ -27,3 +34,84 @@ const (
 	// deadline): longer than an hour outlasts any sensible window.
 	maxParamDuration = time.Hour
 )
+
+// valueRange is what a parameter accepts: its Check, and the same in words
+// for its Doc.
+type valueRange struct {
+	text  string
+	check func(string) error
+}
+
+// newParam declares a parameter whose Doc ends with its range, so that
+// `runbench list` shows it.
+func newParam(name, def, doc string, r valueRange) Param {
+	return Param{Name: name, Default: def, Doc: doc + "; " + r.text, Check: r.check}
+}
+
+// intRange accepts a whole number from lo to hi.
+func intRange(lo, hi int) valueRange {
+	text := fmt.Sprintf("%d to %d", lo, hi)
+	return valueRange{text, func(v string) error {
+		if n, err := strconv.Atoi(v); err != nil || n < lo || n > hi {
+			return fmt.Errorf("want a whole number from %s", text)
+		}
+		return nil
+	}}
+}
+
+// durationRange accepts a Go duration from lo to hi.
+func durationRange(lo, hi time.Duration) valueRange {
+	text := units.FormatDuration(lo) + " to " + units.FormatDuration(hi)
+	return valueRange{text, func(v string) error {
+		if d, err := time.ParseDuration(v); err != nil || d < lo || d > hi {
+			return fmt.Errorf("want a duration from %s, such as 50ms", text)
+		}
+		return nil
+	}}
+}
+
+// orNone also accepts "none".
+func orNone(r valueRange) valueRange {
+	return valueRange{"none, or " + r.text, func(v string) error {
+		if v == "none" {
+			return nil
+		}
+		return r.check(v)
+	}}
+}
+
+// orDefault also accepts "default".
+func orDefault(r valueRange) valueRange {
+	return valueRange{"default, or " + r.text, func(v string) error {
+		if v == "default" {
+			return nil
+		}
+		return r.check(v)
+	}}
+}
+
+// boolValue accepts true or false.
+func boolValue() valueRange {
+	return valueRange{"true or false", func(v string) error {
+		if v != "true" && v != "false" {
+			return errors.New("want true or false")
+		}
+		return nil
+	}}
+}
+
+func duration(params map[string]string, key string) time.Duration {
+	d, err := time.ParseDuration(params[key])
+	if err != nil { // validated by Parse
+		panic(fmt.Sprintf("targets: parameter %s=%q: %v", key, params[key], err))
+	}
+	return d
+}
+
+func atoi(params map[string]string, key string) int {
+	n, err := strconv.Atoi(params[key])
+	if err != nil { // validated by Parse; reaching here is a driver bug
+		panic(fmt.Sprintf("targets: parameter %s=%q: %v", key, params[key], err))
+	}
+	return n
+}

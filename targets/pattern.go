@@ -2,18 +2,14 @@ package targets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/concbench/concbench/impl/breaker"
 	"github.com/concbench/concbench/impl/fanout"
 	"github.com/concbench/concbench/impl/pipeline"
 	"github.com/concbench/concbench/impl/workerpool"
 	"github.com/concbench/concbench/loadgen"
-	"github.com/concbench/concbench/units"
 )
 
 // Pattern is what the driver knows of one family of implementations.
@@ -241,114 +237,4 @@ func (r *Registry) MustLookup(name string) *Pattern {
 		panic("targets: no pattern " + name + " (specs are validated against the same registry)")
 	}
 	return p
-}
-
-// valueRange is what a parameter accepts: its Check, and the same in words
-// for its Doc.
-type valueRange struct {
-	text  string
-	check func(string) error
-}
-
-// newParam declares a parameter whose Doc ends with its range, so that
-// `runbench list` shows it.
-func newParam(name, def, doc string, r valueRange) Param {
-	return Param{Name: name, Default: def, Doc: doc + "; " + r.text, Check: r.check}
-}
-
-// intRange accepts a whole number from lo to hi.
-func intRange(lo, hi int) valueRange {
-	text := fmt.Sprintf("%d to %d", lo, hi)
-	return valueRange{text, func(v string) error {
-		if n, err := strconv.Atoi(v); err != nil || n < lo || n > hi {
-			return fmt.Errorf("want a whole number from %s", text)
-		}
-		return nil
-	}}
-}
-
-// durationRange accepts a Go duration from lo to hi.
-func durationRange(lo, hi time.Duration) valueRange {
-	text := units.FormatDuration(lo) + " to " + units.FormatDuration(hi)
-	return valueRange{text, func(v string) error {
-		if d, err := time.ParseDuration(v); err != nil || d < lo || d > hi {
-			return fmt.Errorf("want a duration from %s, such as 50ms", text)
-		}
-		return nil
-	}}
-}
-
-// orNone also accepts "none".
-func orNone(r valueRange) valueRange {
-	return valueRange{"none, or " + r.text, func(v string) error {
-		if v == "none" {
-			return nil
-		}
-		return r.check(v)
-	}}
-}
-
-// orDefault also accepts "default".
-func orDefault(r valueRange) valueRange {
-	return valueRange{"default, or " + r.text, func(v string) error {
-		if v == "default" {
-			return nil
-		}
-		return r.check(v)
-	}}
-}
-
-// boolValue accepts true or false.
-func boolValue() valueRange {
-	return valueRange{"true or false", func(v string) error {
-		if v != "true" && v != "false" {
-			return errors.New("want true or false")
-		}
-		return nil
-	}}
-}
-
-func duration(params map[string]string, key string) time.Duration {
-	d, err := time.ParseDuration(params[key])
-	if err != nil { // validated by Parse
-		panic(fmt.Sprintf("targets: parameter %s=%q: %v", key, params[key], err))
-	}
-	return d
-}
-
-func atoi(params map[string]string, key string) int {
-	n, err := strconv.Atoi(params[key])
-	if err != nil { // validated by Parse; reaching here is a driver bug
-		panic(fmt.Sprintf("targets: parameter %s=%q: %v", key, params[key], err))
-	}
-	return n
-}
-
-// FloorImpl is the implementation name of the harness floor's trials: in
-// any open-loop scenario, the harness pattern's no-op target under the
-// scenario's own load (rate, arrival, clients, sleeper, duration), named
-// like the scenario's trials (impl=floor) so that it lands in their
-// report tables. No pattern may have an implementation of this name.
-const FloorImpl = "floor"
-
-// harnessPattern measures the driver itself: its one implementation does
-// nothing, so what a trial records is the harness's own cost per operation.
-func harnessPattern() Pattern {
-	return Pattern{
-		Name:  "harness",
-		Doc:   "the driver itself, against a target that does nothing",
-		Impls: []ImplInfo{{Name: "noop", Doc: "returns at once: the harness's own cost per operation"}},
-		New: func(string, map[string]string, Op) (*Target, error) {
-			return Noop(), nil
-		},
-	}
-}
-
-// Noop returns a target that does nothing: the harness pattern's, and the
-// harness floor's.
-func Noop() *Target {
-	return &Target{
-		Target: loadgen.Target{Call: func(context.Context) error { return nil }},
-		Close:  func() error { return nil },
-	}
 }

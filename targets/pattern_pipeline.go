@@ -49,38 +49,44 @@ func pipelinePattern(impls []pipeline.Impl[int]) Pattern {
 			if err != nil {
 				return nil, err
 			}
-			opts := pipeline.Options{Ordered: params["ordered"] == "true"}
-			if opts.Ordered && impl.Unordered {
-				return nil, fmt.Errorf("pipeline %s cannot preserve order; drop it from a scenario with ordered: [true]", name)
-			}
-			n, workers := atoi(params, "stages"), atoi(params, "workers")
-			stages := make([]pipeline.Stage[int], n)
-			pass := func(_ context.Context, v int) (int, error) { return v + 1, nil }
-			for i := range stages {
-				stages[i] = pipeline.Stage[int]{Name: fmt.Sprint("stage", i), Workers: workers, Fn: pass}
-			}
-			stages[n/2].Fn = func(ctx context.Context, v int) (int, error) { return v + 1, op(ctx) }
-			src := make([]int, atoi(params, "items"))
-			for i := range src {
-				src[i] = i
-			}
-			call := func(ctx context.Context) error {
-				_, err := impl.Run(ctx, src, stages, opts)
-				return err
-			}
-			if d := params["deadline"]; d != "none" {
-				deadline := duration(params, "deadline")
-				run := call
-				call = func(ctx context.Context) error {
-					ctx, cancel := context.WithTimeout(ctx, deadline)
-					defer cancel()
-					return run(ctx)
-				}
-			}
-			return &Target{
-				Target: loadgen.Target{Call: call},
-				Close:  func() error { return nil },
-			}, nil
+			return newPipelineTarget(name, impl, params, op)
 		},
 	}
+}
+
+// newPipelineTarget builds the target of one pipeline trial: each call
+// Runs the items through the stages, under the deadline if params set one.
+func newPipelineTarget(name string, impl pipeline.Impl[int], params map[string]string, op Op) (*Target, error) {
+	opts := pipeline.Options{Ordered: params["ordered"] == "true"}
+	if opts.Ordered && impl.Unordered {
+		return nil, fmt.Errorf("pipeline %s cannot preserve order; drop it from a scenario with ordered: [true]", name)
+	}
+	n, workers := atoi(params, "stages"), atoi(params, "workers")
+	stages := make([]pipeline.Stage[int], n)
+	pass := func(_ context.Context, v int) (int, error) { return v + 1, nil }
+	for i := range stages {
+		stages[i] = pipeline.Stage[int]{Name: fmt.Sprint("stage", i), Workers: workers, Fn: pass}
+	}
+	stages[n/2].Fn = func(ctx context.Context, v int) (int, error) { return v + 1, op(ctx) }
+	src := make([]int, atoi(params, "items"))
+	for i := range src {
+		src[i] = i
+	}
+	call := func(ctx context.Context) error {
+		_, err := impl.Run(ctx, src, stages, opts)
+		return err
+	}
+	if d := params["deadline"]; d != "none" {
+		deadline := duration(params, "deadline")
+		run := call
+		call = func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, deadline)
+			defer cancel()
+			return run(ctx)
+		}
+	}
+	return &Target{
+		Target: loadgen.Target{Call: call},
+		Close:  func() error { return nil },
+	}, nil
 }

@@ -59,8 +59,8 @@ func InProcess(reg *targets.Registry) Executor {
 		case <-watchdog.C:
 			fail.Status, fail.Error = record.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks follow; the in-process run stops here", ts.Scenario.Timeout.Duration)
 		case <-ctx.Done():
-			// scenarios.RunTrial stops its generator on ctx; a target deaf to it
-			// gets a grace period.
+			// Run stops its generator on ctx; a target deaf to it gets a
+			// grace period.
 			select {
 			case r := <-done:
 				return r.tr, r.err
@@ -90,7 +90,7 @@ func allStacks() string {
 }
 
 // Isolated runs each trial in a child process started as argv, which must
-// read a Spec as JSON on stdin, run it with scenarios.RunTrial and write the
+// read a Spec as JSON on stdin, run it with Run and write the
 // record.Trial as JSON on stdout (`runbench trial` does). A child still
 // running at the spec's timeout is sent SIGQUIT, so that the Go runtime
 // prints every goroutine's stack, then killed; the trial is reported hung

@@ -11,6 +11,10 @@ import (
 	"github.com/concbench/concbench/targets"
 )
 
+// TestReadTrialSpecRefuses checks the whole error of each kind of bad
+// trial spec on stdin, and that the good one it varies is read.
+//
+// Long: a table of cases, one a line; the loop that runs them is short.
 func TestReadTrialSpecRefuses(t *testing.T) {
 	open := quickSpec(t, "name: t\npattern: workerpool\nimpls: [channels, spawn]\nload: {model: open, rate: 100}\nwork: {kind: sleep, mean: 1ms}\n")
 	closed := quickSpec(t, "name: c\npattern: harness\n")

@@ -1,12 +1,3 @@
-// Package trial runs one trial: one implementation of a scenario's pattern
-// at one point of the scenario (parameters, rate, sleeper, GOMAXPROCS,
-// repetition), under the scenario's load, measured by package loadgen, and
-// returns its record (package record). It holds both ends of the child
-// protocol that isolates each trial in a process of its own: [Isolated]
-// starts the child and keeps its watchdog, [Serve] is the child's side.
-//
-// A trial's identity travels as fields: [Spec] names it with record.Parts,
-// from which the record's benchmark name is built, never parsed back.
 package trial
 
 import (
