@@ -107,6 +107,27 @@ type Trial struct {
 	Series Series `json:"series"`
 }
 
+// partsOfName returns the parts of a scenario trial's name after its
+// scenario, pattern and impl: what Trial.Parts holds. It serves records
+// written before Parts existed, which name their trials in Name alone;
+// no reader of a newer record parses a name.
+func partsOfName(name string) []Part {
+	rest, ok := strings.CutPrefix(name, ScenarioPrefix)
+	if !ok {
+		return nil
+	}
+	parts := []Part{}
+	for _, p := range strings.Split(rest, "/") {
+		k, v, _ := strings.Cut(p, "=")
+		switch k {
+		case "scenario", "pattern", "impl":
+			continue
+		}
+		parts = append(parts, Part{Key: k, Value: v})
+	}
+	return parts
+}
+
 // ScenarioPrefix begins the benchmark name of every scenario trial
 // (without "Benchmark"): "Scenario/scenario=…/pattern=…/impl=…/…".
 const ScenarioPrefix = "Scenario/"
@@ -297,6 +318,9 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 				warnings = append(warnings, fmt.Sprintf("%s:%d: a line of kind %q, which this version does not know, skipped", path, line, rec.Kind))
 			default:
 				t := rec.Trial
+				if t.Parts == nil {
+					t.Parts = partsOfName(t.Name)
+				}
 				if err := budget.decode(&t, rec.Latency, rec.Service, rec.Lateness); err != nil {
 					warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
 				}

@@ -274,52 +274,14 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 	for f, impls := range fs {
 		pn := newPanel(facetTitle(title, f, len(fs)), "percentile (x = 1/(1-q), log scale)", "latency (log scale)")
 		pn.xFmt, pn.yFmt = "pct", "ns"
-		p := pn.p
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.TickerFunc(spectrumTicks)
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.TickerFunc(durationTicks)
+		pn.p.X.Scale, pn.p.X.Tick.Marker = plot.LogScale{}, plot.TickerFunc(spectrumTicks)
+		pn.p.Y.Scale, pn.p.Y.Tick.Marker = plot.LogScale{}, plot.TickerFunc(durationTicks)
 		for i, impl := range impls {
-			var lat, svc []*record.Hist
-			for _, t := range g.trials[impl] {
-				if usable(t) {
-					lat = append(lat, t.Latency)
-					svc = append(svc, t.Service)
-				}
+			n, err := spectrumLines(pn, g.trials[impl], impl, i)
+			if err != nil {
+				return chart{}, fmt.Errorf("report: %s: %w", title, err)
 			}
-			col := seriesStyle(i).Color
-			key := -1
-			if h := record.Merge(lat...); h != nil && h.TotalCount() > 0 {
-				style := draw.LineStyle{Color: col, Width: vg.Points(2)}
-				key = pn.keyFor(impl, style, i, true)
-				if err := pn.line(key, impl+" corrected", []plotter.XYs{spectrum(h)}, style, i); err != nil {
-					return chart{}, fmt.Errorf("report: %s: %w", title, err)
-				}
-				var marks plotter.XYs
-				for _, m := range spectrumMarks() {
-					v := math.Max(float64(h.ValueAtQuantile(100*(1-1/m.x))), 1)
-					marks = append(marks, plotter.XY{X: m.x, Y: v})
-					pn.lines[len(pn.lines)-1].marks = append(pn.lines[len(pn.lines)-1].marks,
-						svgMark{x: m.x, y: v, tip: impl + " " + m.name + ": " + formatNs(v, 3, "")})
-				}
-				sc, err := plotter.NewScatter(marks)
-				if err != nil {
-					return chart{}, fmt.Errorf("report: %s: %w", title, err)
-				}
-				sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: plotutil.Shape(i)}
-				p.Add(sc)
-				lines++
-			}
-			if h := record.Merge(svc...); h != nil && h.TotalCount() > 0 {
-				style := draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(3)}}
-				if key < 0 {
-					key = pn.keyFor(impl, style, -1, true)
-				}
-				if err := pn.line(key, impl+" service time", []plotter.XYs{spectrum(h)}, style, -1); err != nil {
-					return chart{}, fmt.Errorf("report: %s: %w", title, err)
-				}
-				lines++
-			}
+			lines += n
 		}
 		dark := color.Gray{Y: 60}
 		pn.keyFor("solid: corrected latency", draw.LineStyle{Color: dark, Width: vg.Points(2)}, -1, false)
@@ -341,6 +303,54 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 		niceLogRange(&pn.p.Y)
 	}
 	return cw.saveFigure(panels, chartH, name, title, title+": latency at each percentile, per implementation; solid = corrected latency from the intended start (the target's delays and the harness's wake error), thin dashed = uncorrected service time; histograms merged over all repetitions."+floorAlt+facetNote(impls), true)
+}
+
+// spectrumLines adds the i-th implementation's lines to pn: its corrected
+// latency (solid, marked at spectrumMarks) and its service time (thin,
+// dashed), each merged over its usable trials; it returns how many it
+// drew.
+func spectrumLines(pn *panel, trials []record.Trial, impl string, i int) (int, error) {
+	var lat, svc []*record.Hist
+	for _, t := range trials {
+		if usable(t) {
+			lat = append(lat, t.Latency)
+			svc = append(svc, t.Service)
+		}
+	}
+	col := seriesStyle(i).Color
+	key, lines := -1, 0
+	if h := record.Merge(lat...); h != nil && h.TotalCount() > 0 {
+		style := draw.LineStyle{Color: col, Width: vg.Points(2)}
+		key = pn.keyFor(impl, style, i, true)
+		if err := pn.line(key, impl+" corrected", []plotter.XYs{spectrum(h)}, style, i); err != nil {
+			return 0, err
+		}
+		var marks plotter.XYs
+		for _, m := range spectrumMarks() {
+			v := math.Max(float64(h.ValueAtQuantile(100*(1-1/m.x))), 1)
+			marks = append(marks, plotter.XY{X: m.x, Y: v})
+			pn.lines[len(pn.lines)-1].marks = append(pn.lines[len(pn.lines)-1].marks,
+				svgMark{x: m.x, y: v, tip: impl + " " + m.name + ": " + formatNs(v, 3, "")})
+		}
+		sc, err := plotter.NewScatter(marks)
+		if err != nil {
+			return 0, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: plotutil.Shape(i)}
+		pn.p.Add(sc)
+		lines++
+	}
+	if h := record.Merge(svc...); h != nil && h.TotalCount() > 0 {
+		style := draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(3)}}
+		if key < 0 {
+			key = pn.keyFor(impl, style, -1, true)
+		}
+		if err := pn.line(key, impl+" service time", []plotter.XYs{spectrum(h)}, style, -1); err != nil {
+			return 0, err
+		}
+		lines++
+	}
+	return lines, nil
 }
 
 // firstRep returns the trial with the lowest repetition number whose
@@ -381,19 +391,11 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 			if !ok {
 				continue
 			}
-			ys := pick(t.Series)
-			rs := runs(len(t.Series.T), func(j int) (float64, float64, bool) {
-				if j >= len(ys) || math.IsNaN(ys[j]) {
-					return 0, 0, false
-				}
-				if logY && !logShowable(ys[j]) {
-					if f == 0 || i > 0 { // the baseline is in every panel: count it once
-						dropped++
-					}
-					return 0, 0, false
-				}
-				return t.Series.T[j], ys[j], true
-			})
+			// The baseline is in every panel: count what it drops once.
+			rs, drop := seriesRuns(t.Series, pick(t.Series), logY)
+			if f == 0 || i > 0 {
+				dropped += drop
+			}
 			if len(rs) == 0 {
 				continue
 			}
@@ -426,6 +428,24 @@ func seriesChart(cw *chartWriter, g *group, name, title, yLabel string, pick fun
 	}
 	note := droppedNote(dropped)
 	return cw.saveFigure(panels, chartH, name, title+note, title+": repetition 1 of each implementation, sampled every interval on the trial clock; a gap is an interval with no sample to show."+note+facetNote(impls), true)
+}
+
+// seriesRuns returns the points (t, y) of one series as runs broken at
+// each missing sample (a NaN, or on a log axis a value ≤ 0), and how many
+// values the log axis could not show.
+func seriesRuns(ser record.Series, ys []float64, logY bool) ([]plotter.XYs, int) {
+	dropped := 0
+	rs := runs(len(ser.T), func(j int) (float64, float64, bool) {
+		if j >= len(ys) || math.IsNaN(ys[j]) {
+			return 0, 0, false
+		}
+		if logY && !logShowable(ys[j]) {
+			dropped++
+			return 0, 0, false
+		}
+		return ser.T[j], ys[j], true
+	})
+	return rs, dropped
 }
 
 // stateLevel maps breaker states to the y of the state timeline.
@@ -564,17 +584,20 @@ func scalingCharts(cw *chartWriter, s *section, unit string, limit int) ([]chart
 	return out, nil
 }
 
-func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (chart, error) {
-	yl := unit + " (median)"
-	logY := isTimeUnit(unit)
-	if logY {
-		yl += " (log scale)"
-	}
-	var xticks plot.ConstantTicks
-	var impls []string
-	pts := map[string]plotter.XYs{}
-	floors := map[string]bool{}
-	dropped := 0
+// scalingPoints are the medians of a scaling chart: per implementation
+// (in order of appearance), its points (x, median), with the x ticks and
+// the number of points a log axis could not show.
+type scalingPoints struct {
+	impls   []string
+	pts     map[string]plotter.XYs
+	floors  map[string]bool
+	xticks  plot.ConstantTicks
+	dropped int
+}
+
+// collectScaling reads unit's medians in groups at each value of key.
+func collectScaling(groups []*group, key, unit string, logY bool) scalingPoints {
+	sp := scalingPoints{pts: map[string]plotter.XYs{}, floors: map[string]bool{}}
 	for _, g := range groups {
 		var x float64
 		var label string
@@ -587,21 +610,32 @@ func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (ch
 		shown := false
 		for _, r := range g.table(unit).Rows {
 			if !logShowable(x) || (logY && !logShowable(r.Summary.Center)) {
-				dropped++
+				sp.dropped++
 				continue
 			}
-			if !slices.Contains(impls, r.Impl) {
-				impls = append(impls, r.Impl)
+			if !slices.Contains(sp.impls, r.Impl) {
+				sp.impls = append(sp.impls, r.Impl)
 			}
-			floors[r.Impl] = floors[r.Impl] || r.Floor
-			pts[r.Impl] = append(pts[r.Impl], plotter.XY{X: x, Y: r.Summary.Center})
+			sp.floors[r.Impl] = sp.floors[r.Impl] || r.Floor
+			sp.pts[r.Impl] = append(sp.pts[r.Impl], plotter.XY{X: x, Y: r.Summary.Center})
 			shown = true
 		}
 		if shown {
-			xticks = append(xticks, plot.Tick{Value: x, Label: label})
+			sp.xticks = append(sp.xticks, plot.Tick{Value: x, Label: label})
 		}
 	}
-	note := droppedNote(dropped)
+	return sp
+}
+
+func scalingChart(cw *chartWriter, groups []*group, key, unit, title string) (chart, error) {
+	yl := unit + " (median)"
+	logY := isTimeUnit(unit)
+	if logY {
+		yl += " (log scale)"
+	}
+	sp := collectScaling(groups, key, unit, logY)
+	impls, pts, floors, xticks := sp.impls, sp.pts, sp.floors, sp.xticks
+	note := droppedNote(sp.dropped)
 	if len(impls) == 0 {
 		return chart{Title: title, Skip: "no value > 0 to show on its log scale"}, nil
 	}

@@ -306,6 +306,9 @@ func staticSVG(panels []*panel, h vg.Length, alt string) (template.HTML, error) 
 	// The prolog goes; the element gets its text alternative and scales
 	// with the page (its width and height stay as the aspect ratio).
 	svg = strings.Replace(svg[i:], "<svg", `<svg class="cb-static" role="img" aria-label="`+esc(alt)+`"`, 1)
+	// A reader without Liberation Sans gets another sans-serif, not the
+	// browser's default serif.
+	svg = strings.ReplaceAll(svg, "font-family:Liberation Sans;", "font-family:Liberation Sans,Arial,sans-serif;")
 	return template.HTML(svg), nil
 }
 

@@ -82,10 +82,7 @@ func buildSections(ds *dataset) []*section {
 		g.results[r.Name.Impl] = append(g.results[r.Name.Impl], r)
 	}
 	for i, t := range ds.Trials {
-		n := parseName(t.Name)
-		if n.Impl == "" {
-			n.Impl = t.Impl
-		}
+		n := trialName(t)
 		s := get(n)
 		g := s.group(n)
 		g.addImpl(n.Impl)

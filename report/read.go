@@ -38,31 +38,26 @@ type name struct {
 	Params   []kv
 }
 
-// splitProcs splits a "-N" GOMAXPROCS suffix off a benchmark name.
-func splitProcs(s string) (rest, procs string) {
-	i := strings.LastIndexByte(s, '-')
-	if i < 0 || i == len(s)-1 || strings.IndexByte(s[i:], '/') >= 0 {
-		return s, ""
-	}
-	for _, c := range s[i+1:] {
-		if c < '0' || c > '9' {
-			return s, ""
-		}
-	}
-	return s[:i], s[i+1:]
-}
-
-// parseName splits a benchmark name (without the "Benchmark" prefix).
-// A part without '=' is kept as a parameter "part<i>"; a name without
-// impl= uses its sub-name as the implementation, so that the report still
-// charts `go test -bench` output of other projects.
+// parseName splits a result line's benchmark name (without the
+// "Benchmark" prefix) into its parts as x/perf's benchfmt splits it:
+// key=value parts by key (a part without '=' is kept as a parameter
+// "part<i>"), and a -N GOMAXPROCS suffix as parameter "procs". A name
+// without impl= uses its sub-name as the implementation, so that the
+// report still charts `go test -bench` output of other projects.
+// (A sidecar trial's name is never parsed: see trialName.)
 func parseName(full string) name {
 	n := name{Full: full}
-	s, procs := splitProcs(full)
-	parts := strings.Split(s, "/")
-	n.Group = parts[0]
+	base, parts := benchfmt.Name(full).Parts()
+	n.Group = string(base)
 	var rest []string
-	for i, p := range parts[1:] {
+	procs := ""
+	for i, b := range parts {
+		p := string(b)
+		if p[0] == '-' {
+			procs = p[1:]
+			continue
+		}
+		p = p[1:] // the '/'
 		k, v, ok := strings.Cut(p, "=")
 		if !ok {
 			k, v = fmt.Sprintf("part%d", i+1), p
@@ -88,6 +83,16 @@ func parseName(full string) name {
 	}
 	if procs != "" {
 		n.Params = append(n.Params, kv{"procs", procs})
+	}
+	return n
+}
+
+// trialName is a sidecar trial's place in the report, from its fields:
+// the same name parseName makes of its result line.
+func trialName(t record.Trial) name {
+	n := name{Full: t.Name, Group: strings.TrimSuffix(record.ScenarioPrefix, "/"), Scenario: t.Scenario, Pattern: t.Pattern, Impl: t.Impl}
+	for _, p := range t.Parts {
+		n.Params = append(n.Params, kv{p.Key, p.Value})
 	}
 	return n
 }

@@ -136,13 +136,15 @@ func TestGenerate(t *testing.T) {
 		{"verdict (3 trials against 3 cannot be significant)", "not enough trials</b>: no significant difference, and with 3"},
 		{"verdict's number", "peak-goroutines: spawn 9.33× channels"},
 		{"holm stated", "Holm–Bonferroni"},
-		{"spectrum chart", "Latency percentile spectrum"},
-		{"breaker state chart", "Breaker state"},
-		{"scaling chart over workers", "ns/op vs workers"},
 	}
 	for _, tt := range tests {
 		if !strings.Contains(page, tt.wantText) {
 			t.Errorf("%s: page lacks %q", tt.giveWhat, tt.wantText)
+		}
+	}
+	for _, title := range []string{"Latency percentile spectrum: workers=4", "Breaker state", "ns/op vs workers"} {
+		if got := chartState(t, out, page, title); got != chartDrawn {
+			t.Errorf("chart %q is %s, want drawn", title, got)
 		}
 	}
 	// The page's one script is the charts' own; the stacks' is escaped.

@@ -31,12 +31,16 @@ import (
 
 // SVG layout, in px of the 800 px-wide view; text sizes match the PNG's.
 const (
-	svgW       = 800.0
-	svgTitle   = titleSize * 4 / 3.0
-	svgLabel   = labelSize * 4 / 3.0
-	svgTick    = tickSize * 4 / 3.0
-	svgCharW   = svgTick * 0.5 // a rough mean width of a sans-serif character
-	svgMaxName = 40            // runes of a legend entry shown; the rest in its title
+	svgW     = 800.0
+	svgTitle = titleSize * 4 / 3.0
+	svgLabel = labelSize * 4 / 3.0
+	svgTick  = tickSize * 4 / 3.0
+	svgCharW = svgTick * svgCharRatio // a rough mean width of a sans-serif character at tick size
+	// svgCharRatio is a sans-serif character's mean width over its size:
+	// about 0.5 for lower case, more for capitals and digits; 0.55 errs
+	// towards a title that fits.
+	svgCharRatio = 0.55
+	svgMaxName   = 40 // runes of a legend entry shown; the rest in its title
 )
 
 // svgFigure renders panels as one interactive figure.
@@ -69,76 +73,103 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // in a strip legW wide at the right.
 func svgPanel(b *strings.Builder, id string, pn *panel, h, legW float64) {
 	p := pn.p
-	xt := ticksIn(p.X)
 	yt := ticksIn(p.Y)
 	yLabelW := 0.0
 	for _, t := range yt {
 		yLabelW = math.Max(yLabelW, float64(len([]rune(t.Label)))*svgCharW)
 	}
-	left := 10 + svgLabel + 8 + yLabelW + 8
-	right := svgW - 12
+	a := svgArea{left: 10 + svgLabel + 8 + yLabelW + 8, right: svgW - 12, top: 12 + svgTitle + 12, bottom: h - (svgTick + 10 + svgLabel + 14), h: h, x: p.X, y: p.Y}
 	if legW > 0 {
-		right = svgW - legW - 16
+		a.right = svgW - legW - 16
 	}
-	top := 12 + svgTitle + 12
-	bottom := h - (svgTick + 10 + svgLabel + 14)
-	xAt := func(v float64) float64 { return left + p.X.Norm(v)*(right-left) }
-	yAt := func(v float64) float64 { return bottom - p.Y.Norm(v)*(bottom-top) }
-
 	fmt.Fprintf(b, `<svg id="%s" class="cb-int" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s" font-family="sans-serif" data-x="%s" data-y="%s" data-xf="%s" data-yf="%s">`,
-		id, svgW, h, svgW, h, esc(p.Title.Text), axisAttr(p.X, left, right), axisAttr(p.Y, bottom, top), pn.xFmt, pn.yFmt)
+		id, svgW, h, svgW, h, esc(p.Title.Text), axisAttr(p.X, a.left, a.right), axisAttr(p.Y, a.bottom, a.top), pn.xFmt, pn.yFmt)
 	fmt.Fprintf(b, `<defs><clipPath id="%s-clip"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath></defs>`,
-		id, f1(left-4), f1(top-4), f1(right-left+8), f1(bottom-top+8))
-	fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="600">%s</text>`,
-		f1(svgW/2), f1(12+svgTitle*0.8), f1(svgTitle), esc(p.Title.Text))
+		id, f1(a.left-4), f1(a.top-4), f1(a.right-a.left+8), f1(a.bottom-a.top+8))
+	svgTitleText(b, p.Title.Text)
+	a.frame(b, ticksIn(p.X), yt, p.X.Label.Text, p.Y.Label.Text)
+	svgSeries(b, id, pn, a)
+	if len(pn.keys) > 0 {
+		svgLegend(b, pn.keys, a.right+12, a.top, legW)
+	}
+	b.WriteString(`</svg>`)
+}
 
-	// Grid and ticks.
+// svgArea is a panel's data area in px, and its axes.
+type svgArea struct {
+	left, right, top, bottom, h float64
+	x, y                        plot.Axis
+}
+
+func (a svgArea) xAt(v float64) float64 { return a.left + a.x.Norm(v)*(a.right-a.left) }
+func (a svgArea) yAt(v float64) float64 { return a.bottom - a.y.Norm(v)*(a.bottom-a.top) }
+
+// svgTitleText writes a panel's title centred on the view. A title too
+// long for the view at svgTitle px is set smaller, down to svgTick px,
+// then squeezed to the view's width: it is never clipped at the edges.
+func svgTitleText(b *strings.Builder, title string) {
+	const room = svgW - 24
+	size, fit := svgTitle, ""
+	width := func(size float64) float64 { return float64(len([]rune(title))) * size * svgCharRatio }
+	for width(size) > room && size > svgTick {
+		size = math.Max(size-0.5, svgTick)
+	}
+	if width(size) > room {
+		fit = fmt.Sprintf(` textLength="%s" lengthAdjust="spacingAndGlyphs"`, f1(room))
+	}
+	fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="%s" font-weight="600"%s>%s</text>`,
+		f1(svgW/2), f1(12+svgTitle*0.8), f1(size), fit, esc(title))
+}
+
+// frame writes the grid, the axes with their ticks, and the axis labels.
+func (a svgArea) frame(b *strings.Builder, xt, yt []plot.Tick, xLabel, yLabel string) {
 	b.WriteString(`<g stroke="#ddd" stroke-width="1">`)
 	for _, t := range xt {
 		if t.Label != "" {
-			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(xAt(t.Value)), f1(xAt(t.Value)), f1(top), f1(bottom))
+			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(a.xAt(t.Value)), f1(a.xAt(t.Value)), f1(a.top), f1(a.bottom))
 		}
 	}
 	for _, t := range yt {
 		if t.Label != "" {
-			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(left), f1(right), f1(yAt(t.Value)), f1(yAt(t.Value)))
+			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(a.left), f1(a.right), f1(a.yAt(t.Value)), f1(a.yAt(t.Value)))
 		}
 	}
 	b.WriteString(`</g><g stroke="#444" stroke-width="1">`)
 	fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/><line x1="%s" x2="%s" y1="%s" y2="%s"/>`,
-		f1(left), f1(right), f1(bottom), f1(bottom), f1(left), f1(left), f1(top), f1(bottom))
-	for _, t := range xt {
-		l := 3.0
+		f1(a.left), f1(a.right), f1(a.bottom), f1(a.bottom), f1(a.left), f1(a.left), f1(a.top), f1(a.bottom))
+	tick := func(t plot.Tick) float64 {
 		if t.Label != "" {
-			l = 6
+			return 6
 		}
-		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(xAt(t.Value)), f1(xAt(t.Value)), f1(bottom), f1(bottom+l))
+		return 3
+	}
+	for _, t := range xt {
+		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(a.xAt(t.Value)), f1(a.xAt(t.Value)), f1(a.bottom), f1(a.bottom+tick(t)))
 	}
 	for _, t := range yt {
-		l := 3.0
-		if t.Label != "" {
-			l = 6
-		}
-		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(left-l), f1(left), f1(yAt(t.Value)), f1(yAt(t.Value)))
+		fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"/>`, f1(a.left-tick(t)), f1(a.left), f1(a.yAt(t.Value)), f1(a.yAt(t.Value)))
 	}
 	fmt.Fprintf(b, `</g><g font-size="%s" fill="#222">`, f1(svgTick))
 	for _, t := range xt {
 		if t.Label != "" {
-			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle">%s</text>`, f1(xAt(t.Value)), f1(bottom+8+svgTick), esc(t.Label))
+			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle">%s</text>`, f1(a.xAt(t.Value)), f1(a.bottom+8+svgTick), esc(t.Label))
 		}
 	}
 	for _, t := range yt {
 		if t.Label != "" {
-			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, f1(left-9), f1(yAt(t.Value)+svgTick*0.35), esc(t.Label))
+			fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, f1(a.left-9), f1(a.yAt(t.Value)+svgTick*0.35), esc(t.Label))
 		}
 	}
 	fmt.Fprintf(b, `</g><text x="%s" y="%s" text-anchor="middle" font-size="%s">%s</text>`,
-		f1((left+right)/2), f1(h-10), f1(svgLabel), esc(p.X.Label.Text))
-	cy := (top + bottom) / 2
+		f1((a.left+a.right)/2), f1(a.h-10), f1(svgLabel), esc(xLabel))
+	cy := (a.top + a.bottom) / 2
 	fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="%s" transform="rotate(-90 %s %s)">%s</text>`,
-		f1(10+svgLabel), f1(cy), f1(svgLabel), f1(10+svgLabel), f1(cy), esc(p.Y.Label.Text))
+		f1(10+svgLabel), f1(cy), f1(svgLabel), f1(10+svgLabel), f1(cy), esc(yLabel))
+}
 
-	// Series, a group per legend entry, drawn in order.
+// svgSeries writes the panel's series, a group per legend entry, drawn
+// in order and clipped to the data area.
+func svgSeries(b *strings.Builder, id string, pn *panel, a svgArea) {
 	fmt.Fprintf(b, `<g clip-path="url(#%s-clip)" fill="none">`, id)
 	for k := range pn.keys {
 		var inner strings.Builder
@@ -147,10 +178,10 @@ func svgPanel(b *strings.Builder, id string, pn *panel, h, legW float64) {
 				continue
 			}
 			if len(l.pts) > 1 {
-				fmt.Fprintf(&inner, `<polyline data-n="%s" points="%s"%s/>`, esc(l.name), polyPoints(l.pts, xAt, yAt), strokeAttrs(l.style))
+				fmt.Fprintf(&inner, `<polyline data-n="%s" points="%s"%s/>`, esc(l.name), polyPoints(l.pts, a.xAt, a.yAt), strokeAttrs(l.style))
 			}
 			for _, m := range l.marks {
-				glyph(&inner, pn.keys[k].glyph, xAt(m.x), yAt(m.y), l.style.Color, m.tip)
+				glyph(&inner, pn.keys[k].glyph, a.xAt(m.x), a.yAt(m.y), l.style.Color, m.tip)
 			}
 		}
 		if inner.Len() > 0 {
@@ -158,33 +189,32 @@ func svgPanel(b *strings.Builder, id string, pn *panel, h, legW float64) {
 		}
 	}
 	b.WriteString(`</g>`)
+}
 
-	// Legend, right of the data area.
-	if len(pn.keys) > 0 {
-		lx := right + 12
-		for k, key := range pn.keys {
-			y := top + 6 + float64(k)*(svgTick+7)
-			name := key.name
-			if r := []rune(name); len(r) > svgMaxName {
-				name = string(r[:svgMaxName-1]) + "…"
-			}
-			if key.toggle {
-				fmt.Fprintf(b, `<g class="cb-l" data-k="%d" tabindex="0" role="button" aria-pressed="true"><title>%s: click to hide or show</title><rect x="%s" y="%s" width="%s" height="%s" fill="transparent"/>`,
-					k, esc(key.name), f1(lx-2), f1(y-2), f1(legW), f1(svgTick+6))
-			} else {
-				b.WriteString(`<g>`)
-			}
-			ly := y + (svgTick+2)/2
-			if key.style.Width > 0 {
-				fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"%s/>`, f1(lx), f1(lx+26), f1(ly), f1(ly), strokeAttrs(key.style))
-			}
-			if key.glyph >= 0 {
-				glyph(b, key.glyph, lx+13, ly, key.style.Color, "")
-			}
-			fmt.Fprintf(b, `<text x="%s" y="%s" font-size="%s" fill="#222">%s</text></g>`, f1(lx+32), f1(ly+svgTick*0.35), f1(svgTick), esc(name))
+// svgLegend writes the legend from (lx, top), legW wide: a toggle entry
+// shows and hides its series.
+func svgLegend(b *strings.Builder, keys []svgKey, lx, top, legW float64) {
+	for k, key := range keys {
+		y := top + 6 + float64(k)*(svgTick+7)
+		name := key.name
+		if r := []rune(name); len(r) > svgMaxName {
+			name = string(r[:svgMaxName-1]) + "…"
 		}
+		if key.toggle {
+			fmt.Fprintf(b, `<g class="cb-l" data-k="%d" tabindex="0" role="button" aria-pressed="true"><title>%s: click to hide or show</title><rect x="%s" y="%s" width="%s" height="%s" fill="transparent"/>`,
+				k, esc(key.name), f1(lx-2), f1(y-2), f1(legW), f1(svgTick+6))
+		} else {
+			b.WriteString(`<g>`)
+		}
+		ly := y + (svgTick+2)/2
+		if key.style.Width > 0 {
+			fmt.Fprintf(b, `<line x1="%s" x2="%s" y1="%s" y2="%s"%s/>`, f1(lx), f1(lx+26), f1(ly), f1(ly), strokeAttrs(key.style))
+		}
+		if key.glyph >= 0 {
+			glyph(b, key.glyph, lx+13, ly, key.style.Color, "")
+		}
+		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="%s" fill="#222">%s</text></g>`, f1(lx+32), f1(ly+svgTick*0.35), f1(svgTick), esc(name))
 	}
-	b.WriteString(`</svg>`)
 }
 
 // ticksIn returns an axis' ticks that fall within its range.
