@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/internal/footnote"
 )
 
 // TestClockDominatedTimesAreMarked: a go test file that records a clock
@@ -40,7 +42,7 @@ func TestClockDominatedTimesAreMarked(t *testing.T) {
 			for _, tb := range g.Tables {
 				for _, r := range tb.Rows {
 					for _, f := range tb.Footnotes {
-						if strings.Contains(f, "clock may dominate") && strings.Contains(r.Marks, superscript(slices.Index(tb.Footnotes, f)+1)) {
+						if strings.Contains(f, "clock may dominate") && strings.Contains(r.Marks, footnote.Superscript(slices.Index(tb.Footnotes, f)+1)) {
 							marked[r.Impl] = true
 						}
 					}

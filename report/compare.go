@@ -15,6 +15,9 @@ import (
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchproc"
 	"golang.org/x/perf/benchunit"
+
+	"github.com/concbench/concbench/internal/footnote"
+	"github.com/concbench/concbench/internal/resultline"
 )
 
 // Compare writes a benchstat comparison of two result files, with
@@ -161,7 +164,7 @@ func readComparison(files []string, opts CompareOptions) (*comparison, error) {
 		case *benchfmt.SyntaxError:
 			c.skipped = append(c.skipped, rec.Error())
 		case *benchfmt.Result:
-			if w := nonFinite(rec); w != "" {
+			if w := resultline.NonFinite(rec); w != "" {
 				c.skipped = append(c.skipped, w)
 				continue
 			}
@@ -264,24 +267,7 @@ func worse(better int, old, new, max float64) bool {
 type footnotes struct{ list []string }
 
 func (f *footnotes) mark(errs ...[]error) string {
-	return strings.Join(footnoteMarks(&f.list, errs...), " ")
-}
-
-// footnoteMarks returns the superscript marks of errs in list, adding
-// each message list does not have yet.
-func footnoteMarks(list *[]string, errs ...[]error) []string {
-	var marks []string
-	for _, es := range errs {
-		for _, e := range es {
-			i := slices.Index(*list, e.Error())
-			if i < 0 {
-				*list = append(*list, e.Error())
-				i = len(*list) - 1
-			}
-			marks = append(marks, superscript(i+1))
-		}
-	}
-	return marks
+	return strings.Join(footnote.Marks(&f.list, errs...), " ")
 }
 
 // headers returns, for table i, the "key: value" lines of its key that
@@ -373,7 +359,7 @@ func (c *comparison) text(w *bytes.Buffer) error {
 		}
 		layoutText(w, t, body)
 		for k, n := range notes.list {
-			fmt.Fprintf(w, "%s %s\n", superscript(k+1), n)
+			fmt.Fprintf(w, "%s %s\n", footnote.Superscript(k+1), n)
 		}
 	}
 	if len(c.tables) == 0 {
@@ -701,7 +687,7 @@ func (c *comparison) markdown(w *bytes.Buffer) error {
 		if len(notes.list) > 0 {
 			w.WriteString("\n")
 			for k, n := range notes.list {
-				fmt.Fprintf(w, "%s %s<br>\n", superscript(k+1), esc(n))
+				fmt.Fprintf(w, "%s %s<br>\n", footnote.Superscript(k+1), esc(n))
 			}
 		}
 	}

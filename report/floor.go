@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/concbench/concbench/internal/footnote"
 	"github.com/concbench/concbench/record"
 )
 
@@ -69,7 +70,7 @@ func tableWithFloor(unit string, better int, g *group, values map[string][]float
 				t.Footnotes = append(t.Footnotes, note)
 				i = len(t.Footnotes) - 1
 			}
-			r.Marks += superscript(i + 1)
+			r.Marks += footnote.Superscript(i + 1)
 		}
 		t.Rows = append(t.Rows, r)
 	}

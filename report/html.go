@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+
+	"github.com/concbench/concbench/internal/footnote"
 )
 
 // page is everything report.html shows.
@@ -131,7 +133,7 @@ Superscripts refer to the statistical warnings under each table.</p>
 
 func renderHTML(w io.Writer, p *page) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
-		"sup": func(i int) string { return superscript(i + 1) },
+		"sup": func(i int) string { return footnote.Superscript(i + 1) },
 		"inc": func(i int) int { return i + 1 },
 		"kindClass": func(kind string) string {
 			switch kind {

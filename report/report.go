@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/atomicfile"
+	"github.com/concbench/concbench/internal/footnote"
 	"github.com/concbench/concbench/record"
 )
 
@@ -322,7 +323,7 @@ func markClockDominated(s *section, clock float64) {
 					t.Footnotes = append(t.Footnotes, note)
 					i = len(t.Footnotes) - 1
 				}
-				r.Marks += superscript(i + 1)
+				r.Marks += footnote.Superscript(i + 1)
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
 
+	"github.com/concbench/concbench/internal/footnote"
 	"github.com/concbench/concbench/units"
 )
 
@@ -149,7 +150,7 @@ func rowOfRows(rows []*statRow, impl string) *statRow {
 // mark returns the footnote marks of errs, adding each new message to
 // the table's footnotes.
 func (t *statTable) mark(errs ...[]error) string {
-	return strings.Join(footnoteMarks(&t.Footnotes, errs...), "")
+	return strings.Join(footnote.Marks(&t.Footnotes, errs...), "")
 }
 
 // column summarises one column of values by implementation: its rows,
@@ -307,17 +308,6 @@ func formatCI(unit string, s benchmath.Summary) string {
 		return "∞"
 	}
 	return formatValue(unit, s.Lo) + " .. " + formatValue(unit, s.Hi)
-}
-
-const superDigits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-
-func superscript(i int) string {
-	digits := []rune(superDigits)
-	var b strings.Builder
-	for _, c := range strconv.Itoa(i) {
-		b.WriteRune(digits[c-'0'])
-	}
-	return b.String()
 }
 
 // median returns the median of vs, or NaN if vs is empty.
