@@ -12,12 +12,15 @@ import (
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
 
+	"github.com/concbench/concbench/compare"
 	"github.com/concbench/concbench/internal/footnote"
 	"github.com/concbench/concbench/units"
 )
 
-// confidence is the level of every interval in the report.
-const confidence = 0.95
+// confidence is the level of every interval in the report: the
+// comparison's (benchstat's), so that the report and runbench compare
+// show the same intervals.
+const confidence = compare.Confidence
 
 // scenarioUnits are the units a scenario section shows, in this order;
 // units a file has beyond these and hiddenScenarioUnits are shown after

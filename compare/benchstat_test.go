@@ -1,4 +1,4 @@
-package report
+package compare
 
 import (
 	"bytes"
@@ -15,10 +15,10 @@ import (
 	"testing"
 )
 
-// These tests hold CompareFiles to `go tool benchstat`: benchstat is built
+// These tests hold Files to `go tool benchstat`: benchstat is built
 // from the module cache (golang.org/x/perf is a requirement of this
 // module), both are run on the same files with the same flags, and
-// benchstat's csv must equal CompareFiles' csv byte for byte (tables,
+// benchstat's csv must equal Files' csv byte for byte (tables,
 // their configuration headers, rows, columns, centers, ± ranges, deltas
 // and p-values), with the same warnings; the json must carry the same
 // cells in the same tables, rows and columns. No number is written here:
@@ -152,7 +152,7 @@ func TestCompareAgreesWithBenchstat(t *testing.T) {
 			opts.Format = "csv"
 			var gotOut, gotErr bytes.Buffer
 			opts.Warnings = &gotErr
-			if _, err := CompareFiles(&gotOut, tt.files, opts); err != nil {
+			if _, err := Files(&gotOut, tt.files, opts); err != nil {
 				t.Fatal(err)
 			}
 			if gotOut.String() != wantOut.String() {
@@ -164,7 +164,7 @@ func TestCompareAgreesWithBenchstat(t *testing.T) {
 
 			opts.Format = "json"
 			var js bytes.Buffer
-			if _, err := CompareFiles(&js, tt.files, opts); err != nil {
+			if _, err := Files(&js, tt.files, opts); err != nil {
 				t.Fatal(err)
 			}
 			checkJSONAgainstCSV(t, js.Bytes(), wantOut.Bytes())
@@ -212,10 +212,10 @@ func laterRun(text, slower string, f float64) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// compareOptions reads benchstat flags into CompareOptions.
-func compareOptions(t *testing.T, flags []string) CompareOptions {
+// compareOptions reads benchstat flags into Options.
+func compareOptions(t *testing.T, flags []string) Options {
 	t.Helper()
-	var o CompareOptions
+	var o Options
 	for i := 0; i < len(flags); i += 2 {
 		v := flags[i+1]
 		switch flags[i] {
@@ -381,7 +381,7 @@ func TestRegressionsAreBenchstatsSignificantChanges(t *testing.T) {
 			}
 		}
 	}
-	regs, err := CompareFiles(&bytes.Buffer{}, []string{old, new}, CompareOptions{MaxRegression: 0.05})
+	regs, err := Files(&bytes.Buffer{}, []string{old, new}, Options{MaxRegression: 0.05})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,45 @@
+package compare
+
+import (
+	"strings"
+
+	"golang.org/x/perf/benchproc"
+	"golang.org/x/perf/benchunit"
+
+	"github.com/concbench/concbench/internal/footnote"
+)
+
+// footnotes numbers a table's warnings, as benchstat does: each distinct
+// message once, in order of first use.
+type footnotes struct{ list []string }
+
+func (f *footnotes) mark(errs ...[]error) string {
+	return strings.Join(footnote.Marks(&f.list, errs...), " ")
+}
+
+// headers returns, for table i, the "key: value" lines of its key that
+// changed since table i-1, as benchstat prints them above a table.
+func headers(tables []*tab, i int) []string {
+	var out []string
+	for _, f := range tables[i].Key.Projection().FlattenedFields() {
+		if f.Name == ".unit" {
+			continue
+		}
+		v := tables[i].Key.Get(f)
+		if i == 0 || v != tables[i-1].Key.Get(f) {
+			out = append(out, f.Name+": "+v)
+		}
+	}
+	return out
+}
+
+// rowScaler is benchstat's common scale for the centers of one row.
+func (t *tab) rowScaler(row benchproc.Key) benchunit.Scaler {
+	var vs []float64
+	for _, col := range t.Cols {
+		if c, ok := t.Cells[cellKey{row, col}]; ok {
+			vs = append(vs, c.Summary.Center)
+		}
+	}
+	return benchunit.CommonScale(vs, benchunit.ClassOf(t.Unit))
+}
