@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"strings"
 
 	"golang.org/x/perf/benchproc"
@@ -42,4 +43,13 @@ func (t *tab) rowScaler(row benchproc.Key) benchunit.Scaler {
 		}
 	}
 	return benchunit.CommonScale(vs, benchunit.ClassOf(t.Unit))
+}
+
+// ratioString is the geomean ratio to the first column as benchstat
+// prints it, "-7.90%", or "?" when there is none.
+func (s *tabSummary) ratioString() string {
+	if !s.HasRatio {
+		return "?"
+	}
+	return fmt.Sprintf("%+.2f%%", (s.Ratio-1)*100)
 }
