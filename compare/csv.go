@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+
+	"golang.org/x/perf/benchproc"
 )
 
 // csv writes benchstat's -format csv exactly, and to warn what benchstat
@@ -32,86 +34,134 @@ func (c *comparison) csv(w, warn *bytes.Buffer) error {
 	return o.Error()
 }
 
-// csv writes one table in benchstat's csv layout starting at spreadsheet
-// row startRow, and returns how many rows it wrote.
-func (t *tab) csv(o *csv.Writer, startRow int, warnings io.Writer) (rowCount int) {
-	const labelCols, centerCols, deltaCols = 1, 2, 2
-	startCol := func(exp int) int {
-		if exp == 0 {
-			return labelCols
-		}
-		return labelCols + centerCols + (exp-1)*(centerCols+deltaCols)
+// csvTable writes one table in benchstat's csv layout
+// (benchtab.Table.ToCSV): a row per key field of the columns with their
+// values, a row of units, a row per benchmark and the geomean row. A
+// table column takes two spreadsheet columns (center, CI), and after the
+// first four (center, CI, vs base, P). Warnings go to warnings, each
+// named by the spreadsheet cell it belongs to.
+type csvTable struct {
+	t        *tab
+	o        *csv.Writer
+	warnings io.Writer
+	startRow int      // the spreadsheet row (from 1) of the table's first row
+	rowCount int      // rows written so far
+	row      []string // the row being built
+}
+
+const csvLabelCols, csvCenterCols, csvDeltaCols = 1, 2, 2
+
+// csv writes t in benchstat's csv layout starting at spreadsheet row
+// startRow, and returns how many rows it wrote.
+func (t *tab) csv(o *csv.Writer, startRow int, warnings io.Writer) int {
+	ct := &csvTable{t: t, o: o, warnings: warnings, startRow: startRow}
+	ct.labels()
+	ct.units()
+	for _, rk := range t.Rows {
+		ct.benchmark(rk)
 	}
-	var row []string
-	clearTo := func(col int) {
-		for len(row) < col {
-			row = append(row, "")
-		}
+	ct.geomean()
+	return ct.rowCount
+}
+
+// startCol is the first spreadsheet column of table column exp.
+func (ct *csvTable) startCol(exp int) int {
+	if exp == 0 {
+		return csvLabelCols
 	}
-	emit := func() {
-		o.Write(row)
-		row = row[:0]
-		rowCount++
+	return csvLabelCols + csvCenterCols + (exp-1)*(csvCenterCols+csvDeltaCols)
+}
+
+// clearTo fills the row with empty cells up to column col.
+func (ct *csvTable) clearTo(col int) {
+	for len(ct.row) < col {
+		ct.row = append(ct.row, "")
 	}
-	warn := func(msgs []error) {
-		for _, msg := range msgs {
-			fmt.Fprintf(warnings, "%s%d: %s\n", spreadsheetCol(len(row)), startRow+rowCount, msg)
-		}
+}
+
+// emit writes the row and starts the next.
+func (ct *csvTable) emit() {
+	ct.o.Write(ct.row)
+	ct.row = ct.row[:0]
+	ct.rowCount++
+}
+
+// warn writes msgs as the warnings of the cell the row is at.
+func (ct *csvTable) warn(msgs []error) {
+	for _, msg := range msgs {
+		fmt.Fprintf(ct.warnings, "%s%d: %s\n", spreadsheetCol(len(ct.row)), ct.startRow+ct.rowCount, msg)
 	}
+}
+
+// labels writes a row per field of the column projection: each column's
+// value of it, over the column's first spreadsheet column.
+func (ct *csvTable) labels() {
+	t := ct.t
 	for _, f := range t.Cols[0].Projection().FlattenedFields() {
 		for exp, key := range t.Cols {
-			clearTo(startCol(exp))
-			row = append(row, key.Get(f))
+			ct.clearTo(ct.startCol(exp))
+			ct.row = append(ct.row, key.Get(f))
 		}
-		clearTo(startCol(len(t.Cols)))
-		emit()
+		ct.clearTo(ct.startCol(len(t.Cols)))
+		ct.emit()
 	}
-	for exp := range t.Cols {
-		clearTo(startCol(exp))
-		row = append(row, t.Unit, "CI")
+}
+
+// units writes the row naming each spreadsheet column: the unit, CI,
+// and after the first table column vs base and P.
+func (ct *csvTable) units() {
+	for exp := range ct.t.Cols {
+		ct.clearTo(ct.startCol(exp))
+		ct.row = append(ct.row, ct.t.Unit, "CI")
 		if exp > 0 {
-			row = append(row, "vs base", "P")
+			ct.row = append(ct.row, "vs base", "P")
 		}
 	}
-	emit()
-	for _, rk := range t.Rows {
-		row = append(row, rk.StringValues())
-		for exp, ck := range t.Cols {
-			cell, ok := t.Cells[cellKey{rk, ck}]
-			if !ok {
-				continue
-			}
-			clearTo(startCol(exp))
-			warn(cell.Sample.Warnings)
-			warn(cell.Summary.Warnings)
-			row = append(row, fmt.Sprint(cell.Summary.Center), cell.Summary.PctRangeString())
-			if exp > 0 && cell.Baseline != nil {
-				warn(cell.Comparison.Warnings)
-				row = append(row, cell.Comparison.FormatDelta(cell.Baseline.Summary.Center, cell.Summary.Center), cell.Comparison.String())
-			}
+	ct.emit()
+}
+
+// benchmark writes row rk: its label, then per column the center as a
+// plain number, the range and, after the first column, the delta and
+// the test. A missing cell is left out, as benchstat leaves it.
+func (ct *csvTable) benchmark(rk benchproc.Key) {
+	t := ct.t
+	ct.row = append(ct.row, rk.StringValues())
+	for exp, ck := range t.Cols {
+		cell, ok := t.Cells[cellKey{rk, ck}]
+		if !ok {
+			continue
 		}
-		emit()
+		ct.clearTo(ct.startCol(exp))
+		ct.warn(cell.Sample.Warnings)
+		ct.warn(cell.Summary.Warnings)
+		ct.row = append(ct.row, fmt.Sprint(cell.Summary.Center), cell.Summary.PctRangeString())
+		if exp > 0 && cell.Baseline != nil {
+			ct.warn(cell.Comparison.Warnings)
+			ct.row = append(ct.row, cell.Comparison.FormatDelta(cell.Baseline.Summary.Center, cell.Summary.Center), cell.Comparison.String())
+		}
 	}
-	row = append(row, "geomean")
+	ct.emit()
+}
+
+// geomean writes the geomean row: each column's geomean as a plain
+// number and, after the first, its ratio to the first column's.
+func (ct *csvTable) geomean() {
+	t := ct.t
+	ct.row = append(ct.row, "geomean")
 	for exp, key := range t.Cols {
 		s := t.Summary[key]
-		clearTo(startCol(exp))
-		warn(s.Warnings)
+		ct.clearTo(ct.startCol(exp))
+		ct.warn(s.Warnings)
 		if s.HasSummary {
-			row = append(row, fmt.Sprint(s.Summary))
+			ct.row = append(ct.row, fmt.Sprint(s.Summary))
 		}
 		if exp > 0 {
-			clearTo(startCol(exp) + centerCols)
-			if s.HasRatio {
-				row = append(row, fmt.Sprintf("%+.2f%%", (s.Ratio-1)*100))
-			} else {
-				row = append(row, "?")
-			}
+			ct.clearTo(ct.startCol(exp) + csvCenterCols)
+			ct.row = append(ct.row, s.ratioString())
 		}
 	}
-	clearTo(startCol(len(t.Cols)))
-	emit()
-	return rowCount
+	ct.clearTo(ct.startCol(len(t.Cols)))
+	ct.emit()
 }
 
 // spreadsheetCol names column x (0-based) as benchstat's csv warnings do.

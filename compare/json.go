@@ -81,51 +81,14 @@ func errStrings(errs ...[]error) []string {
 	return out
 }
 
+// json writes the comparison as one json document: the files, each
+// table with its configuration, columns, rows of cells and geomeans
+// (numbers as computed, beside the strings benchstat prints for them),
+// the threshold and its regressions, and the skipped lines.
 func (c *comparison) json(w *bytes.Buffer) error {
 	tables := []jsonTable{}
 	for _, t := range c.tables {
-		jt := jsonTable{Config: []jsonKV{}, Unit: t.Unit, Assumption: assumptionName(t.Assumption), Rows: []jsonRow{}}
-		for _, f := range t.Key.Projection().FlattenedFields() {
-			if f.Name != ".unit" {
-				jt.Config = append(jt.Config, jsonKV{f.Name, t.Key.Get(f)})
-			}
-		}
-		for _, col := range t.Cols {
-			jt.Columns = append(jt.Columns, col.StringValues())
-		}
-		for _, r := range t.Rows {
-			jr := jsonRow{Name: r.StringValues()}
-			for _, col := range t.Cols {
-				cell, ok := t.Cells[cellKey{r, col}]
-				if !ok {
-					continue
-				}
-				jc := jsonCell{Column: col.StringValues(), N: len(cell.Sample.Values), Center: cell.Summary.Center,
-					Lo: finiteOrNil(cell.Summary.Lo), Hi: finiteOrNil(cell.Summary.Hi), Range: "± " + cell.Summary.PctRangeString(),
-					Warnings: errStrings(cell.Sample.Warnings, cell.Summary.Warnings)}
-				if cell.Baseline != nil {
-					cmp := cell.Comparison
-					p := cmp.P
-					jc.Delta = strings.TrimSpace(cmp.FormatDelta(cell.Baseline.Summary.Center, cell.Summary.Center))
-					jc.P, jc.Alpha, jc.Significant, jc.Compare = &p, cmp.Alpha, cmp.P < cmp.Alpha, cmp.String()
-					jc.Warnings = append(jc.Warnings, errStrings(cmp.Warnings)...)
-				}
-				jr.Cells = append(jr.Cells, jc)
-			}
-			jt.Rows = append(jt.Rows, jr)
-		}
-		for j, col := range t.Cols {
-			s := t.Summary[col]
-			g := jsonGeomean{Column: col.StringValues(), Warnings: errStrings(s.Warnings)}
-			if s.HasSummary {
-				g.Geomean = &s.Summary
-			}
-			if j > 0 && s.HasRatio {
-				g.Ratio = &s.Ratio
-			}
-			jt.Geomean = append(jt.Geomean, g)
-		}
-		tables = append(tables, jt)
+		tables = append(tables, jsonTableOf(t))
 	}
 	regs := c.regs
 	if regs == nil {
@@ -140,4 +103,54 @@ func (c *comparison) json(w *bytes.Buffer) error {
 		Regressions   []Regression `json:"regressions"`
 		Skipped       []string     `json:"skipped_lines,omitempty"`
 	}{c.files, tables, c.max, regs, c.skipped})
+}
+
+// jsonTableOf is table t in the json format.
+func jsonTableOf(t *tab) jsonTable {
+	jt := jsonTable{Config: []jsonKV{}, Unit: t.Unit, Assumption: assumptionName(t.Assumption), Rows: []jsonRow{}}
+	for _, f := range t.Key.Projection().FlattenedFields() {
+		if f.Name != ".unit" {
+			jt.Config = append(jt.Config, jsonKV{f.Name, t.Key.Get(f)})
+		}
+	}
+	for _, col := range t.Cols {
+		jt.Columns = append(jt.Columns, col.StringValues())
+	}
+	for _, r := range t.Rows {
+		jr := jsonRow{Name: r.StringValues()}
+		for _, col := range t.Cols {
+			if cell, ok := t.Cells[cellKey{r, col}]; ok {
+				jr.Cells = append(jr.Cells, jsonCellOf(col.StringValues(), cell))
+			}
+		}
+		jt.Rows = append(jt.Rows, jr)
+	}
+	for j, col := range t.Cols {
+		s := t.Summary[col]
+		g := jsonGeomean{Column: col.StringValues(), Warnings: errStrings(s.Warnings)}
+		if s.HasSummary {
+			g.Geomean = &s.Summary
+		}
+		if j > 0 && s.HasRatio {
+			g.Ratio = &s.Ratio
+		}
+		jt.Geomean = append(jt.Geomean, g)
+	}
+	return jt
+}
+
+// jsonCellOf is the cell of column col in the json format, with its
+// comparison if it has a baseline.
+func jsonCellOf(col string, cell *tabCell) jsonCell {
+	jc := jsonCell{Column: col, N: len(cell.Sample.Values), Center: cell.Summary.Center,
+		Lo: finiteOrNil(cell.Summary.Lo), Hi: finiteOrNil(cell.Summary.Hi), Range: "± " + cell.Summary.PctRangeString(),
+		Warnings: errStrings(cell.Sample.Warnings, cell.Summary.Warnings)}
+	if cell.Baseline != nil {
+		cmp := cell.Comparison
+		p := cmp.P
+		jc.Delta = strings.TrimSpace(cmp.FormatDelta(cell.Baseline.Summary.Center, cell.Summary.Center))
+		jc.P, jc.Alpha, jc.Significant, jc.Compare = &p, cmp.Alpha, cmp.P < cmp.Alpha, cmp.String()
+		jc.Warnings = append(jc.Warnings, errStrings(cmp.Warnings)...)
+	}
+	return jc
 }

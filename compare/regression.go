@@ -23,6 +23,8 @@ type Regression struct {
 	Better int     `json:"better"` // +1 higher is better, -1 lower
 }
 
+// String is the regression's line in every format: its table (if there
+// are several), row and unit, the centers, the change, p and the columns.
 func (r Regression) String() string {
 	cls := benchunit.ClassOf(r.Unit)
 	var b strings.Builder
@@ -84,6 +86,9 @@ func worse(better int, old, new, max float64) bool {
 	return change < -max
 }
 
+// regressionsText writes, if there is a threshold, the regressions as the
+// text format ends and the csv format's warnings end: their count, then
+// a line each.
 func (c *comparison) regressionsText(w *bytes.Buffer) {
 	if c.max <= 0 {
 		return
