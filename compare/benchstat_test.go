@@ -81,43 +81,20 @@ type benchstatCase struct {
 
 func TestCompareAgreesWithBenchstat(t *testing.T) {
 	benchstat := buildBenchstat(t)
-	dir := t.TempDir()
-
-	// (a) BenchmarkEncode in two packages, ~103 ns in one and ~903 ns in
-	// the other, in one file and in two.
-	encode := func(pkg, _ string, r int) float64 {
-		if pkg == "example.com/a" {
-			return 103 * noise(r)
-		}
-		return 903 * noise(r+1)
+	for _, tt := range benchstatCases(t, t.TempDir()) {
+		t.Run(tt.name, func(t *testing.T) { checkAgainstBenchstat(t, benchstat, tt) })
 	}
-	twoPkgOld := goTestFile(t, dir, "pkgs-old.txt", 5, []string{"example.com/a", "example.com/b"}, encode, []string{"Encode", "Decode"})
-	twoPkgNew := goTestFile(t, dir, "pkgs-new.txt", 5, []string{"example.com/a", "example.com/b"},
-		func(pkg, b string, r int) float64 { return encode(pkg, b, r+2) * 1.1 }, []string{"Encode", "Decode"})
+}
 
-	// (b) old and new, 5 runs each, of key=value benchmarks; some got
-	// slower, some faster, some did not move.
-	impls := []string{"impl=channels/workers=1", "impl=channels/workers=4", "impl=mutexcond/workers=1", "impl=mutexcond/workers=4"}
-	base := func(bench string) float64 {
-		return 100 + 37*float64(slices.Index(impls, strings.TrimPrefix(bench, "Pool/")))
-	}
-	oldAB := goTestFile(t, dir, "old.txt", 5, []string{"example.com/pool"}, func(_, b string, r int) float64 { return base(b) * noise(r) }, prefixed("Pool/", impls))
-	newAB := goTestFile(t, dir, "new.txt", 5, []string{"example.com/pool"}, func(_, b string, r int) float64 {
-		f := []float64{1.25, 0.8, 1.0, 1.02}[slices.Index(impls, strings.TrimPrefix(b, "Pool/"))]
-		return base(b) * f * noise(r+1)
-	}, prefixed("Pool/", impls))
-
-	// (d) scenario results: the reference run, and a later run of it (another
-	// date and commit, one implementation 30% slower).
-	ref, err := os.ReadFile("../results/reference/quick/results.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	later := laterRun(string(ref), "impl=channels/", 1.3)
-	scenOld := writeFile(t, dir, "scen-old.txt", string(ref))
-	scenNew := writeFile(t, dir, "scen-new.txt", later)
-
-	tests := []benchstatCase{
+// benchstatCases writes the fixtures into dir and returns the
+// comparisons to make of them: benchstat's default grouping, labels,
+// filters, projections, the same file twice, and two scenario runs.
+func benchstatCases(t *testing.T, dir string) []benchstatCase {
+	t.Helper()
+	twoPkgOld, twoPkgNew := twoPackageFiles(t, dir)
+	oldAB, newAB := oldNewFiles(t, dir)
+	scenOld, scenNew := scenarioRuns(t, dir)
+	return []benchstatCase{
 		{"two packages, one file", nil, []string{twoPkgOld}},
 		{"two packages, two files", nil, []string{twoPkgOld, twoPkgNew}},
 		{"old and new", nil, []string{oldAB, newAB}},
@@ -136,40 +113,89 @@ func TestCompareAgreesWithBenchstat(t *testing.T) {
 		{"scenario runs, recommended -ignore", []string{"-ignore", "date,commit,clock-ns"}, []string{scenOld, scenNew}},
 		{"scenario runs, impls as columns", []string{"-filter", "/scenario:workerpool-open", "-row", "/workers", "-col", "/impl", "-ignore", ".file,date,commit,clock-ns"}, []string{scenOld, scenNew}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			args := append(append([]string{"-format", "csv"}, tt.flags...), tt.files...)
-			cmd := exec.Command(benchstat, args...)
-			var wantOut, wantErr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &wantOut, &wantErr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("benchstat %s: %v\n%s", strings.Join(args, " "), err, wantErr.String())
-			}
-			if wantOut.Len() == 0 {
-				t.Fatalf("benchstat %s printed nothing", strings.Join(args, " "))
-			}
-			opts := compareOptions(t, tt.flags)
-			opts.Format = "csv"
-			var gotOut, gotErr bytes.Buffer
-			opts.Warnings = &gotErr
-			if _, err := Files(&gotOut, tt.files, opts); err != nil {
-				t.Fatal(err)
-			}
-			if gotOut.String() != wantOut.String() {
-				t.Errorf("csv differs from benchstat %s\ngot:\n%s\nwant:\n%s", strings.Join(args, " "), gotOut.String(), wantOut.String())
-			}
-			if g, w := sortedLines(gotErr.String()), sortedLines(wantErr.String()); !slices.Equal(g, w) {
-				t.Errorf("warnings differ from benchstat's\ngot:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
-			}
+}
 
-			opts.Format = "json"
-			var js bytes.Buffer
-			if _, err := Files(&js, tt.files, opts); err != nil {
-				t.Fatal(err)
-			}
-			checkJSONAgainstCSV(t, js.Bytes(), wantOut.Bytes())
-		})
+// twoPackageFiles writes BenchmarkEncode and BenchmarkDecode in two
+// packages, ~103 ns in one and ~903 ns in the other, in an old file and
+// a new one 10% slower.
+func twoPackageFiles(t *testing.T, dir string) (old, new string) {
+	t.Helper()
+	encode := func(pkg, _ string, r int) float64 {
+		if pkg == "example.com/a" {
+			return 103 * noise(r)
+		}
+		return 903 * noise(r+1)
 	}
+	pkgs, benches := []string{"example.com/a", "example.com/b"}, []string{"Encode", "Decode"}
+	old = goTestFile(t, dir, "pkgs-old.txt", 5, pkgs, encode, benches)
+	new = goTestFile(t, dir, "pkgs-new.txt", 5, pkgs, func(pkg, b string, r int) float64 { return encode(pkg, b, r+2) * 1.1 }, benches)
+	return old, new
+}
+
+// oldNewFiles writes old and new, 5 runs each, of key=value benchmarks;
+// some got slower, some faster, some did not move.
+func oldNewFiles(t *testing.T, dir string) (old, new string) {
+	t.Helper()
+	impls := []string{"impl=channels/workers=1", "impl=channels/workers=4", "impl=mutexcond/workers=1", "impl=mutexcond/workers=4"}
+	base := func(bench string) float64 {
+		return 100 + 37*float64(slices.Index(impls, strings.TrimPrefix(bench, "Pool/")))
+	}
+	old = goTestFile(t, dir, "old.txt", 5, []string{"example.com/pool"}, func(_, b string, r int) float64 { return base(b) * noise(r) }, prefixed("Pool/", impls))
+	new = goTestFile(t, dir, "new.txt", 5, []string{"example.com/pool"}, func(_, b string, r int) float64 {
+		f := []float64{1.25, 0.8, 1.0, 1.02}[slices.Index(impls, strings.TrimPrefix(b, "Pool/"))]
+		return base(b) * f * noise(r+1)
+	}, prefixed("Pool/", impls))
+	return old, new
+}
+
+// scenarioRuns writes scenario results: the reference run, and a later
+// run of it (another date and commit, one implementation 30% slower).
+func scenarioRuns(t *testing.T, dir string) (old, new string) {
+	t.Helper()
+	ref, err := os.ReadFile("../results/reference/quick/results.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old = writeFile(t, dir, "scen-old.txt", string(ref))
+	new = writeFile(t, dir, "scen-new.txt", laterRun(string(ref), "impl=channels/", 1.3))
+	return old, new
+}
+
+// checkAgainstBenchstat runs benchstat -format csv on the case and Files
+// with the same flags: the csv must be the same bytes and the warnings
+// the same lines, and the json must hold the csv's cells.
+func checkAgainstBenchstat(t *testing.T, benchstat string, tt benchstatCase) {
+	t.Helper()
+	args := append(append([]string{"-format", "csv"}, tt.flags...), tt.files...)
+	cmd := exec.Command(benchstat, args...)
+	var wantOut, wantErr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &wantOut, &wantErr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("benchstat %s: %v\n%s", strings.Join(args, " "), err, wantErr.String())
+	}
+	if wantOut.Len() == 0 {
+		t.Fatalf("benchstat %s printed nothing", strings.Join(args, " "))
+	}
+	opts := compareOptions(t, tt.flags)
+	opts.Format = "csv"
+	var gotOut, gotErr bytes.Buffer
+	opts.Warnings = &gotErr
+	if _, err := Files(&gotOut, tt.files, opts); err != nil {
+		t.Fatal(err)
+	}
+	if gotOut.String() != wantOut.String() {
+		t.Errorf("csv differs from benchstat %s\ngot:\n%s\nwant:\n%s", strings.Join(args, " "), gotOut.String(), wantOut.String())
+	}
+	if g, w := sortedLines(gotErr.String()), sortedLines(wantErr.String()); !slices.Equal(g, w) {
+		t.Errorf("warnings differ from benchstat's\ngot:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+	}
+
+	opts.Format = "json"
+	var js bytes.Buffer
+	if _, err := Files(&js, tt.files, opts); err != nil {
+		t.Fatal(err)
+	}
+	checkJSONAgainstCSV(t, js.Bytes(), wantOut.Bytes())
 }
 
 func prefixed(p string, names []string) []string {
@@ -285,34 +311,42 @@ func checkJSONAgainstCSV(t *testing.T, js, csvText []byte) {
 				t.Errorf("table %d: json has %d rows, benchstat more (%q)", ti, len(jt.Rows), rec[0])
 				continue
 			}
-			jr := jt.Rows[rowi]
+			checkJSONRow(t, ti, rowi, jt, rec)
 			rowi++
-			if jr.Name != rec[0] {
-				t.Errorf("table %d row %d: %q, benchstat %q", ti, rowi, jr.Name, rec[0])
-			}
-			// benchstat's cells: center, CI, then (delta, P) after
-			// the first column, at fixed positions.
-			for _, c := range jr.Cells {
-				exp := slices.Index(jt.Columns, c.Column)
-				at := 1
-				if exp > 0 {
-					at = 3 + 4*(exp-1)
-				}
-				if at+1 >= len(rec) {
-					t.Errorf("table %d row %q: json has a cell in column %q, benchstat none", ti, jr.Name, c.Column)
-					continue
-				}
-				if fmt.Sprint(c.Center) != rec[at] || strings.TrimPrefix(c.Range, "± ") != rec[at+1] {
-					t.Errorf("table %d row %q column %q: %v %s, benchstat %s %s", ti, jr.Name, c.Column, c.Center, c.Range, rec[at], rec[at+1])
-				}
-				if exp > 0 && c.Compare != "" && (at+3 >= len(rec) || strings.TrimSpace(rec[at+2]) != c.Delta || rec[at+3] != c.Compare) {
-					t.Errorf("table %d row %q column %q: %s (%s), benchstat %q", ti, jr.Name, c.Column, c.Delta, c.Compare, rec[at:])
-				}
-			}
 		}
 	}
 	if ti+1 != len(got.Tables) {
 		t.Errorf("json has %d tables, benchstat %d", len(got.Tables), ti+1)
+	}
+}
+
+// checkJSONRow checks row rowi of json table ti, jt, against benchstat's
+// csv record rec: the same name, and per cell the same center, range,
+// delta and test.
+func checkJSONRow(t *testing.T, ti, rowi int, jt jsonTable, rec []string) {
+	t.Helper()
+	jr := jt.Rows[rowi]
+	if jr.Name != rec[0] {
+		t.Errorf("table %d row %d: %q, benchstat %q", ti, rowi+1, jr.Name, rec[0])
+	}
+	// benchstat's cells: center, CI, then (delta, P) after the first
+	// column, at fixed positions.
+	for _, c := range jr.Cells {
+		exp := slices.Index(jt.Columns, c.Column)
+		at := 1
+		if exp > 0 {
+			at = 3 + 4*(exp-1)
+		}
+		if at+1 >= len(rec) {
+			t.Errorf("table %d row %q: json has a cell in column %q, benchstat none", ti, jr.Name, c.Column)
+			continue
+		}
+		if fmt.Sprint(c.Center) != rec[at] || strings.TrimPrefix(c.Range, "± ") != rec[at+1] {
+			t.Errorf("table %d row %q column %q: %v %s, benchstat %s %s", ti, jr.Name, c.Column, c.Center, c.Range, rec[at], rec[at+1])
+		}
+		if exp > 0 && c.Compare != "" && (at+3 >= len(rec) || strings.TrimSpace(rec[at+2]) != c.Delta || rec[at+3] != c.Compare) {
+			t.Errorf("table %d row %q column %q: %s (%s), benchstat %q", ti, jr.Name, c.Column, c.Delta, c.Compare, rec[at:])
+		}
 	}
 }
 
@@ -327,60 +361,12 @@ func TestRegressionsAreBenchstatsSignificantChanges(t *testing.T) {
 	// The bad direction of each unit, as the rule says (benchstat tidies
 	// ns/op to sec/op).
 	better := map[string]int{"sec/op": -1, "B/op": -1, "ops/s": +1, "hits/s": +1, "score": +1, "errs": -1}
-	// change[i] is benchmark i's factor from old to new; the noisy one
-	// moves too little for significance.
-	change := []float64{1.2, 0.8, 1.03, 0.97, 1.0}
-	write := func(name string, newer bool) string {
-		var b strings.Builder
-		b.WriteString("Unit ops/s better=higher\nUnit score better=higher\n")
-		for r := range 6 {
-			for i, f := range change {
-				if !newer {
-					f = 1
-				}
-				n := noise(r + 3*i)
-				if i == 4 {
-					n = 1 + 0.3*math.Sin(float64(r*5+i)) // noisy: not significant
-					if newer {
-						f = 1.1
-					}
-				}
-				v := 100 * f * n
-				fmt.Fprintf(&b, "BenchmarkX/case=%d 1000 %g ns/op %g B/op %g ops/s %g hits/s %g score %g errs\n", i, v, v, v, v, v, v)
-			}
-		}
-		return writeFile(t, dir, name, b.String())
-	}
-	old, new := write("old.txt", false), write("new.txt", true)
+	old, new := regressionFile(t, dir, "old.txt", false), regressionFile(t, dir, "new.txt", true)
 	out, err := exec.Command(benchstat, "-format", "csv", old, new).Output()
 	if err != nil {
 		t.Fatalf("benchstat: %v", err)
 	}
-	recs, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	unit := ""
-	for _, rec := range recs {
-		switch {
-		case len(rec) > 2 && rec[2] == "CI":
-			unit = rec[1]
-		case len(rec) > 5 && strings.HasPrefix(rec[0], "X/"):
-			if rec[5] == "~" {
-				continue
-			}
-			pct, err := strconv.ParseFloat(strings.TrimSuffix(rec[5], "%"), 64)
-			if err != nil {
-				t.Fatalf("delta %q: %v", rec[5], err)
-			}
-			if b, ok := better[unit]; !ok {
-				t.Fatalf("unit %q not in the test's table", unit)
-			} else if b < 0 && pct > 5 || b > 0 && pct < -5 {
-				want = append(want, unit+" "+rec[0])
-			}
-		}
-	}
+	want := significantBeyond(t, out, better, 5)
 	regs, err := Files(&bytes.Buffer{}, []string{old, new}, Options{MaxRegression: 0.05})
 	if err != nil {
 		t.Fatal(err)
@@ -397,4 +383,65 @@ func TestRegressionsAreBenchstatsSignificantChanges(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("regressions:\n%s\nwant (benchstat's significant changes beyond 5%% in the bad direction):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// regressionFile writes 6 runs of five benchmarks X/case=0..4, each value
+// in six units (two of them better=higher by metadata, one a rate). The
+// newer file's cases change by 1.2, 0.8, 1.03, 0.97 and (case 4, too
+// noisy to be significant) 1.1 times.
+func regressionFile(t *testing.T, dir, name string, newer bool) string {
+	t.Helper()
+	change := []float64{1.2, 0.8, 1.03, 0.97, 1.0}
+	var b strings.Builder
+	b.WriteString("Unit ops/s better=higher\nUnit score better=higher\n")
+	for r := range 6 {
+		for i, f := range change {
+			if !newer {
+				f = 1
+			}
+			n := noise(r + 3*i)
+			if i == 4 {
+				n = 1 + 0.3*math.Sin(float64(r*5+i)) // noisy: not significant
+				if newer {
+					f = 1.1
+				}
+			}
+			v := 100 * f * n
+			fmt.Fprintf(&b, "BenchmarkX/case=%d 1000 %g ns/op %g B/op %g ops/s %g hits/s %g score %g errs\n", i, v, v, v, v, v, v)
+		}
+	}
+	return writeFile(t, dir, name, b.String())
+}
+
+// significantBeyond reads benchstat's csv and returns, as "unit row", the
+// cells whose change benchstat calls significant (not "~") and that moved
+// more than pct percent in their unit's bad direction by better.
+func significantBeyond(t *testing.T, csvOut []byte, better map[string]int, pct float64) []string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(csvOut)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	unit := ""
+	for _, rec := range recs {
+		switch {
+		case len(rec) > 2 && rec[2] == "CI":
+			unit = rec[1]
+		case len(rec) > 5 && strings.HasPrefix(rec[0], "X/"):
+			if rec[5] == "~" {
+				continue
+			}
+			d, err := strconv.ParseFloat(strings.TrimSuffix(rec[5], "%"), 64)
+			if err != nil {
+				t.Fatalf("delta %q: %v", rec[5], err)
+			}
+			if b, ok := better[unit]; !ok {
+				t.Fatalf("unit %q not in the test's table", unit)
+			} else if b < 0 && d > pct || b > 0 && d < -pct {
+				out = append(out, unit+" "+rec[0])
+			}
+		}
+	}
+	return out
 }
