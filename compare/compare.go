@@ -1,12 +1,13 @@
 // Package compare is the benchstat-compatible comparison of result files
 // and its formats. It reads Go benchmark result files (go test -bench
-// output or runbench's results) and prints exactly what
-// `go tool benchstat` prints: the results filtered and projected into
-// tables, rows and columns by benchstat's flags (Projections), each cell
-// summarised and compared with its row's first-column cell by x/perf's
-// benchmath; it finds the regressions a CI gate fails on (Regression);
-// and it writes the tables as text (benchstat's own), markdown, csv
-// (benchstat's, byte for byte) or json (Formats).
+// output or runbench's results) and compares them as `go tool benchstat`
+// does: the results filtered and projected into tables, rows and columns
+// by benchstat's flags (Projections), each cell summarised and compared
+// with its row's first-column cell by x/perf's benchmath. It finds the
+// regressions a CI gate fails on (Regression), and writes the tables as
+// text (benchstat's tables; see internal/texttab for where their
+// alignment can differ), markdown, csv (benchstat's, byte for byte, as
+// the tests check against benchstat itself) or json (Formats).
 //
 // It reads files only: it never imports impl, loadgen, scenarios,
 // targets, trial or harness, nor report (which may import it), so it

@@ -10,10 +10,14 @@ import (
 	"github.com/concbench/concbench/internal/footnote"
 )
 
+// This file holds what the text, markdown and csv renderers share.
+
 // footnotes numbers a table's warnings, as benchstat does: each distinct
 // message once, in order of first use.
 type footnotes struct{ list []string }
 
+// mark returns the marks of errs, space-separated, numbering the
+// messages f does not hold yet.
 func (f *footnotes) mark(errs ...[]error) string {
 	return strings.Join(footnote.Marks(&f.list, errs...), " ")
 }
