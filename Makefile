@@ -32,9 +32,10 @@ compare: build ## benchstat-style comparison: make compare OLD=a.txt NEW=b.txt
 
 FUZZTIME ?= 1m
 
-fuzz: ## fuzz the scenario parser, the result-file reader and the sidecar reader (FUZZTIME=1m each)
+fuzz: ## fuzz the scenario parser, the result-file readers and the sidecar reader (FUZZTIME=1m each)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./report/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadComparison$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./compare/
 	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./record/
 
 truth: ## the harness against queueing theory (minutes; not in make test): writes results/reference/truth/truth.md

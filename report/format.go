@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/concbench/concbench/internal/footnote"
 	"golang.org/x/perf/benchunit"
 )
 
@@ -141,22 +142,11 @@ func formatOutcome(o *outcome) string {
 	return fmt.Sprintf("no clear winner: best median %s (%s) is not significantly better than %s (%s), p=%.3f", b.Impl, bm, s.Impl, sm, o.P)
 }
 
-// superscript writes n in superscript digits: the mark of footnote n.
-func superscript(n int) string {
-	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-	d := []rune(digits)
-	var b strings.Builder
-	for _, c := range strconv.Itoa(n) {
-		b.WriteRune(d[c-'0'])
-	}
-	return b.String()
-}
-
 // marks writes footnote indexes (0-based) as their marks, ¹ for 0.
 func marks(is []int) string {
 	var b strings.Builder
 	for _, i := range is {
-		b.WriteString(superscript(i + 1))
+		b.WriteString(footnote.Superscript(i + 1))
 	}
 	return b.String()
 }

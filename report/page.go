@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/concbench/concbench/internal/footnote"
 )
 
 // The page, the last stage of a report: the model and its figures,
@@ -44,7 +46,7 @@ func pageTmpl(figs *figures) (*template.Template, error) {
 			return formatP(r)
 		},
 		"marks":      marks,
-		"sup":        func(i int) string { return superscript(i + 1) },
+		"sup":        func(i int) string { return footnote.Superscript(i + 1) },
 		"inc":        func(i int) int { return i + 1 },
 		"outcome":    formatOutcome,
 		"rowName":    rowName,

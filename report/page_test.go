@@ -1,11 +1,14 @@
 package report
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestPageGolden holds the whole page of a fixed set of files (writeRun's
 // run beside testdata/old.txt, charts inline) against

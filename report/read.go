@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concbench/concbench/internal/resultline"
 	"github.com/concbench/concbench/record"
 
 	"golang.org/x/perf/benchfmt"
@@ -221,7 +222,7 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Pkg: string(rec.GetConfig("pkg")),
 			Config: ds.config.Project(rec), Values: map[string]float64{}}
 		for _, v := range rec.Values {
-			unit, val := written(v)
+			unit, val := resultline.Written(v)
 			res.Values[unit] = val
 			if !seenUnit[unit] {
 				seenUnit[unit] = true

@@ -1,5 +1,6 @@
 // Package report turns Go benchmark result files into charts and one HTML
-// page, and compares two result files the way `go tool benchstat` does.
+// page. (The comparison of result files the way `go tool benchstat` does
+// it is package compare's; the report's intervals are at its level.)
 //
 // It reads files only: benchfmt results (from go test -bench or from the
 // scenario driver) and, next to a results file x.txt, the sidecar x.jsonl

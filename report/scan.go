@@ -2,25 +2,24 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"os"
-	"strconv"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/concbench/concbench/internal/resultline"
 )
 
 // scanResults reads the benchfmt file at path and calls keep with each
-// result line it accepts, in file order. It is the one reader of result
-// lines that the report and Compare share, so both refuse the same lines.
+// result line it accepts, in file order. It checks each line with
+// resultline.NonFinite, as package compare does, so both refuse the same
+// lines with the same warning.
 //
 // It returns the file's unit metadata and its warnings, each
 // "file:line: message", in file order: benchfmt's syntax errors and the
 // lines refused because a value is not finite. A NaN or ±Inf value
 // poisons every statistic after it (the Mann–Whitney U step grows without
 // bound on a NaN, medians and geomeans turn NaN, a chart's axis turns
-// infinite), so such a line is skipped whole, before any statistics. The
-// tidied value (ns/op read as sec/op, MB/s as B/s) is checked as well as
-// the one written, since tidying can overflow a finite value to ±Inf.
+// infinite), so such a line is skipped whole, before any statistics.
 // Zero and negative values are data and are kept.
 //
 // Only an unreadable file is an error.
@@ -37,7 +36,7 @@ func scanResults(path string, keep func(*benchfmt.Result)) (benchfmt.UnitMetadat
 		case *benchfmt.SyntaxError:
 			warnings = append(warnings, rec.Error())
 		case *benchfmt.Result:
-			if w := nonFinite(rec); w != "" {
+			if w := resultline.NonFinite(rec); w != "" {
 				warnings = append(warnings, w)
 				continue
 			}
@@ -48,37 +47,4 @@ func scanResults(path string, keep func(*benchfmt.Result)) (benchfmt.UnitMetadat
 		return nil, nil, fmt.Errorf("report: reading %s: %w", path, err)
 	}
 	return r.Units(), warnings, nil
-}
-
-// nonFinite returns the warning for a result with a value that is not a
-// finite number, or "" if all its values are finite. The warning names
-// the unit as written in the file:
-//
-//	results.txt:12: ns/op: value NaN is not a finite number, line skipped
-//	results.txt:13: MB/s: value 1e+305 is not finite in B/s, line skipped
-func nonFinite(rec *benchfmt.Result) string {
-	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-	for _, v := range rec.Values {
-		unit, val := written(v)
-		if finite(v.Value) && finite(val) {
-			continue
-		}
-		what := "is not a finite number"
-		if finite(val) { // finite as written, overflowed by tidying
-			what = "is not finite in " + v.Unit
-		}
-		file, line := rec.Pos()
-		return fmt.Sprintf("%s:%d: %s: value %s %s, line skipped",
-			file, line, unit, strconv.FormatFloat(val, 'g', -1, 64), what)
-	}
-	return ""
-}
-
-// written returns a value's unit and value as the file wrote them, before
-// benchfmt tidied them.
-func written(v benchfmt.Value) (unit string, val float64) {
-	if v.OrigUnit != "" {
-		return v.OrigUnit, v.OrigValue
-	}
-	return v.Unit, v.Value
 }

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/compare"
 )
 
 // writeWithBadLine writes a go test results file with six lines for each
@@ -83,7 +85,7 @@ func TestNonFiniteLinesAreWarnings(t *testing.T) {
 			}
 
 			var out bytes.Buffer
-			if err := Compare(&out, bad, good); err != nil {
+			if _, err := compare.Files(&out, []string{bad, good}, compare.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			i := strings.Index(out.String(), "warnings (lines skipped):\n  ")

@@ -8,12 +8,15 @@ import (
 	"github.com/montanaflynn/stats"
 	"golang.org/x/perf/benchmath"
 
+	"github.com/concbench/concbench/compare"
+	"github.com/concbench/concbench/internal/footnote"
 	"github.com/concbench/concbench/units"
 )
 
-// confidence is the level of every interval in the report, where the
-// trials allow it (see interval).
-const confidence = 0.95
+// confidence is the level of every interval in the report: the
+// comparison's (benchstat's), so that the report and runbench compare
+// show the same intervals.
+const confidence = compare.Confidence
 
 // scenarioUnits are the units a scenario section shows, in this order;
 // units a file has beyond these and hiddenScenarioUnits are shown after
@@ -204,14 +207,7 @@ func (t *statTable) mark(errs ...[]error) []int {
 
 // footnote returns the index of note in the table's footnotes, adding it
 // if it is new.
-func (t *statTable) footnote(note string) int {
-	i := slices.Index(t.Footnotes, note)
-	if i < 0 {
-		t.Footnotes = append(t.Footnotes, note)
-		i = len(t.Footnotes) - 1
-	}
-	return i
-}
+func (t *statTable) footnote(note string) int { return footnote.Index(&t.Footnotes, note) }
 
 // column summarises one column of values by implementation: its rows,
 // each compared with the first. Footnotes go to t.

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/concbench/concbench/report"
+	"github.com/concbench/concbench/compare"
 )
 
 const compareUsage = `usage: runbench compare [flags] OLD NEW [MORE...]
@@ -67,7 +67,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv (benchstat's csv; warnings go to stderr) or json")
 	maxReg := fs.String("max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
-	var p report.Projections
+	var p compare.Projections
 	fs.StringVar(&p.Filter, "filter", "*", "use only results matching benchfilter `query`, e.g. '/impl:channels .unit:sec/op'")
 	fs.StringVar(&p.Table, "table", ".config", "split results into tables by distinct values of `projection`")
 	fs.StringVar(&p.Row, "row", ".fullname", "split results into rows by distinct values of `projection`, e.g. .name or /workers")
@@ -102,13 +102,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{fmt.Errorf("compare: -max-regression %q: %w", *maxReg, err)}
 	}
-	if !slices.Contains(report.Formats(), *format) {
-		return usageError{fmt.Errorf("compare: -format %q: want %s", *format, strings.Join(report.Formats(), ", "))}
+	if !slices.Contains(compare.Formats(), *format) {
+		return usageError{fmt.Errorf("compare: -format %q: want %s", *format, strings.Join(compare.Formats(), ", "))}
 	}
-	if err := report.CheckProjections(p); err != nil {
+	if err := compare.CheckProjections(p); err != nil {
 		return usageError{fmt.Errorf("compare: %w", err)}
 	}
-	regs, err := report.CompareFiles(stdout, files, report.CompareOptions{Projections: p, MaxRegression: max, Format: *format, Warnings: stderr})
+	regs, err := compare.Files(stdout, files, compare.Options{Projections: p, MaxRegression: max, Format: *format, Warnings: stderr})
 	if err != nil {
 		return inputError(err)
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,25 +8,12 @@ import (
 	"testing"
 )
 
-// TestCompareKeepsPackagesApart: same-named benchmarks of two packages,
-// as a go test ./... of a module writes them, are two tables, as in
-// benchstat, never one pooled sample (which would read ~500 ns ± 80% for
-// 100 and 900 ns).
-func TestCompareKeepsPackagesApart(t *testing.T) {
-	file := twoPackages(t)
-	var out bytes.Buffer
-	if err := Compare(&out, file, file); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"pkg: example.com/a\n", "pkg: example.com/b\n", "100.0n", "900.0n"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("compare output lacks %q:\n%s", want, out.String())
-		}
-	}
-}
-
-// TestReportKeepsPackagesApart: the same file through the report gives two
-// sections, one per package, each with its own median.
+// TestReportKeepsPackagesApart: same-named benchmarks of two packages, as
+// a go test ./... of a module writes them, are two sections of the
+// report, one per package, each with its own median, never one pooled
+// sample (which would read ~500 ns ± 80% for 100 and 900 ns). Package
+// compare's TestCompareKeepsPackagesApart holds the comparison to the
+// same.
 func TestReportKeepsPackagesApart(t *testing.T) {
 	file := twoPackages(t)
 	ds, err := readFiles([]string{file})

@@ -1,4 +1,4 @@
-package report
+package compare
 
 import (
 	"errors"
@@ -18,42 +18,9 @@ import (
 // is rebuilt here on the same public pieces it uses: benchproc projections
 // decide the table, row and column of every value, benchproc.SortKeys
 // orders them, benchmath summarises and compares the cells, and
-// go-moremath's GeoMean makes the summary row. The compare test builds
+// go-moremath's GeoMean makes the summary row. benchstat_test.go builds
 // benchstat from the module cache and checks that both print the same
 // numbers in the same cells.
-
-// Projections are benchstat's -filter, -table, -row, -col and -ignore
-// flags, in its syntax (go doc golang.org/x/perf/benchproc/syntax).
-type Projections struct {
-	Filter string // default "*"
-	Table  string // default ".config"
-	Row    string // default ".fullname"
-	Col    string // default ".file"
-	Ignore string // default ""
-}
-
-// withDefaults returns p with benchstat's defaults for the empty fields.
-func (p Projections) withDefaults() Projections {
-	def := func(s *string, d string) {
-		if *s == "" {
-			*s = d
-		}
-	}
-	def(&p.Filter, "*")
-	def(&p.Table, ".config")
-	def(&p.Row, ".fullname")
-	def(&p.Col, ".file")
-	return p
-}
-
-// QueryError is a -filter or projection that does not parse: bad usage.
-type QueryError struct {
-	Flag string // "-filter", "-table", "-row", "-col" or "-ignore"
-	Err  error
-}
-
-func (e *QueryError) Error() string { return "parsing " + e.Flag + ": " + e.Err.Error() }
-func (e *QueryError) Unwrap() error { return e.Err }
 
 // tabBuilder collects results into tables: benchtab.Builder's logic.
 type tabBuilder struct {
@@ -75,41 +42,6 @@ type builderCell struct {
 }
 
 type cellKey struct{ Row, Col benchproc.Key }
-
-// newTabBuilder parses p as benchstat parses its flags: the filter first,
-// then -table (with a .unit field added), -row, -col and -ignore with one
-// ProjectionParser, so that a key named in one is left out of .config and
-// .fullname in the others; what none of them names is the residue, whose
-// variation within a cell is warned about.
-func newTabBuilder(p Projections) (*tabBuilder, error) {
-	p = p.withDefaults()
-	filter, err := benchproc.NewFilter(p.Filter)
-	if err != nil {
-		return nil, &QueryError{"-filter", err}
-	}
-	var parser benchproc.ProjectionParser
-	b := &tabBuilder{filter: filter, tables: map[benchproc.Key]*builderTable{}}
-	if b.tableBy, b.unitField, err = parser.ParseWithUnit(p.Table, filter); err != nil {
-		return nil, &QueryError{"-table", err}
-	}
-	if b.rowBy, err = parser.Parse(p.Row, filter); err != nil {
-		return nil, &QueryError{"-row", err}
-	}
-	if b.colBy, err = parser.Parse(p.Col, filter); err != nil {
-		return nil, &QueryError{"-col", err}
-	}
-	if _, err = parser.Parse(p.Ignore, filter); err != nil {
-		return nil, &QueryError{"-ignore", err}
-	}
-	b.residue = parser.Residue()
-	return b, nil
-}
-
-// CheckProjections reports whether p parses, as a *QueryError if not.
-func CheckProjections(p Projections) error {
-	_, err := newTabBuilder(p)
-	return err
-}
 
 // add files res under its table, row and column, one value per unit. It
 // applies the filter (which may drop some of res's values) and returns
@@ -168,7 +100,7 @@ type tabSummary struct {
 	Warnings   []error
 }
 
-// tables finalises the builder: tables, rows and columns sorted by their
+// build finalises the builder: tables, rows and columns sorted by their
 // projections (first-seen order unless the projection says otherwise),
 // each cell summarised and compared with its row's first-column cell
 // under the unit's assumption (its assume= metadata, else nothing), and a
