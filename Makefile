@@ -4,7 +4,7 @@ BIN     := bin/runbench
 COUNT   ?= 6
 FILES   ?= $(wildcard results/reference/*/results.txt)
 
-.PHONY: help build test run bench report compare fuzz truth clean
+.PHONY: help build test run bench report compare fuzz truth reference clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,16 @@ fuzz: ## fuzz the scenario parser, the result-file readers and the sidecar reade
 
 truth: ## the harness against queueing theory (minutes; not in make test): writes results/reference/truth/truth.md
 	$(GO) test -tags truth -count=1 -timeout 20m -v -run '^TestTruth$$' ./internal/truth/ -truth.out $(CURDIR)/results/reference/truth/truth.md
+
+REFNEW := results/local/reference-new
+
+reference: build ## regenerate results/reference/quick: the quick suite, its report with every chart inline (no PNG committed)
+	rm -rf $(REFNEW)
+	$(BIN) run -no-report -out $(REFNEW)
+	$(BIN) report -inline -o $(REFNEW) $(REFNEW)/results.txt
+	rm -rf results/reference/quick
+	mkdir -p results/reference/quick
+	cp $(REFNEW)/results.txt $(REFNEW)/results.jsonl $(REFNEW)/report.html results/reference/quick/
 
 clean: ## remove the binary and local results
 	rm -rf bin results/local

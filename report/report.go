@@ -5,8 +5,21 @@
 // It reads files only: benchfmt results (from go test -bench or from the
 // scenario driver) and, next to a results file x.txt, the sidecar x.jsonl
 // with trial statuses, HDR latency histograms and time series. It never
-// imports the implementations or the harness, so it charts any project's
-// `go test -bench` output too.
+// imports the implementations, the scenario format or the harness, so it
+// charts any project's `go test -bench` output too.
+//
+// A report is made in stages, a file each:
+//
+//	read.go, scan.go     the files → a dataset (results, trials, scenarios)
+//	model.go, stats.go,  the dataset → a numeric model: sections, groups,
+//	floor.go, rank.go,   tables of medians and intervals, headline
+//	verdict.go           rankings, the claims audit
+//	figures.go,          the model → charts: what each section shows
+//	charts.go, draw.go,  (figures), how each chart is drawn (charts), the
+//	svg.go               PNG and SVG canvas (draw, svg)
+//	page.go, format.go,  the model and its charts → the page: every number
+//	verdict_text.go,     formatted here and only here, from the templates
+//	page/                in page/, embedded
 package report
 
 import (
