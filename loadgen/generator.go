@@ -24,6 +24,7 @@ type generator struct {
 	wakers     []*waker    // open loop: one per client
 
 	track     bool         // count operations in flight: only when MaxInflight needs it
+	goexit    atomic.Bool  // a client's operation never returned: the target called runtime.Goexit
 	inflight  atomic.Int64 // operations in flight, when track
 	issued    atomic.Int64 // operations started, summed from the clients when they return
 	refused   atomic.Int64 // refused by MaxInflight
@@ -142,6 +143,9 @@ func (g *generator) result(smp *sampler) Result {
 	res.Elapsed = time.Duration(max(last, g.windowEnd) - g.warmEnd)
 	res.PeakGoroutines, res.PeakStackBytes, res.Series = smp.peak, smp.peakStack, smp.series
 	res.Behind = g.behind()
+	if g.goexit.Load() {
+		res.Aborted = "an operation never returned to its client: the target called runtime.Goexit (t.FailNow or t.SkipNow outside a test's goroutine does), and the client stopped"
+	}
 	return res
 }
 
@@ -162,6 +166,23 @@ func (g *generator) behind() string {
 
 // client issues one client's operations on its schedule until it ends.
 func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
+	returned := false
+	defer func() {
+		// Deferred calls run without a return on a panic (which ends the
+		// process) and on runtime.Goexit: the target called it.
+		if !returned {
+			g.goexit.Store(true)
+		}
+	}()
+	g.issue(ctx, c, tasks)
+	returned = true
+}
+
+// issue is the loop of client c: it issues the operations of its schedule
+// until it ends (or ctx does).
+func (g *generator) issue(ctx context.Context, c int, tasks *sync.WaitGroup) {
+	var issued int64 // counted here, added once: no shared counter on the hot path
+	defer func() { g.issued.Add(issued) }()
 	sched := newSchedule(g.cfg, c, g.windowEnd)
 	open := g.cfg.Model == Open
 	rec := g.clientRecs[c]
@@ -170,8 +191,6 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 		wk = g.wakers[c]
 		defer wk.settle()
 	}
-	var issued int64 // counted here, added once: no shared counter on the hot path
-	defer func() { g.issued.Add(issued) }()
 	// A closed-loop client waits for its task to complete, not only for
 	// Submit to return: otherwise a pool that never blocks would turn the
 	// closed loop into an unbounded open one.
@@ -179,6 +198,7 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 	if !open && g.target.Submit != nil {
 		completed = make(chan struct{}, 1)
 	}
+	var think pauser
 	for seq := 0; ctx.Err() == nil; seq++ {
 		if open {
 			wk.settle() // the previous operation's, now that it is out of the way
@@ -194,7 +214,9 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 				return
 			}
 			if intended > now { // idle until then: how late it wakes is the harness's error
-				now = wk.until(intended, now, intended >= g.warmEnd)
+				if now = wk.until(ctx, intended, now, intended >= g.warmEnd); now < intended {
+					return // ctx ended the wait
+				}
 			}
 			if g.track && g.inflight.Load() >= int64(g.cfg.MaxInflight) {
 				g.refused.Add(1)
@@ -208,9 +230,30 @@ func (g *generator) client(ctx context.Context, c int, tasks *sync.WaitGroup) {
 		} else {
 			g.call(ctx, intended, now, measured, rec)
 		}
-		if g.cfg.Think > 0 {
-			time.Sleep(g.cfg.Think)
+		if g.cfg.Think > 0 && !think.sleep(ctx, g.cfg.Think) {
+			return
 		}
+	}
+}
+
+// pauser sleeps one goroutine at a time, on one timer made once: a sleep
+// allocates nothing.
+type pauser struct{ t *time.Timer }
+
+// sleep sleeps for d, or until ctx ends; it reports whether it slept the
+// whole of d.
+func (p *pauser) sleep(ctx context.Context, d time.Duration) bool {
+	if p.t == nil {
+		p.t = time.NewTimer(d)
+	} else {
+		p.t.Reset(d) // Go 1.23 timers: no stale tick to drain
+	}
+	select {
+	case <-p.t.C:
+		return true
+	case <-ctx.Done():
+		p.t.Stop()
+		return false
 	}
 }
 

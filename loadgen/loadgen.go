@@ -185,6 +185,9 @@ type Result struct {
 
 	// Behind says how an open-loop schedule was not held; "" if it was.
 	Behind string
+	// Aborted says why the run could not go on as configured, "" if it
+	// could: an operation that called runtime.Goexit ended its client.
+	Aborted string
 }
 
 // Throughput is completions inside the window per second.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -140,4 +142,68 @@ func ExampleRun() {
 	p99 := time.Duration(res.Latency.ValueAtQuantile(99))
 	fmt.Println(res.Ops > 0, p99 >= 100*time.Microsecond, res.Errors)
 	// Output: true true 0
+}
+
+// TestRunEndsWithItsContext: an open loop waiting for an operation 50 s
+// away, and a closed loop in a 40 s think, both return once their ctx
+// ends, in fake time (go-timer sleeper; the precise one sleeps in the
+// kernel, outside a bubble's clock: see TestPreciseWaitEndsWithItsContext).
+func TestRunEndsWithItsContext(t *testing.T) {
+	tests := []struct {
+		name string
+		give Config
+	}{
+		{"long inter-arrival gap", Config{Model: Open, Rate: 0.02, Sleeper: SleepGoTimer, Clients: 1, Duration: 100 * time.Second}},
+		{"long think", Config{Model: Closed, Clients: 1, Think: 40 * time.Second, Duration: 100 * time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				start := time.Now()
+				_, err := Run(ctx, tt.give, func(context.Context) error { return nil })
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("Run: %v, want the context's error", err)
+				}
+				if took := time.Since(start); took > 2*time.Second {
+					t.Errorf("Run returned %v after it started, its ctx ending at 1s", took)
+				}
+			})
+		})
+	}
+}
+
+// TestPreciseWaitEndsWithItsContext: the precise sleeper, waiting for an
+// operation 50 s away, gives up within a slice of its ctx's end. The bound
+// (10 s) only tells a wait that ended from one that did not.
+func TestPreciseWaitEndsWithItsContext(t *testing.T) {
+	if !PreciseAvailable() {
+		t.Skip("no precise sleeper on this OS: nothing to check")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Run(ctx, Config{Model: Open, Rate: 0.02, Sleeper: SleepPrecise, Clients: 1, Duration: 100 * time.Second}, func(context.Context) error { return nil })
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 10*time.Second {
+		t.Errorf("Run: %v after %v, want the ctx's error well before the next operation at 50s", err, time.Since(start))
+	}
+}
+
+// TestGoexitIsReported: a target that calls runtime.Goexit (as t.FailNow
+// does) ends its client; the result says so rather than passing for a run
+// of one operation.
+func TestGoexitIsReported(t *testing.T) {
+	res, err := Run(context.Background(), Config{Model: Closed, Clients: 2, Duration: 20 * time.Millisecond},
+		func(context.Context) error { runtime.Goexit(); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Aborted, "runtime.Goexit") {
+		t.Errorf("Aborted %q, want it to name runtime.Goexit", res.Aborted)
+	}
+	ok, err := Run(context.Background(), Config{Model: Closed, Clients: 2, Duration: 5 * time.Millisecond}, func(context.Context) error { return nil })
+	if err != nil || ok.Aborted != "" {
+		t.Errorf("a plain run: %v, Aborted %q", err, ok.Aborted)
+	}
 }

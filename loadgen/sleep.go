@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"context"
 	"runtime"
 	"time"
 
@@ -77,6 +78,7 @@ type waker struct {
 	over  [overN]int64 // recent oversleeps, a ring
 	nOver int          // oversleeps seen, of which the last min(nOver, overN) are in over
 
+	pause   pauser                  // Go's timer, for goTimerUntil
 	wake    *hdrhistogram.Histogram // measured operations that waited: wake-up minus intended start
 	pending int64                   // a wake error not yet in wake; 0 for none
 	spinNs  int64                   // ns spun (or yielded, for Go's timer) before measured operations
@@ -105,13 +107,17 @@ func (w *waker) name() string {
 // issued: recording between the operation's start and its call charged
 // the histogram's cost (page faults on first touches, presumably) to the
 // target, raising a no-op's service p99 from 2 to 15 µs. It does not
-// allocate.
-func (w *waker) until(t, now int64, measured bool) int64 {
+// allocate. If ctx ends first, it returns at once with a reading before
+// t, and records nothing.
+func (w *waker) until(ctx context.Context, t, now int64, measured bool) int64 {
 	var spun int64
 	if w.precise {
-		now, spun = w.preciseUntil(t, now)
+		now, spun = w.preciseUntil(ctx, t, now)
 	} else {
-		now, spun = goTimerUntil(w.clock, t, now)
+		now, spun = goTimerUntil(ctx, &w.pause, w.clock, t, now)
+	}
+	if now < t {
+		return now // ctx ended the wait
 	}
 	if measured {
 		w.spinNs += spun
@@ -152,7 +158,10 @@ func (w *waker) settle() {
 // trip) had its service time raised from 1.4–2.1 µs to 22 µs at p50,
 // every wake-up of the client then costing a thread hand-off. (Locked or
 // not during the wait made no difference to the wake error measured.)
-func (w *waker) preciseUntil(t, now int64) (int64, int64) {
+//
+// Between slices it checks ctx: a wait of any length ends within a slice
+// of ctx's end, returning a reading before t.
+func (w *waker) preciseUntil(ctx context.Context, t, now int64) (int64, int64) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if deadline := t - w.margin(); deadline > now {
@@ -160,6 +169,9 @@ func (w *waker) preciseUntil(t, now int64) (int64, int64) {
 			runtime.UnlockOSThread() // a locked Gosched would hand the thread off
 			runtime.Gosched()
 			runtime.LockOSThread()
+			if ctx.Err() != nil {
+				return now, 0
+			}
 			w.sleep.until(w.monoBase + now + int64(sleepSlice))
 			now = w.clock()
 		}
@@ -219,9 +231,13 @@ func (w *waker) margin() int64 {
 // lateness p99 from 1.7–2.1 ms to 0.5–0.9 ms, but the spinning client
 // raised the tasks' own service p99 from 2.1–2.9 ms to 2.1–8.5 ms: the
 // generator disturbed what it measured.
-func goTimerUntil(clock func() int64, t, now int64) (int64, int64) {
+//
+// A sleep ends early when ctx ends, and it then returns a reading before t.
+func goTimerUntil(ctx context.Context, p *pauser, clock func() int64, t, now int64) (int64, int64) {
 	if wait := t - now; wait > int64(200*time.Microsecond) {
-		time.Sleep(time.Duration(wait - int64(100*time.Microsecond)))
+		if !p.sleep(ctx, time.Duration(wait-int64(100*time.Microsecond))) {
+			return clock(), 0
+		}
 		now = clock()
 	}
 	from := now

@@ -128,7 +128,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 			now := w.clock()
 			t0 := now + int64(i%4)*int64(350*time.Microsecond) + 1 // some waits shorter than any margin, some longer
 			m := i%3 != 0
-			if got := w.until(t0, now, m); got < t0 {
+			if got := w.until(context.Background(), t0, now, m); got < t0 {
 				t.Fatalf("%s: woke at %d for %d", w.name(), got, t0)
 			}
 			w.settle()
@@ -201,7 +201,7 @@ func TestWaitDoesNotAllocate(t *testing.T) {
 		w.clock, w.monoBase = func() int64 { return int64(time.Since(base)) }, mono
 		allocs := testing.AllocsPerRun(50, func() {
 			now := w.clock()
-			w.until(now+int64(300*time.Microsecond), now, true)
+			w.until(context.Background(), now+int64(300*time.Microsecond), now, true)
 			w.settle()
 		})
 		if allocs != 0 {

@@ -53,6 +53,10 @@ type Trial struct {
 	Status       string `json:"status"`
 	Error        string `json:"error,omitempty"`  // why the status is not ok
 	Stacks       string `json:"stacks,omitempty"` // goroutine dump of a hung or crashed trial
+	// Output is the last of what an ok trial's process printed (the code
+	// under test's own output), at most a few KiB; a hung or crashed
+	// trial's is in Stacks.
+	Output string `json:"output,omitempty"`
 
 	GOMAXPROCS int     `json:"gomaxprocs"`            // of the trial's process
 	Model      string  `json:"model"`                 // open | closed

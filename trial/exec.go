@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -89,34 +90,56 @@ func allStacks() string {
 	}
 }
 
+// ResultEnv names the environment variable that gives a trial process
+// the file to write its record to ([Serve]). The record does not travel
+// on the child's standard output: the code under test owns that, and may
+// print to it.
+const ResultEnv = "CONCBENCH_TRIAL_RESULT"
+
+// maxOutput bounds what is kept of a trial process's standard output and
+// error, together: the last MiB, which holds a SIGQUIT's goroutine dump.
+const maxOutput = 1 << 20
+
 // Isolated runs each trial in a child process started as argv, which must
-// read a Spec as JSON on stdin, run it with Run and write the
-// record.Trial as JSON on stdout (`runbench trial` does). A child still
-// running at the spec's timeout is sent SIGQUIT, so that the Go runtime
-// prints every goroutine's stack, then killed; the trial is reported hung
-// with those stacks. A child that dies is reported crashed with its output.
-// Every child is started by package child: it leads its own process group,
-// which is killed on every path out of here, and on Linux it dies with this
-// process however this process dies.
+// serve it ([Serve]: `runbench trial` does): read its Spec as JSON on
+// stdin, run it, and write its record to the file [ResultEnv] names.
+// What the child writes to its standard output and error is its own (the
+// code under test may print); the last of it is kept, in the record's
+// Output, or in Stacks where the trial hung or crashed.
+//
+// A child still running at the spec's timeout is sent SIGQUIT, so that the
+// Go runtime prints every goroutine's stack, then killed; the trial is
+// reported hung with those stacks. A child that exits without a record is
+// reported crashed, with its exit status and output: one that exits 0
+// without a record had something in it call os.Exit. Every child is
+// started by package child: it leads its own process group, which is
+// killed on every path out of here, and on Linux it dies with this process
+// however this process dies.
 func Isolated(argv []string, reg *targets.Registry) Executor {
 	return func(ctx context.Context, ts Spec) (record.Trial, error) {
 		in, err := json.Marshal(ts)
 		if err != nil {
 			return record.Trial{}, err
 		}
+		result, err := os.CreateTemp("", "concbench-trial-*.json")
+		if err != nil {
+			return record.Trial{}, fmt.Errorf("trial result file: %w", err)
+		}
+		result.Close()
+		defer os.Remove(result.Name())
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Stdin = bytes.NewReader(in)
 		// All goroutines in the SIGQUIT dump, whatever the caller's setting.
-		cmd.Env = append(os.Environ(), "GOTRACEBACK=all")
+		cmd.Env = append(os.Environ(), "GOTRACEBACK=all", ResultEnv+"="+result.Name())
 		if ts.Procs > 0 {
 			cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", ts.Procs))
 		}
 		// Wait returns this long after the child exits even if something it
-		// started still holds its output open.
-		cmd.WaitDelay = 5 * time.Second
-		var stdout bytes.Buffer
-		stderr := &tailBuffer{max: 1 << 20}
-		cmd.Stdout, cmd.Stderr = &stdout, stderr
+		// started still holds its output open: the record is in its file,
+		// and a second is ample for the rest of its output to drain.
+		cmd.WaitDelay = time.Second
+		output := &tailBuffer{max: maxOutput}
+		cmd.Stdout, cmd.Stderr = output, output
 		exited, err := child.Start(cmd)
 		if err != nil {
 			return record.Trial{}, fmt.Errorf("start trial process: %w", err)
@@ -124,38 +147,67 @@ func Isolated(argv []string, reg *targets.Registry) Executor {
 		// Whatever happens below, the child's group goes: a trial process
 		// may have started processes of its own.
 		defer child.KillGroup(cmd)
-		watchdog := time.NewTimer(ts.Scenario.Timeout.Duration)
-		defer watchdog.Stop()
-		fail := ts.Record(reg)
+		return watch(ctx, ts, reg, cmd, exited, output, result.Name()), nil
+	}
+}
+
+// watch waits for a trial process, or its watchdog, or ctx, and returns
+// the trial's record: the child's, or one that says why there is none.
+func watch(ctx context.Context, ts Spec, reg *targets.Registry, cmd *exec.Cmd, exited <-chan error, output *tailBuffer, result string) record.Trial {
+	watchdog := time.NewTimer(ts.Scenario.Timeout.Duration)
+	defer watchdog.Stop()
+	fail := ts.Record(reg)
+	select {
+	case err := <-exited:
+		tr, rerr := readResult(result)
+		switch {
+		case rerr == nil:
+			tr.Output = output.Tail(maxKeptOutput)
+			return tr
+		case err == nil || errors.Is(err, exec.ErrWaitDelay):
+			fail.Status, fail.Error = record.StatusCrashed, "the trial process exited with status 0 before writing its result: something in the code under test called os.Exit"
+		default:
+			fail.Status, fail.Error = record.StatusCrashed, fmt.Sprintf("trial process: %v, and no result (%v)", err, rerr)
+		}
+		fail.Stacks = output.String()
+	case <-watchdog.C:
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
 		select {
-		case err := <-exited:
-			if err != nil || stdout.Len() == 0 {
-				fail.Status, fail.Error, fail.Stacks = record.StatusCrashed, fmt.Sprintf("trial process: %v", err), stderr.String()
-				return fail, nil
-			}
-		case <-watchdog.C:
-			_ = cmd.Process.Signal(syscall.SIGQUIT)
-			select {
-			case <-exited:
-			case <-time.After(5 * time.Second):
-				child.KillGroup(cmd)
-				<-exited
-			}
-			fail.Status, fail.Error, fail.Stacks = record.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks at SIGQUIT follow", ts.Scenario.Timeout.Duration), stderr.String()
-			return fail, nil
-		case <-ctx.Done():
+		case <-exited:
+		case <-time.After(5 * time.Second):
 			child.KillGroup(cmd)
 			<-exited
-			fail.Status, fail.Error = record.StatusPartial, "interrupted"
-			return fail, nil
 		}
-		var tr record.Trial
-		if err := json.Unmarshal(stdout.Bytes(), &tr); err != nil {
-			fail.Status, fail.Error, fail.Stacks = record.StatusCrashed, fmt.Sprintf("trial process wrote no result: %v", err), stderr.String()
-			return fail, nil
-		}
-		return tr, nil
+		fail.Status, fail.Error, fail.Stacks = record.StatusHung, fmt.Sprintf("no result after the %v timeout; stacks at SIGQUIT follow", ts.Scenario.Timeout.Duration), output.String()
+	case <-ctx.Done():
+		child.KillGroup(cmd)
+		<-exited
+		fail.Status, fail.Error = record.StatusPartial, "interrupted"
 	}
+	return fail
+}
+
+// maxKeptOutput bounds the output an ok trial's record keeps: the last of
+// what the code under test printed, for the report to show.
+const maxKeptOutput = 8 << 10
+
+// readResult reads the record a trial process wrote to path: absent or
+// empty if it wrote none.
+func readResult(path string) (record.Trial, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return record.Trial{}, err
+	}
+	defer f.Close()
+	var tr record.Trial
+	dec := json.NewDecoder(io.LimitReader(f, record.MaxLine))
+	if err := dec.Decode(&tr); err != nil {
+		if errors.Is(err, io.EOF) {
+			return tr, errors.New("it wrote no record")
+		}
+		return tr, fmt.Errorf("its record does not decode: %w", err)
+	}
+	return tr, nil
 }
 
 // tailBuffer keeps the last max bytes written to it.
@@ -164,12 +216,31 @@ type tailBuffer struct {
 	buf []byte
 }
 
+// Write keeps the tail of p; it never fails, and never holds more than
+// max bytes and one write's tail.
 func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = t.buf[over:]
+	n := len(p)
+	if len(p) > t.max {
+		p = p[len(p)-t.max:]
 	}
-	return len(p), nil
+	if over := len(t.buf) + len(p) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	t.buf = append(t.buf, p...)
+	return n, nil
 }
 
 func (t *tailBuffer) String() string { return string(t.buf) }
+
+// Tail returns the last n bytes kept, from a line's start where one
+// begins within them.
+func (t *tailBuffer) Tail(n int) string {
+	b := t.buf
+	if len(b) > n {
+		b = b[len(b)-n:]
+		if i := bytes.IndexByte(b, '\n'); i >= 0 && i < len(b)-1 {
+			b = b[i+1:]
+		}
+	}
+	return string(b)
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 
+	"github.com/concbench/concbench/internal/atomicfile"
 	"github.com/concbench/concbench/scenarios"
 	"github.com/concbench/concbench/targets"
 )
@@ -35,7 +37,9 @@ func Read(r io.Reader, reg *targets.Registry) (Spec, error) {
 
 // Serve is the trial process's side of the child protocol: it reads a
 // Spec from in ([Read]: an error there is bad input), runs it, and writes
-// its record as one JSON value to out.
+// its record as one JSON value to the file the environment variable
+// [ResultEnv] names, whole or not at all; without that variable (a trial
+// run by hand), to out.
 func Serve(ctx context.Context, reg *targets.Registry, in io.Reader, out io.Writer) error {
 	ts, err := Read(in, reg)
 	if err != nil {
@@ -45,5 +49,13 @@ func Serve(ctx context.Context, reg *targets.Registry, in io.Reader, out io.Writ
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(out).Encode(tr)
+	path := os.Getenv(ResultEnv)
+	if path == "" {
+		return json.NewEncoder(out).Encode(tr)
+	}
+	b, err := json.Marshal(tr)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, b)
 }

@@ -181,6 +181,8 @@ func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Re
 	switch {
 	case ctx.Err() != nil:
 		st, why = record.StatusPartial, "interrupted"
+	case res.Aborted != "":
+		st, why = record.StatusCrashed, res.Aborted
 	case closeErr != nil:
 		st, why = record.StatusCrashed, "Close: "+closeErr.Error()
 	case tr.LeakedGoroutines > 0:
