@@ -31,17 +31,38 @@ type Options struct {
 // KV is one configuration line of a results file.
 type KV struct{ Key, Value string }
 
-// Summary is what Run did.
+// Summary is what Run did. It holds an outcome per trial, not its record:
+// a run's memory does not grow with its histograms, which go to the
+// sidecar as each trial ends.
 type Summary struct {
 	Results string // path of the benchfmt file
-	Trials  []record.Trial
+	Trials  []Outcome
 	Partial bool
+}
+
+// Outcome is what the summary keeps of one trial.
+type Outcome struct {
+	Name   string
+	Impl   string
+	Rep    int
+	Status string
+	Error  string
+	// Demo is what a demonstration implementation demonstrates;
+	// Demonstrated, that the trial ended as its demonstration declares.
+	Demo         string
+	Demonstrated bool
+	Ops, Errors  int64 // measured operations, and of them those that failed
+}
+
+func outcome(tr record.Trial) Outcome {
+	return Outcome{Name: tr.Name, Impl: tr.Impl, Rep: tr.Rep, Status: tr.Status, Error: tr.Error, Demo: tr.Demo,
+		Demonstrated: tr.Demonstrated, Ops: tr.Ops, Errors: tr.Errors}
 }
 
 // Failed returns the trials whose status is not ok, but for those that
 // ended as their demonstration declares (see Demonstrated).
-func (s Summary) Failed() []record.Trial {
-	var bad []record.Trial
+func (s Summary) Failed() []Outcome {
+	var bad []Outcome
 	for _, t := range s.Trials {
 		if t.Status != record.StatusOK && !t.Demonstrated {
 			bad = append(bad, t)
@@ -54,8 +75,8 @@ func (s Summary) Failed() []record.Trial {
 // ended with a status their implementation declares (ImplInfo.DemoEnds):
 // a hang or a leak they exist to show, which does not fail the run. (The
 // conformance suite checks that each demonstrates what it declares.)
-func (s Summary) Demonstrated() []record.Trial {
-	var out []record.Trial
+func (s Summary) Demonstrated() []Outcome {
+	var out []Outcome
 	for _, t := range s.Trials {
 		if t.Demonstrated {
 			out = append(out, t)
@@ -79,15 +100,23 @@ func markDemo(reg *targets.Registry, ts trial.Spec, tr *record.Trial) {
 	}
 }
 
-// Run runs the plan, rewriting OutDir/results.txt and results.jsonl
-// atomically after every trial, so an interrupted run keeps every finished
-// trial and says it is partial. An empty plan writes an empty pair.
+// Run runs the plan and writes OutDir/results.txt and results.jsonl as it
+// goes: each trial's lines are appended when it ends, so that an
+// interrupted run keeps every finished trial, its results saying
+// run-status partial until the last trial of a whole run, when they are
+// made complete. An empty plan writes an empty, complete pair. Run's
+// memory stays bounded whatever the length of the plan: it keeps an
+// Outcome per trial, and writes each record once.
 func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Options) (Summary, error) {
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return Summary{}, err
 	}
 	sum := Summary{Results: filepath.Join(opts.OutDir, "results.txt")}
-	out := &resultWriter{path: sum.Results, config: opts.Config, reg: reg}
+	out, err := createResults(sum.Results, opts.Config, reg)
+	if err != nil {
+		return sum, err
+	}
+	defer out.close()
 	for i, ts := range plan {
 		if ctx.Err() != nil {
 			sum.Partial = true
@@ -100,11 +129,8 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 			// executor made one, marked partial.
 			sum.Partial = true
 			if tr.Name != "" {
-				sum.Trials = append(sum.Trials, tr)
+				sum.Trials = append(sum.Trials, outcome(tr))
 				err = errors.Join(err, out.add(ts, tr))
-			}
-			if ferr := out.flush(true); ferr != nil {
-				err = errors.Join(err, ferr)
 			}
 			if errors.Is(err, trial.ErrRunStopped) {
 				return sum, err
@@ -114,26 +140,18 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 		if tr.Status == record.StatusPartial {
 			sum.Partial = true
 		}
-		sum.Trials = append(sum.Trials, tr)
+		sum.Trials = append(sum.Trials, outcome(tr))
 		if err := out.add(ts, tr); err != nil {
-			return sum, err
-		}
-		if err := out.flush(sum.Partial || i+1 < len(plan)); err != nil {
 			return sum, err
 		}
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(plan), tr)
 		}
 	}
-	if len(plan) == 0 {
-		// An empty shard of a study: an empty, complete pair of files, so
-		// that the merge step finds every shard's results.
-		return sum, out.flush(false)
-	}
 	if sum.Partial {
-		return sum, out.flush(true)
+		return sum, nil
 	}
-	return sum, nil
+	return sum, out.complete()
 }
 
 // HostConfig returns the configuration lines that make a result attributable.

@@ -24,7 +24,10 @@ func TestSleeperConfigLine(t *testing.T) {
 			Latency: &record.Hist{Histogram: h}, Service: &record.Hist{Histogram: h}, Lateness: &record.Hist{Histogram: h},
 			Sleeper: sleeper}
 	}
-	w := &resultWriter{path: filepath.Join(t.TempDir(), "results.txt"), reg: targets.Builtin()}
+	w, err := createResults(filepath.Join(t.TempDir(), "results.txt"), nil, targets.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tr := range []record.Trial{
 		mk("Scenario/scenario=a/rate=1000", "clock_nanosleep+spin"),
 		mk("Scenario/scenario=a/rate=100000", "go-timer"),
@@ -34,7 +37,7 @@ func TestSleeperConfigLine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := w.flush(false); err != nil {
+	if err := w.complete(); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(w.path)

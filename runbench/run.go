@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,16 +64,9 @@ func cmdRun(ctx context.Context, reg *targets.Registry, args []string, stdout, s
 			return usageError{errors.New("run: -in-process: no trial left once the demonstrations that hang or crash are left out")}
 		}
 	}
-	dir := f.out
-	if dir == "" {
-		dir = filepath.Join("results", "local", time.Now().UTC().Format("20060102-150405"))
-	}
-	// The folder is ours, and writable, before the first trial runs: a
-	// second run into it, or an unwritable one, is refused now rather than
-	// after minutes of trials.
-	lock, err := dirlock.Acquire(dir, "runbench run")
+	lock, dir, err := outDir(f.out, time.Now())
 	if err != nil {
-		return usageError{fmt.Errorf("run: %w", err)}
+		return err
 	}
 	defer lock.Release()
 	opts, err := runOptions(reg, f, dir)
@@ -206,6 +200,51 @@ func runOptions(reg *targets.Registry, f runFlags, dir string) (harness.Options,
 		exe = trial.Isolated([]string{self, "trial"}, reg)
 	}
 	return harness.Options{OutDir: dir, Exec: exe, Config: harness.HostConfig(gitCommit())}, nil
+}
+
+// outDir takes the run's results folder: out, which must be new or empty,
+// or a new folder results/local/<UTC time> (with a -2, -3, … where runs
+// start in the same second). The folder is ours, and writable, before the
+// first trial runs: a second run into it, or an unwritable one, is
+// refused now rather than after minutes of trials, and a run never writes
+// beside another's results (which it would replace, leaving the other's
+// charts beside its report).
+func outDir(out string, now time.Time) (*dirlock.Lock, string, error) {
+	if out == "" {
+		base := filepath.Join("results", "local", now.UTC().Format("20060102-150405"))
+		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+			return nil, "", usageError{fmt.Errorf("run: %w", err)}
+		}
+		for i := 1; ; i++ {
+			out = base
+			if i > 1 {
+				out = fmt.Sprintf("%s-%d", base, i)
+			}
+			err := os.Mkdir(out, 0o755)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, fs.ErrExist) || i == 1000 {
+				return nil, "", usageError{fmt.Errorf("run: %w", err)}
+			}
+		}
+	}
+	lock, err := dirlock.Acquire(out, "runbench run")
+	if err != nil {
+		return nil, "", usageError{fmt.Errorf("run: %w", err)}
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		lock.Release()
+		return nil, "", usageError{fmt.Errorf("run: %w", err)}
+	}
+	for _, e := range entries {
+		if e.Name() != dirlock.Name {
+			lock.Release()
+			return nil, "", usageError{fmt.Errorf("run: -out %s is not empty (it holds %s): a run writes into a new or empty folder, so that it never replaces another run's results or leaves them beside its own", out, e.Name())}
+		}
+	}
+	return lock, out, nil
 }
 
 // finishRun says what the run left, writes the report, and maps the

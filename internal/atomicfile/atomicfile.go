@@ -3,8 +3,10 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -54,12 +56,38 @@ func WriteAll(files ...File) error {
 	return nil
 }
 
+// WriteFrom is Write for a file too large to hold in memory: fill writes
+// its contents to the temporary file, which is renamed over path only if
+// fill returns nil.
+func WriteFrom(path string, fill func(io.Writer) error) error {
+	tmp, err := writeTempFrom(path, fill)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 func writeTemp(path string, data []byte) (string, error) {
+	return writeTempFrom(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+func writeTempFrom(path string, fill func(io.Writer) error) (string, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	_, werr := f.Write(data)
+	bw := bufio.NewWriter(f)
+	werr := fill(bw)
+	if werr == nil {
+		werr = bw.Flush()
+	}
 	serr := f.Sync()
 	merr := f.Chmod(0o644)
 	cerr := f.Close()
