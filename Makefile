@@ -18,8 +18,8 @@ test: ## vet, every test under -race (conformance suites with goleak), one pass 
 	$(GO) vet -tags truth ./internal/truth/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./bench/...
 
-run: build ## the embedded quick suite, each trial in its own process; prints the HTML report's path last
-	$(BIN) run
+run: build ## the embedded quick suite, each trial in its own process; prints the HTML report's path last (OUT=dir for another folder)
+	$(BIN) run $(if $(OUT),-out '$(OUT)')
 
 bench: build ## go test benchmarks into results/local (COUNT=6; CPU=1,2 for -cpu; BENCH=regexp)
 	$(BIN) bench -count $(COUNT) $(if $(CPU),-cpu $(CPU)) $(if $(BENCH),-bench '$(BENCH)')

@@ -18,6 +18,7 @@ package compare
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -56,6 +57,16 @@ type Options struct {
 	// regressions. Nil discards them. The other formats carry them in w.
 	Warnings io.Writer
 }
+
+// ErrNoResults is returned, with nothing written, for files that hold no
+// benchmark result at all: there is nothing to show.
+var ErrNoResults = errors.New("no benchmark results in the files")
+
+// ErrNothingCompared is returned, after the tables are written, by a CI
+// gate (Options.MaxRegression) that found no cell to compare with another
+// (a file with no results, or with other benchmarks than the base): a gate
+// that passed on nothing would pass every build.
+var ErrNothingCompared = errors.New("no result has a result to compare with in another column: the gate checked nothing")
 
 // Formats lists the values of Options.Format.
 func Formats() []string { return []string{"text", "markdown", "csv", "json"} }
@@ -122,7 +133,23 @@ func Files(w io.Writer, files []string, opts Options) ([]Regression, error) {
 			return nil, fmt.Errorf("compare: %w", err)
 		}
 	}
+	if opts.MaxRegression > 0 && c.compared() == 0 {
+		return c.regs, ErrNothingCompared
+	}
 	return c.regs, nil
+}
+
+// compared counts the cells compared with a first-column cell.
+func (c *comparison) compared() int {
+	n := 0
+	for _, t := range c.tables {
+		for _, cell := range t.Cells {
+			if cell.Baseline != nil {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // readComparison reads files into the tables of a comparison, skipping
@@ -133,12 +160,14 @@ func readComparison(files []string, opts Options) (*comparison, error) {
 		return nil, err
 	}
 	c := &comparison{max: opts.MaxRegression}
+	results := 0
 	fs := benchfmt.Files{Paths: files, AllowLabels: true}
 	for fs.Scan() {
 		switch rec := fs.Result().(type) {
 		case *benchfmt.SyntaxError:
 			c.skipped = append(c.skipped, rec.Error())
 		case *benchfmt.Result:
+			results++
 			if w := resultline.NonFinite(rec); w != "" {
 				c.skipped = append(c.skipped, w)
 				continue
@@ -150,6 +179,9 @@ func readComparison(files []string, opts Options) (*comparison, error) {
 	}
 	if err := fs.Err(); err != nil {
 		return nil, fmt.Errorf("compare: reading %s: %w", strings.Join(files, ", "), err)
+	}
+	if results == 0 {
+		return nil, fmt.Errorf("compare: %s: %w", strings.Join(files, ", "), ErrNoResults)
 	}
 	th := benchmath.DefaultThresholds
 	c.files, c.units = files, fs.Units()

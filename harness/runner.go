@@ -154,9 +154,13 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 	return sum, out.complete()
 }
 
-// HostConfig returns the configuration lines that make a result attributable.
+// HostConfig returns the configuration lines that make a result
+// attributable: the machine, the toolchain, the commit, the date, what a
+// clock read costs, and the runtime settings from the environment that
+// reach every trial process and change what it measures (GODEBUG, GOGC,
+// GOMEMLIMIT), where they are set.
 func HostConfig(commit string) []KV {
-	return []KV{
+	kv := []KV{
 		{"goos", runtime.GOOS}, {"goarch", runtime.GOARCH}, {"cpu", cpuName()},
 		{"goversion", runtime.Version()}, {"gomaxprocs", fmt.Sprint(runtime.GOMAXPROCS(0))},
 		{"commit", commit}, {"date", time.Now().UTC().Format(time.RFC3339)},
@@ -164,6 +168,12 @@ func HostConfig(commit string) []KV {
 		// ratio is this machine's, not the design's (report says so).
 		{"clock-ns", strconv.FormatFloat(clockcost.Measure(), 'f', 1, 64)},
 	}
+	for _, env := range []string{"GODEBUG", "GOGC", "GOMEMLIMIT"} {
+		if v, ok := os.LookupEnv(env); ok {
+			kv = append(kv, KV{strings.ToLower(env), v})
+		}
+	}
+	return kv
 }
 
 func cpuName() string {

@@ -72,6 +72,24 @@ func createResults(path string, config []KV, reg *targets.Registry) (*resultWrit
 	if err := w.flushTxt(); err != nil {
 		return nil, errors.Join(err, w.close())
 	}
+	// The sidecar says which run wrote it: the date and commit of the
+	// results file's configuration.
+	var run record.Run
+	for _, kv := range config {
+		switch kv.Key {
+		case "date":
+			run.Date = kv.Value
+		case "commit":
+			run.Commit = kv.Value
+		}
+	}
+	var b bytes.Buffer
+	if err := record.WriteRun(&b, run); err != nil {
+		return nil, errors.Join(err, w.close())
+	}
+	if _, err := w.side.Write(b.Bytes()); err != nil {
+		return nil, errors.Join(err, w.close())
+	}
 	return w, nil
 }
 

@@ -183,12 +183,32 @@ func geometryCountsLen(lowest, highest int64, digits int32) (int64, error) {
 	return n, nil
 }
 
-// Budget bounds the histogram counts decoded in all by the Reads that
+// Budget bounds the histogram counts decoded in all, and the trial
+// records read, by the Reads that
 // share it: those of one report. It is not safe for concurrent use.
-type Budget struct{ left int64 }
+type Budget struct{ left, recordBytes int64 }
 
-// NewBudget returns a budget of MaxTotalCounts counts.
-func NewBudget() *Budget { return &Budget{left: MaxTotalCounts} }
+// MaxTrialBytes bounds the trial records one [Budget] reads, counted as
+// the bytes of their lines less their histograms: 128 MiB is about 100,000
+// trials (the most one run plans), and holds a report's memory under a
+// few GiB however large the sidecars it is given (a 598 MB sidecar of
+// 500,000 small records ran a report out of memory).
+const MaxTrialBytes = 128 << 20
+
+// NewBudget returns a budget of MaxTotalCounts counts and MaxTrialBytes
+// of trial records.
+func NewBudget() *Budget { return &Budget{left: MaxTotalCounts, recordBytes: MaxTrialBytes} }
+
+// chargeRecord charges a trial record of n bytes to the budget, and
+// reports whether the budget could pay for it.
+func (b *Budget) chargeRecord(n int) bool {
+	if int64(n) > b.recordBytes {
+		b.recordBytes = 0 // and every later record is refused too: no gaps
+		return false
+	}
+	b.recordBytes -= int64(n)
+	return true
+}
 
 // decode decodes a trial's encoded histograms (JSON strings; empty or
 // null for none) into t. The three are checked first and charged to the

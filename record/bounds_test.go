@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -401,5 +402,27 @@ func TestWriteReadWriteIsExact(t *testing.T) {
 	}
 	if first.String() != second.String() {
 		t.Errorf("write, read, write differs:\n%s\n%s", first.String(), second.String())
+	}
+}
+
+// TestRecordBudget: beyond its budget of trial records, a read skips the
+// rest and says how many, so that a huge sidecar cannot run a report out
+// of memory; the histograms do not count against it.
+func TestRecordBudget(t *testing.T) {
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, `{"name":"Scenario/scenario=s/pattern=p/impl=a","rep":%d,"status":"ok"}`+"\n", i+1)
+	}
+	line := len(`{"name":"Scenario/scenario=s/pattern=p/impl=a","rep":10,"status":"ok"}`)
+	budget := &Budget{left: MaxTotalCounts, recordBytes: int64(30 * line)}
+	f, warnings, err := read(strings.NewReader(b.String()), "big.jsonl", MaxLine, budget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Trials); n < 25 || n > 31 {
+		t.Errorf("read %d trials, want about 30 of 100", n)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], fmt.Sprintf("%d trials not read", 100-len(f.Trials))) {
+		t.Errorf("warnings %q, want one saying how many were skipped", warnings)
 	}
 }

@@ -240,8 +240,29 @@ const MaxLine = 64 << 20
 
 // File is what a sidecar holds.
 type File struct {
+	Run       *Run // nil in a sidecar written before runs said who they are
 	Trials    []Trial
 	Scenarios []Scenario
+}
+
+// Run says which run wrote a sidecar: its first line, {"kind":"run",
+// "run":{…}}. Its date is the date line of the results file beside it, so
+// that a reader can tell a sidecar of another run.
+type Run struct {
+	Date   string `json:"date,omitempty"`
+	Commit string `json:"commit,omitempty"`
+}
+
+// KindRun is the kind of a Run line.
+const KindRun = "run"
+
+// WriteRun writes a Run line.
+func WriteRun(w io.Writer, r Run) error {
+	line := struct {
+		Kind string `json:"kind"`
+		Run  Run    `json:"run"`
+	}{KindRun, r}
+	return json.NewEncoder(w).Encode(&line)
 }
 
 // Read reads the trials of the sidecar at path; see ReadFile.
@@ -293,15 +314,22 @@ type record struct {
 	Service  json.RawMessage `json:"service,omitempty"`
 	Lateness json.RawMessage `json:"lateness,omitempty"`
 	Wake     json.RawMessage `json:"wake,omitempty"` // not decoded: see Trial.Wake
-	// A Scenario line has these instead.
+	// A Scenario line has these instead; a Run line, Run.
 	Kind string    `json:"kind"`
 	Spec *Scenario `json:"spec"`
+	Run  *Run      `json:"run"`
 }
 
 // read reads sidecar lines of at most maxLine bytes from r; path names
 // them in warnings.
 func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnings []string, err error) {
 	br := bufio.NewReader(r)
+	skipped := 0
+	defer func() {
+		if skipped > 0 {
+			warnings = append(warnings, fmt.Sprintf("%s: %d trials not read: a report reads at most %d MiB of trial records (their histograms apart) in all; report fewer files at once", path, skipped, MaxTrialBytes>>20))
+		}
+	}()
 	for line := 1; ; line++ {
 		b, tooLong, rerr := readLine(br, maxLine)
 		switch {
@@ -318,9 +346,17 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 				f.Scenarios = append(f.Scenarios, *rec.Spec)
 			case rec.Kind == KindScenario:
 				warnings = append(warnings, fmt.Sprintf("%s:%d: a scenario line without its spec, skipped", path, line))
+			case rec.Kind == KindRun && rec.Run != nil && f.Run == nil:
+				f.Run = rec.Run
+			case rec.Kind == KindRun:
+				warnings = append(warnings, fmt.Sprintf("%s:%d: a second run line, or one without its run, skipped", path, line))
 			case rec.Kind != "":
 				warnings = append(warnings, fmt.Sprintf("%s:%d: a line of kind %q, which this version does not know, skipped", path, line, rec.Kind))
 			default:
+				if !budget.chargeRecord(len(b) - len(rec.Latency) - len(rec.Service) - len(rec.Lateness) - len(rec.Wake)) {
+					skipped++
+					break
+				}
 				t := rec.Trial
 				if t.Parts == nil {
 					t.Parts = partsOfName(t.Name)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/record"
@@ -66,12 +67,13 @@ func (g *group) addImpl(impl string) {
 func buildSections(ds *dataset) []*section {
 	var out []*section
 	idx := map[string]*section{}
+	ids := map[string]bool{} // of sections; the page's own anchors are not sec-
 	get := func(n name) *section {
 		title := n.section()
 		if s, ok := idx[title]; ok {
 			return s
 		}
-		s := &section{ID: "sec-" + slug(title), Title: title, Scenario: n.Scenario != "", groupIdx: map[string]*group{}}
+		s := &section{ID: uniqueID(ids, "sec-"+slug(title)), Title: title, Scenario: n.Scenario != "", groupIdx: map[string]*group{}}
 		idx[title] = s
 		out = append(out, s)
 		return s
@@ -283,6 +285,19 @@ func slug(s string) string {
 		out = "x"
 	}
 	return out
+}
+
+// uniqueID returns id, or id-2, id-3, … the first not in used, and marks
+// it used: titles that differ only in case or past the slug's 60 bytes
+// (Alpha_Beta and ALPHA_beta) would share an anchor, and both links would
+// go to the first.
+func uniqueID(used map[string]bool, id string) string {
+	u := id
+	for i := 2; used[u]; i++ {
+		u = id + "-" + strconv.Itoa(i)
+	}
+	used[u] = true
+	return u
 }
 
 // noParams is the title of the one group of a scenario without

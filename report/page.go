@@ -48,6 +48,7 @@ func pageTmpl(figs *figures) (*template.Template, error) {
 		"marks":      marks,
 		"sup":        func(i int) string { return footnote.Superscript(i + 1) },
 		"inc":        func(i int) int { return i + 1 },
+		"dec":        func(i int) int { return i - 1 },
 		"outcome":    formatOutcome,
 		"rowName":    rowName,
 		"floorLabel": func() string { return floorLabel },

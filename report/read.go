@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -173,14 +174,30 @@ func readFiles(files []string) (*dataset, error) {
 	seenUnit := map[string]bool{}
 	// One budget for the histograms of all the sidecars.
 	budget := record.NewBudget()
+	var empty []string
 	for _, path := range files {
+		before := len(ds.Results) + len(ds.Trials)
 		if err := ds.readOne(path, seenUnit, budget); err != nil {
 			return nil, err
 		}
+		if len(ds.Results)+len(ds.Trials) == before {
+			empty = append(empty, path)
+		}
+	}
+	if len(empty) == len(files) {
+		return nil, fmt.Errorf("report: %s: %w", strings.Join(files, ", "), ErrNoResults)
+	}
+	for _, path := range empty {
+		ds.Syntax = append(ds.Syntax, path+": no benchmark result and no trial in it")
 	}
 	ds.separateConfigs()
 	return ds, nil
 }
+
+// ErrNoResults is returned, with nothing written, for files that hold no
+// benchmark result and no trial: a report of nothing would read as one of
+// a run that measured nothing.
+var ErrNoResults = errors.New("no benchmark results in the files")
 
 // separateConfigs keeps go test results of different configurations
 // apart, as benchstat's default -table .config does: when the go test
@@ -217,6 +234,7 @@ func (ds *dataset) separateConfigs() {
 
 func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record.Budget) error {
 	info := fileInfo{Path: path}
+	first := len(ds.Results)
 	units, warnings, err := scanResults(path, func(rec *benchfmt.Result) {
 		fileName, line := rec.Pos()
 		res := result{File: fileName, Line: line, Name: parseName(rec.Name.String()), Pkg: string(rec.GetConfig("pkg")),
@@ -235,12 +253,6 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 		return err
 	}
 	ds.Syntax = append(ds.Syntax, warnings...)
-	// File configuration is read from the file directly: the benchfmt
-	// reader attaches it only to later results, so lines after the last
-	// result (a final run-status) would be lost.
-	if err := scanTrailingConfig(path, &info); err != nil {
-		return err
-	}
 	for _, u := range ds.Units {
 		if b := units.GetBetter(u); b != 0 {
 			ds.Better[u] = b
@@ -251,6 +263,13 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 	if err != nil {
 		ds.TrialErr = append(ds.TrialErr, err.Error())
 	}
+	// File configuration is read from the file directly: the benchfmt
+	// reader attaches it only to later results, so lines after the last
+	// result (a final run-status) would be lost.
+	if err := scanTrailingConfig(path, &info); err != nil {
+		return err
+	}
+	side.Trials = ds.matchSidecar(path, side, info, ds.Results[first:])
 	info.Trials = len(side.Trials)
 	ds.Trials = append(ds.Trials, side.Trials...)
 	for range side.Trials {
@@ -271,6 +290,60 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 	}
 	ds.Files = append(ds.Files, info)
 	return nil
+}
+
+// matchSidecar checks a sidecar against its results file, and returns
+// the trials to use. A trial that appears twice (the same name and
+// repetition) is kept once. A sidecar that says which run wrote it (its
+// run line's date) must be the results file's run (its date line); and
+// the names of its measured trials must mostly be those of the file's
+// scenario result lines. Else it is another run's sidecar, left beside
+// this file, and is not used.
+func (ds *dataset) matchSidecar(path string, side record.File, info fileInfo, results []result) []record.Trial {
+	sidePath := record.Path(path)
+	if side.Run != nil && side.Run.Date != "" && info.get("date") != "" && side.Run.Date != info.get("date") {
+		ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s was written by the run of %s, and %s by the run of %s: another run's sidecar, not used", sidePath, side.Run.Date, path, info.get("date")))
+		return nil
+	}
+	type key struct {
+		name string
+		rep  int
+	}
+	seen := map[key]bool{}
+	var kept []record.Trial
+	dups := 0
+	for _, t := range side.Trials {
+		k := key{t.Name, t.Rep}
+		if seen[k] {
+			dups++
+			continue
+		}
+		seen[k] = true
+		kept = append(kept, t)
+	}
+	if dups > 0 {
+		ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s: %d trials appear twice (the same name and repetition); each is read once", sidePath, dups))
+	}
+	lines := map[string]bool{}
+	for _, r := range results {
+		if r.Name.Scenario != "" {
+			lines[r.Name.Full] = true
+		}
+	}
+	measured, matched := map[string]bool{}, 0
+	for _, t := range kept {
+		if t.Status != record.StatusHung && t.Status != record.StatusCrashed && !measured[t.Name] {
+			measured[t.Name] = true
+			if lines[t.Name] {
+				matched++
+			}
+		}
+	}
+	if len(measured) > 0 && 2*matched < len(measured) {
+		ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s does not belong to %s: %d of the %d benchmarks its trials measured have a line there (another run's sidecar?); it is not used", sidePath, path, matched, len(measured)))
+		return nil
+	}
+	return kept
 }
 
 func (fi *fileInfo) setConfig(k, v string) {

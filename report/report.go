@@ -89,6 +89,11 @@ type model struct {
 	// ScenarioResults: the files hold scenario results; Trials: and
 	// sidecar trials.
 	ScenarioResults, Trials bool
+	// MissingShards, if not empty, are the shards of a study the files do
+	// not hold (their results say shard i/n): the report covers part of
+	// it; ShardsOf is n.
+	MissingShards []int
+	ShardsOf      int
 	Overhead                *overhead
 	Clock                   float64 // ns of a clock read on the files' machine; 0 if they do not say
 	Sections                []*section
@@ -108,6 +113,7 @@ func buildModel(ds *dataset) *model {
 	}
 	m.Overhead = harnessOverhead(ds)
 	m.Clock = clockCost(ds)
+	m.MissingShards, m.ShardsOf = missingShards(ds.Files)
 	m.Sections = buildSections(ds)
 	for _, s := range m.Sections {
 		// A scenario names winners in its headline rankings only; a go
@@ -139,6 +145,32 @@ func buildModel(ds *dataset) *model {
 // harnessPattern is the pattern of the driver against a no-op target:
 // its closed-loop results are the harness's own cost per operation.
 const harnessPattern = "harness"
+
+// missingShards returns the shards of a sharded study that files lack
+// (each file's results say "shard: i/n"), and n; none if the files hold
+// no shard, or all of them. Files of studies sharded two ways are read as
+// the largest n.
+func missingShards(files []fileInfo) ([]int, int) {
+	have := map[int]bool{}
+	n := 0
+	for _, f := range files {
+		for _, v := range strings.Split(f.get("shard"), ", ") {
+			var i, of int
+			if _, err := fmt.Sscanf(v, "%d/%d", &i, &of); err != nil || of < 1 || i < 0 || i >= of {
+				continue
+			}
+			have[i] = true
+			n = max(n, of)
+		}
+	}
+	var missing []int
+	for i := range n {
+		if !have[i] {
+			missing = append(missing, i)
+		}
+	}
+	return missing, n
+}
 
 // overhead is the driver's own cost per operation, from the closed-loop
 // results of the harness pattern: the median of N trials' mean and p99.

@@ -99,6 +99,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	max, err := parsePercent(*maxReg)
+	if err == nil && *maxReg == "" && flagGiven(fs, "max-regression") {
+		err = errors.New("empty: a gate that is given no threshold would check nothing")
+	}
 	if err != nil {
 		return usageError{fmt.Errorf("compare: -max-regression %q: %w", *maxReg, err)}
 	}
@@ -109,13 +112,26 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("compare: %w", err)}
 	}
 	regs, err := compare.Files(stdout, files, compare.Options{Projections: p, MaxRegression: max, Format: *format, Warnings: stderr})
-	if err != nil {
+	switch {
+	case errors.Is(err, compare.ErrNoResults):
+		return usageError{err}
+	case errors.Is(err, compare.ErrNothingCompared):
+		return failedError{fmt.Sprintf("compare: -max-regression %s: %v", *maxReg, err)}
+	case err != nil:
 		return inputError(err)
 	}
 	if len(regs) > 0 {
 		return failedError{fmt.Sprintf("compare: %d benchmarks regressed beyond %s", len(regs), *maxReg)}
 	}
 	return nil
+}
+
+// flagGiven reports whether the command line set flag name, to tell an
+// empty value given from the default.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // parsePercent reads "5%" (or "5") as 0.05; "" is 0, no threshold.

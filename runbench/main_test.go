@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concbench/concbench/record"
 	"go.uber.org/goleak"
 )
 
@@ -149,8 +150,8 @@ func TestEmptyShardWritesAnEmptyPair(t *testing.T) {
 	if err != nil || strings.Contains(string(txt), "\nBenchmark") {
 		t.Errorf("results.txt of an empty shard: %v\n%s", err, txt)
 	}
-	if side, err := os.ReadFile(filepath.Join(out, "results.jsonl")); err != nil || len(side) != 0 {
-		t.Errorf("results.jsonl of an empty shard: %d bytes, %v; want an empty file", len(side), err)
+	if side, _, err := record.ReadFile(filepath.Join(out, "results.jsonl"), nil); err != nil || len(side.Trials) != 0 || side.Run == nil {
+		t.Errorf("results.jsonl of an empty shard: %d trials, run %v, %v; want no trial, and the run that wrote it", len(side.Trials), side.Run, err)
 	}
 }
 

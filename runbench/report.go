@@ -45,6 +45,9 @@ Flags:
 		return usageError{err}
 	}
 	html, err := report.Generate(*out, fs.Args(), report.Options{Inline: *inline})
+	if errors.Is(err, report.ErrNoResults) {
+		return usageError{err}
+	}
 	if err != nil {
 		return inputError(err) // else the inputs were readable: a failure to write, exit 1
 	}

@@ -199,7 +199,13 @@ func runOptions(reg *targets.Registry, f runFlags, dir string) (harness.Options,
 		}
 		exe = trial.Isolated([]string{self, "trial"}, reg)
 	}
-	return harness.Options{OutDir: dir, Exec: exe, Config: harness.HostConfig(gitCommit())}, nil
+	cfg := harness.HostConfig(gitCommit())
+	if f.shard {
+		// Every line of a shard says so: a report of some shards only is a
+		// partial study, and says so too.
+		cfg = append(cfg, harness.KV{Key: "shard", Value: fmt.Sprintf("%d/%d", f.shardI, f.shardN)})
+	}
+	return harness.Options{OutDir: dir, Exec: exe, Config: cfg}, nil
 }
 
 // outDir takes the run's results folder: out, which must be new or empty,
