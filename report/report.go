@@ -94,12 +94,12 @@ type model struct {
 	// it; ShardsOf is n.
 	MissingShards []int
 	ShardsOf      int
-	Overhead                *overhead
-	Clock                   float64 // ns of a clock read on the files' machine; 0 if they do not say
-	Sections                []*section
-	Verdicts                []verdict
-	Syntax                  []string
-	TrialErrs               []string
+	Overhead      *overhead
+	Clock         float64 // ns of a clock read on the files' machine; 0 if they do not say
+	Sections      []*section
+	Verdicts      []verdict
+	Syntax        []string
+	TrialErrs     []string
 }
 
 // buildModel computes the tables, rankings and verdicts of ds.
