@@ -71,6 +71,19 @@ func (s Summary) Failed() []Outcome {
 	return bad
 }
 
+// AllFailed returns the trials that ended ok although every operation
+// they measured failed: throughput of instant errors, which reads as a
+// fast design unless it is said.
+func (s Summary) AllFailed() []Outcome {
+	var out []Outcome
+	for _, t := range s.Trials {
+		if t.Status == record.StatusOK && t.Ops > 0 && t.Errors == t.Ops {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Demonstrated returns the trials of demonstration implementations that
 // ended with a status their implementation declares (ImplInfo.DemoEnds):
 // a hang or a leak they exist to show, which does not fail the run. (The

@@ -21,6 +21,7 @@ const (
 	StatusHung    = "hung"    // the watchdog fired; Stacks holds every goroutine
 	StatusCrashed = "crashed" // the trial process died; Stacks holds its last output
 	StatusPartial = "partial" // cut short by an interrupt
+	StatusErrors  = "errors"  // ran to the end; more operations failed than its scenario's error budget allows
 )
 
 // Trial is one line of a sidecar: one (scenario, implementation, parameters,

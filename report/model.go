@@ -16,8 +16,12 @@ type section struct {
 	Scenario bool
 	Groups   []*group
 	NotOK    []notOK
-	Summary  *summary // scenario sections only
-	groupIdx map[string]*group
+	// AllFailed are trials that ended ok though every operation they
+	// measured failed: numbers of failures, which read as a fast design
+	// unless they are named.
+	AllFailed []notOK
+	Summary   *summary // scenario sections only
+	groupIdx  map[string]*group
 }
 
 // group is one (scenario, non-impl parameters) combination of a section.
@@ -92,6 +96,8 @@ func buildSections(ds *dataset) []*section {
 		g.trialOf[n.Impl] = append(g.trialOf[n.Impl], ds.TrialOf[i])
 		if t.Status != record.StatusOK {
 			s.NotOK = append(s.NotOK, newNotOK(t))
+		} else if t.Ops > 0 && t.Errors == t.Ops {
+			s.AllFailed = append(s.AllFailed, notOK{Name: t.Name, Status: t.Status, Rep: t.Rep})
 		}
 	}
 	return out

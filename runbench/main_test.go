@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concbench/concbench/impl/workerpool"
 	"github.com/concbench/concbench/record"
 	"go.uber.org/goleak"
 )
@@ -231,5 +232,57 @@ func TestInProcessLeavesOutHangingDemos(t *testing.T) {
 	out, stderr, code := runCLI(t, "run", "-in-process", "-no-report", "-progress", "never", "-count", "1", "-out", t.TempDir(), "-scenario", "fanout-deadlock")
 	if code != 0 || !strings.Contains(stderr, "leaves out the demonstrations that hang or crash on purpose (fanout/deadlock)") || !strings.Contains(out, "trials: 1 ok") {
 		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, stderr)
+	}
+}
+
+// A user's entries are checked before any command runs: a name that
+// cannot name a benchmark, or a nil function, is bad input naming the
+// entry and the field.
+func TestConfigEntriesChecked(t *testing.T) {
+	var out, errb bytes.Buffer
+	cfg := Config{WorkerPools: []workerpool.Impl{{Name: "My Pool", New: workerpool.Impls()[0].New}}, Funcs: []Func{{Name: "f"}}}
+	code := Run(context.Background(), cfg, []string{"list"}, strings.NewReader(""), &out, &errb)
+	for _, want := range []string{`WorkerPools[0] ("My Pool"): Name "My Pool"`, `Funcs[0] ("f"): Call is nil`} {
+		if code != 2 || !strings.Contains(errb.String(), want) {
+			t.Errorf("exit %d, stderr %q; want 2 and %q", code, errb.String(), want)
+		}
+	}
+}
+
+// runbench.Run in a test binary does not re-execute it for its trials
+// (which would run the tests again, recursively): it says so and how to
+// run them.
+func TestRunInATestBinaryRefusesChildTrials(t *testing.T) {
+	_, stderr, code := runCLI(t, "run", "-scenario", "harness-overhead", "-out", filepath.Join(t.TempDir(), "o"))
+	if code != 2 || !strings.Contains(stderr, "test binary") || !strings.Contains(stderr, "-in-process") {
+		t.Errorf("exit %d, stderr %q; want 2, naming the test binary and -in-process", code, stderr)
+	}
+}
+
+// A trial whose every operation failed is named loudly; with an error
+// budget in its scenario, one over it fails the run.
+func TestFailedOperationsAreNamed(t *testing.T) {
+	tests := []struct {
+		name     string
+		budget   string
+		wantCode int
+		wantText string
+	}{
+		{"no budget", "", 0, "WARNING: every operation failed in 1 trials"},
+		{"over the budget", "error_budget: 0.5\n", 1, "errors: Scenario/scenario=f"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "f.yaml")
+			spec := "name: f\npattern: fanout\nimpls: [channels]\nrepeat: 1\nload: {model: closed, clients: 1, duration: 30ms}\nfaults: {error_rate: 1}\n" + tt.budget
+			if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, stderr, code := runCLI(t, "run", "-in-process", "-no-report", "-scenario", file, "-out", filepath.Join(dir, "r"))
+			if code != tt.wantCode || !strings.Contains(out, tt.wantText) {
+				t.Errorf("exit %d, output %q %q; want exit %d and %q", code, out, stderr, tt.wantCode, tt.wantText)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/concbench/concbench/harness"
@@ -53,6 +54,12 @@ func cmdRun(ctx context.Context, reg *targets.Registry, args []string, stdout, s
 	specs, plan, err := planRun(reg, f)
 	if err != nil {
 		return err
+	}
+	if !f.inProcess && testing.Testing() {
+		// Each trial process re-executes this binary: a test binary would
+		// run its tests again, and the trial's would run its own, without
+		// end.
+		return usageError{errors.New("run: this is a test binary (runbench.Run called from go test): trials in their own processes re-execute it, which would run the tests again; pass -in-process, or run the command a main calling runbench.Main builds")}
 	}
 	if f.inProcess {
 		var left []string
@@ -272,6 +279,16 @@ func finishRun(sum harness.Summary, runErr error, dir string, noReport bool, std
 	}
 	for _, t := range sum.Demonstrated() {
 		fmt.Fprintf(stdout, "%s, as demonstrated: %s rep %d\n", t.Status, t.Name, t.Rep)
+	}
+	if all := sum.AllFailed(); len(all) > 0 {
+		fmt.Fprintf(stdout, "WARNING: every operation failed in %d trials; their numbers measure failures (is what they call up? declare error_budget to fail such a run):\n", len(all))
+		for i, t := range all {
+			if i == 5 {
+				fmt.Fprintf(stdout, "  … and %d more\n", len(all)-5)
+				break
+			}
+			fmt.Fprintf(stdout, "  %s rep %d: %d of %d operations failed\n", t.Name, t.Rep, t.Errors, t.Ops)
+		}
 	}
 	if !noReport {
 		html, err := report.Generate(dir, []string{sum.Results}, report.Options{})

@@ -132,12 +132,25 @@ func (c *checker) params(s *Spec, pat *targets.Pattern) {
 		if len(values) == 0 {
 			c.add(field, "empty list of values")
 		}
-		again := repeated(values)
+		// Values are compared, and name trials, in their canonical form.
+		canon := make([]string, len(values))
 		for i, v := range values {
-			if err := p.Check(v); err != nil {
-				c.add(field, "%q: %v", v, err)
-			} else if again[i] {
+			canon[i] = v
+			if p.Check(v) == nil && p.Canon != nil {
+				canon[i] = p.Canon(v)
+			}
+		}
+		again := repeated(canon)
+		for i, v := range values {
+			switch {
+			case p.Check(v) != nil:
+				c.add(field, "%q: %v", v, p.Check(v))
+			case again[i] && canon[i] != v:
+				c.add(field, "%q is %s, listed before: its trials would share one name", v, canon[i])
+			case again[i]:
 				c.add(field, "%q is listed twice: its trials would share one name", v)
+			default:
+				values[i] = canon[i]
 			}
 		}
 	}
@@ -343,15 +356,21 @@ func (c *checker) trials(s *Spec, pat *targets.Pattern) {
 		}
 	}
 	inRange(c, "repeat", s.Repeat)
+	if s.ErrorBudget != nil {
+		inRange(c, "error_budget", *s.ErrorBudget)
+	}
 	need, how := trialNeed(s.Load), "duration"
-	if s.Load.Model == loadgen.Open {
+	switch {
+	case s.Load.Model == loadgen.Open:
 		how = "2 x duration"
+	case s.Load.Think.Duration > 0:
+		how = "duration + think"
 	}
 	switch t := s.Timeout.Duration; {
 	case t > MaxTimeout:
 		c.add("timeout", "%s: want at most %s", units.FormatDuration(t), units.FormatDuration(MaxTimeout))
 	case t < need:
-		c.addDep("timeout", []string{"load.model", "load.warmup", "load.duration"},
+		c.addDep("timeout", []string{"load.model", "load.warmup", "load.duration", "load.think"},
 			"%s: want at least %s (warmup + %s + %v leak grace + 2s)", units.FormatDuration(t), units.FormatDuration(need), how, LeakGrace)
 	}
 	if pat == nil {

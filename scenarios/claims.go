@@ -5,20 +5,24 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concbench/concbench/loadgen"
 	"github.com/concbench/concbench/record"
 	"github.com/concbench/concbench/targets"
 	"github.com/concbench/concbench/units"
 )
 
-// claimUnits are the units a headline or a claim may name: the units of
-// a scenario's result lines, and for a claim also trials-<status>.
-func claimUnits(statuses bool) []string {
+// claimUnits are the units a headline or a claim of s may name: the units
+// its trials record (its pattern's, and the open loop's where it is one),
+// and for a claim also trials-<status>.
+func claimUnits(s *Spec, statuses bool) []string {
 	var names []string
 	for _, u := range units.Scenario() {
-		names = append(names, u.Name)
+		if u.RecordedBy(s.Pattern, s.Load.Model == loadgen.Open) {
+			names = append(names, u.Name)
+		}
 	}
 	if statuses {
-		for _, st := range []string{record.StatusHung, record.StatusLeaked, record.StatusCrashed} {
+		for _, st := range []string{record.StatusHung, record.StatusLeaked, record.StatusCrashed, record.StatusErrors} {
 			names = append(names, "trials-"+st)
 		}
 	}
@@ -32,12 +36,12 @@ func (c *checker) headline(s *Spec) {
 	if len(s.Headline) == 0 && c.given("headline", false) {
 		c.add("headline", "an empty list: leave headline out to name no winner")
 	}
-	known, again := claimUnits(false), repeated(s.Headline)
+	known, again := claimUnits(s, false), repeated(s.Headline)
 	for i, u := range s.Headline {
 		field := fmt.Sprintf("headline[%d]", i)
 		switch {
 		case !slices.Contains(known, u):
-			c.add(field, "%q is not a unit of scenario results; have %s", u, strings.Join(known, ", "))
+			c.add(field, "%q is not a unit the trials of this scenario record; have %s", u, strings.Join(known, ", "))
 		case again[i]:
 			c.add(field, "%q is listed twice", u)
 		}
@@ -48,7 +52,7 @@ func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 	if len(s.Claims) == 0 && c.given("claims", false) {
 		c.add("claims", "an empty list: leave claims out if the scenario answers none")
 	}
-	known := claimUnits(true)
+	known := claimUnits(s, true)
 	for i, cl := range s.Claims {
 		field := func(f string) string { return fmt.Sprintf("claims[%d].%s", i, f) }
 		if cl.Guide < 0 || cl.Guide > GuideClaims {
@@ -74,7 +78,7 @@ func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 		if cl.Unit == "" {
 			c.add(field("unit"), "missing: want one of %s (or why, if the scenario cannot isolate the claim)", strings.Join(known, ", "))
 		} else if !slices.Contains(known, cl.Unit) {
-			c.add(field("unit"), "%q: want one of %s", cl.Unit, strings.Join(known, ", "))
+			c.add(field("unit"), "%q is not a unit the trials of this scenario record: want one of %s", cl.Unit, strings.Join(known, ", "))
 		}
 		if cl.Better != "" && cl.Better != "higher" && cl.Better != "lower" {
 			c.add(field("better"), "%q: want higher or lower (or none, for the unit's own direction)", cl.Better)

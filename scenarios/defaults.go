@@ -32,15 +32,16 @@ func setDefaults(s *Spec, has func(string) bool) {
 }
 
 // trialNeed is the least timeout of a trial: its warm-up, its window (twice
-// it for an open loop, which may fall behind and stops issuing only then),
-// the leak check's grace and a margin for process start and teardown. It
-// saturates rather than overflow.
+// it for an open loop, which may fall behind and stops issuing only then;
+// for a closed one, with a think time after it, which a client may have
+// begun as the window ends), the leak check's grace and a margin for
+// process start and teardown. It saturates rather than overflow.
 func trialNeed(l Load) time.Duration {
-	windows := 1.0
+	windows, think := 1.0, float64(l.Think.Duration)
 	if l.Model == loadgen.Open {
-		windows = 2
+		windows, think = 2, 0
 	}
-	need := float64(l.Warmup.Duration) + windows*float64(l.Duration.Duration) + float64(LeakGrace+2*time.Second)
+	need := float64(l.Warmup.Duration) + windows*float64(l.Duration.Duration) + think + float64(LeakGrace+2*time.Second)
 	if need >= float64(maxDuration) {
 		return maxDuration
 	}

@@ -166,6 +166,7 @@ func limitRows() []limitRow {
 		{field: "faults.outage.latency", b: durs(0, MaxOutageLatency), reason: "a hung call no longer than the longest task"},
 		{field: "gomaxprocs", b: ints(1, MaxGOMAXPROCS), reason: "more Ps than any machine here has cores"},
 		{field: "repeat", b: ints(1, MaxRepeat), reason: "more repetitions add nothing benchstat can use"},
+		{field: "error_budget", b: &bound{max: 1}, reason: "a fraction of a trial's operations that may fail"},
 		{field: "timeout", b: durs(0, MaxTimeout), text: fmt.Sprintf("the trial's need to %s", units.FormatDuration(MaxTimeout)),
 			reason: "need: warmup + duration (2 x for an open loop) + 3s; longer lets a hung trial hold a run for days"},
 		{field: "params.<name>", text: "per parameter (runbench list)", reason: "refused before the target is built"},

@@ -30,6 +30,11 @@ type Spec struct {
 	GOMAXPROCS  []int               `yaml:"gomaxprocs" json:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
 	Repeat      int                 `yaml:"repeat" json:"repeat"`
 	Timeout     Duration            `yaml:"timeout" json:"timeout"`
+	// ErrorBudget, if set, is the fraction of a trial's measured
+	// operations that may fail (0 to 1): a trial above it ends with status
+	// errors, which fails the run. Unset, errors are counted and reported
+	// only (a scenario of injected faults expects them).
+	ErrorBudget *float64 `yaml:"error_budget" json:"error_budget,omitempty"`
 	// Headline are the units the scenario is about: the report ranks the
 	// implementations and names a winner on these only (never a
 	// demonstration implementation). None: the report names no winner.

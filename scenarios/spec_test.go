@@ -57,6 +57,11 @@ func TestParseErrors(t *testing.T) {
 		{"bad impl", strings.Replace(goodSpec, "params:", "impls: [channels, nope]\nparams:", 1), 3, "impls[1]: \"nope\" is not a workerpool implementation"},
 		{"bad param", strings.Replace(goodSpec, "workers: [1, 4]", "worker: [1]", 1), 4, "params.worker: workerpool has no parameter"},
 		{"bad param value", strings.Replace(goodSpec, "workers: [1, 4]", "workers: [0]", 1), 4, "params.workers: \"0\": want a whole number from 1 to 4096"},
+		{"a unit this pattern does not record", strings.Replace(goodSpec, "params:", "headline: [rejected]\nparams:", 1), 3, "headline[0]: \"rejected\" is not a unit the trials of this scenario record"},
+		{"an open loop's unit in a closed loop", "name: c\npattern: workerpool\nload: {model: closed, duration: 1s}\nheadline: [wake-p99-ns]\n", 4, "headline[0]: \"wake-p99-ns\" is not a unit"},
+		{"a think longer than the timeout allows", "name: t\npattern: workerpool\nload: {model: closed, clients: 1, duration: 100ms, think: 40s}\ntimeout: 30s\n", 4, "timeout: 30s: want at least 43.1s (warmup + duration + think + 1s leak grace + 2s)"},
+		{"one number written twice", strings.Replace(goodSpec, "workers: [1, 4]", `workers: [1, "01"]`, 1), 4, "params.workers: \"01\" is 1, listed before"},
+		{"one duration written twice", "name: d\npattern: breaker\nparams: {open: [1ms, 1000us]}\n", 3, "params.open: \"1000us\" is 1ms, listed before"},
 		{"bad name", strings.Replace(goodSpec, "name: ok", "name: Not OK", 1), 1, "name: \"Not OK\""},
 		{"faults on workerpool", goodSpec + "faults:\n  error_rate: 0.1\n", 12, "faults: pattern workerpool has no operation that can fail"},
 		{"work mean missing", strings.Replace(goodSpec, "  mean: 1ms\n", "", 1), 9, "work.mean"},
@@ -76,8 +81,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty sleeper list", strings.Replace(goodSpec, "rate: 100", "rate: 100\n  sleeper: []", 1), 8, "load.sleeper: an empty list"},
 		{"sleeper on closed loop", "name: c\npattern: fanout\nload:\n  model: closed\n  sleeper: go-timer\n", 5, "load.sleeper: the sleeper applies to the open model only"},
 		{"empty", "", 0, "empty scenario file"},
-		{"unknown headline unit", goodSpec + "headline: [p99-ns, p98-ns]\n", 12, "headline[1]: \"p98-ns\" is not a unit of scenario results"},
-		{"claim unit unknown", goodSpec + "claims:\n  - text: t\n    unit: speed\n    follows: channels\n    ignores: spawn\n", 14, "claims[0].unit: \"speed\": want one of"},
+		{"unknown headline unit", goodSpec + "headline: [p99-ns, p98-ns]\n", 12, "headline[1]: \"p98-ns\" is not a unit the trials of this scenario record"},
+		{"claim unit unknown", goodSpec + "claims:\n  - text: t\n    unit: speed\n    follows: channels\n    ignores: spawn\n", 14, "claims[0].unit: \"speed\" is not a unit the trials of this scenario record"},
 		{"claim impl not run", strings.Replace(goodSpec, "params:", "impls: [channels, spawn]\nparams:", 1) + "claims:\n  - text: t\n    unit: p99-ns\n    follows: channels\n    ignores: ants\n", 17, "claims[0].ignores: \"ants\" is not an implementation the scenario runs"},
 		{"claim same impl", goodSpec + "claims:\n  - text: t\n    unit: trials-hung\n    follows: spawn\n    ignores: spawn\n", 16, "claims[0].ignores: \"spawn\": the same implementation as follows"},
 		{"claim why with unit", goodSpec + "claims:\n  - text: t\n    why: no pair isolates it\n    unit: ops/s\n", 15, "claims[0].unit: \"ops/s\": a claim that gives why"},
@@ -506,4 +511,12 @@ func quickSpec(t *testing.T, yaml string) Spec {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// A parameter value is kept in its canonical form, which names its trials.
+func TestParamValuesAreCanonical(t *testing.T) {
+	s := quickSpec(t, "name: c\npattern: breaker\nparams: {failures: [\"05\"], open: [1000us]}\n")
+	if got := s.Params["failures"][0] + " " + s.Params["open"][0]; got != "5 1ms" {
+		t.Errorf("values %q, want \"5 1ms\"", got)
+	}
 }

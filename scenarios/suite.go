@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/concbench/concbench/internal/benchname"
 	"github.com/concbench/concbench/loadgen"
 	"github.com/concbench/concbench/targets"
 )
@@ -57,28 +58,35 @@ func Quick(reg *targets.Registry) ([]Spec, error) {
 // a regular file of at most MaxFileSize bytes: anything else (a directory,
 // a FIFO, a device such as /dev/zero) is refused without reading it.
 func Find(ref string, reg *targets.Registry) (Spec, error) {
-	if st, err := os.Stat(ref); err == nil || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
-		if err != nil {
-			return Spec{}, &InputError{File: ref, Msg: pathErrorMsg(err)}
-		}
-		data, err := readScenarioFile(ref, st)
+	// A bare name (letters, digits, dashes) is an embedded scenario's
+	// first: a file or folder of that name in the current folder does not
+	// hide it (-out harness-overhead, then -scenario harness-overhead).
+	// ./name names the file.
+	var names []string
+	if benchname.Word(ref) {
+		specs, err := Quick(reg)
 		if err != nil {
 			return Spec{}, err
 		}
-		return Parse(ref, data, reg)
+		for _, s := range specs {
+			if s.Name == ref {
+				return s, nil
+			}
+			names = append(names, s.Name)
+		}
 	}
-	specs, err := Quick(reg)
+	st, err := os.Stat(ref)
+	if err != nil {
+		if names != nil && errors.Is(err, fs.ErrNotExist) {
+			return Spec{}, &InputError{File: ref, Msg: fmt.Sprintf("no embedded scenario of that name, and no such file; have %s", strings.Join(names, ", "))}
+		}
+		return Spec{}, &InputError{File: ref, Msg: pathErrorMsg(err)}
+	}
+	data, err := readScenarioFile(ref, st)
 	if err != nil {
 		return Spec{}, err
 	}
-	var names []string
-	for _, s := range specs {
-		if s.Name == ref {
-			return s, nil
-		}
-		names = append(names, s.Name)
-	}
-	return Spec{}, &InputError{File: ref, Msg: fmt.Sprintf("no such file, and no embedded scenario of that name; have %s", strings.Join(names, ", "))}
+	return Parse(ref, data, reg)
 }
 
 // readScenarioFile reads the file at name, which os.Stat described as st.

@@ -73,3 +73,19 @@ func regularFile(t *testing.T, name string) os.FileInfo {
 	}
 	return st
 }
+
+// A bare name is an embedded scenario's, even with a file or folder of
+// that name in the current folder (a run's -out, say); ./name is the file.
+func TestEmbeddedNameBeforeAFile(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("harness-overhead", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Find("harness-overhead", targets.Builtin())
+	if err != nil || !strings.HasPrefix(s.File, "quick/") {
+		t.Errorf("Find(harness-overhead): %q, %v; want the embedded scenario", s.File, err)
+	}
+	if _, err := Find("./harness-overhead", targets.Builtin()); err == nil {
+		t.Error("Find(./harness-overhead), a folder: no error")
+	}
+}

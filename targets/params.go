@@ -35,20 +35,26 @@ const (
 	maxParamDuration = time.Hour
 )
 
-// valueRange is what a parameter accepts: its Check, and the same in words
-// for its Doc.
+// valueRange is what a parameter accepts: its Check, the same in words
+// for its Doc, and the canonical form of an accepted value.
 type valueRange struct {
 	text  string
 	check func(string) error
+	canon func(string) string // of a value check accepts; nil: as written
 }
 
 // newParam declares a parameter whose Doc ends with its range, so that
 // `runbench list` shows it.
 func newParam(name, def, doc string, r valueRange) Param {
-	return Param{Name: name, Default: def, Doc: doc + "; " + r.text, Check: r.check}
+	canon := r.canon
+	if canon == nil {
+		canon = func(v string) string { return v }
+	}
+	return Param{Name: name, Default: def, Doc: doc + "; " + r.text, Check: r.check, Canon: canon}
 }
 
-// intRange accepts a whole number from lo to hi.
+// intRange accepts a whole number from lo to hi; canonically in decimal,
+// without leading zeros or sign (01 is 1).
 func intRange(lo, hi int) valueRange {
 	text := fmt.Sprintf("%d to %d", lo, hi)
 	return valueRange{text, func(v string) error {
@@ -56,10 +62,14 @@ func intRange(lo, hi int) valueRange {
 			return fmt.Errorf("want a whole number from %s", text)
 		}
 		return nil
+	}, func(v string) string {
+		n, _ := strconv.Atoi(v)
+		return strconv.Itoa(n)
 	}}
 }
 
-// durationRange accepts a Go duration from lo to hi.
+// durationRange accepts a Go duration from lo to hi; canonically as
+// units.FormatDuration writes it (1000us is 1ms).
 func durationRange(lo, hi time.Duration) valueRange {
 	text := units.FormatDuration(lo) + " to " + units.FormatDuration(hi)
 	return valueRange{text, func(v string) error {
@@ -67,28 +77,32 @@ func durationRange(lo, hi time.Duration) valueRange {
 			return fmt.Errorf("want a duration from %s, such as 50ms", text)
 		}
 		return nil
+	}, func(v string) string {
+		d, _ := time.ParseDuration(v)
+		return units.FormatDuration(d)
+	}}
+}
+
+// orWord also accepts word, canonically as itself.
+func orWord(word string, r valueRange) valueRange {
+	return valueRange{word + ", or " + r.text, func(v string) error {
+		if v == word {
+			return nil
+		}
+		return r.check(v)
+	}, func(v string) string {
+		if v == word || r.canon == nil {
+			return v
+		}
+		return r.canon(v)
 	}}
 }
 
 // orNone also accepts "none".
-func orNone(r valueRange) valueRange {
-	return valueRange{"none, or " + r.text, func(v string) error {
-		if v == "none" {
-			return nil
-		}
-		return r.check(v)
-	}}
-}
+func orNone(r valueRange) valueRange { return orWord("none", r) }
 
 // orDefault also accepts "default".
-func orDefault(r valueRange) valueRange {
-	return valueRange{"default, or " + r.text, func(v string) error {
-		if v == "default" {
-			return nil
-		}
-		return r.check(v)
-	}}
-}
+func orDefault(r valueRange) valueRange { return orWord("default", r) }
 
 // boolValue accepts true or false.
 func boolValue() valueRange {
@@ -97,7 +111,7 @@ func boolValue() valueRange {
 			return errors.New("want true or false")
 		}
 		return nil
-	}}
+	}, nil}
 }
 
 func duration(params map[string]string, key string) time.Duration {

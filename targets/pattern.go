@@ -93,6 +93,11 @@ type Param struct {
 	Default string
 	Doc     string             // what it is, then the values it takes
 	Check   func(string) error // nil error for a value in range
+	// Canon returns the canonical form of a value Check accepts: the one
+	// a trial's name shows, so that two ways of writing one value (01
+	// and 1, 1000us and 1ms) are one value, and listing both is listing
+	// it twice.
+	Canon func(string) string
 	// OmitDefault leaves the parameter out of trial names while it holds
 	// its default (or no value): for a parameter added after results were
 	// published, whose names then still line up with new ones.
@@ -185,6 +190,9 @@ type Extras struct {
 // functions as the implementations of pattern func. A name used twice in
 // one pattern (a user's "channels" pool, say) is an error.
 func Extend(x Extras) (*Registry, error) {
+	if err := x.check(); err != nil {
+		return nil, err
+	}
 	patterns := []Pattern{
 		harnessPattern(),
 		workerpoolPattern(append(workerpool.Impls(), x.WorkerPools...)),

@@ -125,7 +125,7 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	}
 	quiesce(&tr)
 	fill(&tr, res)
-	tr.Status, tr.Error = status(ctx, closeErr, tr, res)
+	tr.Status, tr.Error = status(ctx, closeErr, tr, res, ts.Scenario.ErrorBudget)
 	return tr, nil
 }
 
@@ -176,7 +176,7 @@ func fill(tr *record.Trial, res loadgen.Result) {
 }
 
 // status is the trial's status and why it is not ok.
-func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Result) (string, string) {
+func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Result, budget *float64) (string, string) {
 	st, why := record.StatusOK, ""
 	switch {
 	case ctx.Err() != nil:
@@ -188,6 +188,9 @@ func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Re
 	case tr.LeakedGoroutines > 0:
 		st = record.StatusLeaked
 		why = fmt.Sprintf("%d goroutines above the baseline of %d, %v after Close", tr.LeakedGoroutines, tr.BaselineGoroutines, scenarios.LeakGrace)
+	case budget != nil && tr.Ops > 0 && float64(tr.Errors) > *budget*float64(tr.Ops):
+		st = record.StatusErrors
+		why = fmt.Sprintf("%d of %d operations failed (%.3g%%), over the scenario's error budget of %.3g%%", tr.Errors, tr.Ops, 100*float64(tr.Errors)/float64(tr.Ops), 100**budget)
 	}
 	if why == "" {
 		why = res.Behind

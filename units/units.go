@@ -37,7 +37,13 @@ type Unit struct {
 	// are still written; the charts show them better (the latency
 	// spectrum holds mean, max and lateness).
 	Shown bool
-	Doc   string
+	// Pattern, if set, is the one pattern whose trials record the unit (a
+	// breaker's rejected calls); OpenOnly, that only open-loop trials do
+	// (the generator's wake error). A headline or a claim may name a unit
+	// only where its scenario's trials record it.
+	Pattern  string
+	OpenOnly bool
+	Doc      string
 	// Value computes the unit from a trial's record; false leaves it out
 	// of the trial's line (no operation started: no service time).
 	Value func(tr *record.Trial) (float64, bool)
@@ -48,36 +54,65 @@ type Unit struct {
 // too: their Value reads Trial.Counters.
 func Scenario() []Unit {
 	return []Unit{
-		{"ops/s", HigherIsBetter, true, "completions inside the window per second", func(tr *record.Trial) (float64, bool) {
-			return float64(tr.WindowOps) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
-		}},
-		{"ok-ops/s", HigherIsBetter, false, "operations that succeeded per second: the measured operations (intended to start inside the window) that returned no error, over the window", func(tr *record.Trial) (float64, bool) {
-			return float64(tr.Ops-tr.Errors) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
-		}},
-		{"mean-ns", LowerIsBetter, false, "mean latency from the intended start", latency(func(t *record.Trial) float64 { return t.Latency.Mean() })},
-		{"p50-ns", LowerIsBetter, true, "median latency from the intended start", latencyQ(50)},
-		{"p99-ns", LowerIsBetter, true, "p99 latency from the intended start", latencyQ(99)},
-		{"p999-ns", LowerIsBetter, true, "p99.9 latency from the intended start", latencyQ(99.9)},
-		{"max-ns", LowerIsBetter, false, "slowest operation, from its intended start", latency(func(t *record.Trial) float64 { return float64(t.Latency.Max()) })},
-		{"svc-p99-ns", LowerIsBetter, true, "p99 service time (completion minus actual start)", started(func(t *record.Trial) float64 { return float64(t.Service.ValueAtQuantile(99)) })},
-		{"late-p99-ns", LowerIsBetter, false, "p99 start lateness (actual minus intended start)", started(func(t *record.Trial) float64 { return float64(t.Lateness.ValueAtQuantile(99)) })},
-		{"wake-p50-ns", LowerIsBetter, false, "median wake error of the open-loop generator (end of an idle wait minus intended start): the harness's own lateness", wakeQ(50)},
-		{"wake-p99-ns", LowerIsBetter, false, "p99 wake error of the open-loop generator (end of an idle wait minus intended start): the harness's own lateness", wakeQ(99)},
-		{"spin-ns/s", LowerIsBetter, false, "open-loop generator's spin per second of window (ns/s: 1e7 is 1% of a core)", func(tr *record.Trial) (float64, bool) {
-			return float64(tr.SpinNs) / (float64(tr.WindowNs) / 1e9), tr.Model == "open" && tr.Sleeper != "" && tr.WindowNs > 0
-		}},
-		{"peak-goroutines", LowerIsBetter, true, "goroutines at the highest sample", count(func(t *record.Trial) int64 { return int64(t.PeakGoroutines) })},
-		{"peak-stack-bytes", LowerIsBetter, true, "goroutine stack memory at the highest sample", count(func(t *record.Trial) int64 { return int64(t.PeakStackBytes) })},
-		{"leaked-goroutines", LowerIsBetter, true, "goroutines above the baseline after Close and the grace period", count(func(t *record.Trial) int64 { return int64(t.LeakedGoroutines) })},
-		{"quiesce-ns", LowerIsBetter, false, "from Close's return to goroutines back at the baseline", count(func(t *record.Trial) int64 { return t.QuiesceNs })},
-		{"errors", LowerIsBetter, true, "measured operations that failed", count(func(t *record.Trial) int64 { return t.Errors })},
-		{"dropped", LowerIsBetter, true, "operations refused by the in-flight cap", count(func(t *record.Trial) int64 { return t.Dropped })},
-		{"unstarted", LowerIsBetter, true, "operations the open loop never started before its hard stop", count(func(t *record.Trial) int64 { return t.Unstarted })},
-		{"rejected", LowerIsBetter, true, "breaker: calls rejected while open or over the probe limit", counter("rejected")},
-		{"downstream-calls", LowerIsBetter, true, "breaker: calls that reached the downstream", counter("downstream-calls")},
-		{"downstream-failures", LowerIsBetter, true, "breaker: downstream calls that failed", counter("downstream-failures")},
-		{"wrong-results", LowerIsBetter, true, "fanout: results lost or not fn of their input, in calls that returned no error", counter("wrong-results")},
+		{Name: "ops/s", Better: HigherIsBetter, Shown: true, Doc: "completions inside the window per second",
+			Value: func(tr *record.Trial) (float64, bool) {
+				return float64(tr.WindowOps) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
+			}},
+		{Name: "ok-ops/s", Better: HigherIsBetter, Shown: false, Doc: "operations that succeeded per second: the measured operations (intended to start inside the window) that returned no error, over the window",
+			Value: func(tr *record.Trial) (float64, bool) {
+				return float64(tr.Ops-tr.Errors) / (float64(tr.WindowNs) / 1e9), tr.WindowNs > 0
+			}},
+		{Name: "mean-ns", Better: LowerIsBetter, Shown: false, Doc: "mean latency from the intended start",
+			Value: latency(func(t *record.Trial) float64 { return t.Latency.Mean() })},
+		{Name: "p50-ns", Better: LowerIsBetter, Shown: true, Doc: "median latency from the intended start",
+			Value: latencyQ(50)},
+		{Name: "p99-ns", Better: LowerIsBetter, Shown: true, Doc: "p99 latency from the intended start",
+			Value: latencyQ(99)},
+		{Name: "p999-ns", Better: LowerIsBetter, Shown: true, Doc: "p99.9 latency from the intended start",
+			Value: latencyQ(99.9)},
+		{Name: "max-ns", Better: LowerIsBetter, Shown: false, Doc: "slowest operation, from its intended start",
+			Value: latency(func(t *record.Trial) float64 { return float64(t.Latency.Max()) })},
+		{Name: "svc-p99-ns", Better: LowerIsBetter, Shown: true, Doc: "p99 service time (completion minus actual start)",
+			Value: started(func(t *record.Trial) float64 { return float64(t.Service.ValueAtQuantile(99)) })},
+		{Name: "late-p99-ns", Better: LowerIsBetter, Shown: false, Doc: "p99 start lateness (actual minus intended start)",
+			Value: started(func(t *record.Trial) float64 { return float64(t.Lateness.ValueAtQuantile(99)) })},
+		{Name: "wake-p50-ns", Better: LowerIsBetter, Shown: false, OpenOnly: true, Doc: "median wake error of the open-loop generator (end of an idle wait minus intended start): the harness's own lateness",
+			Value: wakeQ(50)},
+		{Name: "wake-p99-ns", Better: LowerIsBetter, Shown: false, OpenOnly: true, Doc: "p99 wake error of the open-loop generator (end of an idle wait minus intended start): the harness's own lateness",
+			Value: wakeQ(99)},
+		{Name: "spin-ns/s", Better: LowerIsBetter, Shown: false, OpenOnly: true, Doc: "open-loop generator's spin per second of window (ns/s: 1e7 is 1% of a core)",
+			Value: func(tr *record.Trial) (float64, bool) {
+				return float64(tr.SpinNs) / (float64(tr.WindowNs) / 1e9), tr.Model == "open" && tr.Sleeper != "" && tr.WindowNs > 0
+			}},
+		{Name: "peak-goroutines", Better: LowerIsBetter, Shown: true, Doc: "goroutines at the highest sample",
+			Value: count(func(t *record.Trial) int64 { return int64(t.PeakGoroutines) })},
+		{Name: "peak-stack-bytes", Better: LowerIsBetter, Shown: true, Doc: "goroutine stack memory at the highest sample",
+			Value: count(func(t *record.Trial) int64 { return int64(t.PeakStackBytes) })},
+		{Name: "leaked-goroutines", Better: LowerIsBetter, Shown: true, Doc: "goroutines above the baseline after Close and the grace period",
+			Value: count(func(t *record.Trial) int64 { return int64(t.LeakedGoroutines) })},
+		{Name: "quiesce-ns", Better: LowerIsBetter, Shown: false, Doc: "from Close's return to goroutines back at the baseline",
+			Value: count(func(t *record.Trial) int64 { return t.QuiesceNs })},
+		{Name: "errors", Better: LowerIsBetter, Shown: true, Doc: "measured operations that failed",
+			Value: count(func(t *record.Trial) int64 { return t.Errors })},
+		{Name: "dropped", Better: LowerIsBetter, Shown: true, Doc: "operations refused by the in-flight cap",
+			Value: count(func(t *record.Trial) int64 { return t.Dropped })},
+		{Name: "unstarted", Better: LowerIsBetter, Shown: true, Doc: "operations the open loop never started before its hard stop",
+			Value: count(func(t *record.Trial) int64 { return t.Unstarted })},
+		{Name: "rejected", Better: LowerIsBetter, Shown: true, Pattern: "breaker", Doc: "breaker: calls rejected while open or over the probe limit",
+			Value: counter("rejected")},
+		{Name: "downstream-calls", Better: LowerIsBetter, Shown: true, Pattern: "breaker", Doc: "breaker: calls that reached the downstream",
+			Value: counter("downstream-calls")},
+		{Name: "downstream-failures", Better: LowerIsBetter, Shown: true, Pattern: "breaker", Doc: "breaker: downstream calls that failed",
+			Value: counter("downstream-failures")},
+		{Name: "wrong-results", Better: LowerIsBetter, Shown: true, Pattern: "fanout", Doc: "fanout: results lost or not fn of their input, in calls that returned no error",
+			Value: counter("wrong-results")},
 	}
+}
+
+// RecordedBy reports whether trials of pattern, open loop or not, record
+// u.
+func (u Unit) RecordedBy(pattern string, open bool) bool {
+	return (u.Pattern == "" || u.Pattern == pattern) && (!u.OpenOnly || open)
 }
 
 // Lookup returns the row of a scenario unit.
