@@ -100,9 +100,58 @@ func validate(s *Spec, reg *targets.Registry, has func(string) bool) []fieldErro
 	c.work(s.Work)
 	c.faults(s.Faults, pat)
 	c.trials(s, pat)
+	c.memory(s, pat)
 	c.headline(s)
 	c.claims(s, pat)
 	return c.errs
+}
+
+// memory refuses an open loop whose worst case holds more memory than a
+// trial may plan to (MaxTrialMemory): a design with a goroutine per
+// operation and no bound (pattern's Unbounded) may hold every operation of
+// the run at once, rate × (warmup + 2 × duration), or load.max_inflight
+// of them, each on a stack of work.stack. Every number in range, their
+// product was not: the trial died of memory in under a second.
+func (c *checker) memory(s *Spec, pat *targets.Pattern) {
+	l := s.Load
+	if pat == nil || pat.Unbounded == nil || l.Model != loadgen.Open || len(l.Rate) == 0 {
+		return
+	}
+	impls := s.Impls
+	if len(impls) == 0 {
+		impls = pat.DefaultImpls()
+	}
+	var unbounded []string
+	for _, impl := range impls {
+		if pat.Unbounded(impl) {
+			unbounded = append(unbounded, impl)
+		}
+	}
+	if len(unbounded) == 0 {
+		return
+	}
+	rate := slices.Max([]float64(l.Rate))
+	worst, what := rate*(l.Warmup.Seconds()+2*l.Duration.Seconds()), "every operation of the run: rate × (warmup + 2 × duration)"
+	if l.MaxInflight > 0 && float64(l.MaxInflight) < worst {
+		worst, what = float64(l.MaxInflight), "load.max_inflight"
+	}
+	stack := goroutineStack(int64(s.Work.Stack))
+	if need := worst * float64(stack); need > MaxTrialMemory {
+		c.addDep("load.rate", []string{"load.warmup", "load.duration", "load.max_inflight", "work.stack"},
+			"%g ops/s: %s may hold %.0f goroutines at once (%s), each with %s of stack (work.stack %s): %s, over the %s a trial may plan to hold; lower the rate, the duration or work.stack, or cap load.max_inflight",
+			rate, strings.Join(unbounded, ", "), worst, what, units.FormatBytes(float64(stack)), s.Work.Stack, units.FormatBytes(need), units.FormatBytes(MaxTrialMemory))
+	}
+}
+
+// goroutineStack is the stack a goroutine holds to run a task of
+// work.stack bytes: Go doubles a stack to the next power of two, from 8
+// KiB, with room for the frames around the task's.
+func goroutineStack(work int64) int64 {
+	s := int64(8 << 10)
+	for s < work+4<<10 {
+		s *= 2
+	}
+	return s
 }
 
 func (c *checker) impls(s *Spec, pat *targets.Pattern) {

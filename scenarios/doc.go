@@ -60,6 +60,7 @@
 //	error_budget               0 to 1                           a fraction of a trial's operations that may fail
 //	timeout                    the trial's need to 72h          need: warmup + duration (2 x for an open loop) + 3s; longer lets a hung trial hold a run for days
 //	params.<name>              per parameter (runbench list)    refused before the target is built
+//	open-loop memory           at most 4 GiB                    rate × (warmup + 2 × duration) × stack, of a design with a goroutine per operation
 //	trials in one run          at most 100000                   repeat × impls × params × rates × gomaxprocs, summed; checked before planning
 //	runbench run -count        0 to 1000                        0 keeps each scenario's repeat
 //	file size                  at most 1 MiB                    a scenario is a few hundred bytes; also a trial spec on stdin

@@ -90,6 +90,11 @@ const (
 	// scenario is a few hundred bytes, and a bigger input (or /dev/zero)
 	// is refused before it is read whole.
 	MaxFileSize = 1 << 20
+	// MaxTrialMemory bounds the worst-case memory of an open-loop trial of
+	// a design with a goroutine per operation: its operations × their
+	// stacks. Beyond it the trial process would die of memory before it
+	// measured anything.
+	MaxTrialMemory = 4 << 30
 	// LeakGrace is how long a trial's goroutines may take to return to
 	// their baseline after its target's Close before the trial counts
 	// them as leaked; a trial's timeout must cover it.
@@ -170,6 +175,7 @@ func limitRows() []limitRow {
 		{field: "timeout", b: durs(0, MaxTimeout), text: fmt.Sprintf("the trial's need to %s", units.FormatDuration(MaxTimeout)),
 			reason: "need: warmup + duration (2 x for an open loop) + 3s; longer lets a hung trial hold a run for days"},
 		{field: "params.<name>", text: "per parameter (runbench list)", reason: "refused before the target is built"},
+		{field: "open-loop memory", text: "at most 4 GiB", reason: "rate × (warmup + 2 × duration) × stack, of a design with a goroutine per operation"},
 		{field: "trials in one run", text: fmt.Sprintf("at most %d", MaxPlanTrials), reason: "repeat × impls × params × rates × gomaxprocs, summed; checked before planning"},
 		{field: "runbench run -count", text: fmt.Sprintf("0 to %d", MaxCount), reason: "0 keeps each scenario's repeat"},
 		{field: "file size", text: "at most 1 MiB", reason: "a scenario is a few hundred bytes; also a trial spec on stdin"},

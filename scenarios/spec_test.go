@@ -60,6 +60,7 @@ func TestParseErrors(t *testing.T) {
 		{"a unit this pattern does not record", strings.Replace(goodSpec, "params:", "headline: [rejected]\nparams:", 1), 3, "headline[0]: \"rejected\" is not a unit the trials of this scenario record"},
 		{"an open loop's unit in a closed loop", "name: c\npattern: workerpool\nload: {model: closed, duration: 1s}\nheadline: [wake-p99-ns]\n", 4, "headline[0]: \"wake-p99-ns\" is not a unit"},
 		{"a think longer than the timeout allows", "name: t\npattern: workerpool\nload: {model: closed, clients: 1, duration: 100ms, think: 40s}\ntimeout: 30s\n", 4, "timeout: 30s: want at least 43.1s (warmup + duration + think + 1s leak grace + 2s)"},
+		{"an open loop too big for memory", "name: m\npattern: workerpool\nimpls: [channels, spawn]\nload: {model: open, rate: 100000, duration: 1s}\nwork: {kind: sleep, mean: 1s, stack: 8MiB}\n", 4, "load.rate: 100000 ops/s: spawn may hold 200000 goroutines at once (every operation of the run: rate × (warmup + 2 × duration)), each with 16 MiB of stack (work.stack 8MiB): 3.05 TiB, over the 4 GiB a trial may plan to hold"},
 		{"one number written twice", strings.Replace(goodSpec, "workers: [1, 4]", `workers: [1, "01"]`, 1), 4, "params.workers: \"01\" is 1, listed before"},
 		{"one duration written twice", "name: d\npattern: breaker\nparams: {open: [1ms, 1000us]}\n", 3, "params.open: \"1000us\" is 1ms, listed before"},
 		{"bad name", strings.Replace(goodSpec, "name: ok", "name: Not OK", 1), 1, "name: \"Not OK\""},

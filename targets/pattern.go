@@ -20,6 +20,11 @@ type Pattern struct {
 	Params []Param
 	// Faults reports whether operations can fail, so that faults apply.
 	Faults bool
+	// Unbounded, if set, reports whether impl starts a goroutine per
+	// operation with no bound (a pool without back-pressure): in an open
+	// loop it may hold every operation of a run at once, and a scenario
+	// whose worst case would exceed a trial's memory is refused.
+	Unbounded func(impl string) bool
 	// Unsupported, if set, says why impl cannot run with param=value, or
 	// returns "" if it can; Parse rejects such a scenario.
 	Unsupported func(impl, param, value string) string

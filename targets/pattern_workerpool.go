@@ -32,6 +32,10 @@ func workerpoolPattern(impls []workerpool.Impl) Pattern {
 			newParam("workers", "4", "goroutines that run tasks", intRange(1, maxWorkers)),
 			queue,
 		},
+		Unbounded: func(name string) bool {
+			impl, err := find(name)
+			return err == nil && impl.Deviations.Unbounded
+		},
 		Unsupported: func(name, param, value string) string {
 			impl, err := find(name)
 			if err != nil || param != "queue" || value == "default" {

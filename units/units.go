@@ -6,7 +6,9 @@
 package units
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -193,4 +195,16 @@ func FormatDuration(d time.Duration) string {
 		s = s[:len(s)-2]
 	}
 	return s
+}
+
+// FormatBytes writes a size in the largest binary unit it reaches, with
+// three significant digits: "16 MiB", "3.05 TiB".
+func FormatBytes(b float64) string {
+	names := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	i := 0
+	for math.Abs(b) >= 1024 && i < len(names)-1 {
+		b /= 1024
+		i++
+	}
+	return strconv.FormatFloat(b, 'g', 3, 64) + " " + names[i]
 }
