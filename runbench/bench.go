@@ -227,7 +227,7 @@ func (s *benchStream) verdict(err error) error {
 		}
 		return fmt.Errorf("the benchmark process ended (%v) while %s was running: it crashed, or its code called os.Exit", err, s.started)
 	case len(s.failed) > 0:
-		return fmt.Errorf("%d benchmark runs failed: %s (run one under go test to see its message)", len(s.failed), strings.Join(s.failed, ", "))
+		return fmt.Errorf("failed: %s (testing.Benchmark keeps no message; go test shows it)", strings.Join(s.failed, ", "))
 	case err != nil:
 		return fmt.Errorf("the benchmark process: %w", err)
 	}

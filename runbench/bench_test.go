@@ -3,6 +3,7 @@ package runbench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -28,9 +29,17 @@ var benchTestConfigs = map[string]Config{
 	// process down.
 	"exits": {WorkerPools: []workerpool.Impl{{Name: "exits", Doc: "ends the process (os.Exit(0)) when built",
 		New: func(int) workerpool.Pool { os.Exit(0); return nil }}}},
+	// refuses is a pool whose Submit fails: its benchmarks fail.
+	"refuses": {WorkerPools: []workerpool.Impl{{Name: "refuses", Doc: "refuses every task",
+		New: func(int) workerpool.Pool { return refusingPool{} }}}},
 	// mine is a user's pool: channels under another name.
 	"mine": {WorkerPools: []workerpool.Impl{renamed(workerpool.Impls()[0], "mine")}},
 }
+
+type refusingPool struct{}
+
+func (refusingPool) Submit(context.Context, func()) error { return errors.New("refused") }
+func (refusingPool) Close() error                         { return nil }
 
 func renamed(impl workerpool.Impl, name string) workerpool.Impl {
 	impl.Name = name
@@ -90,6 +99,22 @@ func TestBenchOsExitInChild(t *testing.T) {
 	txt := string(data)
 	if !strings.Contains(txt, "\nBenchmarkWorkerPool/impl=channels/workers=1/work=none") || strings.Contains(txt, "impl=exits") || !strings.HasSuffix(txt, "\nrun-status: partial\n") {
 		t.Errorf("results file: want the channels line, no exits line, and the partial mark:\n%s", txt)
+	}
+}
+
+// TestBenchFailingBenchmark: a benchmark that fails fails the run (exit
+// 1) and is named; the others run and are kept, the file marked partial.
+func TestBenchFailingBenchmark(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "b.txt")
+	_, stderr, code := runBenchWith(t, "refuses", "-bench", "^BenchmarkWorkerPool$/impl=(refuses|rawchan)/workers=1$/work=none", "-benchtime", "1x", "-count", "1", "-cpu", "1", "-o", file)
+	if code != 1 || !strings.Contains(stderr, "failed: BenchmarkWorkerPool/impl=refuses/workers=1/work=none ") {
+		t.Errorf("exit %d, stderr:\n%s\nwant 1, naming the benchmark that failed", code, stderr)
+	}
+	data, _ := os.ReadFile(file)
+	txt := string(data)
+	if !strings.Contains(txt, "\n--- FAIL: BenchmarkWorkerPool/impl=refuses/workers=1/work=none\n") ||
+		!strings.Contains(txt, "\nBenchmarkWorkerPool/impl=rawchan/workers=1/work=none ") || !strings.HasSuffix(txt, "\nrun-status: partial\n") {
+		t.Errorf("results file: want the FAIL line, rawchan's line after it, and the partial mark:\n%s", txt)
 	}
 }
 
