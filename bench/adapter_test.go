@@ -32,9 +32,10 @@ import (
 //	go tool benchstat -col /way -filter '.name:Adapter' results.txt
 //
 // It lives here and not in benchsuite: it is about concbench's own
-// adapters, needs each library's API (which benchsuite's users should not
-// have to import), and bench/ is what `runbench bench` runs, so its lines
-// land in the same results file as BenchmarkWorkerPool's.
+// adapters and needs each library's API (which benchsuite's users should
+// not have to import). `runbench bench` does not run it; go test does,
+// beside BenchmarkWorkerPool when the pattern takes both:
+// go test -run '^$' -bench 'WorkerPool|Adapter' ./bench/.
 func benchPoolAdapters(b *testing.B) {
 	bare := bareLibraries()
 	entries := map[string]workerpool.Impl{}

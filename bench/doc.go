@@ -27,4 +27,13 @@
 //
 //	go test -run '^$' -bench 'Breaker|Clock|Adapter' -cpu 1,2 -count 6 ./bench > new.txt
 //	go tool benchstat -filter '.name:Adapter' -col /way new.txt
+//
+// `runbench bench` runs every benchmark here but BenchmarkAdapter, the same
+// leaves (benchsuite's ...Benches lists) under the same names and pkg:
+// line, without go test and from any folder, over its binary's registry: a
+// module's own runbench (runbench.Main) adds its implementations. The
+// adapter benchmarks are concbench's own business, about its adapters and
+// their libraries, and run under go test only, in a checkout:
+//
+//	go test -run '^$' -bench Adapter ./bench/
 package bench

@@ -1,6 +1,7 @@
 package benchsuite_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,6 +9,8 @@ import (
 
 	"github.com/concbench/concbench/benchsuite"
 	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/impl/fanout"
+	"github.com/concbench/concbench/impl/workerpool"
 )
 
 // benchsuite imports every family's registry, so ants is initialised here
@@ -43,5 +46,29 @@ func TestNamesChecked(t *testing.T) {
 				t.Errorf("Breaker with names %q ran (N=%d in %v), want it to fail first", tt.give, r.N, time.Since(start))
 			}
 		})
+	}
+}
+
+// TestBenchesRefuseBadNames: each list refuses, with an error naming it, an
+// implementation name its suite's benchmark would fail on, and names its
+// leaves as the suite's sub-benchmarks.
+func TestBenchesRefuseBadNames(t *testing.T) {
+	pool := workerpool.Impls()[0]
+	pool.Name = "rawchan"
+	if _, err := benchsuite.WorkerPoolBenches(pool); err == nil || !strings.Contains(err.Error(), `"rawchan" is the floor's`) {
+		t.Errorf("WorkerPoolBenches(rawchan): %v", err)
+	}
+	pool.Name = "my/pool"
+	if _, err := benchsuite.WorkerPoolCapacityBenches(pool); err == nil || !strings.Contains(err.Error(), `"my/pool"`) {
+		t.Errorf("WorkerPoolCapacityBenches(my/pool): %v", err)
+	}
+	fan := fanout.Impls[int, int]()[0]
+	fan.Name = "serial"
+	if _, err := benchsuite.FanOutBenches(fan); err == nil {
+		t.Error("FanOutBenches(serial): no error")
+	}
+	benches, err := benchsuite.BreakerBenches(breaker.Impls()[0])
+	if err != nil || len(benches) != 3 || benches[0].Name != "impl="+breaker.Impls()[0].Name+"/path=closed" || benches[2].Name != "impl=none/path=closed" {
+		t.Errorf("BreakerBenches: %v, %v", benches, err)
 	}
 }

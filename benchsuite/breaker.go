@@ -41,19 +41,25 @@ func fail(context.Context) error { return errBreakerBench }
 // Demonstrations (Demo set) are left out: they are broken on purpose, and a
 // benchmark beside the others would rank one.
 func Breaker(b *testing.B, impls ...breaker.Impl) {
+	benches, err := BreakerBenches(impls...)
+	runBenches(b, benches, err)
+}
+
+// BreakerBenches returns the leaves [Breaker] runs, in its order, or an
+// error if an implementation's name cannot name a benchmark.
+func BreakerBenches(impls ...breaker.Impl) ([]Bench, error) {
 	impls = slices.DeleteFunc(slices.Clone(impls), func(i breaker.Impl) bool { return i.Demo != "" })
-	names := make([]string, len(impls))
-	for i, impl := range impls {
-		names[i] = impl.Name
+	if err := checkNames("none", implNames(impls, func(i breaker.Impl) string { return i.Name })); err != nil {
+		return nil, err
 	}
-	checkNames(b, "none", names)
+	var benches []Bench
 	for _, impl := range impls {
 		for _, path := range []string{"closed", "open"} {
 			name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("path", path))
-			b.Run(name, func(b *testing.B) { benchBreaker(b, impl, path == "open") })
+			benches = append(benches, Bench{name, func(b *testing.B) { benchBreaker(b, impl, path == "open") }})
 		}
 	}
-	b.Run(benchname.Join(benchname.P("impl", "none"), benchname.P("path", "closed")), func(b *testing.B) {
+	benches = append(benches, Bench{benchname.Join(benchname.P("impl", "none"), benchname.P("path", "closed")), func(b *testing.B) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
@@ -63,7 +69,8 @@ func Breaker(b *testing.B, impls ...breaker.Impl) {
 				}
 			}
 		})
-	})
+	}})
+	return benches, nil
 }
 
 func benchBreaker(b *testing.B, impl breaker.Impl, open bool) {
@@ -110,32 +117,37 @@ func benchBreaker(b *testing.B, impl breaker.Impl, open bool) {
 // -cpu. call=time.Now reads the wall and the monotonic clock (two vDSO reads
 // on linux); call=time.Since reads the monotonic clock only, as a breaker
 // that measures its open timeout from a start time does.
-func Clock(b *testing.B) {
-	b.Run(benchname.Join(benchname.P("call", "time.Now")), func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			var last time.Time
-			n := 0
-			for pb.Next() {
-				last = time.Now()
-				n++
-			}
-			if n > 0 && last.IsZero() { // keeps the read from being optimised away
-				b.Error("time.Now returned the zero time")
-			}
-		})
-	})
-	b.Run(benchname.Join(benchname.P("call", "time.Since")), func(b *testing.B) {
-		start := time.Now()
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			var d time.Duration
-			for pb.Next() {
-				d = time.Since(start)
-			}
-			if d < 0 {
-				b.Error("time.Since went backwards")
-			}
-		})
-	})
+func Clock(b *testing.B) { runBenches(b, ClockBenches(), nil) }
+
+// ClockBenches returns the leaves [Clock] runs, in its order.
+func ClockBenches() []Bench {
+	return []Bench{
+		{benchname.Join(benchname.P("call", "time.Now")), func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				var last time.Time
+				n := 0
+				for pb.Next() {
+					last = time.Now()
+					n++
+				}
+				if n > 0 && last.IsZero() { // keeps the read from being optimised away
+					b.Error("time.Now returned the zero time")
+				}
+			})
+		}},
+		{benchname.Join(benchname.P("call", "time.Since")), func(b *testing.B) {
+			start := time.Now()
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				var d time.Duration
+				for pb.Next() {
+					d = time.Since(start)
+				}
+				if d < 0 {
+					b.Error("time.Since went backwards")
+				}
+			})
+		}},
+	}
 }

@@ -19,35 +19,44 @@
 //
 //	go tool benchstat -ignore pkg reference.txt mine.txt
 //
+// Each function also gives its leaves as a list ([WorkerPoolBenches],
+// [WorkerPoolCapacityBenches], [PipelineBenches], [FanOutBenches],
+// [BreakerBenches], [ClockBenches]): [Bench] values, each a name and a
+// function, that the benchmark function runs with b.Run in that order. A
+// runner that is not go test runs the same leaves under the same names:
+// `runbench bench` (and a module's own runbench, built with runbench.Main)
+// runs each with testing.Benchmark, in a process of its own.
+//
 // Pass concbench's own registry too (workerpool.Impls()...) to rank a new
 // implementation against the built-in ones in one run, as bench/ does.
 //
 // An Impl's Name must be usable in a benchmark name (no '/', '=' or white
 // space; concbench's own, and conformance's Name check, use [a-z0-9]+),
-// unique, and not the floor's; the benchmark fails otherwise. Run the conformance suite
+// unique, and not the floor's; the benchmark fails otherwise (and the
+// ...Benches function returns an error). Run the conformance suite
 // (github.com/concbench/concbench/conformance) first: a benchmark measures, it does not check
 // behaviour.
 package benchsuite
 
 import (
+	"fmt"
 	"slices"
-	"testing"
 
 	"github.com/concbench/concbench/internal/benchname"
 )
 
-// checkNames fails b unless every name can be the impl= value of a
-// benchmark name, is used once and is not floor.
-func checkNames(b *testing.B, floor string, names []string) {
-	b.Helper()
+// checkNames returns an error unless every name can be the impl= value of
+// a benchmark name, is used once and is not floor.
+func checkNames(floor string, names []string) error {
 	for i, name := range names {
 		switch {
 		case !benchname.Valid(name):
-			b.Fatalf("benchsuite: implementation name %q cannot be part of a benchmark name (want [a-z0-9]+)", name)
+			return fmt.Errorf("benchsuite: implementation name %q cannot be part of a benchmark name (want [a-z0-9]+)", name)
 		case name == floor:
-			b.Fatalf("benchsuite: implementation name %q is the floor's", name)
+			return fmt.Errorf("benchsuite: implementation name %q is the floor's", name)
 		case slices.Contains(names[:i], name):
-			b.Fatalf("benchsuite: implementation name %q is used twice", name)
+			return fmt.Errorf("benchsuite: implementation name %q is used twice", name)
 		}
 	}
+	return nil
 }

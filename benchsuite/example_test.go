@@ -16,7 +16,9 @@ import (
 //	}
 //
 // then `go test -run '^$' -bench WorkerPool -count 6 > mine.txt` and
-// `go tool benchstat -col /impl mine.txt`.
+// `go tool benchstat -col /impl mine.txt` (go tool finds benchstat once the
+// module's go.mod declares it: `go get -tool golang.org/x/perf/cmd/benchstat`;
+// `runbench compare -col /impl mine.txt` reads the file as it is).
 func ExampleWorkerPool() {
 	mine := workerpool.Impls()[0] // stands for the module's own entry
 	mine.Name = "mypool"

@@ -15,19 +15,19 @@ import (
 const fanoutInputs = 1024
 
 // fanoutWork is the fn of a benchmark, built once outside the timed loop.
-type fanoutWork struct {
+type fanoutWork[Out int | uint64] struct {
 	name string
-	fn   func() func(context.Context, int) (uint64, error)
+	fn   func() func(context.Context, int) (Out, error)
 }
 
-func fanoutWorks() []fanoutWork {
-	return []fanoutWork{
-		{"none", func() func(context.Context, int) (uint64, error) {
-			return func(_ context.Context, in int) (uint64, error) { return uint64(in), nil }
+func fanoutWorks[Out int | uint64]() []fanoutWork[Out] {
+	return []fanoutWork[Out]{
+		{"none", func() func(context.Context, int) (Out, error) {
+			return func(_ context.Context, in int) (Out, error) { return Out(in), nil }
 		}},
-		{"cpu1us", func() func(context.Context, int) (uint64, error) {
+		{"cpu1us", func() func(context.Context, int) (Out, error) {
 			n := work.RoundsPerMicrosecond()
-			return func(_ context.Context, in int) (uint64, error) { return work.Spin(n + in&1), nil }
+			return func(_ context.Context, in int) (Out, error) { return Out(work.Spin(n + in&1)), nil }
 		}},
 	}
 }
@@ -45,29 +45,39 @@ func fanoutWorks() []fanoutWork {
 // impl=serial is the floor, run for every work and worker count whatever
 // impls holds: a plain loop on the caller's goroutine.
 func FanOut(b *testing.B, impls ...fanout.Impl[int, uint64]) {
-	names := make([]string, len(impls))
-	for i, impl := range impls {
-		names[i] = impl.Name
+	benches, err := FanOutBenches(impls...)
+	runBenches(b, benches, err)
+}
+
+// FanOutBenches returns the leaves [FanOut] runs, in its order, or an error
+// if an implementation's name cannot name a benchmark. Out is uint64 in
+// FanOut (and bench/); runbench's registry holds its fan-outs at Out int
+// (runbench.Config.FanOuts), which runbench bench runs at int: the same
+// work and the same names, a result of the same size.
+func FanOutBenches[Out int | uint64](impls ...fanout.Impl[int, Out]) ([]Bench, error) {
+	if err := checkNames("serial", implNames(impls, func(i fanout.Impl[int, Out]) string { return i.Name })); err != nil {
+		return nil, err
 	}
-	checkNames(b, "serial", names)
+	var benches []Bench
 	// Worker counts as in WorkerPool: one, the reference machine's core
 	// count, and many more than cores.
-	for _, wk := range fanoutWorks() {
+	for _, wk := range fanoutWorks[Out]() {
 		for _, workers := range []int{1, 2, 16} {
 			for _, impl := range impls {
 				if impl.Demo != "" {
 					continue // broken on purpose (it may leak, deadlock or race): never ranked
 				}
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
-				b.Run(name, func(b *testing.B) { benchFanout(b, impl.Map, workers, wk.fn()) })
+				benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, impl.Map, workers, wk.fn()) }})
 			}
 			name := benchname.Join(benchname.P("impl", "serial"), benchname.P("workers", workers), benchname.P("work", wk.name))
-			b.Run(name, func(b *testing.B) { benchFanout(b, mapSerial, workers, wk.fn()) })
+			benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, mapSerial[Out], workers, wk.fn()) }})
 		}
 	}
+	return benches, nil
 }
 
-func benchFanout(b *testing.B, m fanout.MapFunc[int, uint64], workers int, fn func(context.Context, int) (uint64, error)) {
+func benchFanout[Out int | uint64](b *testing.B, m fanout.MapFunc[int, Out], workers int, fn func(context.Context, int) (Out, error)) {
 	ctx := context.Background()
 	inputs := make([]int, fanoutInputs)
 	for i := range inputs {
@@ -83,8 +93,8 @@ func benchFanout(b *testing.B, m fanout.MapFunc[int, uint64], workers int, fn fu
 }
 
 // mapSerial is the floor: fn over inputs in a loop, no goroutine, no ctx'.
-func mapSerial(ctx context.Context, inputs []int, _ int, fn func(context.Context, int) (uint64, error)) ([]uint64, error) {
-	results := make([]uint64, len(inputs))
+func mapSerial[Out int | uint64](ctx context.Context, inputs []int, _ int, fn func(context.Context, int) (Out, error)) ([]Out, error) {
+	results := make([]Out, len(inputs))
 	for i, in := range inputs {
 		out, err := fn(ctx, in)
 		if err != nil {

@@ -32,22 +32,29 @@ const pipelineStages = 3
 // plain channels buffered like pipeline.DefaultBuffer with one goroutine
 // each, no ctx and no errors (workers=1, ordered=false).
 func Pipeline(b *testing.B, impls ...pipeline.Impl[int]) {
-	names := make([]string, len(impls))
-	for i, impl := range impls {
-		names[i] = impl.Name
+	benches, err := PipelineBenches(impls...)
+	runBenches(b, benches, err)
+}
+
+// pipelineWork is the work of every stage: rounds of work.Spin per item,
+// got when a benchmark runs (cpu1us calibrates once, on first use).
+type pipelineWork struct {
+	name   string
+	rounds func() int
+}
+
+// PipelineBenches returns the leaves [Pipeline] runs, in its order, or an
+// error if an implementation's name cannot name a benchmark.
+func PipelineBenches(impls ...pipeline.Impl[int]) ([]Bench, error) {
+	if err := checkNames("rawchan", implNames(impls, func(i pipeline.Impl[int]) string { return i.Name })); err != nil {
+		return nil, err
 	}
-	checkNames(b, "rawchan", names)
-	works := []struct {
-		name   string
-		rounds int // of work.Spin per item per stage
-	}{
-		{"none", 0},
-		{"cpu1us", work.RoundsPerMicrosecond()},
-	}
+	works := []pipelineWork{{"none", func() int { return 0 }}, {"cpu1us", work.RoundsPerMicrosecond}}
 	src := make([]int, pipelineItems)
 	for i := range src {
 		src[i] = i
 	}
+	var benches []Bench
 	for _, impl := range impls {
 		if impl.Demo != "" {
 			continue // broken on purpose (it may hang or ignore ctx): never ranked
@@ -60,21 +67,7 @@ func Pipeline(b *testing.B, impls ...pipeline.Impl[int]) {
 				for _, w := range works {
 					name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("stages", pipelineStages),
 						benchname.P("workers", workers), benchname.P("work", w.name), benchname.P("ordered", ordered))
-					stages := make([]pipeline.Stage[int], pipelineStages)
-					for i := range stages {
-						stages[i] = pipeline.Stage[int]{Name: "spin", Workers: workers,
-							Fn: func(_ context.Context, v int) (int, error) { return spinAdd(v, w.rounds), nil }}
-					}
-					opts := pipeline.Options{Ordered: ordered}
-					b.Run(name, func(b *testing.B) {
-						b.ReportAllocs()
-						for b.Loop() {
-							if _, err := impl.Run(context.Background(), src, stages, opts); err != nil {
-								b.Fatalf("Run: %v", err)
-							}
-						}
-						reportPerItem(b)
-					})
+					benches = append(benches, Bench{name, func(b *testing.B) { benchPipeline(b, impl, src, workers, w, ordered) }})
 				}
 			}
 		}
@@ -82,14 +75,35 @@ func Pipeline(b *testing.B, impls ...pipeline.Impl[int]) {
 	for _, w := range works {
 		name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("stages", pipelineStages),
 			benchname.P("workers", 1), benchname.P("work", w.name), benchname.P("ordered", false))
-		b.Run(name, func(b *testing.B) {
+		benches = append(benches, Bench{name, func(b *testing.B) {
+			rounds := w.rounds()
 			b.ReportAllocs()
 			for b.Loop() {
-				rawchan(src, pipelineStages, w.rounds)
+				rawchan(src, pipelineStages, rounds)
 			}
 			reportPerItem(b)
-		})
+		}})
 	}
+	return benches, nil
+}
+
+// benchPipeline measures one Run of impl over src per iteration, through
+// pipelineStages stages of w's work with workers each.
+func benchPipeline(b *testing.B, impl pipeline.Impl[int], src []int, workers int, w pipelineWork, ordered bool) {
+	rounds := w.rounds()
+	stages := make([]pipeline.Stage[int], pipelineStages)
+	for i := range stages {
+		stages[i] = pipeline.Stage[int]{Name: "spin", Workers: workers,
+			Fn: func(_ context.Context, v int) (int, error) { return spinAdd(v, rounds), nil }}
+	}
+	opts := pipeline.Options{Ordered: ordered}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := impl.Run(context.Background(), src, stages, opts); err != nil {
+			b.Fatalf("Run: %v", err)
+		}
+	}
+	reportPerItem(b)
 }
 
 func spinAdd(v, rounds int) int {

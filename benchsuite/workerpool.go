@@ -42,15 +42,22 @@ func workKinds() []workKind {
 // impls holds: the same tasks sent on a plain channel buffered to workers,
 // received by workers goroutines, with no ctx, no close guard and no panic
 // recovery. An Impl that declares an unbounded queue does not run
-// sleep10us (see the loop). Demonstrations (Demo set) are left out: they
-// are broken on purpose, and a benchmark beside the others would rank one.
+// sleep10us (see WorkerPoolBenches). Demonstrations (Demo set) are left
+// out: they are broken on purpose, and a benchmark beside the others would
+// rank one.
 func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
-	impls = slices.DeleteFunc(slices.Clone(impls), func(i workerpool.Impl) bool { return i.Demo != "" })
-	names := make([]string, len(impls))
-	for i, impl := range impls {
-		names[i] = impl.Name
+	benches, err := WorkerPoolBenches(impls...)
+	runBenches(b, benches, err)
+}
+
+// WorkerPoolBenches returns the leaves [WorkerPool] runs, in its order, or
+// an error if an implementation's name cannot name a benchmark.
+func WorkerPoolBenches(impls ...workerpool.Impl) ([]Bench, error) {
+	impls = withoutPoolDemos(impls)
+	if err := checkNames("rawchan", implNames(impls, poolName)); err != nil {
+		return nil, err
 	}
-	checkNames(b, "rawchan", names)
+	var benches []Bench
 	// Worker counts: one (serial), the core count of the reference machine,
 	// and many more than cores.
 	for _, wk := range workKinds() {
@@ -64,12 +71,13 @@ func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
 					continue
 				}
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
-				b.Run(name, func(b *testing.B) { benchPool(b, impl.New(workers), wk.task()) })
+				benches = append(benches, Bench{name, func(b *testing.B) { benchPool(b, impl.New(workers), wk.task()) }})
 			}
 			name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("workers", workers), benchname.P("work", wk.name))
-			b.Run(name, func(b *testing.B) { benchRawChan(b, workers, workers, wk.task()) })
+			benches = append(benches, Bench{name, func(b *testing.B) { benchRawChan(b, workers, workers, wk.task()) }})
 		}
 	}
+	return benches, nil
 }
 
 // WorkerPoolCapacity runs BenchmarkWorkerPoolCapacity's sub-benchmarks for
@@ -93,12 +101,19 @@ func WorkerPool(b *testing.B, impls ...workerpool.Impl) {
 //		benchsuite.WorkerPoolCapacity(b, append(workerpool.Impls(), mine)...)
 //	}
 func WorkerPoolCapacity(b *testing.B, impls ...workerpool.Impl) {
-	impls = slices.DeleteFunc(slices.Clone(impls), func(i workerpool.Impl) bool { return i.Demo != "" })
-	names := make([]string, len(impls))
-	for i, impl := range impls {
-		names[i] = impl.Name
+	benches, err := WorkerPoolCapacityBenches(impls...)
+	runBenches(b, benches, err)
+}
+
+// WorkerPoolCapacityBenches returns the leaves [WorkerPoolCapacity] runs,
+// in its order, or an error if an implementation's name cannot name a
+// benchmark.
+func WorkerPoolCapacityBenches(impls ...workerpool.Impl) ([]Bench, error) {
+	impls = withoutPoolDemos(impls)
+	if err := checkNames("rawchan", implNames(impls, poolName)); err != nil {
+		return nil, err
 	}
-	checkNames(b, "rawchan", names)
+	var benches []Bench
 	for _, wk := range workKinds() {
 		for _, workers := range []int{1, 2, 16} {
 			for _, capacity := range []int{workers, 2 * workers} {
@@ -109,18 +124,25 @@ func WorkerPoolCapacity(b *testing.B, impls ...workerpool.Impl) {
 					}
 					name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers),
 						benchname.P("capacity", capacity), benchname.P("work", wk.name))
-					b.Run(name, func(b *testing.B) {
+					benches = append(benches, Bench{name, func(b *testing.B) {
 						p, _ := impl.NewQueue(workers, queue) // HasQueue said yes
 						benchPool(b, p, wk.task())
-					})
+					}})
 				}
 				name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("workers", workers),
 					benchname.P("capacity", capacity), benchname.P("work", wk.name))
-				b.Run(name, func(b *testing.B) { benchRawChan(b, workers, queue, wk.task()) })
+				benches = append(benches, Bench{name, func(b *testing.B) { benchRawChan(b, workers, queue, wk.task()) }})
 			}
 		}
 	}
+	return benches, nil
 }
+
+func withoutPoolDemos(impls []workerpool.Impl) []workerpool.Impl {
+	return slices.DeleteFunc(slices.Clone(impls), func(i workerpool.Impl) bool { return i.Demo != "" })
+}
+
+func poolName(i workerpool.Impl) string { return i.Name }
 
 func benchPool(b *testing.B, p workerpool.Pool, task func()) {
 	ctx := context.Background()

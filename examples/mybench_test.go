@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // TestOutsideModule builds examples/mybench, a module of its own that
@@ -15,7 +17,8 @@ import (
 // lists its pool and function, runs them in an embedded scenario and in a
 // pattern: func scenario file, each trial in a child process of that
 // binary, and writes their lines to results.txt and their rows to the
-// report.
+// report; and its bench, from a folder outside the module, benchmarks its
+// pool beside a built-in one in lines that benchfmt reads.
 func TestOutsideModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a module: skipped with -short")
@@ -46,10 +49,10 @@ func TestOutsideModule(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "mybench")
 	goCmd("build", "-o", bin, "./cmd/mybench")
-	run := func(args ...string) string {
+	runIn := func(dir string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
-		cmd.Dir = mod
+		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "CI=true")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -57,6 +60,7 @@ func TestOutsideModule(t *testing.T) {
 		}
 		return string(out)
 	}
+	run := func(args ...string) string { t.Helper(); return runIn(mod, args...) }
 	list := run("list")
 	for _, want := range []string{"workerpool  tokens", "func        checksum", "workerpool  channels"} {
 		if !strings.Contains(list, want) {
@@ -85,6 +89,55 @@ func TestOutsideModule(t *testing.T) {
 	for _, want := range []string{">tokens<", ">checksum<"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html has no row %s", want)
+		}
+	}
+
+	// bench, from a folder that is not the module's: the user's pool
+	// beside a built-in one, in lines benchfmt reads.
+	benchFile := filepath.Join(dir, "bench.txt")
+	runIn(t.TempDir(), "bench", "-bench", "WorkerPool/impl=(tokens|channels)/workers=2/work=none", "-benchtime", "1x", "-count", "1", "-o", benchFile)
+	checkBenchFile(t, benchFile, "impl=tokens", "impl=channels")
+}
+
+// checkBenchFile wants the file to parse with benchfmt, with no syntax
+// error, the pkg: of concbench's bench/, and a result with ns/op for each
+// of impls.
+func checkBenchFile(t *testing.T, path string, impls ...string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	found := map[string]bool{}
+	r := benchfmt.NewReader(f, path)
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			t.Errorf("%v", rec)
+		case *benchfmt.Result:
+			if pkg := rec.GetConfig("pkg"); pkg != "github.com/concbench/concbench/bench" {
+				t.Errorf("%s: pkg %q", rec.Name, pkg)
+			}
+			_, sub := rec.Name.Parts()
+			for _, impl := range impls {
+				for _, part := range sub {
+					if string(part) == "/"+impl {
+						for _, v := range rec.Values {
+							found[impl] = found[impl] || v.OrigUnit == "ns/op" && v.Value > 0 // read as sec/op
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, impl := range impls {
+		if !found[impl] {
+			data, _ := os.ReadFile(path)
+			t.Errorf("%s has no result with ns/op for %s:\n%s", path, impl, data)
 		}
 	}
 }

@@ -10,9 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/concbench/concbench/internal/atomicfile"
@@ -20,66 +19,80 @@ import (
 	"github.com/concbench/concbench/internal/clockcost"
 )
 
-// maxBenchCount bounds -count: 1000 runs of every benchmark is already
-// days of work; more is a typo.
-const maxBenchCount = 1000
-
-// cmdBench is runbench bench: it builds and runs the benchmarks of
-// ./bench/... and writes their output to a results file.
-func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// cmdBench is runbench bench: it runs the benchmark suites over this
+// binary's registry (the built-in implementations and cfg's) in a child
+// process of this binary (bench-child, benchchild.go) and writes what the
+// child wrote to a results file.
+func cmdBench(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	f, err := parseBenchFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "runbench-bench-")
+	leaves, err := selectLeaves(cfg, f.run.pattern)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	pkgs, err := buildBenchBinaries(ctx, tmp, stderr)
+	if len(leaves) == 0 {
+		return noBenchMatched(f.run.pattern)
+	}
+	path, err := benchResultsPath(f.out)
 	if err != nil {
 		return err
 	}
-	out, runErr := runBenchBinaries(ctx, pkgs, f.testArgs, stderr)
-	if err := atomicfile.Write(f.path, out); err != nil {
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("bench: cannot find own binary to run the benchmarks in: %w", err)
+	}
+	runs := len(leaves) * f.run.count * max(len(f.run.cpus), 1)
+	fmt.Fprintf(stderr, "bench: %d benchmarks, %d runs\n", len(leaves), runs)
+	out, runErr := runBenchChild(ctx, append([]string{self, benchChildCommand}, f.run.args()...), stderr)
+	if err := atomicfile.Write(path, out); err != nil {
 		return errors.Join(runErr, err)
 	}
-	fmt.Fprintf(stdout, "results: %s\n", f.path)
+	fmt.Fprintf(stdout, "results: %s\n", path)
 	switch {
 	case ctx.Err() != nil:
-		return failedError{fmt.Sprintf("bench interrupted: kept what it wrote so far in %s, marked partial", f.path)}
+		return failedError{fmt.Sprintf("bench interrupted: kept what it wrote so far in %s, marked partial", path)}
 	case runErr != nil:
-		return failedError{fmt.Sprintf("bench: %v; kept its output in %s, marked partial", runErr, f.path)}
+		return failedError{fmt.Sprintf("bench: %v; kept the lines before it in %s, marked partial", runErr, path)}
 	}
 	return nil
 }
 
-// benchFlags are bench's flags, checked: the test binaries' arguments,
-// and the results file, whose folder exists and is writable.
+// benchFlags are bench's flags, checked: what to run, and -o as given.
 type benchFlags struct {
-	testArgs []string
-	path     string
+	run benchRun
+	out string
 }
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	count := fs.Int("count", 6, "runs of each benchmark, 1 to 1000 (benchstat wants >= 6 for a confidence interval)")
-	cpu := fs.String("cpu", "", "GOMAXPROCS `LIST` for -test.cpu, e.g. 1,2,4")
-	pattern := fs.String("bench", ".", "benchmarks to run, a go test -bench `REGEXP`, e.g. WorkerPool or 'Breaker/.*/path=closed'")
-	benchtime := fs.String("benchtime", "", "go test -benchtime: a duration such as 200ms, or N iterations as Nx")
-	out := fs.String("o", "", "results `FILE` (default: results/local/bench-<UTC time>.txt)")
+	check := benchRunFlags(fs)
+	out := fs.String("o", "", "results `FILE` (default: results/local/bench-<UTC time>.txt); a symbolic link is written through, the link kept")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: runbench bench [flags]
 
-Builds the test binaries of ./bench/... from the module root with 'go test -c'
-(the Go toolchain must be installed), runs their benchmarks, and writes their
-output, which benchstat and 'runbench report' read, to a results file. Prints
-the file's path.
+Runs the go test benchmarks of this binary's implementations, the built-in
+ones and those of its runbench.Config, with the suites of package benchsuite:
+BenchmarkBreaker, BenchmarkFanout, BenchmarkPipeline, BenchmarkWorkerPool,
+BenchmarkWorkerPoolCapacity and BenchmarkClock, whose sub-benchmarks have the
+names 'go test -bench' gives them over concbench's bench/. It needs no Go
+toolchain and runs from any folder. Each benchmark runs with testing.Benchmark
+in a child process of this binary; their lines, in go test's format with
+-benchmem's B/op and allocs/op, go to a results file that benchstat and
+'runbench report' read. Prints the file's path.
 
-An interrupt (Ctrl-C, SIGTERM, SIGHUP) stops the benchmark binary at once;
-the lines it wrote so far are kept, with a last line 'run-status: partial',
-and the exit status is 1. So is a benchmark that fails.
+BenchmarkAdapter (each library bare beside concbench's adapter of it) is
+about concbench's own adapters and runs under go test only, in its checkout:
+  go test -run '^$' -bench Adapter ./bench/
+
+A benchmark that fails, crashes or ends the benchmark process (os.Exit) fails
+the run, and so does an interrupt (Ctrl-C, SIGTERM, SIGHUP; it stops the
+benchmark process at once, so it ends a hang too): the lines written so far
+are kept, with a last line 'run-status: partial'; the message names the
+benchmark, and the exit status is 1. A -bench that matches nothing, and an -o
+that is a folder, are bad usage (exit status 2), refused before anything runs.
 
 Flags:
 `)
@@ -91,145 +104,146 @@ Flags:
 	if fs.NArg() > 0 {
 		return benchFlags{}, usageError{fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))}
 	}
-	testArgs, err := benchArgs(*count, *cpu, *pattern, *benchtime)
-	if err != nil {
-		return benchFlags{}, usageError{err}
-	}
-	path, err := benchResultsPath(*out)
+	run, err := check()
 	if err != nil {
 		return benchFlags{}, err
 	}
-	return benchFlags{testArgs, path}, nil
+	return benchFlags{run, *out}, nil
 }
 
 // benchResultsPath returns the results file of -o out (default: a new one
-// under results/local), after making its folder and checking that it is
-// writable: before minutes of benchmarks, not after.
+// under results/local), after checking that it is not a folder, making its
+// folder and checking that it is writable: before minutes of benchmarks,
+// not after. A symbolic link is checked at its target, where it is written.
 func benchResultsPath(out string) (string, error) {
 	path := out
 	if path == "" {
 		path = filepath.Join("results", "local", "bench-"+time.Now().UTC().Format("20060102-150405")+".txt")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	target, err := atomicfile.Target(path)
+	if err != nil {
 		return "", usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
 	}
-	if err := atomicfile.CheckDir(filepath.Dir(path)); err != nil {
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return "", usageError{fmt.Errorf("bench: -o %s: is a folder; name the results file", path)}
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return "", usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
+	}
+	if err := atomicfile.CheckDir(filepath.Dir(target)); err != nil {
 		return "", usageError{fmt.Errorf("bench: -o %s: %w", path, err)}
 	}
 	return path, nil
 }
 
-// runBenchBinaries runs the test binaries of pkgs in turn with testArgs,
-// their output going to stderr too, and returns the results file: their
-// output, the clock's cost on this machine and, if one failed or ctx
-// ended, a partial marker, with the error that stopped them.
-func runBenchBinaries(ctx context.Context, pkgs []benchPackage, testArgs []string, stderr io.Writer) ([]byte, error) {
-	var buf bytes.Buffer
-	var runErr error
-	for _, p := range pkgs {
-		cmd := exec.Command(p.binary, testArgs...)
-		cmd.Dir = p.dir // as go test runs it: testdata/ resolves
-		cmd.Stdout = io.MultiWriter(&buf, stderr)
-		cmd.Stderr = stderr
-		fmt.Fprintf(stderr, "%s %s\n", p.importPath, strings.Join(testArgs, " "))
-		if runErr = runChild(ctx, cmd); runErr != nil {
-			break
-		}
+// runBenchChild runs the benchmark child process argv, its lines going to
+// stderr too as they come, and returns the results file: the lines it
+// wrote (the protocol's own left out), the clock's cost on this machine
+// and, if it did not finish cleanly or ctx ended, a partial marker, with
+// the error saying why, naming the benchmark.
+func runBenchChild(ctx context.Context, argv []string, stderr io.Writer) ([]byte, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	if _, ok := stderr.(*os.File); !ok {
+		// exec copies the child's stderr in a goroutine of its own, beside
+		// the one that copies stdout, which echoes it there too.
+		stderr = &syncWriter{w: stderr}
 	}
-	if runErr != nil {
-		// A binary stopped mid-line leaves half a result: drop it.
-		buf.Truncate(bytes.LastIndexByte(buf.Bytes(), '\n') + 1)
-	}
+	s := &benchStream{progress: stderr}
+	cmd.Stdout, cmd.Stderr = s, stderr
+	// Wait returns this long after the child exits even if something it
+	// started still holds its output open.
+	cmd.WaitDelay = 5 * time.Second
+	runErr := s.verdict(runChild(ctx, cmd))
+	buf := &s.kept
 	// The cost of a clock read on this machine, after the results: a
 	// configuration line there attaches to no result, so benchstat's
 	// grouping is unchanged, and the report reads it.
-	fmt.Fprintf(&buf, "clock-ns: %.1f\n", clockcost.Measure())
+	fmt.Fprintf(buf, "clock-ns: %.1f\n", clockcost.Measure())
 	if runErr != nil {
 		buf.WriteString("run-status: partial\n")
 	}
 	return buf.Bytes(), runErr
 }
 
-// benchArgs checks the flags and returns the test binary's arguments. A
-// bad value is refused here, as bad usage, rather than by the test binary
-// minutes later.
-func benchArgs(count int, cpu, pattern, benchtime string) ([]string, error) {
-	if count < 1 || count > maxBenchCount {
-		return nil, fmt.Errorf("bench: -count %d: want 1 to %d", count, maxBenchCount)
-	}
-	// go test matches each '/'-separated part of a name separately.
-	if _, err := regexp.Compile(pattern); err != nil {
-		return nil, fmt.Errorf("bench: -bench %q: %w", pattern, err)
-	}
-	for part := range strings.SplitSeq(pattern, "/") {
-		if _, err := regexp.Compile(part); err != nil {
-			return nil, fmt.Errorf("bench: -bench %q: part %q: %w", pattern, part, err)
-		}
-	}
-	args := []string{"-test.run=^$", "-test.bench=" + pattern, "-test.count=" + strconv.Itoa(count)}
-	if cpu != "" {
-		for c := range strings.SplitSeq(cpu, ",") {
-			if n, err := strconv.Atoi(c); err != nil || n < 1 || n > 1024 {
-				return nil, fmt.Errorf("bench: -cpu %q: want a comma-separated list of GOMAXPROCS values from 1 to 1024", cpu)
-			}
-		}
-		args = append(args, "-test.cpu="+cpu)
-	}
-	if benchtime != "" {
-		if err := checkBenchtime(benchtime); err != nil {
-			return nil, fmt.Errorf("bench: -benchtime %q: %w", benchtime, err)
-		}
-		args = append(args, "-test.benchtime="+benchtime)
-	}
-	return args, nil
+// benchStream reads the child's stdout as it comes (exec's copying
+// goroutine calls Write; the fields are read after Wait): it keeps the
+// result lines and follows the protocol lines (benchchild.go).
+type benchStream struct {
+	progress io.Writer
+	pending  []byte       // a line not ended yet
+	kept     bytes.Buffer // the lines of the results file
+	started  string       // the run started last
+	reported bool         // whether started has its line (result or FAIL)
+	failed   []string     // the runs that failed
+	done     bool         // the child wrote the done line
 }
 
-func checkBenchtime(v string) error {
-	if n, ok := strings.CutSuffix(v, "x"); ok {
-		if i, err := strconv.Atoi(n); err != nil || i < 1 {
-			return errors.New("want N iterations as Nx with N >= 1, or a duration such as 200ms")
+func (s *benchStream) Write(p []byte) (int, error) {
+	s.pending = append(s.pending, p...)
+	for {
+		i := bytes.IndexByte(s.pending, '\n')
+		if i < 0 {
+			break
 		}
-		return nil
+		s.line(string(s.pending[:i]))
+		s.pending = s.pending[i+1:]
 	}
-	if d, err := time.ParseDuration(v); err != nil || d <= 0 || d > 24*time.Hour {
-		return errors.New("want a duration from 1ns to 24h such as 200ms, or N iterations as Nx")
+	return len(p), nil
+}
+
+func (s *benchStream) line(l string) {
+	if name, ok := strings.CutPrefix(l, benchStartPrefix); ok {
+		s.started, s.reported = name, false
+		return
+	}
+	if l == benchDoneLine {
+		s.done = true
+		return
+	}
+	if name, ok := strings.CutPrefix(l, "--- FAIL: "); ok {
+		s.failed = append(s.failed, name)
+	}
+	s.reported = s.started != "" // only the run's line (or its FAIL) comes between starts
+	s.kept.WriteString(l + "\n")
+	fmt.Fprintln(s.progress, l)
+}
+
+// verdict returns the error of a run that ended with the child's exit
+// error err: nil if the child wrote the done line and exited 0. A line
+// the child left half-written (it was killed mid-line) is not kept.
+func (s *benchStream) verdict(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case !s.done:
+		if err == nil {
+			err = errors.New("exit status 0")
+		}
+		switch {
+		case s.started == "":
+			return fmt.Errorf("the benchmark process ended (%v) before the first benchmark started", err)
+		case s.reported:
+			return fmt.Errorf("the benchmark process ended (%v) after %s had finished, before the next started", err, s.started)
+		}
+		return fmt.Errorf("the benchmark process ended (%v) while %s was running: it crashed, or its code called os.Exit", err, s.started)
+	case len(s.failed) > 0:
+		return fmt.Errorf("failed: %s (testing.Benchmark keeps no message; go test shows it)", strings.Join(s.failed, ", "))
+	case err != nil:
+		return fmt.Errorf("the benchmark process: %w", err)
 	}
 	return nil
 }
 
-// benchPackage is one built test binary.
-type benchPackage struct{ importPath, dir, binary string }
+// syncWriter serialises the writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
 
-// buildBenchBinaries builds the test binary of every package under ./bench
-// that has tests into dir. Running the binaries directly, rather than
-// through 'go test', makes each one this process's own child, which dies
-// with it: 'go test' runs the binary as its own child, which an interrupt
-// or a kill of this process would leave running.
-func buildBenchBinaries(ctx context.Context, dir string, stderr io.Writer) ([]benchPackage, error) {
-	list := exec.Command("go", "list", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}\t{{.Dir}}{{end}}", "./bench/...")
-	var listOut bytes.Buffer
-	list.Stdout, list.Stderr = &listOut, stderr
-	if err := runChild(ctx, list); err != nil {
-		return nil, fmt.Errorf("bench: go list ./bench/... (run it from the module root, with the Go toolchain installed): %w", err)
-	}
-	var pkgs []benchPackage
-	for line := range strings.SplitSeq(strings.TrimSpace(listOut.String()), "\n") {
-		importPath, pkgDir, ok := strings.Cut(line, "\t")
-		if !ok {
-			continue
-		}
-		bin := filepath.Join(dir, fmt.Sprintf("%d.test", len(pkgs)))
-		build := exec.Command("go", "test", "-c", "-o", bin, importPath)
-		build.Stdout, build.Stderr = stderr, stderr
-		if err := runChild(ctx, build); err != nil {
-			return nil, fmt.Errorf("bench: go test -c %s: %w", importPath, err)
-		}
-		pkgs = append(pkgs, benchPackage{importPath, pkgDir, bin})
-	}
-	if len(pkgs) == 0 {
-		return nil, usageError{errors.New("bench: no package with tests under ./bench")}
-	}
-	return pkgs, nil
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
 
 // runChild runs cmd as a child that dies with this process, and kills it

@@ -56,7 +56,7 @@ func runbenchBin(t *testing.T) string {
 	return bin
 }
 
-// moduleRoot is where runbench bench must run.
+// moduleRoot is the folder the process tests run runbench in.
 func moduleRoot(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs("..")

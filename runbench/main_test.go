@@ -15,6 +15,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// An in-process bench (runCLI, Run) starts its child as this test
+	// binary, which then stands for runbench: it runs the child with the
+	// Config the test named in the environment.
+	if len(os.Args) > 1 && os.Args[1] == benchChildCommand {
+		cfg := benchTestConfigs[os.Getenv(benchTestConfigEnv)]
+		os.Exit(Run(context.Background(), cfg, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	goleak.VerifyTestMain(m, goleak.IgnoreCurrent(), goleak.Cleanup(func(code int) {
 		if bin, err := runbenchBinary(); err == nil {
 			os.RemoveAll(filepath.Dir(bin))

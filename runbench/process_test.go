@@ -186,11 +186,11 @@ func TestSIGINTOfBenchStopsItsChildAndKeepsThePartialOutput(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "bench.txt")
 	p := startRunbench(t, "bench", "-bench", "WorkerPool", "-benchtime", "50ms", "-count", "1000", "-o", file)
-	// Wait for a few result lines: building the test binary comes first.
-	if !waitFor(3*time.Minute, func() bool { return strings.Count(p.output(), "\nBenchmarkWorkerPool/") >= 2 }) {
+	// Wait for a few result lines.
+	if !waitFor(time.Minute, func() bool { return strings.Count(p.output(), "\nBenchmarkWorkerPool/") >= 2 }) {
 		t.Fatalf("no benchmark result appeared; output:\n%s", p.output())
 	}
-	kids := childrenOf(p.cmd.Process.Pid, ".test")
+	kids := childrenOf(p.cmd.Process.Pid, benchChildCommand)
 	if len(kids) == 0 {
 		t.Fatalf("no benchmark process found under runbench bench")
 	}

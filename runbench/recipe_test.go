@@ -12,7 +12,9 @@ import (
 )
 
 // TestBenchRegressionRecipe checks .github/workflows/bench-regression.yml:
-// base and head are benchmarked with the same flags on one runner, and the
+// base and head are benchmarked with the same flags on one runner, each by
+// a runbench built from its own checkout (bench measures the code compiled
+// into it), and the
 // compare step's own script, run here against a regressed and a steady
 // pair of files, fails the job exactly when a benchmark regressed.
 func TestBenchRegressionRecipe(t *testing.T) {
@@ -30,6 +32,12 @@ func TestBenchRegressionRecipe(t *testing.T) {
 	}
 	if !strings.Contains(base, `"$BASE"`) || !strings.Contains(head, `"$HEAD"`) {
 		t.Error("the base and head steps do not check out $BASE and $HEAD")
+	}
+	for name, script := range map[string]string{"base": base, "head": head} {
+		build := strings.Index(script, "go build -o \"$RUNNER_TEMP/checkout/runbench\" ./cmd/runbench")
+		if build < 0 || build > strings.Index(script, "\"$RUNNER_TEMP/checkout/runbench\" bench ") {
+			t.Errorf("the %s step does not benchmark with a runbench built from its checkout:\n%s", name, script)
+		}
 	}
 	testCompareStep(t, cmp, job.Env)
 }

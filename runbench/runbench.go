@@ -79,7 +79,8 @@ Usage:
                                               run scenarios (default: the embedded quick suite),
                                               each trial in its own process, then write the report
   runbench bench [-count N] [-cpu LIST] [-bench RE] [-benchtime D] [-o FILE]
-                                              go test -bench over bench/ into a results file
+                                              the go test benchmarks of every implementation
+                                              (built-in and this binary's own) into a results file
   runbench report [-o DIR] FILE...            charts + one HTML page from benchfmt files (ours or anyone's)
   runbench compare [-max-regression P%] OLD NEW
                                               benchstat-style comparison; exit 1 on a regression beyond P%
@@ -113,13 +114,15 @@ func run(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout
 	case "run":
 		return cmdRun(ctx, reg, rest, stdout, stderr)
 	case "bench":
-		return cmdBench(ctx, rest, stdout, stderr)
+		return cmdBench(ctx, cfg, rest, stdout, stderr)
 	case "report":
 		return cmdReport(rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(rest, stdout, stderr)
 	case "trial":
 		return cmdTrial(ctx, reg, rest, stdin, stdout)
+	case benchChildCommand:
+		return cmdBenchChild(ctx, cfg, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(rest, stdout)
 	case "-h", "-help", "--help", "help":

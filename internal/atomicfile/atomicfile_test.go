@@ -67,3 +67,50 @@ func TestCheckDir(t *testing.T) {
 		t.Error("CheckDir(missing dir): no error")
 	}
 }
+
+// TestWriteThroughSymlink: a path that is a link, or a chain of them,
+// keeps being one; the file at its end gets the data.
+func TestWriteThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(sub, "real.txt")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.txt")    // relative: sub/real.txt
+	chain := filepath.Join(dir, "chain.txt")  // absolute: dir/link.txt
+	dangling := filepath.Join(dir, "new.txt") // to sub/later.txt, not there yet
+	for l, dest := range map[string]string{link: filepath.Join("sub", "real.txt"), chain: link, dangling: filepath.Join("sub", "later.txt")} {
+		if err := os.Symlink(dest, l); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	for _, tt := range []struct{ path, file, data string }{
+		{link, target, "through a link"},
+		{chain, target, "through a chain"},
+		{dangling, filepath.Join(sub, "later.txt"), "through a dangling link"},
+	} {
+		if err := Write(tt.path, []byte(tt.data)); err != nil {
+			t.Fatalf("Write(%s): %v", filepath.Base(tt.path), err)
+		}
+		if fi, err := os.Lstat(tt.path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a link: %v, %v", filepath.Base(tt.path), fi.Mode(), err)
+		}
+		if got, _ := os.ReadFile(tt.file); string(got) != tt.data {
+			t.Errorf("%s after Write(%s) = %q, want %q", tt.file, filepath.Base(tt.path), got, tt.data)
+		}
+	}
+	loop := filepath.Join(dir, "loop")
+	if err := os.Symlink("loop", loop); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(loop, []byte("x")); err == nil {
+		t.Error("Write through a link to itself: no error")
+	}
+	if entries, _ := os.ReadDir(sub); len(entries) != 2 {
+		t.Errorf("%d entries in the links' target folder, want real.txt and later.txt only", len(entries))
+	}
+}

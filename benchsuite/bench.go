@@ -1,0 +1,41 @@
+package benchsuite
+
+import "testing"
+
+// Bench is one leaf of a suite: a sub-benchmark that runs no
+// sub-benchmarks of its own. Name is its name under the suite's benchmark
+// function, key=value parts joined by '/' (impl=channels/workers=1/work=none
+// under BenchmarkWorkerPool), and F measures it. F may be called any
+// number of times, at any GOMAXPROCS, as go test and testing.Benchmark
+// call a benchmark function; it builds what it measures itself, so that
+// making the list costs nothing (no pool, no calibration).
+//
+// Each suite has a function that returns its leaves, in the order its
+// benchmark function runs them (WorkerPoolBenches for WorkerPool, …): a
+// runner that is not go test (runbench bench runs each leaf with
+// testing.Benchmark) runs the same leaves under the same names.
+type Bench struct {
+	Name string
+	F    func(*testing.B)
+}
+
+// runBenches runs benches as sub-benchmarks of b, or fails b with err
+// before it runs any.
+func runBenches(b *testing.B, benches []Bench, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, x := range benches {
+		b.Run(x.Name, x.F)
+	}
+}
+
+// implNames returns each entry's name, got by name.
+func implNames[T any](impls []T, name func(T) string) []string {
+	names := make([]string, len(impls))
+	for i, impl := range impls {
+		names[i] = name(impl)
+	}
+	return names
+}
