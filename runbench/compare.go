@@ -63,11 +63,40 @@ Flags:
 `
 
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
+	f, err := parseCompareFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	f.opts.Warnings = stderr
+	regs, err := compare.Files(stdout, f.files, f.opts)
+	switch {
+	case errors.Is(err, compare.ErrNoResults):
+		return usageError{err}
+	case errors.Is(err, compare.ErrNothingCompared):
+		return failedError{fmt.Sprintf("compare: -max-regression %s: %v", f.maxReg, err)}
+	case err != nil:
+		return inputError(err)
+	}
+	if len(regs) > 0 {
+		return failedError{fmt.Sprintf("compare: %d benchmarks regressed beyond %s", len(regs), f.maxReg)}
+	}
+	return nil
+}
+
+// compareFlags are compare's flags, checked, and its files.
+type compareFlags struct {
+	files  []string // as given: label=path or path
+	opts   compare.Options
+	maxReg string // -max-regression as given
+}
+
+func parseCompareFlags(args []string, stderr io.Writer) (compareFlags, error) {
+	var f compareFlags
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv (benchstat's csv; warnings go to stderr) or json")
-	maxReg := fs.String("max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
-	var p compare.Projections
+	fs.StringVar(&f.opts.Format, "format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv (benchstat's csv; warnings go to stderr) or json")
+	fs.StringVar(&f.maxReg, "max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
+	p := &f.opts.Projections
 	fs.StringVar(&p.Filter, "filter", "*", "use only results matching benchfilter `query`, e.g. '/impl:channels .unit:sec/op'")
 	fs.StringVar(&p.Table, "table", ".config", "split results into tables by distinct values of `projection`")
 	fs.StringVar(&p.Row, "row", ".fullname", "split results into rows by distinct values of `projection`, e.g. .name or /workers")
@@ -78,52 +107,41 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return f, err
 	}
-	files := fs.Args()
+	f.files = fs.Args()
 	switch {
-	case len(files) == 0:
-		return usageError{errors.New("compare: want OLD and NEW result files, got none")}
-	case len(files) == 1 && p.Col == ".file":
-		return usageError{fmt.Errorf("compare: want OLD and NEW, got 1 file (to compare within one file, split it into columns with -col)")}
+	case len(f.files) == 0:
+		return f, usageError{errors.New("compare: want OLD and NEW result files, got none")}
+	case len(f.files) == 1 && p.Col == ".file":
+		return f, usageError{fmt.Errorf("compare: want OLD and NEW, got 1 file (to compare within one file, split it into columns with -col)")}
 	}
-	paths := make([]string, len(files))
-	for i, f := range files {
+	paths := make([]string, len(f.files))
+	for i, file := range f.files {
 		// label=path, as benchstat (benchfmt.Files) reads it.
-		if _, path, ok := strings.Cut(f, "="); ok {
-			f = path
+		if _, path, ok := strings.Cut(file, "="); ok {
+			file = path
 		}
-		paths[i] = f
+		paths[i] = file
 	}
 	if err := readable("compare", paths...); err != nil {
-		return usageError{err}
+		return f, usageError{err}
 	}
-	max, err := parsePercent(*maxReg)
-	if err == nil && *maxReg == "" && flagGiven(fs, "max-regression") {
+	var err error
+	f.opts.MaxRegression, err = parsePercent(f.maxReg)
+	if err == nil && f.maxReg == "" && flagGiven(fs, "max-regression") {
 		err = errors.New("empty: a gate that is given no threshold would check nothing")
 	}
 	if err != nil {
-		return usageError{fmt.Errorf("compare: -max-regression %q: %w", *maxReg, err)}
+		return f, usageError{fmt.Errorf("compare: -max-regression %q: %w", f.maxReg, err)}
 	}
-	if !slices.Contains(compare.Formats(), *format) {
-		return usageError{fmt.Errorf("compare: -format %q: want %s", *format, strings.Join(compare.Formats(), ", "))}
+	if !slices.Contains(compare.Formats(), f.opts.Format) {
+		return f, usageError{fmt.Errorf("compare: -format %q: want %s", f.opts.Format, strings.Join(compare.Formats(), ", "))}
 	}
-	if err := compare.CheckProjections(p); err != nil {
-		return usageError{fmt.Errorf("compare: %w", err)}
+	if err := compare.CheckProjections(*p); err != nil {
+		return f, usageError{fmt.Errorf("compare: %w", err)}
 	}
-	regs, err := compare.Files(stdout, files, compare.Options{Projections: p, MaxRegression: max, Format: *format, Warnings: stderr})
-	switch {
-	case errors.Is(err, compare.ErrNoResults):
-		return usageError{err}
-	case errors.Is(err, compare.ErrNothingCompared):
-		return failedError{fmt.Sprintf("compare: -max-regression %s: %v", *maxReg, err)}
-	case err != nil:
-		return inputError(err)
-	}
-	if len(regs) > 0 {
-		return failedError{fmt.Sprintf("compare: %d benchmarks regressed beyond %s", len(regs), *maxReg)}
-	}
-	return nil
+	return f, nil
 }
 
 // flagGiven reports whether the command line set flag name, to tell an

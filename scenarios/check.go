@@ -169,6 +169,31 @@ func (c *checker) impls(s *Spec, pat *targets.Pattern) {
 	}
 }
 
+// paramValues checks the values of one parameter, and puts each in its
+// canonical form: values are compared, and name trials, in it.
+func (c *checker) paramValues(field string, p targets.Param, values []string) {
+	canon := make([]string, len(values))
+	for i, v := range values {
+		canon[i] = v
+		if p.Check(v) == nil && p.Canon != nil {
+			canon[i] = p.Canon(v)
+		}
+	}
+	again := repeated(canon)
+	for i, v := range values {
+		switch {
+		case p.Check(v) != nil:
+			c.add(field, "%q: %v", v, p.Check(v))
+		case again[i] && canon[i] != v:
+			c.add(field, "%q is %s, listed before: its trials would share one name", v, canon[i])
+		case again[i]:
+			c.add(field, "%q is listed twice: its trials would share one name", v)
+		default:
+			values[i] = canon[i]
+		}
+	}
+}
+
 func (c *checker) params(s *Spec, pat *targets.Pattern) {
 	for _, key := range sortedKeys(s.Params) {
 		field := "params." + key
@@ -181,27 +206,7 @@ func (c *checker) params(s *Spec, pat *targets.Pattern) {
 		if len(values) == 0 {
 			c.add(field, "empty list of values")
 		}
-		// Values are compared, and name trials, in their canonical form.
-		canon := make([]string, len(values))
-		for i, v := range values {
-			canon[i] = v
-			if p.Check(v) == nil && p.Canon != nil {
-				canon[i] = p.Canon(v)
-			}
-		}
-		again := repeated(canon)
-		for i, v := range values {
-			switch {
-			case p.Check(v) != nil:
-				c.add(field, "%q: %v", v, p.Check(v))
-			case again[i] && canon[i] != v:
-				c.add(field, "%q is %s, listed before: its trials would share one name", v, canon[i])
-			case again[i]:
-				c.add(field, "%q is listed twice: its trials would share one name", v)
-			default:
-				values[i] = canon[i]
-			}
-		}
+		c.paramValues(field, p, values)
 	}
 	if pat.Unsupported == nil {
 		return
