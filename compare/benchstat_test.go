@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -180,7 +181,7 @@ func checkAgainstBenchstat(t *testing.T, benchstat string, tt benchstatCase) {
 	opts.Format = "csv"
 	var gotOut, gotErr bytes.Buffer
 	opts.Warnings = &gotErr
-	if _, err := Files(&gotOut, tt.files, opts); err != nil {
+	if _, err := Files(context.Background(), &gotOut, tt.files, opts); err != nil {
 		t.Fatal(err)
 	}
 	if gotOut.String() != wantOut.String() {
@@ -192,7 +193,7 @@ func checkAgainstBenchstat(t *testing.T, benchstat string, tt benchstatCase) {
 
 	opts.Format = "json"
 	var js bytes.Buffer
-	if _, err := Files(&js, tt.files, opts); err != nil {
+	if _, err := Files(context.Background(), &js, tt.files, opts); err != nil {
 		t.Fatal(err)
 	}
 	checkJSONAgainstCSV(t, js.Bytes(), wantOut.Bytes())
@@ -367,7 +368,7 @@ func TestRegressionsAreBenchstatsSignificantChanges(t *testing.T) {
 		t.Fatalf("benchstat: %v", err)
 	}
 	want := significantBeyond(t, out, better, 5)
-	regs, err := Files(&bytes.Buffer{}, []string{old, new}, Options{MaxRegression: 0.05})
+	regs, err := Files(context.Background(), &bytes.Buffer{}, []string{old, new}, Options{MaxRegression: 0.05})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ package compare
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -100,14 +101,16 @@ type comparison struct {
 // and listed after the tables. With opts.MaxRegression it also returns
 // the regressions, which it prints last. Nothing is written until all of
 // it is computed; a bad projection is a *QueryError and writes nothing.
-func Files(w io.Writer, files []string, opts Options) ([]Regression, error) {
+// When ctx ends it stops reading and returns ctx's error, having written
+// nothing.
+func Files(ctx context.Context, w io.Writer, files []string, opts Options) ([]Regression, error) {
 	if opts.Format == "" {
 		opts.Format = "text"
 	}
 	if !slices.Contains(Formats(), opts.Format) {
 		return nil, fmt.Errorf("compare: format %q: want one of %s", opts.Format, strings.Join(Formats(), ", "))
 	}
-	c, err := readComparison(files, opts)
+	c, err := readComparison(ctx, files, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +157,7 @@ func (c *comparison) compared() int {
 
 // readComparison reads files into the tables of a comparison, skipping
 // malformed and non-finite lines, and finds the regressions.
-func readComparison(files []string, opts Options) (*comparison, error) {
+func readComparison(ctx context.Context, files []string, opts Options) (*comparison, error) {
 	b, err := newTabBuilder(opts.Projections)
 	if err != nil {
 		return nil, err
@@ -163,6 +166,9 @@ func readComparison(files []string, opts Options) (*comparison, error) {
 	results := 0
 	fs := benchfmt.Files{Paths: files, AllowLabels: true}
 	for fs.Scan() {
+		if results%4096 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("compare: %w", ctx.Err())
+		}
 		switch rec := fs.Result().(type) {
 		case *benchfmt.SyntaxError:
 			c.skipped = append(c.skipped, rec.Error())

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,7 +27,7 @@ func TestUnreadableFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		_, err := Files(&out, tt.giveFiles, Options{})
+		_, err := Files(context.Background(), &out, tt.giveFiles, Options{})
 		if err == nil || !strings.Contains(err.Error(), missing) {
 			t.Errorf("%s: error %v does not name %s", tt.giveName, err, missing)
 		}
@@ -64,7 +65,7 @@ func TestGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, warn bytes.Buffer
 			tt.opts.Warnings = &warn
-			if _, err := Files(&out, tt.files, tt.opts); err != nil {
+			if _, err := Files(context.Background(), &out, tt.files, tt.opts); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "testdata/"+tt.name+".golden", out.Bytes())

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -28,7 +29,7 @@ func FuzzReadComparison(f *testing.F) {
 		// benchfmt reads lines of up to 64 KiB; a longer one fails the
 		// file, cleanly, with an error naming it.
 		tooLong := func(err error) bool { return errors.Is(err, bufio.ErrTooLong) }
-		c, err := readComparison([]string{path}, Options{})
+		c, err := readComparison(context.Background(), []string{path}, Options{})
 		if err != nil && !tooLong(err) {
 			t.Fatalf("readComparison: %v", err)
 		}
@@ -44,7 +45,7 @@ func FuzzReadComparison(f *testing.F) {
 			}
 		}
 		for _, format := range Formats() {
-			_, err := Files(io.Discard, []string{path, path}, Options{Format: format, MaxRegression: 0.05, Warnings: io.Discard})
+			_, err := Files(context.Background(), io.Discard, []string{path, path}, Options{Format: format, MaxRegression: 0.05, Warnings: io.Discard})
 			if err != nil && !tooLong(err) {
 				t.Fatalf("Files, %s: %v", format, err)
 			}

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,7 @@ func TestCompareKeepsPackagesApart(t *testing.T) {
 	}
 	file := goTestFile(t, t.TempDir(), "r.txt", 6, []string{"example.com/a", "example.com/b"}, ns, []string{"Encode"})
 	var out bytes.Buffer
-	if _, err := Files(&out, []string{file, file}, Options{}); err != nil {
+	if _, err := Files(context.Background(), &out, []string{file, file}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"pkg: example.com/a\n", "pkg: example.com/b\n", "100.0n", "900.0n"} {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -63,7 +64,7 @@ func TestLogScalesGetPositiveValuesOnly(t *testing.T) {
 			if err := os.WriteFile(in, []byte(tt.give), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
+			htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{in}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +103,7 @@ func TestLogScalesOfTrials(t *testing.T) {
 	if err := os.WriteFile(record.Path(in), sb.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
+	htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{in}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestChartsOfExtremeValues(t *testing.T) {
 			if err := os.WriteFile(in, []byte(tt.give), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
+			htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{in}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

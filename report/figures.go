@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,9 +23,12 @@ type figures struct {
 }
 
 // drawCharts draws the charts of every section of m.
-func drawCharts(m *model, cw *chartWriter) (*figures, error) {
+func drawCharts(ctx context.Context, m *model, cw *chartWriter) (*figures, error) {
 	f := &figures{group: map[*group][]chart{}, section: map[*section][]chart{}, headline: map[*section]*chart{}}
 	for _, s := range m.Sections {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
 		var err error
 		if s.Scenario {
 			err = f.scenarioCharts(cw, s)

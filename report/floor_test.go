@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"os"
@@ -66,7 +67,7 @@ func TestFloorRowFromData(t *testing.T) {
 	for _, marked := range []bool{true, false} {
 		t.Run(fmt.Sprint("marked=", marked), func(t *testing.T) {
 			in := floorFiles(t, marked)
-			htmlPath, err := Generate(filepath.Join(filepath.Dir(in), "rep"), []string{in}, Options{})
+			htmlPath, err := Generate(context.Background(), filepath.Join(filepath.Dir(in), "rep"), []string{in}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 func TestPageGolden(t *testing.T) {
 	dir := t.TempDir()
 	in := writeRun(t, dir)
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in, "testdata/old.txt"}, Options{Inline: true})
+	htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{in, "testdata/old.txt"}, Options{Inline: true})
 	if err != nil {
 		t.Fatal(err)
 	}

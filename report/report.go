@@ -24,6 +24,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -54,8 +55,9 @@ type Options struct {
 //
 // It runs in three stages: the files become a numeric model (buildModel),
 // the model is drawn (drawCharts), and the page formats both
-// (renderPage).
-func Generate(dir string, files []string, opts Options) (string, error) {
+// (renderPage). When ctx ends it stops between charts and returns ctx's
+// error, the page not written.
+func Generate(ctx context.Context, dir string, files []string, opts Options) (string, error) {
 	if len(files) == 0 {
 		return "", errors.New("report: no result files given")
 	}
@@ -67,7 +69,7 @@ func Generate(dir string, files []string, opts Options) (string, error) {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	m := buildModel(ds)
-	figs, err := drawCharts(m, &chartWriter{dir: dir, inline: opts.Inline})
+	figs, err := drawCharts(ctx, m, &chartWriter{dir: dir, inline: opts.Inline})
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"os"
@@ -94,7 +95,7 @@ func okTrial(name, impl string, rep int, scale float64) record.Trial {
 func TestGenerate(t *testing.T) {
 	in := writeRun(t, t.TempDir())
 	out := filepath.Join(t.TempDir(), "rep")
-	htmlPath, err := Generate(out, []string{in, "testdata/old.txt"}, Options{})
+	htmlPath, err := Generate(context.Background(), out, []string{in, "testdata/old.txt"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestGenerateWithoutSidecar(t *testing.T) {
 	if err := os.Remove(record.Path(in)); err != nil {
 		t.Fatal(err)
 	}
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
+	htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{in}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func TestGenerateWithoutSidecar(t *testing.T) {
 
 func TestUnreadableFile(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.txt")
-	if _, err := Generate(t.TempDir(), []string{missing}, Options{}); err == nil || !strings.Contains(err.Error(), missing) {
+	if _, err := Generate(context.Background(), t.TempDir(), []string{missing}, Options{}); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("Generate: error %v does not name %s", err, missing)
 	}
 }

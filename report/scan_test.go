@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"math"
@@ -70,7 +71,7 @@ func TestNonFiniteLinesAreWarnings(t *testing.T) {
 				}
 			}
 			// The statistics still run on the remaining lines.
-			htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{bad}, Options{})
+			htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{bad}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +86,7 @@ func TestNonFiniteLinesAreWarnings(t *testing.T) {
 			}
 
 			var out bytes.Buffer
-			if _, err := compare.Files(&out, []string{bad, good}, compare.Options{}); err != nil {
+			if _, err := compare.Files(context.Background(), &out, []string{bad, good}, compare.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			i := strings.Index(out.String(), "warnings (lines skipped):\n  ")
@@ -127,7 +128,7 @@ func TestHostileSidecar(t *testing.T) {
 	if len(ds.Syntax) != 2 || len(ds.Results) != 1 {
 		t.Errorf("results %d, warnings %q; want 1 result and the NaN and +Inf lines refused", len(ds.Results), ds.Syntax)
 	}
-	htmlPath, err := Generate(t.TempDir(), []string{"testdata/hostile.txt"}, Options{})
+	htmlPath, err := Generate(context.Background(), t.TempDir(), []string{"testdata/hostile.txt"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -133,7 +134,7 @@ func TestGoTestChartsOnlyWhereTheyInform(t *testing.T) {
 	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	htmlPath, err := Generate(filepath.Join(dir, "rep"), []string{in}, Options{})
+	htmlPath, err := Generate(context.Background(), filepath.Join(dir, "rep"), []string{in}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package runbench
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -62,16 +63,18 @@ mean to compare across them.
 Flags:
 `
 
-func cmdCompare(args []string, stdout, stderr io.Writer) error {
+func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f, err := parseCompareFlags(args, stderr)
 	if err != nil {
 		return err
 	}
 	f.opts.Warnings = stderr
-	regs, err := compare.Files(stdout, f.files, f.opts)
+	regs, err := compare.Files(ctx, stdout, f.files, f.opts)
 	switch {
 	case errors.Is(err, compare.ErrNoResults):
 		return usageError{err}
+	case errors.Is(err, context.Canceled):
+		return failedError{"compare interrupted: nothing written"}
 	case errors.Is(err, compare.ErrNothingCompared):
 		return failedError{fmt.Sprintf("compare: -max-regression %s: %v", f.maxReg, err)}
 	case err != nil:

@@ -214,3 +214,23 @@ func TestSIGINTOfBenchStopsItsChildAndKeepsThePartialOutput(t *testing.T) {
 		t.Errorf("bench output after SIGINT lacks its results or the partial mark:\n%s", txt)
 	}
 }
+
+// TestSIGINTStopsReport: report stops at an interrupt (it drew every
+// chart of every input before), exits 1 and writes no page.
+func TestSIGINTStopsReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rep")
+	p := startRunbench(t, "report", "-o", out, "results/reference/quick/results.txt")
+	// Wait until it draws: the first chart is on disk.
+	if !waitFor(30*time.Second, func() bool { m, _ := filepath.Glob(filepath.Join(out, "*.png")); return len(m) > 0 }) {
+		t.Fatalf("no chart after 30s; output:\n%s", p.output())
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.exit(t, 20*time.Second); code != 1 || !strings.Contains(p.output(), "report interrupted") {
+		t.Errorf("exit %d, want 1 saying it was interrupted; output:\n%s", code, p.output())
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err == nil {
+		t.Error("an interrupted report wrote its page")
+	}
+}

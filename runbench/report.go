@@ -2,6 +2,7 @@ package runbench
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"github.com/concbench/concbench/report"
 )
 
-func cmdReport(args []string, stdout, stderr io.Writer) error {
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "report", "output `DIR` for report.html and its PNG charts")
@@ -44,9 +45,12 @@ Flags:
 	if err := readable("report", fs.Args()...); err != nil {
 		return usageError{err}
 	}
-	html, err := report.Generate(*out, fs.Args(), report.Options{Inline: *inline})
+	html, err := report.Generate(ctx, *out, fs.Args(), report.Options{Inline: *inline})
 	if errors.Is(err, report.ErrNoResults) {
 		return usageError{err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return failedError{fmt.Sprintf("report interrupted: nothing written to %s", *out)}
 	}
 	if err != nil {
 		return inputError(err) // else the inputs were readable: a failure to write, exit 1

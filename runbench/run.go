@@ -291,7 +291,7 @@ func finishRun(sum harness.Summary, runErr error, dir string, noReport bool, std
 		}
 	}
 	if !noReport {
-		html, err := report.Generate(dir, []string{sum.Results}, report.Options{})
+		html, err := report.Generate(context.Background(), dir, []string{sum.Results}, report.Options{}) // an interrupted run still gets the report of what finished
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}

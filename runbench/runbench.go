@@ -116,9 +116,9 @@ func run(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout
 	case "bench":
 		return cmdBench(ctx, cfg, rest, stdout, stderr)
 	case "report":
-		return cmdReport(rest, stdout, stderr)
+		return cmdReport(ctx, rest, stdout, stderr)
 	case "compare":
-		return cmdCompare(rest, stdout, stderr)
+		return cmdCompare(ctx, rest, stdout, stderr)
 	case "trial":
 		return cmdTrial(ctx, reg, rest, stdin, stdout)
 	case benchChildCommand:
