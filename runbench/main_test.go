@@ -293,3 +293,25 @@ func TestFailedOperationsAreNamed(t *testing.T) {
 		})
 	}
 }
+
+// A configuration value is written as one line: a scenario file whose
+// name holds a newline and a benchmark line cannot inject that line.
+func TestConfigValuesCannotInjectLines(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s\nBenchmarkInjected 1 1 hits\n.yaml")
+	spec := "name: s\npattern: harness\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n"
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "r")
+	if _, stderr, code := runCLI(t, "run", "-in-process", "-no-report", "-scenario", file, "-out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	txt, err := os.ReadFile(filepath.Join(out, "results.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(txt), "\nBenchmarkInjected") || !strings.Contains(string(txt), `scenario-file: `+dir+`/s\nBenchmarkInjected 1 1 hits\n.yaml`) {
+		t.Errorf("results.txt:\n%s", txt)
+	}
+}
