@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"reflect"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/internal/stacks"
 )
 
 // Breaker runs the circuit-breaker conformance suite on impl, one subtest
@@ -181,7 +181,7 @@ func breakerBubble(t *testing.T, impl breaker.Impl, cfg breaker.Config, f func(t
 // the ids of the goroutines New started: exactly the declared number.
 func newRegistryBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) (breaker.Breaker, map[uint64]bool) {
 	t.Helper()
-	before := goroutineStates()
+	before := ids(others())
 	b := impl.New(cfg)
 	t.Cleanup(func() {
 		if err := b.Close(); err != nil {
@@ -189,9 +189,9 @@ func newRegistryBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) (br
 		}
 	})
 	registry := map[uint64]bool{}
-	for id := range goroutineStates() {
-		if _, ok := before[id]; !ok {
-			registry[id] = true
+	for _, g := range others() {
+		if !before[g.ID] {
+			registry[g.ID] = true
 		}
 	}
 	if len(registry) != impl.Deviations.RegistryGoroutines {
@@ -209,9 +209,9 @@ func watch(t *testing.T, impl breaker.Impl, b breaker.Breaker, registry map[uint
 		return b
 	}
 	known := map[uint64]bool{}
-	for id, g := range goroutineStates() {
-		if !g.bubbled {
-			known[id] = true
+	for _, g := range others() {
+		if !g.Bubbled {
+			known[g.ID] = true
 		}
 	}
 	return &asyncBreaker{Breaker: b, t: t, registry: registry, known: known}
@@ -240,18 +240,18 @@ func (a *asyncBreaker) settle() {
 		}
 		runtime.Gosched()
 	}
-	a.t.Fatalf("declared AsyncCounts: the library's goroutines did not go idle:\n%s", strings.Join(goroutines(), "\n\n"))
+	a.t.Fatalf("declared AsyncCounts: the library's goroutines did not go idle:\n%s", raw(stacks.All()))
 }
 
 func (a *asyncBreaker) idle() bool {
-	for id, g := range goroutineStates() {
+	for _, g := range others() {
 		switch {
-		case g.bubbled:
-		case a.registry[id]:
-			if !g.idle() {
+		case g.Bubbled:
+		case a.registry[g.ID]:
+			if !g.Idle() {
 				return false
 			}
-		case !a.known[id]:
+		case !a.known[g.ID]:
 			return false
 		}
 	}
@@ -615,60 +615,42 @@ func settleCallers(t *testing.T, impl breaker.Impl, n int64, returned, running *
 
 // blockedIn counts goroutines blocked with fn in their stacks.
 func blockedIn(fn func(breaker.Breaker, func(context.Context) error) error) int {
-	frame := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name() + "("
+	name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
 	n := 0
-	for _, g := range goroutines() {
-		if strings.Contains(g, frame) && !strings.Contains(g[:strings.IndexByte(g, '\n')+1], "[run") {
+	for _, g := range stacks.All() {
+		if g.Blocked() && g.Has(name) {
 			n++
 		}
 	}
 	return n
 }
 
-// goroutines returns the stacks of every goroutine, one per element.
-func goroutines() []string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return strings.Split(string(buf[:n]), "\n\n")
-		}
-		buf = make([]byte, 2*len(buf))
+// others returns every goroutine but the caller's, which runtime.Stack
+// lists first.
+func others() []stacks.Goroutine {
+	all := stacks.All()
+	if len(all) == 0 {
+		return nil
 	}
+	return all[1:]
 }
 
-// goroutineState is what a goroutine's stack header says of it.
-type goroutineState struct {
-	state   string // "chan receive", "select", "running", ...
-	bubbled bool   // in a synctest bubble
-	stack   string
-}
-
-// idle reports whether the goroutine waits for work: in a channel receive
-// or a select (a send to it would make it runnable at once).
-func (g goroutineState) idle() bool {
-	return strings.HasPrefix(g.state, "chan receive") || strings.HasPrefix(g.state, "select")
-}
-
-// goroutineStates returns every goroutine but the caller's, by id.
-func goroutineStates() map[uint64]goroutineState {
-	all := goroutines()
-	states := make(map[uint64]goroutineState, len(all))
-	for _, g := range all[1:] { // the first is the caller's
-		header, _, _ := strings.Cut(g, "\n")
-		rest, ok := strings.CutPrefix(header, "goroutine ")
-		if !ok {
-			continue
-		}
-		idText, rest, _ := strings.Cut(rest, " [")
-		id, err := strconv.ParseUint(idText, 10, 64)
-		if err != nil {
-			continue
-		}
-		state, _, _ := strings.Cut(rest, "]")
-		states[id] = goroutineState{state: state, bubbled: strings.Contains(state, "synctest bubble"), stack: g}
+// ids returns the ids of gs, as a set.
+func ids(gs []stacks.Goroutine) map[uint64]bool {
+	set := make(map[uint64]bool, len(gs))
+	for _, g := range gs {
+		set[g.ID] = true
 	}
-	return states
+	return set
+}
+
+// raw returns the dump of gs, one record after another.
+func raw(gs []stacks.Goroutine) string {
+	records := make([]string, len(gs))
+	for i, g := range gs {
+		records[i] = g.Raw
+	}
+	return strings.Join(records, "\n\n")
 }
 
 // runWithRegistry runs check as the subtest name of t for an impl that
@@ -677,7 +659,7 @@ func goroutineStates() map[uint64]goroutineState {
 // RegistryGoroutines of a New it made, idle; any other is a leak.
 func runWithRegistry(t *testing.T, name string, impl breaker.Impl, check func(*testing.T, breaker.Impl)) {
 	t.Run(name, func(t *testing.T) {
-		before := goroutineStates()
+		before := ids(others())
 		var news atomic.Int64
 		counted := impl
 		counted.New = func(cfg breaker.Config) breaker.Breaker {
@@ -688,14 +670,14 @@ func runWithRegistry(t *testing.T, name string, impl breaker.Impl, check func(*t
 		// Registered first, so it runs after every cleanup check registers.
 		t.Cleanup(func() {
 			want := int(news.Load()) * impl.Deviations.RegistryGoroutines
-			var left []string
+			var left []stacks.Goroutine
 			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
 				left = left[:0]
 				busy := false
-				for id, g := range goroutineStates() {
-					if _, ok := before[id]; !ok {
-						left = append(left, g.stack)
-						busy = busy || !g.idle()
+				for _, g := range others() {
+					if !before[g.ID] {
+						left = append(left, g)
+						busy = busy || !g.Idle()
 					}
 				}
 				if len(left) == want && !busy {
@@ -706,17 +688,19 @@ func runWithRegistry(t *testing.T, name string, impl breaker.Impl, check func(*t
 				}
 			}
 			t.Errorf("declared RegistryGoroutines %d: %d calls of New left %d goroutines, want %d, idle:\n%s",
-				impl.Deviations.RegistryGoroutines, news.Load(), len(left), want, strings.Join(left, "\n\n"))
+				impl.Deviations.RegistryGoroutines, news.Load(), len(left), want, raw(left))
 		})
 		check(t, counted)
 	})
 }
 
-// bubbleGoroutines counts the goroutines in the current synctest bubble.
+// bubbleGoroutines counts the goroutines in the caller's synctest bubble,
+// the caller's among them.
 func bubbleGoroutines() int {
+	all := stacks.All()
 	n := 0
-	for _, g := range goroutines() {
-		if strings.Contains(g[:strings.IndexByte(g, '\n')+1], "synctest bubble") {
+	for _, g := range all {
+		if g.Bubbled && g.Bubble == all[0].Bubble {
 			n++
 		}
 	}
@@ -819,9 +803,9 @@ func breakerFnRunsOnCallersGoroutine(t *testing.T, impl breaker.Impl) {
 		var callerID, fnID uint64
 		done := make(chan error, 1)
 		go func() {
-			callerID = goroutineID()
+			callerID = stacks.Current()
 			done <- b.Execute(context.Background(), func(context.Context) error {
-				fnID = goroutineID()
+				fnID = stacks.Current()
 				<-release
 				fnReturned.Store(true)
 				return nil
@@ -958,21 +942,6 @@ func storeMax(m *atomic.Int64, v int64) {
 			return
 		}
 	}
-}
-
-// goroutineID parses the current goroutine's id from its stack header.
-func goroutineID() uint64 {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	buf = bytes.TrimPrefix(buf, []byte("goroutine "))
-	var id uint64
-	for _, c := range buf {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
-	}
-	return id
 }
 
 // A panic in fn must reach Execute's caller, who can recover it, and leave
