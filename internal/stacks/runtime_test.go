@@ -39,7 +39,7 @@ func parkDeep(depth int, ch chan struct{}) {
 	parkDeep(depth-1, ch)
 }
 
-// funcName returns fn's full name, as a dump prints it.
+// nameOf returns fn's full name, as a dump prints it.
 func nameOf(fn any) string { return runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name() }
 
 // byID returns the goroutine id of gs, if there.
@@ -52,6 +52,15 @@ func byID(gs []Goroutine, id uint64) (Goroutine, bool) {
 	return Goroutine{}, false
 }
 
+// parked is a goroutine TestAll parks in a known state.
+type parked struct {
+	fn    any // the function it parks in
+	state string
+	idle  bool
+	park  func()
+	id    uint64
+}
+
 // TestAll parks goroutines in known states and reads them back from a real
 // dump.
 func TestAll(t *testing.T) {
@@ -59,19 +68,13 @@ func TestAll(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
 	mu.Lock()
-	cases := []struct {
-		fn    any
-		state string
-		idle  bool
-		park  func()
-	}{
-		{parkReceive, "chan receive", true, func() { parkReceive(release) }},
-		{parkSelect, "select", true, func() { parkSelect(release, nil) }},
-		{parkMutex, "sync.Mutex.Lock", false, func() { parkMutex(&mu) }},
+	cases := []*parked{
+		{fn: parkReceive, state: "chan receive", idle: true, park: func() { parkReceive(release) }},
+		{fn: parkSelect, state: "select", idle: true, park: func() { parkSelect(release, nil) }},
+		{fn: parkMutex, state: "sync.Mutex.Lock", park: func() { parkMutex(&mu) }},
 	}
-	ids := make([]uint64, len(cases))
 	var wg sync.WaitGroup
-	for i, c := range cases {
+	for _, c := range cases {
 		started := make(chan uint64)
 		wg.Add(1)
 		go func() {
@@ -79,47 +82,58 @@ func TestAll(t *testing.T) {
 			started <- Current()
 			c.park()
 		}()
-		ids[i] = <-started
+		c.id = <-started
 	}
 	defer wg.Wait()
 	defer mu.Unlock()
 	defer close(release)
 
-	var gs []Goroutine
+	gs := waitParked(t, cases)
+	if gs[0].ID != me || gs[0].State != "running" || !gs[0].Has(nameOf(TestAll)) {
+		t.Errorf("All()[0] = %+v, want the caller's, %d, running in TestAll", gs[0], me)
+	}
+	for _, c := range cases {
+		g, _ := byID(gs, c.id)
+		checkParked(t, g, c, me)
+	}
+}
+
+// waitParked returns All() once every goroutine of cases is in its state.
+func waitParked(t *testing.T, cases []*parked) []Goroutine {
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-		gs = All()
-		parked := 0
-		for i, c := range cases {
-			if g, ok := byID(gs, ids[i]); ok && g.State == c.state {
-				parked++
+		gs := All()
+		n := 0
+		for _, c := range cases {
+			if g, ok := byID(gs, c.id); ok && g.State == c.state {
+				n++
 			}
 		}
-		if parked == len(cases) {
-			break
+		if n == len(cases) {
+			return gs
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("goroutines did not park:\n%s", raws(gs))
 		}
 	}
-	if gs[0].ID != me || gs[0].State != "running" || !gs[0].Has(nameOf(TestAll)) {
-		t.Errorf("All()[0] = %+v, want the caller's, %d, running in TestAll", gs[0], me)
+}
+
+// checkParked checks what a dump says of g, parked as c by TestAll, which
+// runs as goroutine me.
+func checkParked(t *testing.T, g Goroutine, c *parked, me uint64) {
+	t.Helper()
+	if !g.Blocked() || g.Idle() != c.idle || g.Bubbled || g.Durable {
+		t.Errorf("%s: Blocked %v, Idle %v, Bubbled %v, Durable %v; want true, %v, false, false", c.state, g.Blocked(), g.Idle(), g.Bubbled, g.Durable, c.idle)
 	}
-	for i, c := range cases {
-		g, _ := byID(gs, ids[i])
-		if !g.Blocked() || g.Idle() != c.idle || g.Bubbled || g.Durable {
-			t.Errorf("%s: Blocked %v, Idle %v, Bubbled %v, Durable %v; want true, %v, false, false", c.state, g.Blocked(), g.Idle(), g.Bubbled, g.Durable, c.idle)
+	if !g.Has(nameOf(c.fn)) || !strings.HasPrefix(g.Frames[len(g.Frames)-1].Func, nameOf(TestAll)+".func") {
+		t.Errorf("%s: frames %+v do not hold %s and, outermost, TestAll's go statement", c.state, g.Frames, nameOf(c.fn))
+	}
+	for _, f := range g.Frames {
+		if f.Func == nameOf(c.fn) && (!strings.HasSuffix(f.File, "/internal/stacks/runtime_test.go") || f.Line == 0) {
+			t.Errorf("%s: frame %+v, want this file and a line", c.state, f)
 		}
-		if !g.Has(nameOf(c.fn)) || !strings.HasPrefix(g.Frames[len(g.Frames)-1].Func, nameOf(TestAll)+".func") {
-			t.Errorf("%s: frames %+v do not hold %s and, outermost, TestAll's go statement", c.state, g.Frames, nameOf(c.fn))
-		}
-		for _, f := range g.Frames {
-			if f.Func == nameOf(c.fn) && (!strings.HasSuffix(f.File, "/internal/stacks/runtime_test.go") || f.Line == 0) {
-				t.Errorf("%s: frame %+v, want this file and a line", c.state, f)
-			}
-		}
-		if g.CreatedBy.Func != nameOf(TestAll) || g.Creator != me || !strings.HasSuffix(g.CreatedBy.File, "runtime_test.go") || g.CreatedBy.Line == 0 {
-			t.Errorf("%s: created by %+v in goroutine %d, want TestAll in goroutine %d", c.state, g.CreatedBy, g.Creator, me)
-		}
+	}
+	if g.CreatedBy.Func != nameOf(TestAll) || g.Creator != me || !strings.HasSuffix(g.CreatedBy.File, "runtime_test.go") || g.CreatedBy.Line == 0 {
+		t.Errorf("%s: created by %+v in goroutine %d, want TestAll in goroutine %d", c.state, g.CreatedBy, g.Creator, me)
 	}
 }
 
