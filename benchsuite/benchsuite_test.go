@@ -1,6 +1,7 @@
 package benchsuite_test
 
 import (
+	"flag"
 	"testing"
 	"time"
 
@@ -43,5 +44,21 @@ func TestNamesChecked(t *testing.T) {
 				t.Errorf("Breaker with names %q ran (N=%d in %v), want it to fail first", tt.give, r.N, time.Since(start))
 			}
 		})
+	}
+}
+
+// oncePerBenchmark makes testing.Benchmark run each benchmark and
+// sub-benchmark once, as -benchtime 1x does, until the function it returns
+// restores -test.benchtime. For examples, which cannot take a *testing.B.
+func oncePerBenchmark() (restore func()) {
+	f := flag.Lookup("test.benchtime")
+	old := f.Value.String()
+	if err := f.Value.Set("1x"); err != nil {
+		panic(err)
+	}
+	return func() {
+		if err := f.Value.Set(old); err != nil {
+			panic(err)
+		}
 	}
 }
