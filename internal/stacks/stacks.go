@@ -18,11 +18,16 @@
 // "(scan)" and "(leaked)" qualify the state; labels:{...} closes the header
 // at GODEBUG=tracebacklabels=1; [originating from goroutine N]: blocks of
 // GODEBUG=tracebackancestors=N follow "created by" and are kept in Raw
-// only.) What a state means to a caller beyond [Goroutine.Blocked] and
-// [Goroutine.Idle] is the caller's to decide.
+// only.)
 //
-// It is a leaf: it imports the standard library only, and nothing of
-// concbench, so that any package may use it; it must stay that way.
+// It owns the reading of dumps and nothing more: what a state means to a
+// caller, beyond [Goroutine.Blocked] and [Goroutine.Idle], is the caller's
+// to decide.
+//
+// It is a leaf: it imports the standard library only, nothing of
+// concbench, so that any package may import it (conformance does, and may
+// import only leaves of internal/); it must stay that way. TestImports
+// keeps to this.
 package stacks
 
 import (
