@@ -1,6 +1,7 @@
 package benchsuite_test
 
 import (
+	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +71,21 @@ func TestBenchesRefuseBadNames(t *testing.T) {
 	benches, err := benchsuite.BreakerBenches(breaker.Impls()[0])
 	if err != nil || len(benches) != 3 || benches[0].Name != "impl="+breaker.Impls()[0].Name+"/path=closed" || benches[2].Name != "impl=none/path=closed" {
 		t.Errorf("BreakerBenches: %v, %v", benches, err)
+	}
+}
+
+// oncePerBenchmark makes testing.Benchmark run each benchmark and
+// sub-benchmark once, as -benchtime 1x does, until the function it returns
+// restores -test.benchtime. For examples, which cannot take a *testing.B.
+func oncePerBenchmark() (restore func()) {
+	f := flag.Lookup("test.benchtime")
+	old := f.Value.String()
+	if err := f.Value.Set("1x"); err != nil {
+		panic(err)
+	}
+	return func() {
+		if err := f.Value.Set(old); err != nil {
+			panic(err)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package conformance_test
 
 import (
+	"go/build"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -27,4 +30,32 @@ func TestConformance(t *testing.T) {
 		conformance.FanOut(t, fanout.Impl[int, string]{Name: "claim", Doc: "workers claim inputs by an atomic counter",
 			Map: mapClaim[int, string]})
 	})
+}
+
+// TestImports keeps to the package doc: of concbench, conformance imports
+// impl/* and leaf packages of internal/ only.
+func TestImports(t *testing.T) {
+	const module = "github.com/concbench/concbench/"
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range pkg.Imports {
+		rel, ok := strings.CutPrefix(path, module)
+		switch {
+		case !ok, strings.HasPrefix(rel, "impl/"):
+		case strings.HasPrefix(rel, "internal/"):
+			leaf, err := build.ImportDir(filepath.Join("..", rel), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range leaf.Imports {
+				if strings.HasPrefix(p, module) {
+					t.Errorf("conformance imports %s, which imports %s: only leaf packages of internal/", path, p)
+				}
+			}
+		default:
+			t.Errorf("conformance imports %s: of concbench, only impl/* and leaf packages of internal/", path)
+		}
+	}
 }

@@ -40,6 +40,31 @@
 // and sleeps cost no wall time. A channel, timer or goroutine that an
 // implementation keeps at package level and shares between calls must then
 // not be used across the bubble's edge (see [Pipeline] for sync.Pools).
+//
+// # What it owns
+//
+// The checks of each family's contract and what they need: one file per
+// family (workerpool.go, pipeline.go, fanout.go), the breaker's suite by
+// concept (breaker.go: the suite, its config and fixtures;
+// breaker_calls.go: the calls a check makes; breaker_states.go: the
+// state-machine checks; breaker_concurrent.go: the checks with calls side
+// by side; breaker_goroutines.go: goroutine and registry accounting), the
+// demonstrations' child process (demo.go), and the questions the checks ask
+// of the process's goroutines (goroutines.go). It does not own the
+// contracts, which are the impl packages' docs, nor the goroutine dump
+// format, which is internal/stacks'.
+//
+// # Imports
+//
+// Besides the standard library, testing/synctest and goleak, conformance
+// imports the families (impl/*: each contract's types, Impl and registry)
+// and leaf packages of internal/ (internal/stacks), which import nothing of
+// concbench. It must never import loadgen, scenarios, targets, trial,
+// harness, report, runbench or benchsuite: a module that runs the suites
+// would get the measuring machinery and its dependencies (HDR histograms,
+// the YAML scenario format, plotting) in its test binary, and the suites
+// would depend on what they are meant to sit beneath. TestImports keeps to
+// this.
 package conformance
 
 import (

@@ -273,7 +273,6 @@ var (
 // and it must return pipeErrFirst, having started no further Fn calls, with no
 // goroutine left.
 func pipeFirstError(t *testing.T, impl pipeline.Impl[int]) {
-	const items, failAt, blockers = 10000, 10, 16
 	tests := []struct {
 		name        string
 		giveFailing int // index of the failing stage
@@ -286,58 +285,77 @@ func pipeFirstError(t *testing.T, impl pipeline.Impl[int]) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inBubble(t, func(t *testing.T) {
-				calls := make([]atomic.Int64, 3)
-				stages := addStages([]int{tt.giveWorkers, tt.giveWorkers, tt.giveWorkers}, calls, false)
-				stages[tt.giveFailing] = pipeline.Stage[int]{Name: "failing", Workers: blockers,
-					Fn: func(ctx context.Context, v int) (int, error) {
-						// The failAt-th call fails: earlier stages may
-						// reorder items, so item failAt may come late.
-						if calls[tt.giveFailing].Add(1) == failAt {
-							return 0, pipeErrFirst
-						}
-						<-ctx.Done()
-						return 0, pipeErrLater
-					}}
-				ignore := goleak.IgnoreCurrent()
-				ctx := context.Background()
-				if impl.NeverCloses {
-					// Without a deadline the Run would wait for ever:
-					// what the demonstration declares.
-					var cancel context.CancelFunc
-					ctx, cancel = context.WithTimeout(ctx, time.Second)
-					defer cancel()
-				}
-				start := time.Now()
-				// Batch 1: the batched implementation calls Fn on a
-				// batch's items one after the other, and item 0 blocks.
-				got, err := impl.Run(ctx, seq(items), stages, pipeline.Options{Batch: 1})
-				// Before goleak, whose retries advance the fake clock.
-				elapsed := time.Since(start)
-				if !errors.Is(err, pipeErrFirst) {
-					t.Fatalf("Run = %v, want the first error, %v", err, pipeErrFirst)
-				}
-				if got != nil {
-					t.Errorf("Run returned %d results with its error, want nil", len(got))
-				}
-				goleak.VerifyNone(t, ignore)
-				if impl.NeverCloses && elapsed != time.Second {
-					t.Errorf("declared NeverCloses: Run returned after %v of fake time, want the caller's deadline, 1s", elapsed)
-				}
-				if impl.IgnoresCancel {
-					if c := calls[tt.giveFailing].Load(); c != items {
-						t.Errorf("declared IgnoresCancel, but the failing stage was called for %d of %d items", c, items)
-					}
-					return
-				}
-				for i := range calls {
-					if c := calls[i].Load(); c >= items {
-						t.Errorf("stage %d was called for %d of %d items: the error did not stop it", i, c, items)
-					}
-				}
-			})
+			inBubble(t, func(t *testing.T) { pipeFirstErrorCase(t, impl, tt.giveFailing, tt.giveWorkers) })
 		})
 	}
+}
+
+// pipeFirstError's runs: items through three stages, the failing one with
+// blockers workers, its failAt-th call failing.
+const (
+	firstErrorItems    = 10000
+	firstErrorFailAt   = 10
+	firstErrorBlockers = 16
+)
+
+// pipeFirstErrorCase is one run of pipeFirstError, in a bubble: stage
+// failing of the three fails, the others have workers each.
+func pipeFirstErrorCase(t *testing.T, impl pipeline.Impl[int], failing, workers int) {
+	calls := make([]atomic.Int64, 3)
+	stages := addStages([]int{workers, workers, workers}, calls, false)
+	stages[failing] = failingStage(&calls[failing])
+	ignore := goleak.IgnoreCurrent()
+	ctx := context.Background()
+	if impl.NeverCloses {
+		// Without a deadline the Run would wait for ever:
+		// what the demonstration declares.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Second)
+		defer cancel()
+	}
+	start := time.Now()
+	// Batch 1: the batched implementation calls Fn on a
+	// batch's items one after the other, and item 0 blocks.
+	got, err := impl.Run(ctx, seq(firstErrorItems), stages, pipeline.Options{Batch: 1})
+	// Before goleak, whose retries advance the fake clock.
+	elapsed := time.Since(start)
+	if !errors.Is(err, pipeErrFirst) {
+		t.Fatalf("Run = %v, want the first error, %v", err, pipeErrFirst)
+	}
+	if got != nil {
+		t.Errorf("Run returned %d results with its error, want nil", len(got))
+	}
+	goleak.VerifyNone(t, ignore)
+	if impl.NeverCloses && elapsed != time.Second {
+		t.Errorf("declared NeverCloses: Run returned after %v of fake time, want the caller's deadline, 1s", elapsed)
+	}
+	if impl.IgnoresCancel {
+		if c := calls[failing].Load(); c != firstErrorItems {
+			t.Errorf("declared IgnoresCancel, but the failing stage was called for %d of %d items", c, firstErrorItems)
+		}
+		return
+	}
+	for i := range calls {
+		if c := calls[i].Load(); c >= firstErrorItems {
+			t.Errorf("stage %d was called for %d of %d items: the error did not stop it", i, c, firstErrorItems)
+		}
+	}
+}
+
+// failingStage is pipeFirstError's failing stage, counting its calls in
+// calls: the firstErrorFailAt-th returns pipeErrFirst, every other one
+// blocks until ctx is done and returns pipeErrLater.
+func failingStage(calls *atomic.Int64) pipeline.Stage[int] {
+	return pipeline.Stage[int]{Name: "failing", Workers: firstErrorBlockers,
+		Fn: func(ctx context.Context, v int) (int, error) {
+			// The failAt-th call fails: earlier stages may
+			// reorder items, so item failAt may come late.
+			if calls.Add(1) == firstErrorFailAt {
+				return 0, pipeErrFirst
+			}
+			<-ctx.Done()
+			return 0, pipeErrLater
+		}}
 }
 
 // pipeCancel cancels, or times out, the ctx of a Run whose three stages

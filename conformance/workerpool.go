@@ -161,25 +161,9 @@ func poolCapacity(t *testing.T, impl workerpool.Impl) {
 		}
 		synctest.Test(t, func(t *testing.T) {
 			p := impl.New(workers)
-			gate := make(chan struct{})
-			var accepted, started, ran atomic.Int64
-			var lastErr error
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				for range limit {
-					ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-					err := p.Submit(ctx, func() { started.Add(1); <-gate; ran.Add(1) })
-					cancel()
-					if err != nil {
-						lastErr = err
-						return
-					}
-					accepted.Add(1)
-				}
-			}()
+			f := fill(p, limit)
 			synctest.Wait()
-			blocked := !isClosed(done)
+			blocked := !isClosed(f.done)
 			// Errorf, not Fatalf, until the gate is open and the pool
 			// closed: a bubble that ends with goroutines blocked panics.
 			switch {
@@ -188,26 +172,26 @@ func poolCapacity(t *testing.T, impl workerpool.Impl) {
 				if dev.Unbounded {
 					want = unboundedLimit
 				}
-				if blocked || accepted.Load() != unboundedLimit || started.Load() != want {
+				if blocked || f.accepted.Load() != unboundedLimit || f.started.Load() != want {
 					t.Errorf("workers=%d: declared unbounded: blocked=%v after accepting %d of %d tasks (last error %v), %d running, want never blocked and %d running",
-						workers, blocked, accepted.Load(), unboundedLimit, lastErr, started.Load(), want)
+						workers, blocked, f.accepted.Load(), unboundedLimit, f.lastErr, f.started.Load(), want)
 				}
 			case !blocked:
 				t.Errorf("workers=%d: declared capacity %d (workers + Queue), but Submit did not block once %d tasks were accepted (last error %v)",
-					workers, capacity, accepted.Load(), lastErr)
-			case accepted.Load() != int64(capacity):
-				t.Errorf("workers=%d: Submit blocked after accepting %d tasks, declared capacity %d (workers + Queue)", workers, accepted.Load(), capacity)
-			case started.Load() != int64(workers):
-				t.Errorf("workers=%d: at capacity %d tasks run at once, want %d", workers, started.Load(), workers)
+					workers, capacity, f.accepted.Load(), f.lastErr)
+			case f.accepted.Load() != int64(capacity):
+				t.Errorf("workers=%d: Submit blocked after accepting %d tasks, declared capacity %d (workers + Queue)", workers, f.accepted.Load(), capacity)
+			case f.started.Load() != int64(workers):
+				t.Errorf("workers=%d: at capacity %d tasks run at once, want %d", workers, f.started.Load(), workers)
 			}
-			close(gate)
+			close(f.gate)
 			if err := p.Close(); err != nil {
 				t.Errorf("workers=%d: Close: %v", workers, err)
 			}
-			<-done
+			<-f.done
 			awaitStragglers(impl)
-			if ran.Load() != accepted.Load() {
-				t.Fatalf("workers=%d: %d tasks ran, %d were accepted", workers, ran.Load(), accepted.Load())
+			if f.ran.Load() != f.accepted.Load() {
+				t.Fatalf("workers=%d: %d tasks ran, %d were accepted", workers, f.ran.Load(), f.accepted.Load())
 			}
 		})
 	}
@@ -260,71 +244,100 @@ func poolSubmitWhenSaturated(t *testing.T, impl workerpool.Impl) {
 	dev := impl.Deviations
 	synctest.Test(t, func(t *testing.T) {
 		p := impl.New(workers)
-		gate := make(chan struct{})
-		var accepted, ran atomic.Int64
-		var lastErr error
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for range limit {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-				err := p.Submit(ctx, func() { <-gate; ran.Add(1) })
-				cancel()
-				if err != nil {
-					lastErr = err
-					return
-				}
-				accepted.Add(1)
-			}
-		}()
+		f := fill(p, limit)
 		synctest.Wait()
-		blocked := !isClosed(done)
 		// Errorf, not Fatalf, until the gate is open and the pool closed: a
 		// bubble that ends with goroutines blocked panics.
-		switch {
-		case dev.Unbounded || dev.UnboundedQueue:
-			if blocked || accepted.Load() != limit {
-				t.Errorf("unbounded pool: blocked=%v after %d of %d submits, want never blocked", blocked, accepted.Load(), limit)
-			}
-		case !blocked:
-			t.Errorf("Submit never blocked in %d submits with %d workers (last error %v)", accepted.Load(), workers, lastErr)
-		case accepted.Load() < workers:
-			t.Errorf("blocked after %d submits, want at least %d (one per worker)", accepted.Load(), workers)
-		}
-		before := accepted.Load()
+		wantSaturated(t, dev, f, workers, limit)
+		before := f.accepted.Load()
 		time.Sleep(2 * time.Second) // the blocked Submit's ctx ends
 		synctest.Wait()
-		switch {
-		case dev.Unbounded || dev.UnboundedQueue:
-		case dev.IgnoresCtxWhileBlocked:
-			if isClosed(done) {
-				t.Errorf("declared IgnoresCtxWhileBlocked, but Submit returned %v when ctx ended", lastErr)
-			}
-		default:
-			if !isClosed(done) {
-				t.Error("Submit still blocked after its ctx ended")
-			}
-			if !errors.Is(lastErr, context.DeadlineExceeded) {
-				t.Errorf("Submit returned %v, want context.DeadlineExceeded", lastErr)
-			}
-		}
-		close(gate)
+		wantCtxEnded(t, dev, f)
+		close(f.gate)
 		if dev.IgnoresCtxWhileBlocked {
 			// The waiting Submit now gets capacity and accepts its task.
 			synctest.Wait()
-			if accepted.Load() <= before {
+			if f.accepted.Load() <= before {
 				t.Error("declared IgnoresCtxWhileBlocked, but the blocked Submit did not accept its task once capacity freed")
 			}
 		}
 		if err := p.Close(); err != nil { // frees a submitter still looping, with ErrClosed
 			t.Errorf("Close: %v", err)
 		}
-		<-done
+		<-f.done
 		awaitStragglers(impl)
-		if ran.Load() != accepted.Load() {
-			t.Errorf("%d tasks ran, %d were accepted", ran.Load(), accepted.Load())
+		if f.ran.Load() != f.accepted.Load() {
+			t.Errorf("%d tasks ran, %d were accepted", f.ran.Load(), f.accepted.Load())
 		}
 	})
+}
+
+// wantSaturated checks poolSubmitWhenSaturated's pool once its bubble is
+// quiet: f's Submit blocks, with at least one task per worker accepted;
+// an unbounded pool accepted all limit tasks.
+func wantSaturated(t *testing.T, dev workerpool.Deviations, f *filler, workers, limit int64) {
+	t.Helper()
+	blocked := !isClosed(f.done)
+	switch {
+	case dev.Unbounded || dev.UnboundedQueue:
+		if blocked || f.accepted.Load() != limit {
+			t.Errorf("unbounded pool: blocked=%v after %d of %d submits, want never blocked", blocked, f.accepted.Load(), limit)
+		}
+	case !blocked:
+		t.Errorf("Submit never blocked in %d submits with %d workers (last error %v)", f.accepted.Load(), workers, f.lastErr)
+	case f.accepted.Load() < workers:
+		t.Errorf("blocked after %d submits, want at least %d (one per worker)", f.accepted.Load(), workers)
+	}
+}
+
+// wantCtxEnded checks what f's blocked Submit did when its ctx ended: it
+// returned context.DeadlineExceeded or, declared IgnoresCtxWhileBlocked,
+// it still blocks.
+func wantCtxEnded(t *testing.T, dev workerpool.Deviations, f *filler) {
+	t.Helper()
+	switch {
+	case dev.Unbounded || dev.UnboundedQueue:
+	case dev.IgnoresCtxWhileBlocked:
+		if isClosed(f.done) {
+			t.Errorf("declared IgnoresCtxWhileBlocked, but Submit returned %v when ctx ended", f.lastErr)
+		}
+	default:
+		if !isClosed(f.done) {
+			t.Error("Submit still blocked after its ctx ended")
+		}
+		if !errors.Is(f.lastErr, context.DeadlineExceeded) {
+			t.Errorf("Submit returned %v, want context.DeadlineExceeded", f.lastErr)
+		}
+	}
+}
+
+// filler submits tasks that wait on gate to a pool, from a goroutine of
+// its own, until a Submit fails or limit tasks are accepted. Each Submit
+// has a second to go through.
+type filler struct {
+	gate                   chan struct{} // closing it lets the tasks return
+	done                   chan struct{} // closed when the submitter returns
+	accepted, started, ran atomic.Int64  // tasks Submit accepted, that started, that returned
+	lastErr                error         // of the Submit that failed; read it once done is closed or the bubble is quiet
+}
+
+// fill starts a filler on p.
+func fill(p workerpool.Pool, limit int) *filler {
+	f := &filler{gate: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		for range limit {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err := p.Submit(ctx, func() { f.started.Add(1); <-f.gate; f.ran.Add(1) })
+			cancel()
+			if err != nil {
+				f.lastErr = err
+				return
+			}
+			f.accepted.Add(1)
+		}
+	}()
+	return f
 }
 
 func poolSubmitAfterClose(t *testing.T, impl workerpool.Impl) {

@@ -53,32 +53,7 @@ func runMutex[T any](ctx context.Context, src []T, stages []Stage[T], opts Optio
 		}
 	})
 	for i, s := range stages {
-		in, out := rings[i], rings[i+1]
-		left := new(atomic.Int64) // workers still running; the last closes out
-		left.Store(int64(s.Workers))
-		for range s.Workers {
-			wg.Go(func() {
-				defer func() {
-					if left.Add(-1) == 0 {
-						out.close()
-					}
-				}()
-				for {
-					v, ok := in.get()
-					if !ok || ctx.Err() != nil {
-						return
-					}
-					r, err := s.Fn(ctx, v)
-					if err != nil {
-						cancel(stageError(i, s, err))
-						return
-					}
-					if !out.put(r) {
-						return
-					}
-				}
-			})
-		}
+		startMutexStage(ctx, cancel, &wg, i, s, rings[i], rings[i+1])
 	}
 	results := make([]T, 0, len(src))
 	last := rings[len(stages)]
@@ -90,6 +65,37 @@ func runMutex[T any](ctx context.Context, src []T, stages []Stage[T], opts Optio
 		<-stopped
 	}
 	return outcome(ctx, results)
+}
+
+// startMutexStage starts the stage's workers, which take items from in and
+// put Fn's results into out; the last of them to return closes out.
+func startMutexStage[T any](ctx context.Context, cancel context.CancelCauseFunc, wg *sync.WaitGroup,
+	i int, s Stage[T], in, out *ring[T]) {
+	left := new(atomic.Int64) // workers still running; the last closes out
+	left.Store(int64(s.Workers))
+	for range s.Workers {
+		wg.Go(func() {
+			defer func() {
+				if left.Add(-1) == 0 {
+					out.close()
+				}
+			}()
+			for {
+				v, ok := in.get()
+				if !ok || ctx.Err() != nil {
+					return
+				}
+				r, err := s.Fn(ctx, v)
+				if err != nil {
+					cancel(stageError(i, s, err))
+					return
+				}
+				if !out.put(r) {
+					return
+				}
+			}
+		})
+	}
 }
 
 // ring is a bounded FIFO queue guarded by a mutex.
