@@ -104,7 +104,11 @@ type Trial struct {
 	PeakGoroutines     int    `json:"peak_goroutines"`
 	PeakStackBytes     uint64 `json:"peak_stack_bytes"` // goroutine stacks, as runtime/metrics counts them
 	LeakedGoroutines   int    `json:"leaked_goroutines"`
-	QuiesceNs          int64  `json:"quiesce_ns"` // Close return to goroutines back at baseline
+	// KeptGoroutines are goroutines the target's library keeps after Close
+	// by design (a breaker it registers for the life of the process): the
+	// leak check allows them above the baseline.
+	KeptGoroutines int   `json:"kept_goroutines,omitempty"`
+	QuiesceNs      int64 `json:"quiesce_ns"` // Close return to goroutines back at baseline
 	// Counters are pattern-specific counts (a breaker's rejected calls, calls
 	// that reached the downstream, …), each also a unit in the benchfmt line.
 	Counters map[string]int64 `json:"counters,omitempty"`

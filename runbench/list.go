@@ -62,7 +62,11 @@ func listRows(reg *targets.Registry, specs []scenarios.Spec) []listRow {
 			if impl.Demo != "" {
 				kind = "demo" // broken on purpose; runs only where a scenario names it
 			}
-			rows = append(rows, listRow{kind, p.Name, impl.Name, impl.Doc})
+			doc := impl.Doc
+			if impl.Keeps > 0 {
+				doc += fmt.Sprintf(" [keeps %d goroutines for the life of the process, by design: allowed by the leak check]", impl.Keeps)
+			}
+			rows = append(rows, listRow{kind, p.Name, impl.Name, doc})
 		}
 	}
 	for _, p := range reg.Patterns() {

@@ -43,6 +43,11 @@ type ImplInfo struct {
 	// demonstrates; the conformance suite checks that failure instead of
 	// the contract, and the report never ranks it or names it a winner.
 	Demo string
+	// Keeps is how many goroutines a target of it leaves behind by design,
+	// for the life of the process (a breaker its library registers and
+	// never releases: breaker.Deviations.RegistryGoroutines). The leak
+	// check allows them; runbench list shows them.
+	Keeps int
 	// DemoEnds are the trial statuses (record.StatusHung, …) a
 	// demonstration may end with as it demonstrates: a run does not count
 	// them as failures. Any other status of its trials still fails the run.
@@ -137,6 +142,9 @@ type Target struct {
 	loadgen.Target
 	// Close releases the target; the leak check runs after it returns.
 	Close func() error
+	// Keeps is how many goroutines the target leaves running after Close
+	// by design (its ImplInfo's Keeps): the leak check allows them.
+	Keeps int
 	// Counters, if set, is read once after Close: pattern-specific counts
 	// that become units of the trial's result line.
 	Counters func() map[string]int64

@@ -13,7 +13,9 @@ import (
 // breakerPattern: one operation is one Execute of the scenario's work, which
 // stands for a downstream call; faults make the downstream fail.
 func breakerPattern(impls []breaker.Impl) Pattern {
-	infos, find := registry("breaker", scenarioBreakers(impls), func(i breaker.Impl) ImplInfo { return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo} })
+	infos, find := registry("breaker", impls, func(i breaker.Impl) ImplInfo {
+		return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo, Keeps: i.Deviations.RegistryGoroutines}
+	})
 	return Pattern{
 		Name:   "breaker",
 		Doc:    "Execute(ctx, fn): closed, open after N consecutive failures, half-open probes",
@@ -57,28 +59,13 @@ func breakerPattern(impls []breaker.Impl) Pattern {
 					State: func() string { return b.State().String() },
 				},
 				Close: b.Close,
+				// A breaker registered in its library (hystrix) leaves its
+				// goroutines there for the life of the process, by design.
+				Keeps: impl.Deviations.RegistryGoroutines,
 				Counters: func() map[string]int64 {
 					return map[string]int64{"rejected": rejected.Load(), "downstream-calls": calls.Load(), "downstream-failures": failures.Load()}
 				},
 			}, nil
 		},
 	}
-}
-
-// scenarioBreakers leaves out the entries that declare RegistryGoroutines
-// (hystrix: two goroutines per breaker for the life of the process). A
-// trial's leak verdict wants the process back to its goroutine baseline
-// after Close, and a Target cannot yet declare goroutines that its library
-// keeps by design, so every such trial would end "leaked" and fail the run.
-// The conformance suite and the benchmarks still cover them, accounting for
-// those goroutines exactly; a scenario can run them once a Target can
-// declare what its library keeps and the trial subtracts it.
-func scenarioBreakers(impls []breaker.Impl) []breaker.Impl {
-	kept := make([]breaker.Impl, 0, len(impls))
-	for _, impl := range impls {
-		if impl.Deviations.RegistryGoroutines == 0 {
-			kept = append(kept, impl)
-		}
-	}
-	return kept
 }

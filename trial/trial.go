@@ -123,6 +123,7 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	if target.Counters != nil {
 		tr.Counters = target.Counters()
 	}
+	tr.KeptGoroutines = target.Keeps
 	quiesce(&tr)
 	fill(&tr, res)
 	tr.Status, tr.Error = status(ctx, closeErr, tr, res, ts.Scenario.ErrorBudget)
@@ -151,15 +152,16 @@ func loadConfig(ts Spec) (loadgen.Config, error) {
 }
 
 // quiesce waits, up to scenarios.LeakGrace after the target's Close, for
-// the goroutines to return to the trial's baseline, and records how long
-// it took and how many stayed.
+// the goroutines to return to the trial's baseline (plus those the target
+// keeps by design), and records how long it took and how many stayed.
 func quiesce(tr *record.Trial) {
 	closedAt := time.Now()
-	for runtime.NumGoroutine() > tr.BaselineGoroutines && time.Since(closedAt) < scenarios.LeakGrace {
+	base := tr.BaselineGoroutines + tr.KeptGoroutines
+	for runtime.NumGoroutine() > base && time.Since(closedAt) < scenarios.LeakGrace {
 		time.Sleep(time.Millisecond)
 	}
 	tr.QuiesceNs = int64(time.Since(closedAt))
-	tr.LeakedGoroutines = max(runtime.NumGoroutine()-tr.BaselineGoroutines, 0)
+	tr.LeakedGoroutines = max(runtime.NumGoroutine()-base, 0)
 }
 
 // fill copies what the generator measured into the record.
@@ -188,6 +190,9 @@ func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Re
 	case tr.LeakedGoroutines > 0:
 		st = record.StatusLeaked
 		why = fmt.Sprintf("%d goroutines above the baseline of %d, %v after Close", tr.LeakedGoroutines, tr.BaselineGoroutines, scenarios.LeakGrace)
+		if tr.KeptGoroutines > 0 {
+			why += fmt.Sprintf(" (beyond the %d its library keeps by design)", tr.KeptGoroutines)
+		}
 	case budget != nil && tr.Ops > 0 && float64(tr.Errors) > *budget*float64(tr.Ops):
 		st = record.StatusErrors
 		why = fmt.Sprintf("%d of %d operations failed (%.3g%%), over the scenario's error budget of %.3g%%", tr.Errors, tr.Ops, 100*float64(tr.Errors)/float64(tr.Ops), 100**budget)

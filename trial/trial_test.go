@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/concbench/concbench/loadgen"
 	"github.com/concbench/concbench/record"
 	"github.com/concbench/concbench/scenarios"
 	"github.com/concbench/concbench/targets"
@@ -162,6 +163,46 @@ func TestWorkerpoolQueueName(t *testing.T) {
 		}
 		if got := ts.Name(reg); got != tt.wantName {
 			t.Errorf("queue %q: name %q, want %q", tt.giveQueue, got, tt.wantName)
+		}
+	}
+}
+
+// A target that keeps goroutines by design (a breaker its library
+// registers) declares them: the leak check allows that many, and no more.
+func TestKeptGoroutinesAreAllowed(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	pattern := func(keeps, leaves int) *targets.Registry {
+		return mustWith(targets.Builtin(), targets.Pattern{
+			Name:  "keeper",
+			Impls: []targets.ImplInfo{{Name: "k", Keeps: keeps}},
+			New: func(string, map[string]string, targets.Op) (*targets.Target, error) {
+				return &targets.Target{Target: loadgen.Target{Call: func(context.Context) error { return nil }}, Keeps: keeps,
+					Close: func() error {
+						for range leaves {
+							go func() { <-stop }() // the library's own, released at the test's end
+						}
+						return nil
+					}}, nil
+			},
+		})
+	}
+	tests := []struct {
+		keeps, leaves int
+		want          string
+	}{{2, 2, record.StatusOK}, {2, 3, record.StatusLeaked}, {0, 1, record.StatusLeaked}}
+	for _, tt := range tests {
+		reg := pattern(tt.keeps, tt.leaves)
+		s, err := scenarios.Parse("k.yaml", []byte("name: k\npattern: keeper\nload: {model: closed, clients: 1, duration: 10ms}\n"), reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := Run(context.Background(), Spec{Scenario: s, Point: scenarios.Point{Impl: "k", Params: map[string]string{}, Rep: 1}}, reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Status != tt.want || tr.KeptGoroutines != tt.keeps {
+			t.Errorf("keeps %d, leaves %d: %s (%s), kept %d; want %s", tt.keeps, tt.leaves, tr.Status, tr.Error, tr.KeptGoroutines, tt.want)
 		}
 	}
 }
