@@ -47,8 +47,13 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	// ants starts its default pool's two goroutines at package init.
-	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
+	// ants starts its default pool's two goroutines at package init; the
+	// quick suite's smoke test runs hystrix in process, which keeps two
+	// goroutines per breaker for the life of the process, as it declares
+	// (breaker.Deviations.RegistryGoroutines).
+	goleak.VerifyTestMain(m, goleak.IgnoreCurrent(),
+		goleak.IgnoreTopFunction("github.com/afex/hystrix-go/hystrix.(*metricExchange).Monitor"),
+		goleak.IgnoreTopFunction("github.com/afex/hystrix-go/hystrix.(*poolMetrics).Monitor"))
 }
 
 // testPatterns adds to the built-in registry a "test" pattern whose impls

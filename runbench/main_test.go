@@ -315,3 +315,55 @@ func TestConfigValuesCannotInjectLines(t *testing.T) {
 		t.Errorf("results.txt:\n%s", txt)
 	}
 }
+
+// -impl puts a user's implementation into any scenario of its family: in
+// place of the scenario's list, or beside it with +; a name that runs
+// nowhere is an error that says why.
+func TestImplFlagReplacesOrAdds(t *testing.T) {
+	var mine workerpool.Impl // a copy of spawn: no queue to set
+	for _, impl := range workerpool.Impls() {
+		if impl.Name == "spawn" {
+			mine = impl
+		}
+	}
+	mine.Name = "mine"
+	cfg := Config{WorkerPools: []workerpool.Impl{mine}}
+	dir := t.TempDir()
+	pool := filepath.Join(dir, "p.yaml")
+	fan := filepath.Join(dir, "f.yaml")
+	queue := filepath.Join(dir, "q.yaml")
+	for file, spec := range map[string]string{
+		pool:  "name: p\npattern: workerpool\nimpls: [channels, mutexcond]\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n",
+		fan:   "name: f\npattern: fanout\nimpls: [channels]\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n",
+		queue: "name: q\npattern: workerpool\nimpls: [channels]\nparams: {queue: [3]}\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n",
+	} {
+		if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name     string
+		give     []string
+		wantCode int
+		wantText string
+	}{
+		{"add to the list", []string{"-scenario", pool, "-impl", "+mine"}, 0, "running 3 trials of 1 scenarios"},
+		{"in place of the list", []string{"-scenario", pool, "-impl", "mine"}, 0, "running 1 trials of 1 scenarios"},
+		{"other scenarios left out", []string{"-scenario", pool, "-scenario", fan, "-impl", "mine,channels"}, 0, "running 3 trials of 2 scenarios"},
+		{"added nowhere else", []string{"-scenario", pool, "-scenario", fan, "-impl", "+mine"}, 0, "running 4 trials of 2 scenarios"},
+		{"not of the run's patterns", []string{"-scenario", fan, "-impl", "mine"}, 2, "-impl mine: it is a workerpool implementation, and the run's scenarios are of fanout"},
+		{"no such implementation", []string{"-scenario", pool, "-impl", "nope"}, 2, "-impl nope: no pattern has an implementation of that name"},
+		{"cannot run at the parameters", []string{"-scenario", queue, "-impl", "+mine"}, 2, "mine cannot run in scenario q, whose queue is 3"},
+		{"both forms", []string{"-scenario", pool, "-impl", "+mine,channels"}, 2, "every name with a leading +"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append([]string{"run", "-in-process", "-no-report", "-floor=false", "-out", filepath.Join(t.TempDir(), "o")}, tt.give...)
+			code := Run(context.Background(), cfg, args, strings.NewReader(""), &out, &errb)
+			if code != tt.wantCode || !strings.Contains(out.String()+errb.String(), tt.wantText) {
+				t.Errorf("exit %d, output %q %q; want %d and %q", code, out.String(), errb.String(), tt.wantCode, tt.wantText)
+			}
+		})
+	}
+}

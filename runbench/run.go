@@ -51,7 +51,7 @@ func cmdRun(ctx context.Context, reg *targets.Registry, args []string, stdout, s
 	if err != nil {
 		return err
 	}
-	specs, plan, err := planRun(reg, f)
+	specs, plan, err := planRun(reg, f, stderr)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Var(&f.names, "scenario", "scenario `NAME` (embedded) or FILE (.yaml); repeatable; default: the embedded quick suite")
-	impls := fs.String("impl", "", "comma-separated implementations to keep (default: all of each scenario)")
+	impls := fs.String("impl", "", "comma-separated implementations to run in each scenario of their pattern, in place of its list (scenarios of other patterns are left out); with a leading + on each (+mine,+theirs), beside its list")
 	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
@@ -153,7 +153,7 @@ Flags:
 
 // planRun loads the scenarios and plans their trials, checking everything
 // that can be checked before a trial runs.
-func planRun(reg *targets.Registry, f runFlags) ([]scenarios.Spec, []trial.Spec, error) {
+func planRun(reg *targets.Registry, f runFlags, stderr io.Writer) ([]scenarios.Spec, []trial.Spec, error) {
 	var specs []scenarios.Spec
 	if len(f.names) == 0 {
 		q, err := scenarios.Quick(reg)
@@ -170,7 +170,8 @@ func planRun(reg *targets.Registry, f runFlags) ([]scenarios.Spec, []trial.Spec,
 		specs = append(specs, s)
 	}
 	if f.impls != nil {
-		if err := checkImpls(f.impls, specs, reg); err != nil {
+		var err error
+		if specs, err = withImpls(specs, f.impls, reg, stderr); err != nil {
 			return nil, nil, usageError{err}
 		}
 	}
@@ -179,12 +180,12 @@ func planRun(reg *targets.Registry, f runFlags) ([]scenarios.Spec, []trial.Spec,
 	}
 	// Before Plan allocates a trial list that a repeat or -count of a
 	// billion would make too big for memory.
-	if err := harness.CheckPlanSize(specs, reg, harness.PlanOptions{Impls: f.impls, Count: f.count}); err != nil {
+	if err := harness.CheckPlanSize(specs, reg, harness.PlanOptions{Count: f.count}); err != nil {
 		return nil, nil, usageError{err}
 	}
-	plan := harness.PlanWith(specs, reg, harness.PlanOptions{Impls: f.impls, Count: f.count, Floor: f.floor})
+	plan := harness.PlanWith(specs, reg, harness.PlanOptions{Count: f.count, Floor: f.floor})
 	if len(plan) == 0 {
-		return nil, nil, usageError{errors.New("run: no trial left after -impl")}
+		return nil, nil, usageError{errors.New("run: no trial to run")}
 	}
 	if f.shard {
 		// A shard may be empty when a study has fewer cells than shards:
@@ -323,31 +324,88 @@ func parseShard(v string) (i, n int, err error) {
 	return i, n, nil
 }
 
-// checkImpls checks -impl's list: every name known to a scenario of the
-// run, none empty, none twice.
-func checkImpls(keep []string, specs []scenarios.Spec, reg *targets.Registry) error {
-	for i, k := range keep {
-		if k == "" {
-			return errors.New("run: -impl: an empty name in the list (a stray comma?)")
-		}
-		if slices.Index(keep, k) < i {
-			return fmt.Errorf("run: -impl: %q is listed twice", k)
-		}
+// withImpls applies -impl to specs. "a,b" runs exactly those of the
+// names that are of a scenario's pattern in it, in place of its list (a
+// scenario of which none is is left out, and said so); "+a,+b" adds them
+// to each scenario of their pattern. Every name must run somewhere: one
+// that is no implementation of the run's patterns, or cannot run at a
+// scenario's parameters, is an error that says why.
+func withImpls(specs []scenarios.Spec, list []string, reg *targets.Registry, stderr io.Writer) ([]scenarios.Spec, error) {
+	names, add, err := parseImpls(list)
+	if err != nil {
+		return nil, err
 	}
-	known := map[string]bool{}
+	used := map[string]bool{}
+	var out []scenarios.Spec
 	for _, s := range specs {
-		if p, ok := reg.Lookup(s.Pattern); ok {
-			for _, n := range p.ImplNames() {
-				known[n] = true
+		pat := reg.MustLookup(s.Pattern)
+		var mine []string
+		for _, n := range names {
+			if slices.Contains(pat.ImplNames(), n) {
+				mine, used[n] = append(mine, n), true
 			}
 		}
+		switch {
+		case len(mine) == 0 && add:
+			out = append(out, s)
+			continue
+		case len(mine) == 0:
+			fmt.Fprintf(stderr, "run: -impl: scenario %s left out: none of %s is a %s implementation\n", s.Name, strings.Join(names, ", "), pat.Name)
+			continue
+		}
+		t, err := s.WithImpls(mine, add, reg, "-impl")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
 	}
-	for _, k := range keep {
-		if !known[k] {
-			return fmt.Errorf("run: -impl %q: no scenario to run has that implementation", k)
+	for _, n := range names {
+		if !used[n] {
+			return nil, fmt.Errorf("run: -impl %s: %s", n, notRunning(n, specs, reg))
 		}
 	}
-	return nil
+	return out, nil
+}
+
+// parseImpls splits -impl's list: names, all with a leading + (add) or
+// none; none empty, none twice.
+func parseImpls(list []string) (names []string, add bool, err error) {
+	for i, n := range list {
+		plus := strings.HasPrefix(n, "+")
+		if i == 0 {
+			add = plus
+		} else if plus != add {
+			return nil, false, errors.New("run: -impl: every name with a leading + (add to each scenario's list) or none (in place of it), not both")
+		}
+		n = strings.TrimPrefix(n, "+")
+		switch {
+		case n == "":
+			return nil, false, errors.New("run: -impl: an empty name in the list (a stray comma?)")
+		case slices.Contains(names, n):
+			return nil, false, fmt.Errorf("run: -impl: %q is listed twice", n)
+		}
+		names = append(names, n)
+	}
+	return names, add, nil
+}
+
+// notRunning says why implementation n runs in no scenario of the run.
+func notRunning(n string, specs []scenarios.Spec, reg *targets.Registry) string {
+	var its, run []string
+	for _, p := range reg.Patterns() {
+		if slices.Contains(p.ImplNames(), n) {
+			its = append(its, p.Name)
+		}
+	}
+	for _, s := range specs {
+		if !slices.Contains(run, s.Pattern) {
+			run = append(run, s.Pattern)
+		}
+	}
+	if len(its) == 0 {
+		return "no pattern has an implementation of that name (runbench list shows them)"
+	}
+	return fmt.Sprintf("it is a %s implementation, and the run's scenarios are of %s: add -scenario with one of its pattern", strings.Join(its, " and "), strings.Join(run, ", "))
 }
 
 // gitCommit names the code a run measured: the checkout's commit if the

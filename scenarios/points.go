@@ -3,7 +3,9 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/concbench/concbench/targets"
 )
@@ -139,4 +141,53 @@ func checkedMul(a, b int) int {
 		return math.MaxInt
 	}
 	return a * b
+}
+
+// WithImpls returns s running impls instead of its own list (add false),
+// or beside it (add true: its list, or its pattern's defaults, then each
+// of impls it lacks). Each name must be an implementation of s's pattern
+// that can run at s's parameters; an error says why one cannot, naming
+// where (file, the flag). The scenario's claims keep their
+// implementations: a claim whose side no longer runs is reported not
+// measured.
+func (s Spec) WithImpls(impls []string, add bool, reg *targets.Registry, flag string) (Spec, error) {
+	pat := reg.MustLookup(s.Pattern)
+	list := impls
+	if add {
+		list = slices.Clone(s.Impls)
+		if len(list) == 0 {
+			list = pat.DefaultImpls()
+		}
+		for _, n := range impls {
+			if !slices.Contains(list, n) {
+				list = append(list, n)
+			}
+		}
+	}
+	var errs []*InputError
+	for _, n := range impls {
+		if !slices.Contains(pat.ImplNames(), n) {
+			errs = append(errs, &InputError{File: s.File, Field: flag, Msg: fmt.Sprintf("%q is not a %s implementation (scenario %s); have %s", n, pat.Name, s.Name, strings.Join(pat.ImplNames(), ", "))})
+			continue
+		}
+		if pat.Unsupported == nil {
+			continue
+		}
+		for _, p := range pat.Params {
+			values := s.Params[p.Name]
+			if len(values) == 0 {
+				values = []string{p.Default}
+			}
+			for _, v := range values {
+				if why := pat.Unsupported(n, p.Name, v); why != "" {
+					errs = append(errs, &InputError{File: s.File, Field: flag, Msg: fmt.Sprintf("%s cannot run in scenario %s, whose %s is %s: %s", n, s.Name, p.Name, v, why)})
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return s, joinSorted(errs)
+	}
+	s.Impls = list
+	return s, nil
 }
