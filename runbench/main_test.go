@@ -367,3 +367,36 @@ func TestImplFlagReplacesOrAdds(t *testing.T) {
 		})
 	}
 }
+
+// -param runs a scenario at other parameter values, checked as its file's
+// are.
+func TestParamFlag(t *testing.T) {
+	dir := t.TempDir()
+	pool := filepath.Join(dir, "p.yaml")
+	spec := "name: p\npattern: workerpool\nimpls: [channels]\nparams: {workers: [4]}\nrepeat: 1\nload: {model: closed, clients: 1, duration: 10ms}\n"
+	if err := os.WriteFile(pool, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		give     []string
+		wantCode int
+		wantText string
+	}{
+		{"two values", []string{"-param", "workers=8,16"}, 0, "running 2 trials of 1 scenarios"},
+		{"two params", []string{"-param", "workers=1,2", "-param", "queue=0,4"}, 0, "running 4 trials of 1 scenarios"},
+		{"out of range", []string{"-param", "workers=0"}, 2, `p.yaml: -param workers: scenario p: "0": want a whole number from 1 to 4096`},
+		{"one value twice", []string{"-param", "workers=1,01"}, 2, `"01" is 1, listed before`},
+		{"no such parameter", []string{"-param", "stages=2"}, 2, "-param stages: none of the run's scenarios has it: it is a parameter of pipeline"},
+		{"no value", []string{"-param", "workers"}, 2, "want name=value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"run", "-in-process", "-no-report", "-floor=false", "-scenario", pool, "-out", filepath.Join(t.TempDir(), "o")}, tt.give...)
+			out, stderr, code := runCLI(t, args...)
+			if code != tt.wantCode || !strings.Contains(out+stderr, tt.wantText) {
+				t.Errorf("exit %d, output %q %q; want %d and %q", code, out, stderr, tt.wantCode, tt.wantText)
+			}
+		})
+	}
+}

@@ -35,6 +35,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 // runFlags are run's flags, checked.
 type runFlags struct {
 	names          stringList
+	params         stringList // -param name=v1,v2
 	impls          []string // -impl, split
 	count          int
 	out            string
@@ -101,6 +102,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Var(&f.params, "param", "`name=v1,v2`: run every scenario whose pattern has parameter name at these values, in place of its own, checked as a scenario file's are; repeatable (runbench list shows each pattern's parameters)")
 	fs.Var(&f.names, "scenario", "scenario `NAME` (embedded) or FILE (.yaml); repeatable; default: the embedded quick suite")
 	impls := fs.String("impl", "", "comma-separated implementations to run in each scenario of their pattern, in place of its list (scenarios of other patterns are left out); with a leading + on each (+mine,+theirs), beside its list")
 	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
@@ -172,6 +174,12 @@ func planRun(reg *targets.Registry, f runFlags, stderr io.Writer) ([]scenarios.S
 	if f.impls != nil {
 		var err error
 		if specs, err = withImpls(specs, f.impls, reg, stderr); err != nil {
+			return nil, nil, usageError{err}
+		}
+	}
+	for _, p := range f.params {
+		var err error
+		if specs, err = withParam(specs, p, reg); err != nil {
 			return nil, nil, usageError{err}
 		}
 	}
@@ -363,6 +371,39 @@ func withImpls(specs []scenarios.Spec, list []string, reg *targets.Registry, std
 		if !used[n] {
 			return nil, fmt.Errorf("run: -impl %s: %s", n, notRunning(n, specs, reg))
 		}
+	}
+	return out, nil
+}
+
+// withParam applies one -param name=v1,v2 to every scenario whose pattern
+// has the parameter; one that none has is an error naming the patterns
+// that do.
+func withParam(specs []scenarios.Spec, arg string, reg *targets.Registry) ([]scenarios.Spec, error) {
+	name, list, ok := strings.Cut(arg, "=")
+	if !ok || name == "" || list == "" {
+		return nil, fmt.Errorf("run: -param %q: want name=value or name=v1,v2 (e.g. workers=8,16)", arg)
+	}
+	flag := "-param " + name
+	out := make([]scenarios.Spec, len(specs))
+	applied := false
+	for i, s := range specs {
+		t, ok, err := s.WithParam(name, strings.Split(list, ","), reg, flag)
+		if err != nil {
+			return nil, err
+		}
+		out[i], applied = t, applied || ok
+	}
+	if !applied {
+		var have []string
+		for _, p := range reg.Patterns() {
+			if _, ok := p.Param(name); ok {
+				have = append(have, p.Name)
+			}
+		}
+		if len(have) == 0 {
+			return nil, fmt.Errorf("run: %s: no pattern has a parameter of that name (runbench list shows them)", flag)
+		}
+		return nil, fmt.Errorf("run: %s: none of the run's scenarios has it: it is a parameter of %s", flag, strings.Join(have, ", "))
 	}
 	return out, nil
 }

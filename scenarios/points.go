@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -190,4 +191,29 @@ func (s Spec) WithImpls(impls []string, add bool, reg *targets.Registry, flag st
 	}
 	s.Impls = list
 	return s, nil
+}
+
+// WithParam returns s with the values of its pattern's parameter name in
+// place of its own, checked as the file's would be (ranges, repeats in
+// canonical form, implementations that cannot run at a value), the
+// errors naming flag ("-param workers"). ok is false, with no error, where
+// s's pattern has no such parameter.
+func (s Spec) WithParam(name string, values []string, reg *targets.Registry, flag string) (t Spec, ok bool, err error) {
+	pat := reg.MustLookup(s.Pattern)
+	if _, ok := pat.Param(name); !ok {
+		return s, false, nil
+	}
+	s.Params = maps.Clone(s.Params)
+	if s.Params == nil {
+		s.Params = map[string][]string{}
+	}
+	s.Params[name] = slices.Clone(values)
+	problems := validate(&s, reg, nil)
+	for i, p := range problems {
+		if p.field == "params."+name {
+			problems[i].field = flag
+		}
+		problems[i].msg = "scenario " + s.Name + ": " + p.msg
+	}
+	return s, true, report(s.File, nil, nil, problems)
 }
