@@ -36,7 +36,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 type runFlags struct {
 	names          stringList
 	params         stringList // -param name=v1,v2
-	impls          []string // -impl, split
+	impls          []string   // -impl, split
 	count          int
 	out            string
 	noReport       bool
