@@ -15,6 +15,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/concbench/concbench/internal/atomicfile"
+	"github.com/concbench/concbench/internal/modinfo"
 	"github.com/concbench/concbench/record"
 	"github.com/concbench/concbench/scenarios"
 	"github.com/concbench/concbench/targets"
@@ -73,8 +74,14 @@ func createResults(path string, config []KV, reg *targets.Registry) (*resultWrit
 		return nil, errors.Join(err, w.close())
 	}
 	// The sidecar says which run wrote it: the date and commit of the
-	// results file's configuration.
+	// results file's configuration, and the modules of the binary.
 	var run record.Run
+	if main, deps := modinfo.Binary(); main.Path != "" {
+		run.Module = &record.Module{Path: main.Path, Version: main.Version}
+		for _, d := range deps {
+			run.Deps = append(run.Deps, record.Module{Path: d.Path, Version: d.Version})
+		}
+	}
 	for _, kv := range config {
 		switch kv.Key {
 		case "date":
@@ -102,6 +109,9 @@ func (w *resultWriter) describe(s scenarios.Spec) error {
 	w.described[key] = true
 	sc := record.Scenario{Name: s.Name, File: s.File, Hash: s.Hash, Pattern: s.Pattern,
 		Description: s.Description, Headline: s.Headline, Claims: s.Claims}
+	if pat, ok := w.reg.Lookup(s.Pattern); ok {
+		sc.Impls = implDescs(pat, s)
+	}
 	// A demonstration runs only where the scenario names it.
 	if pat, ok := w.reg.Lookup(s.Pattern); ok && len(s.Impls) > 0 {
 		for _, impl := range pat.Impls {
@@ -120,6 +130,27 @@ func (w *resultWriter) describe(s scenarios.Spec) error {
 	}
 	_, err := w.side.Write(b.Bytes())
 	return err
+}
+
+// implDescs describes the implementations s runs: each one's doc and the
+// module its code comes from, at the binary's version of it.
+func implDescs(pat *targets.Pattern, s scenarios.Spec) map[string]record.Impl {
+	names := s.Impls
+	if len(names) == 0 {
+		names = pat.DefaultImpls()
+	}
+	out := map[string]record.Impl{}
+	for _, info := range pat.Impls {
+		if !slices.Contains(names, info.Name) {
+			continue
+		}
+		d := record.Impl{Doc: info.Doc}
+		if m := modinfo.Of(info.Origin, info.Doc); m.Path != "" {
+			d.Module = &record.Module{Path: m.Path, Version: m.Version}
+		}
+		out[info.Name] = d
+	}
+	return out
 }
 
 // add appends one trial: its record to the sidecar and, unless it hung,

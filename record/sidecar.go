@@ -179,6 +179,8 @@ type Scenario struct {
 	// Demos are the demonstration implementations the scenario runs, each
 	// with what it demonstrates: never ranked, never a winner.
 	Demos map[string]string `json:"demos,omitempty"`
+	// Impls describe the implementations it runs, by name.
+	Impls map[string]Impl `json:"impls,omitempty"`
 }
 
 // Claim is a claim a scenario answers (declared in its file's claims:): the implementation that follows
@@ -256,6 +258,25 @@ type File struct {
 type Run struct {
 	Date   string `json:"date,omitempty"`
 	Commit string `json:"commit,omitempty"`
+	// Module is the binary's main module (a user's own, where runbench.Main
+	// is theirs), and Deps every module it was built with: the versions of
+	// every library an implementation comes from.
+	Module *Module  `json:"module,omitempty"`
+	Deps   []Module `json:"deps,omitempty"`
+}
+
+// Module is a Go module at a version.
+type Module struct {
+	Path    string `json:"path"`
+	Version string `json:"version,omitempty"`
+}
+
+// Impl describes an implementation a scenario ran: its one-line doc and
+// the module its code comes from (the library it adapts, or the user's own
+// module).
+type Impl struct {
+	Doc    string  `json:"doc,omitempty"`
+	Module *Module `json:"module,omitempty"`
 }
 
 // KindRun is the kind of a Run line.

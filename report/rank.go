@@ -19,9 +19,16 @@ import (
 type summary struct {
 	Pattern     string
 	Description string
-	Headline    []string // the units the scenario file declares as its headline
+	Headline    []string  // the units the scenario file declares as its headline
+	Impls       []implRow // what each implementation is, in the scenario's order
 	Rankings    []*ranking
 	NoHeadline  bool // the scenario declares no headline: no winner named
+}
+
+// implRow is an implementation a scenario ran: its doc and module.
+type implRow struct {
+	Name string
+	record.Impl
 }
 
 // ranking is one headline unit of one parameter combination.
@@ -117,6 +124,9 @@ func notRanked(sc record.Scenario, g *group, impl string) string {
 func summarise(ds *dataset, s *section) {
 	sc, ok := ds.scenarioOf(s)
 	sum := &summary{Pattern: sc.Pattern, Description: strings.TrimSpace(sc.Description), Headline: sc.Headline}
+	for _, name := range slices.Sorted(maps.Keys(sc.Impls)) {
+		sum.Impls = append(sum.Impls, implRow{name, sc.Impls[name]})
+	}
 	s.Summary = sum
 	if !ok || len(sc.Headline) == 0 {
 		sum.NoHeadline = true

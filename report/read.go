@@ -17,7 +17,8 @@ import (
 // fileInfo is what the report says about one input file.
 type fileInfo struct {
 	Path      string
-	Config    []kv // file-level configuration, in file order, last value wins
+	Run       *record.Run // what its sidecar says of the run that wrote it
+	Config    []kv        // file-level configuration, in file order, last value wins
 	RunStatus string
 	Trials    int // sidecar records read
 }
@@ -270,6 +271,9 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 		return err
 	}
 	side.Trials = ds.matchSidecar(path, side, info, ds.Results[first:])
+	if side.Trials != nil || len(ds.Results) == first {
+		info.Run = side.Run
+	}
 	info.Trials = len(side.Trials)
 	ds.Trials = append(ds.Trials, side.Trials...)
 	for range side.Trials {

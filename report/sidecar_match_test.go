@@ -92,3 +92,44 @@ func TestMissingShardsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// The page says what each implementation is and which module, at which
+// version, its code came from; and which modules the run was built with.
+func TestPageNamesImplementationsAndModules(t *testing.T) {
+	in := writeRun(t, t.TempDir())
+	side, err := os.ReadFile(record.Path(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pre bytes.Buffer
+	run := record.Run{Date: "2026-01-02T03:04:05Z", Module: &record.Module{Path: "example.com/mybench", Version: "(devel)"},
+		Deps: []record.Module{{Path: "github.com/alitto/pond", Version: "v1.9.2"}}}
+	if err := record.WriteRun(&pre, run); err != nil {
+		t.Fatal(err)
+	}
+	if err := record.WriteScenario(&pre, record.Scenario{Name: "workerpool-open", Pattern: "workerpool", Impls: map[string]record.Impl{
+		"spawn": {Doc: "a goroutine per task", Module: &record.Module{Path: "example.com/mybench", Version: "(devel)"}},
+		"ponds": {Doc: "github.com/alitto/pond v1 pool", Module: &record.Module{Path: "github.com/alitto/pond", Version: "v1.9.2"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(record.Path(in), append(pre.Bytes(), side...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := readFiles([]string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page strings.Builder
+	if err := renderPage(&page, buildModel(ds), &figures{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<td class="l">ponds</td><td class="l">github.com/alitto/pond v1 pool</td><td class="l">github.com/alitto/pond v1.9.2</td>`,
+		`<b>module</b>: example.com/mybench (devel)`, "github.com/alitto/pond v1.9.2<br>",
+	} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}

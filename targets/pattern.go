@@ -43,6 +43,10 @@ type ImplInfo struct {
 	// demonstrates; the conformance suite checks that failure instead of
 	// the contract, and the report never ranks it or names it a winner.
 	Demo string
+	// Origin is the entry's constructor (New, Run, Map or Call): where its
+	// code is, so that results can say which module, at which version,
+	// they measured (internal/modinfo).
+	Origin any
 	// Keeps is how many goroutines a target of it leaves behind by design,
 	// for the life of the process (a breaker its library registers and
 	// never releases: breaker.Deviations.RegistryGoroutines). The leak

@@ -14,7 +14,7 @@ import (
 // stands for a downstream call; faults make the downstream fail.
 func breakerPattern(impls []breaker.Impl) Pattern {
 	infos, find := registry("breaker", impls, func(i breaker.Impl) ImplInfo {
-		return ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo, Keeps: i.Deviations.RegistryGoroutines}
+		return ImplInfo{Name: i.Name, Doc: i.Doc, Origin: i.New, Demo: i.Demo, Keeps: i.Deviations.RegistryGoroutines}
 	})
 	return Pattern{
 		Name:   "breaker",

@@ -17,7 +17,7 @@ import (
 // are counted as wrong-results.
 func fanoutPattern(impls []fanout.Impl[int, int]) Pattern {
 	infos, find := registry("fanout", impls, func(i fanout.Impl[int, int]) ImplInfo {
-		info := ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo}
+		info := ImplInfo{Name: i.Name, Doc: i.Doc, Origin: i.Map, Demo: i.Demo}
 		if i.Leaks {
 			info.DemoEnds = append(info.DemoEnds, record.StatusLeaked)
 		}

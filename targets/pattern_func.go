@@ -43,7 +43,7 @@ func funcPattern(funcs []Func) (Pattern, error) {
 		if f.Call == nil {
 			return Pattern{}, fmt.Errorf("scenarios: func %s has no Call", f.Name)
 		}
-		infos[i] = ImplInfo{Name: f.Name, Doc: f.Doc}
+		infos[i] = ImplInfo{Name: f.Name, Doc: f.Doc, Origin: f.Call}
 	}
 	return Pattern{
 		Name:   "func",

@@ -20,7 +20,7 @@ import (
 // is how long the implementation takes to stop.
 func pipelinePattern(impls []pipeline.Impl[int]) Pattern {
 	infos, find := registry("pipeline", impls, func(i pipeline.Impl[int]) ImplInfo {
-		info := ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo}
+		info := ImplInfo{Name: i.Name, Doc: i.Doc, Origin: i.Run, Demo: i.Demo}
 		if i.NeverCloses { // without a deadline its collector waits for ever
 			info.DemoEnds = append(info.DemoEnds, record.StatusHung)
 		}

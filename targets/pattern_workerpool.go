@@ -12,7 +12,7 @@ import (
 
 func workerpoolPattern(impls []workerpool.Impl) Pattern {
 	infos, find := registry("workerpool", impls, func(i workerpool.Impl) ImplInfo {
-		info := ImplInfo{Name: i.Name, Doc: i.Doc, Demo: i.Demo}
+		info := ImplInfo{Name: i.Name, Doc: i.Doc, Origin: i.New, Demo: i.Demo}
 		if i.Deviations.CloseDoesNotWait { // its workers outlive Close
 			info.DemoEnds = append(info.DemoEnds, record.StatusLeaked)
 		}
