@@ -279,19 +279,7 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 	for range side.Trials {
 		ds.TrialOf = append(ds.TrialOf, path)
 	}
-	for _, sc := range side.Scenarios {
-		i := slices.IndexFunc(ds.Scenarios, func(s record.Scenario) bool { return s.Name == sc.Name })
-		switch {
-		case i < 0:
-			ds.Scenarios = append(ds.Scenarios, sc)
-		case ds.Scenarios[i].Hash != sc.Hash:
-			// The file changed between runs: the last file's description
-			// goes with the numbers the verdicts read (the last column).
-			ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s: scenario %s is described differently than in an earlier file (its scenario file changed: SHA-256 %.12s, then %.12s); its claims and headline are this file's",
-				record.Path(path), sc.Name, ds.Scenarios[i].Hash, sc.Hash))
-			ds.Scenarios[i] = sc
-		}
-	}
+	ds.addScenarios(path, side.Scenarios)
 	ds.Files = append(ds.Files, info)
 	return nil
 }
@@ -348,6 +336,24 @@ func (ds *dataset) matchSidecar(path string, side record.File, info fileInfo, re
 		return nil
 	}
 	return kept
+}
+
+// addScenarios keeps the scenarios the sidecar of path describes, each
+// once: the first description of a name, or, where its file changed
+// between runs, the last file's, which goes with the numbers the verdicts
+// read (the last column).
+func (ds *dataset) addScenarios(path string, scs []record.Scenario) {
+	for _, sc := range scs {
+		i := slices.IndexFunc(ds.Scenarios, func(s record.Scenario) bool { return s.Name == sc.Name })
+		switch {
+		case i < 0:
+			ds.Scenarios = append(ds.Scenarios, sc)
+		case ds.Scenarios[i].Hash != sc.Hash:
+			ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s: scenario %s is described differently than in an earlier file (its scenario file changed: SHA-256 %.12s, then %.12s); its claims and headline are this file's",
+				record.Path(path), sc.Name, ds.Scenarios[i].Hash, sc.Hash))
+			ds.Scenarios[i] = sc
+		}
+	}
 }
 
 func (fi *fileInfo) setConfig(k, v string) {
