@@ -33,7 +33,7 @@ type generator struct {
 
 // newGenerator allocates every recorder before the run's clock starts:
 // nothing is allocated on the hot path.
-func newGenerator(cfg Config, t Target) *generator {
+func newGenerator(cfg Config, t Target) (*generator, error) {
 	// The window opens 1 ms after the clock starts, so that even a run
 	// without warm-up has its clients issuing when it opens.
 	warmEnd := cfg.Warmup.Nanoseconds() + int64(time.Millisecond)
@@ -51,9 +51,12 @@ func newGenerator(cfg Config, t Target) *generator {
 	if cfg.Model == Open {
 		gap := 1e9 * float64(cfg.Clients) / cfg.Rate // each client's mean gap, ns
 		g.wakers = make([]*waker, cfg.Clients)
-		precise := hasPrecise && cfg.Sleeper != SleepGoTimer
 		for i := range g.wakers {
-			g.wakers[i] = newWaker(gap, precise, cfg.Sleeper == SleepPrecise)
+			w, err := newWaker(gap, cfg.Sleeper)
+			if err != nil {
+				return nil, err
+			}
+			g.wakers[i] = w
 		}
 	}
 	if t.Submit != nil {
@@ -65,7 +68,7 @@ func newGenerator(cfg Config, t Target) *generator {
 		}
 		g.recorders = append(g.recorders, g.shards...)
 	}
-	return g
+	return g, nil
 }
 
 // run starts the clock and the sampler, issues operations from the
@@ -189,6 +192,7 @@ func (g *generator) issue(ctx context.Context, c int, tasks *sync.WaitGroup) {
 	var wk *waker
 	if open {
 		wk = g.wakers[c]
+		defer wk.close()
 		defer wk.settle()
 	}
 	// A closed-loop client waits for its task to complete, not only for

@@ -206,7 +206,10 @@ func RunTarget(ctx context.Context, cfg Config, t Target) (Result, error) {
 	if err := cfg.check(t); err != nil {
 		return Result{}, err
 	}
-	g := newGenerator(cfg, t)
+	g, err := newGenerator(cfg, t)
+	if err != nil {
+		return Result{}, fmt.Errorf("loadgen: %w", err)
+	}
 	res := g.run(ctx)
 	return res, ctx.Err()
 }
@@ -242,6 +245,10 @@ func (c Config) check(t Target) error {
 		}
 		switch c.Sleeper {
 		case "", SleepAuto, SleepGoTimer:
+		case SleepPoll:
+			if !hasPoll {
+				bad("Sleeper %q: %s has no timerfd to wait on through the netpoller (Linux); want %q or %q", c.Sleeper, runtime.GOOS, SleepAuto, SleepGoTimer)
+			}
 		case SleepPrecise:
 			if !hasPrecise {
 				bad("Sleeper %q: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want %q or %q", c.Sleeper, runtime.GOOS, SleepAuto, SleepGoTimer)

@@ -18,6 +18,10 @@ const (
 	// SleeperGoTimer sleeps through Go's timer (time.Sleep) and yields the
 	// processor (runtime.Gosched) for the rest of the wait.
 	SleeperGoTimer = "go-timer"
+	// SleeperPoll waits on a timerfd through Go's netpoller until a margin
+	// before the intended start, then spins for what is left of the
+	// margin. Linux only.
+	SleeperPoll = "timerfd+poll"
 	// SleeperNone: a closed loop, which has no schedule to wait for.
 	SleeperNone = "none"
 )
@@ -33,10 +37,13 @@ const (
 	SleepPrecise = "precise"
 	// SleepGoTimer asks for Go's timer (SleeperGoTimer) everywhere.
 	SleepGoTimer = "go-timer"
+	// SleepPoll asks for the netpoller's timerfd (SleeperPoll); a Config
+	// with it is refused where the OS has none.
+	SleepPoll = "poll"
 )
 
 // SleepChoices are the values Config.Sleeper takes, "" aside.
-func SleepChoices() []string { return []string{SleepAuto, SleepPrecise, SleepGoTimer} }
+func SleepChoices() []string { return []string{SleepAuto, SleepPrecise, SleepGoTimer, SleepPoll} }
 
 // PreciseAvailable says whether this OS offers the precise sleeper
 // (clock_nanosleep with TIMER_ABSTIME: Linux).
@@ -68,12 +75,13 @@ const (
 // Only its client's goroutine touches it while the run lasts; the result
 // reads it after the clients have returned.
 type waker struct {
-	clock   func() int64 // the run's clock, ns
-	precise bool         // clock_nanosleep, then spin; else Go's timer
+	clock func() int64 // the run's clock, ns
+	how   string       // SleeperPrecise, SleeperPoll or SleeperGoTimer
 	// monoBase is CLOCK_MONOTONIC, in ns, when the run's clock read 0:
 	// an intended start t is the absolute time monoBase+t (precise only).
 	monoBase int64
-	sleep    monoSleeper // the clock_nanosleep call's state (precise only)
+	sleep    monoSleeper  // the clock_nanosleep call's state (precise only)
+	poll     *pollSleeper // the timerfd (poll only)
 
 	over  [overN]int64 // recent oversleeps, a ring
 	nOver int          // oversleeps seen, of which the last min(nOver, overN) are in over
@@ -85,20 +93,32 @@ type waker struct {
 }
 
 // newWaker returns the waker of a client whose operations are gap ns
-// apart on average; precise says whether the precise sleeper may run
-// (the OS has it and the Config allows it), force whether it runs
-// whatever the gap (SleepPrecise).
-func newWaker(gap float64, precise, force bool) *waker {
-	return &waker{precise: precise && (force || gap >= float64(preciseMinGap)), wake: newHist()}
+// apart on average, for the Config's sleeper choice (checked: the OS has
+// the sleeper chosen).
+func newWaker(gap float64, choice string) (*waker, error) {
+	w := &waker{how: SleeperGoTimer, wake: newHist()}
+	switch {
+	case choice == SleepPrecise, (choice == SleepAuto || choice == "") && hasPrecise && gap >= float64(preciseMinGap):
+		w.how = SleeperPrecise
+	case choice == SleepPoll:
+		p, err := newPollSleeper()
+		if err != nil {
+			return nil, err
+		}
+		w.how, w.poll = SleeperPoll, p
+	}
+	return w, nil
+}
+
+// close releases what the waker holds (its timerfd).
+func (w *waker) close() {
+	if w.poll != nil {
+		w.poll.close()
+	}
 }
 
 // name is the sleeper the waker runs.
-func (w *waker) name() string {
-	if w.precise {
-		return SleeperPrecise
-	}
-	return SleeperGoTimer
-}
+func (w *waker) name() string { return w.how }
 
 // until waits from now until the clock reads at least t, and returns that
 // reading. For a measured operation (measured), it counts the time spun
@@ -111,9 +131,12 @@ func (w *waker) name() string {
 // t, and records nothing.
 func (w *waker) until(ctx context.Context, t, now int64, measured bool) int64 {
 	var spun int64
-	if w.precise {
+	switch w.how {
+	case SleeperPrecise:
 		now, spun = w.preciseUntil(ctx, t, now)
-	} else {
+	case SleeperPoll:
+		now, spun = w.pollUntil(ctx, t, now)
+	default:
 		now, spun = goTimerUntil(ctx, &w.pause, w.clock, t, now)
 	}
 	if now < t {
@@ -181,6 +204,31 @@ func (w *waker) preciseUntil(ctx context.Context, t, now int64) (int64, int64) {
 	}
 	from := now
 	for now < t {
+		now = w.clock()
+	}
+	return now, now - from
+}
+
+// maxPollSpin bounds the poll sleeper's margin: how long it may yield in
+// a loop before an intended start.
+const maxPollSpin = int64(200 * time.Microsecond)
+
+// pollUntil waits on the timerfd until a margin before t (the recent
+// oversleep's 80th percentile, at most maxPollSpin), then yields the
+// processor in a loop until the run's clock reads t: a goroutine of the
+// code under test that is ready to run (its network read done) runs
+// before the client does, as it would beside any other goroutine.
+func (w *waker) pollUntil(ctx context.Context, t, now int64) (int64, int64) {
+	if deadline := t - min(w.margin(), maxPollSpin); deadline > now {
+		if !w.poll.until(ctx, w.monoBase+deadline, w.monoBase+now) {
+			return w.clock(), 0
+		}
+		now = w.clock()
+		w.observe(now - deadline)
+	}
+	from := now
+	for now < t {
+		runtime.Gosched()
 		now = w.clock()
 	}
 	return now, now - from

@@ -116,11 +116,15 @@ func TestWakeIsTheHarnessShare(t *testing.T) {
 // wait records one wake (when settled) and its spin, an unmeasured one
 // neither, on either sleeper; the wait ends at or after its intended start.
 func TestWakerRecordsMeasuredWaits(t *testing.T) {
-	for _, precise := range []bool{false, true} {
-		if precise && !hasPrecise {
+	for _, choice := range []string{SleepGoTimer, SleepPrecise, SleepPoll} {
+		if choice == SleepPrecise && !hasPrecise || choice == SleepPoll && !hasPoll {
 			continue
 		}
-		w := newWaker(float64(time.Millisecond), precise, false)
+		w, err := newWaker(float64(time.Millisecond), choice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.close()
 		base, mono, _ := startClock()
 		w.clock, w.monoBase = func() int64 { return int64(time.Since(base)) }, mono
 		measured := 0
@@ -142,7 +146,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 		if w.spinNs < 0 {
 			t.Errorf("%s: spin %d ns", w.name(), w.spinNs)
 		}
-		if precise && w.nOver == 0 {
+		if choice != SleepGoTimer && w.nOver == 0 {
 			t.Errorf("%s: no oversleep observed in 40 waits of up to 1.05 ms", w.name())
 		}
 	}
@@ -154,7 +158,10 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 func TestMargin(t *testing.T) {
 	us := int64(time.Microsecond)
 	feed := func(vs ...int64) *waker {
-		w := newWaker(float64(time.Millisecond), false, false)
+		w, err := newWaker(float64(time.Millisecond), SleepGoTimer)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, v := range vs {
 			w.observe(v)
 		}
@@ -192,11 +199,15 @@ func TestMargin(t *testing.T) {
 
 // TestWaitDoesNotAllocate: the wait is on the hot path.
 func TestWaitDoesNotAllocate(t *testing.T) {
-	for _, precise := range []bool{false, true} {
-		if precise && !hasPrecise {
+	for _, choice := range []string{SleepGoTimer, SleepPrecise, SleepPoll} {
+		if choice == SleepPrecise && !hasPrecise || choice == SleepPoll && !hasPoll {
 			continue
 		}
-		w := newWaker(float64(time.Millisecond), precise, false)
+		w, err := newWaker(float64(time.Millisecond), choice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.close()
 		base, mono, _ := startClock()
 		w.clock, w.monoBase = func() int64 { return int64(time.Since(base)) }, mono
 		allocs := testing.AllocsPerRun(50, func() {

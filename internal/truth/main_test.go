@@ -1,3 +1,5 @@
+//go:build !truth
+
 package truth
 
 import (
