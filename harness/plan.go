@@ -27,7 +27,7 @@ type PlanOptions struct {
 	// Count, if > 0, overrides every scenario's repeat.
 	Count int
 	// Floor adds the harness floor to every open-loop scenario: trials of
-	// implementation targets.FloorImpl, the no-op target under the
+	// implementation targets.FloorImpl, the floor's echo target under the
 	// scenario's load, at every parameter point, rate and sleeper of it,
 	// FloorRepeat times (or the scenario's repetitions, if fewer).
 	Floor bool

@@ -52,11 +52,12 @@ type Outcome struct {
 	Demo         string
 	Demonstrated bool
 	Ops, Errors  int64 // measured operations, and of them those that failed
+	Disturbed    string
 }
 
 func outcome(tr record.Trial) Outcome {
 	return Outcome{Name: tr.Name, Impl: tr.Impl, Rep: tr.Rep, Status: tr.Status, Error: tr.Error, Demo: tr.Demo,
-		Demonstrated: tr.Demonstrated, Ops: tr.Ops, Errors: tr.Errors}
+		Demonstrated: tr.Demonstrated, Ops: tr.Ops, Errors: tr.Errors, Disturbed: tr.Disturbed}
 }
 
 // Failed returns the trials whose status is not ok, but for those that
@@ -78,6 +79,18 @@ func (s Summary) AllFailed() []Outcome {
 	var out []Outcome
 	for _, t := range s.Trials {
 		if t.Status == record.StatusOK && t.Ops > 0 && t.Errors == t.Ops {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Disturbed returns the trials whose numbers are not their target's
+// alone (record.Trial.Disturbed).
+func (s Summary) Disturbed() []Outcome {
+	var out []Outcome
+	for _, t := range s.Trials {
+		if t.Disturbed != "" {
 			out = append(out, t)
 		}
 	}

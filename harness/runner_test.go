@@ -350,7 +350,8 @@ load: {model: closed, clients: 1, duration: 10ms}
 	want := record.Scenario{Name: "d", File: "d.yaml", Hash: s.Hash, Pattern: "demo", Description: "what it shows",
 		Headline: []string{"p99-ns"},
 		Claims:   []record.Claim{{Guide: 5, Text: "Always ensure goroutines can exit", Unit: "trials-leaked", Follows: "good", Ignores: "bad"}},
-		Demos:    map[string]string{"bad": "leaks on purpose"}}
+		Demos:    map[string]string{"bad": "leaks on purpose"},
+		Impls:    map[string]record.Impl{"good": {}, "bad": {}}}
 	if len(f.Scenarios) != 1 || !reflect.DeepEqual(f.Scenarios[0], want) {
 		t.Errorf("scenarios %+v\nwant [%+v]", f.Scenarios, want)
 	}

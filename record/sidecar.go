@@ -100,6 +100,19 @@ type Trial struct {
 	// clock_nanosleep+spin, go-timer, or none (a closed loop).
 	Sleeper string `json:"sleeper,omitempty"`
 
+	// SoloOps operations of the target, run back to back on one goroutine
+	// after the load (nothing else of the generator running), took
+	// SoloP50Ns at the median and SoloMeanNs on average: the target's
+	// service time undisturbed, measured in the trial's own process.
+	SoloOps    int   `json:"solo_ops,omitempty"`
+	SoloP50Ns  int64 `json:"solo_p50_ns,omitempty"`
+	SoloMeanNs int64 `json:"solo_mean_ns,omitempty"`
+	// Disturbed, if set, says why the trial's numbers are not the
+	// target's alone: the harness changed its service time beyond the
+	// stated bound. The trial still counts (its status is its own); the
+	// report marks it.
+	Disturbed string `json:"disturbed,omitempty"`
+
 	BaselineGoroutines int    `json:"baseline_goroutines"`
 	PeakGoroutines     int    `json:"peak_goroutines"`
 	PeakStackBytes     uint64 `json:"peak_stack_bytes"` // goroutine stacks, as runtime/metrics counts them

@@ -265,7 +265,7 @@ func spectrumChart(cw *chartWriter, g *group, name, title string) (chart, error)
 	fs := facets(impls)
 	floor, floorAlt := g.floorHist(), ""
 	if floor != nil && floor.TotalCount() > 0 {
-		floorAlt = " The grey dash-dot line is the harness floor: the no-op target under the same schedule, in the same run."
+		floorAlt = " The grey dash-dot line is the harness floor: a pipe echo under the same schedule, in the same run."
 	} else {
 		floor = nil
 	}

@@ -11,17 +11,17 @@ import (
 	"github.com/concbench/concbench/record"
 )
 
-// The harness floor: trials that the sidecar marks Floor ran the no-op
+// The harness floor: trials that the sidecar marks Floor ran the floor's
 // target under the same open-loop schedule as the implementations beside
 // them. The report learns which rows they are from that mark only (never
 // from a name), shows them under floorLabel, ranks them with nothing and
 // draws them on the latency spectrum as a line of their own.
 
 // floorLabel names the floor's row in tables and its line on the spectrum.
-const floorLabel = "harness floor (no-op, same schedule)"
+const floorLabel = "harness floor (pipe echo, same schedule)"
 
 // latencyNote says what each latency in a report includes.
-const latencyNote = "Latency (p50-ns, p99-ns, the spectrum's solid lines) runs from each operation's intended start: it includes the target's own delays (a blocked Submit, a queue) and the generator's wake error while idle, which is the harness's. The harness floor (the no-op target under the same schedule, measured in the same run) shows that share at each open-loop rate; wake-p99-ns is the generator's wake error alone and late-p99-ns the total start lateness."
+const latencyNote = "Latency (p50-ns, p99-ns, the spectrum's solid lines) runs from each operation's intended start: it includes the target's own delays (a blocked Submit, a queue) and the generator's wake error while idle, which is the harness's. The harness floor (a pipe echo to another goroutine, which needs the netpoller and a timer as real code does, under the same schedule, in the same run) shows that share at each open-loop rate, and its svc-vs-solo whether the generator slowed it; wake-p99-ns is the generator's wake error alone and late-p99-ns the total start lateness."
 
 // floorStyle draws the floor on the spectrum: grey, dash-dot, so that it
 // reads apart from the dashed service-time curves.

@@ -20,6 +20,9 @@ type section struct {
 	// measured failed: numbers of failures, which read as a fast design
 	// unless they are named.
 	AllFailed []notOK
+	// Disturbed are trials whose numbers are not their target's alone
+	// (record.Trial.Disturbed): their Error says why.
+	Disturbed []notOK
 	Summary   *summary // scenario sections only
 	groupIdx  map[string]*group
 }
@@ -98,6 +101,9 @@ func buildSections(ds *dataset) []*section {
 			s.NotOK = append(s.NotOK, newNotOK(t))
 		} else if t.Ops > 0 && t.Errors == t.Ops {
 			s.AllFailed = append(s.AllFailed, notOK{Name: t.Name, Status: t.Status, Rep: t.Rep})
+		}
+		if t.Disturbed != "" {
+			s.Disturbed = append(s.Disturbed, notOK{Name: t.Name, Status: t.Status, Error: t.Disturbed, Rep: t.Rep})
 		}
 	}
 	return out

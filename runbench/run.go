@@ -108,7 +108,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
-	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: the no-op target under the same schedule (impl="+targets.FloorImpl+", "+strconv.Itoa(harness.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
+	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: a pipe echo to another goroutine (targets.Floor) under the same schedule (impl="+targets.FloorImpl+", "+strconv.Itoa(harness.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
 	fs.BoolVar(&f.inProcess, "in-process", false, "run trials in this process instead of one child process each (faster, not isolated; leaves out the demonstrations that hang or crash on purpose)")
 	progress := fs.String("progress", "auto", "progress while running: `auto` (one updating line on a terminal, a line every 10 s otherwise), always (a line every 10 s), never")
 	shard := fs.String("shard", "", "run only shard `i/n` of the plan (i from 0): whole cells (a scenario at one parameter point, every implementation and repetition) dealt to n machines; merge their files with runbench report")
@@ -218,6 +218,22 @@ func outDir(out string, now time.Time) (*dirlock.Lock, string, error) {
 	return lock, out, nil
 }
 
+// warnDisturbed lists (the first few of) the trials whose numbers are
+// not their target's alone.
+func warnDisturbed(stdout io.Writer, ts []harness.Outcome) {
+	if len(ts) == 0 {
+		return
+	}
+	fmt.Fprintf(stdout, "WARNING: %d trials disturbed; their numbers are not their target's alone (the report marks them):\n", len(ts))
+	for i, t := range ts {
+		if i == 5 {
+			fmt.Fprintf(stdout, "  … and %d more\n", len(ts)-5)
+			break
+		}
+		fmt.Fprintf(stdout, "  %s rep %d: %s\n", t.Name, t.Rep, t.Disturbed)
+	}
+}
+
 // finishRun says what the run left, writes the report, and maps the
 // outcome to the exit status.
 // A failure of a demonstration implementation (demo reports which) is what
@@ -248,6 +264,7 @@ func finishRun(sum harness.Summary, runErr error, dir string, noReport bool, std
 			fmt.Fprintf(stdout, "  %s rep %d: %d of %d operations failed\n", t.Name, t.Rep, t.Errors, t.Ops)
 		}
 	}
+	warnDisturbed(stdout, sum.Disturbed())
 	if !noReport {
 		html, err := report.Generate(context.Background(), dir, []string{sum.Results}, report.Options{}) // an interrupted run still gets the report of what finished
 		if err != nil {

@@ -20,7 +20,9 @@
 // The harness pattern's noop target ([Noop]) measures the driver's own
 // cost per operation; every report states it. The harness floor
 // ([FloorImpl], a name no pattern may give an implementation) runs the
-// same no-op target under an open-loop scenario's own schedule, named like
-// its trials, so that a report shows beside each rate what of the latency
-// is the generator's.
+// floor's target ([Floor]: a pipe echo to another goroutine, which needs
+// the netpoller and a timer as real code does) under an open-loop
+// scenario's own schedule, named like its trials, so that a report shows
+// beside each rate what of the latency is the generator's, and whether the
+// generator slowed a target that uses the runtime.
 package targets

@@ -6,13 +6,6 @@ import (
 	"github.com/concbench/concbench/loadgen"
 )
 
-// FloorImpl is the implementation name of the harness floor's trials: in
-// any open-loop scenario, the harness pattern's no-op target under the
-// scenario's own load (rate, arrival, clients, sleeper, duration), named
-// like the scenario's trials (impl=floor) so that it lands in their
-// report tables. No pattern may have an implementation of this name.
-const FloorImpl = "floor"
-
 // harnessPattern measures the driver itself: its one implementation does
 // nothing, so what a trial records is the harness's own cost per operation.
 func harnessPattern() Pattern {
@@ -26,8 +19,7 @@ func harnessPattern() Pattern {
 	}
 }
 
-// Noop returns a target that does nothing: the harness pattern's, and the
-// harness floor's.
+// Noop returns a target that does nothing: the harness pattern's.
 func Noop() *Target {
 	return &Target{
 		Target: loadgen.Target{Call: func(context.Context) error { return nil }},

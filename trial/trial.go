@@ -100,8 +100,8 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	op, startOutage := newOp(ts.Scenario.Work, ts.Scenario.Faults)
 	var target *targets.Target
 	if tr.Floor {
-		// The same schedule against nothing: no work, no faults.
-		op, target = nil, targets.Noop()
+		// The same schedule against the floor's echo: no work, no faults.
+		op, target = nil, targets.Floor()
 	} else {
 		cfg.OnStart = startOutage
 	}
@@ -119,13 +119,18 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 		target.Close()
 		return record.Trial{}, err
 	}
+	fill(&tr, res)
+	soloAdded, aborted := soloReference(ctx, &tr, target, lt)
+	if res.Aborted == "" {
+		res.Aborted = aborted
+	}
 	closeErr := target.Close()
 	if target.Counters != nil {
-		tr.Counters = target.Counters()
+		tr.Counters = subtractCounts(target.Counters(), soloAdded)
 	}
 	tr.KeptGoroutines = target.Keeps
 	quiesce(&tr)
-	fill(&tr, res)
+	tr.Disturbed = disturbance(tr)
 	tr.Status, tr.Error = status(ctx, closeErr, tr, res, ts.Scenario.ErrorBudget)
 	return tr, nil
 }

@@ -86,6 +86,16 @@ func Scenario() []Unit {
 			Value: func(tr *record.Trial) (float64, bool) {
 				return float64(tr.SpinNs) / (float64(tr.WindowNs) / 1e9), tr.Model == "open" && tr.Sleeper != "" && tr.WindowNs > 0
 			}},
+		{Name: "solo-p50-ns", Better: LowerIsBetter, Shown: false, Doc: "median service time of the target's operation run back to back on one goroutine after the load, nothing else of the harness running: the reference for svc-vs-solo",
+			Value: func(tr *record.Trial) (float64, bool) { return float64(tr.SoloP50Ns), tr.SoloOps > 0 }},
+		{Name: "svc-vs-solo", Better: LowerIsBetter, Shown: false, Doc: "median service time under the load over solo-p50-ns: how much the load, the harness's presence included, changed the target's service time (1: not at all). At low load, beyond 1.5× marks the trial disturbed",
+			Value: func(tr *record.Trial) (float64, bool) {
+				ok := tr.SoloOps > 0 && tr.SoloP50Ns > 0 && tr.Service != nil && tr.Service.TotalCount() > 0
+				if !ok {
+					return 0, false
+				}
+				return float64(tr.Service.ValueAtQuantile(50)) / float64(tr.SoloP50Ns), true
+			}},
 		{Name: "peak-goroutines", Better: LowerIsBetter, Shown: true, Doc: "goroutines at the highest sample",
 			Value: count(func(t *record.Trial) int64 { return int64(t.PeakGoroutines) })},
 		{Name: "peak-stack-bytes", Better: LowerIsBetter, Shown: true, Doc: "goroutine stack memory at the highest sample",
