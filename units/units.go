@@ -54,6 +54,8 @@ type Unit struct {
 // Scenario returns the units of a scenario result line, in the order they
 // are written and shown. Counters of a target (the breaker's) are rows
 // too: their Value reads Trial.Counters.
+//
+// Long: the table itself, one row per unit, is clearer whole than split.
 func Scenario() []Unit {
 	return []Unit{
 		{Name: "ops/s", Better: HigherIsBetter, Shown: true, Doc: "completions inside the window per second",
