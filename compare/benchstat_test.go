@@ -19,11 +19,15 @@ import (
 // These tests hold Files to `go tool benchstat`: benchstat is built
 // from the module cache (golang.org/x/perf is a requirement of this
 // module), both are run on the same files with the same flags, and
-// benchstat's csv must equal Files' csv byte for byte (tables,
-// their configuration headers, rows, columns, centers, ± ranges, deltas
-// and p-values), with the same warnings; the json must carry the same
-// cells in the same tables, rows and columns. No number is written here:
-// benchstat computes every expected value.
+// benchstat's csv and its text (its default format) must equal Files'
+// csv and text byte for byte (tables, their configuration headers, rows,
+// columns, centers, ± ranges, deltas and p-values, and in the text every
+// space of the layout), with the same warnings; the json must carry the
+// same cells in the same tables, rows and columns. No number and no
+// layout is written here: benchstat computes every expected byte. Where
+// compare means to differ (it skips lines with a value that is not
+// finite, lists skipped lines after its text tables, and says when there
+// is nothing to show) the tests say so and compare the rest.
 
 // buildBenchstat builds benchstat into a temporary directory. It fails
 // the test, naming the reason, if it cannot: a comparison that was not
@@ -89,12 +93,15 @@ func TestCompareAgreesWithBenchstat(t *testing.T) {
 
 // benchstatCases writes the fixtures into dir and returns the
 // comparisons to make of them: benchstat's default grouping, labels,
-// filters, projections, the same file twice, and two scenario runs.
+// filters, projections, the same file twice, two scenario runs, columns
+// by two keys, missing cells, lines compare skips, and a row whose
+// values span nine orders of magnitude.
 func benchstatCases(t *testing.T, dir string) []benchstatCase {
 	t.Helper()
 	twoPkgOld, twoPkgNew := twoPackageFiles(t, dir)
 	oldAB, newAB := oldNewFiles(t, dir)
 	scenOld, scenNew := scenarioRuns(t, dir)
+	ragged, wide := raggedFile(t, dir), wideFile(t, dir)
 	return []benchstatCase{
 		{"two packages, one file", nil, []string{twoPkgOld}},
 		{"two packages, two files", nil, []string{twoPkgOld, twoPkgNew}},
@@ -113,6 +120,10 @@ func benchstatCases(t *testing.T, dir string) []benchstatCase {
 		{"scenario runs, default", nil, []string{scenOld, scenNew}},
 		{"scenario runs, recommended -ignore", []string{"-ignore", "date,commit,clock-ns"}, []string{scenOld, scenNew}},
 		{"scenario runs, impls as columns", []string{"-filter", "/scenario:workerpool-open", "-row", "/workers", "-col", "/impl", "-ignore", ".file,date,commit,clock-ns"}, []string{scenOld, scenNew}},
+		{"columns by two keys, labels over labels", []string{"-row", ".name", "-col", "/workers,/impl"}, []string{oldAB, newAB}},
+		{"missing cells, non-finite and malformed lines", nil, []string{"ragged=" + ragged, newAB}},
+		{"a column no row compares", []string{"-row", ".name", "-col", "/impl"}, []string{ragged}},
+		{"a row across nine orders of magnitude", []string{"-row", ".name", "-col", "/impl"}, []string{wide}},
 	}
 }
 
@@ -164,18 +175,16 @@ func scenarioRuns(t *testing.T, dir string) (old, new string) {
 
 // checkAgainstBenchstat runs benchstat -format csv on the case and Files
 // with the same flags: the csv must be the same bytes and the warnings
-// the same lines, and the json must hold the csv's cells.
+// the same lines, and the json must hold the csv's cells; then the text
+// must be benchstat's text (checkText). benchstat reads the files without
+// their non-finite lines, which compare skips (finiteView); compare's
+// warnings must name each of those too.
 func checkAgainstBenchstat(t *testing.T, benchstat string, tt benchstatCase) {
 	t.Helper()
-	args := append(append([]string{"-format", "csv"}, tt.flags...), tt.files...)
-	cmd := exec.Command(benchstat, args...)
-	var wantOut, wantErr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &wantOut, &wantErr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("benchstat %s: %v\n%s", strings.Join(args, " "), err, wantErr.String())
-	}
-	if wantOut.Len() == 0 {
-		t.Fatalf("benchstat %s printed nothing", strings.Join(args, " "))
+	v := newFiniteView(t, tt.files)
+	want := v.run(t, benchstat, "csv", tt.flags)
+	if want.out == "" {
+		t.Fatalf("benchstat %s printed nothing", want.args)
 	}
 	opts := compareOptions(t, tt.flags)
 	opts.Format = "csv"
@@ -184,19 +193,23 @@ func checkAgainstBenchstat(t *testing.T, benchstat string, tt benchstatCase) {
 	if _, err := Files(context.Background(), &gotOut, tt.files, opts); err != nil {
 		t.Fatal(err)
 	}
-	if gotOut.String() != wantOut.String() {
-		t.Errorf("csv differs from benchstat %s\ngot:\n%s\nwant:\n%s", strings.Join(args, " "), gotOut.String(), wantOut.String())
+	if gotOut.String() != want.out {
+		t.Errorf("csv differs from benchstat %s\ngot:\n%s\nwant:\n%s", want.args, gotOut.String(), want.out)
 	}
-	if g, w := sortedLines(gotErr.String()), sortedLines(wantErr.String()); !slices.Equal(g, w) {
-		t.Errorf("warnings differ from benchstat's\ngot:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+	nonFinite, rest := v.split(sortedLines(gotErr.String()))
+	if w := sortedLines(want.err); !slices.Equal(rest, w) {
+		t.Errorf("warnings differ from benchstat's\ngot:\n%s\nwant:\n%s", strings.Join(rest, "\n"), strings.Join(w, "\n"))
 	}
+	v.checkNonFinite(t, nonFinite)
 
 	opts.Format = "json"
 	var js bytes.Buffer
 	if _, err := Files(context.Background(), &js, tt.files, opts); err != nil {
 		t.Fatal(err)
 	}
-	checkJSONAgainstCSV(t, js.Bytes(), wantOut.Bytes())
+	checkJSONAgainstCSV(t, js.Bytes(), []byte(want.out))
+
+	checkText(t, benchstat, v, tt)
 }
 
 func prefixed(p string, names []string) []string {

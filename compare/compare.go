@@ -5,9 +5,12 @@
 // by benchstat's flags (Projections), each cell summarised and compared
 // with its row's first-column cell by x/perf's benchmath. It finds the
 // regressions a CI gate fails on (Regression), and writes the tables as
-// text (benchstat's tables; see internal/texttab for where their
-// alignment can differ), markdown, csv (benchstat's, byte for byte, as
-// the tests check against benchstat itself) or json (Formats).
+// text (benchstat's text tables) or csv (benchstat's csv), both byte for
+// byte as the tests check against benchstat itself, markdown or json
+// (Formats). On purpose, it skips a line with a value that is not
+// finite, which benchstat reads, and its text lists the skipped lines
+// after the tables (benchstat writes them to standard error) and says so
+// when a filter leaves nothing (benchstat prints nothing).
 //
 // It reads files only: it never imports impl, loadgen, scenarios,
 // targets, trial or harness, nor report (which may import it), so it

@@ -42,9 +42,9 @@ func TestUnreadableFile(t *testing.T) {
 // named name is testdata/name.golden and its warnings (csv's, which go
 // apart) testdata/name.warnings.golden, a missing file reading as empty;
 // a difference is shown as a unified diff. Run with -update to rewrite
-// them. The text layout here is what runbench compare has always
-// printed; TestCompareAgreesWithBenchstat holds the numbers to
-// benchstat's.
+// them. TestCompareAgreesWithBenchstat holds the text and the csv to
+// benchstat's own, byte for byte; these files keep every format's bytes
+// in view, benchstat or not.
 func TestGolden(t *testing.T) {
 	oldNew := []string{"testdata/old.txt", "testdata/new.txt"}
 	newOld := []string{"testdata/new.txt", "testdata/old.txt"}

@@ -50,10 +50,7 @@ func (c *comparison) text(w *bytes.Buffer) error {
 // notes, in the order benchstat numbers them: row by row, and in a row
 // column by column, a cell's own before its comparison's.
 func textTable(t *tab, notes *footnotes) *texttab.Table {
-	tt := &texttab.Table{Unit: t.Unit}
-	for _, col := range t.Cols {
-		tt.Cols = append(tt.Cols, col.StringValues())
-	}
+	tt := &texttab.Table{Unit: t.Unit, Cols: len(t.Cols), Header: textHeader(t.Cols)}
 	for _, r := range t.Rows {
 		tt.Rows = append(tt.Rows, textRow(t, r, notes))
 	}
@@ -61,6 +58,24 @@ func textTable(t *tab, notes *footnotes) *texttab.Table {
 		tt.Rows = append(tt.Rows, textGeomean(t, notes))
 	}
 	return tt
+}
+
+// textHeader is the column labels of cols as benchstat heads its
+// columns: a row per field of the column projection, and in a row one
+// label over each run of adjacent columns with the same value under the
+// same label above.
+func textHeader(cols []benchproc.Key) [][]texttab.Label {
+	var rows [][]texttab.Label
+	for level := benchproc.NewKeyHeader(cols).Top; len(level) > 0; {
+		var row []texttab.Label
+		var next []*benchproc.KeyHeaderNode
+		for _, n := range level {
+			row = append(row, texttab.Label{Text: n.Value, Cols: n.Len})
+			next = append(next, n.Children...)
+		}
+		rows, level = append(rows, row), next
+	}
+	return rows
 }
 
 // textRow is row r of t: per column the center (scaled with the row's
@@ -75,7 +90,7 @@ func textRow(t *tab, r benchproc.Key, notes *footnotes) texttab.Row {
 			continue
 		}
 		tc := &row.Cells[j]
-		tc.Center, tc.Range = sc.Format(cell.Summary.Center), "± "+cell.Summary.PctRangeString()
+		tc.Center, tc.Range = sc.Format(cell.Summary.Center), cell.Summary.PctRangeString()
 		tc.Marks = notes.mark(cell.Sample.Warnings, cell.Summary.Warnings)
 		if j > 0 && cell.Baseline != nil {
 			tc.Delta = cell.Comparison.FormatDelta(cell.Baseline.Summary.Center, cell.Summary.Center)
@@ -103,7 +118,7 @@ func textGeomean(t *tab, notes *footnotes) texttab.Row {
 			tc.Marks = notes.mark(s.Warnings)
 			continue
 		}
-		tc.Delta, tc.TestMarks = s.ratioString(), notes.mark(s.Warnings)
+		tc.Delta, tc.LeftDelta, tc.TestMarks = s.ratioString(), !s.HasRatio, notes.mark(s.Warnings)
 	}
 	return row
 }
