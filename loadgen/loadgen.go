@@ -120,7 +120,7 @@ type Config struct {
 	Think       time.Duration // Closed: pause between a client's operations
 	MaxInflight int           // Open: refuse (count as dropped) beyond this many in flight; 0 = no cap
 	// Sleeper (Open) is how the clients wait for intended starts:
-	// SleepAuto (also ""), SleepPrecise or SleepGoTimer.
+	// SleepAuto (also ""), SleepPoll, SleepPrecise or SleepGoTimer.
 	Sleeper  string
 	Duration time.Duration // the measurement window
 	Warmup   time.Duration // load before the window, not measured
@@ -254,7 +254,7 @@ func (c Config) check(t Target) error {
 				bad("Sleeper %q: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want %q or %q", c.Sleeper, runtime.GOOS, SleepAuto, SleepGoTimer)
 			}
 		default:
-			bad("Sleeper %q: want %q, %q or %q", c.Sleeper, SleepAuto, SleepPrecise, SleepGoTimer)
+			bad("Sleeper %q: want %q, %q, %q or %q", c.Sleeper, SleepAuto, SleepPoll, SleepPrecise, SleepGoTimer)
 		}
 	case Closed, "":
 		if c.Rate != 0 || c.MaxInflight != 0 || c.Sleeper != "" && c.Sleeper != SleepAuto {

@@ -45,6 +45,10 @@ const (
 // SleepChoices are the values Config.Sleeper takes, "" aside.
 func SleepChoices() []string { return []string{SleepAuto, SleepPrecise, SleepGoTimer, SleepPoll} }
 
+// PollAvailable says whether this OS offers the poll sleeper (a timerfd
+// Go's netpoller can wait on: Linux).
+func PollAvailable() bool { return hasPoll }
+
 // PreciseAvailable says whether this OS offers the precise sleeper
 // (clock_nanosleep with TIMER_ABSTIME: Linux).
 func PreciseAvailable() bool { return hasPrecise }
@@ -98,9 +102,9 @@ type waker struct {
 func newWaker(gap float64, choice string) (*waker, error) {
 	w := &waker{how: SleeperGoTimer, wake: newHist()}
 	switch {
-	case choice == SleepPrecise, (choice == SleepAuto || choice == "") && hasPrecise && gap >= float64(preciseMinGap):
+	case choice == SleepPrecise:
 		w.how = SleeperPrecise
-	case choice == SleepPoll:
+	case choice == SleepPoll, (choice == SleepAuto || choice == "") && hasPoll:
 		p, err := newPollSleeper()
 		if err != nil {
 			return nil, err

@@ -8,34 +8,41 @@ import (
 	"time"
 )
 
-// TestSleeperChoice: by default (SleepAuto) the precise sleeper runs where
-// the OS has it (Linux) for clients whose operations are at least
-// preciseMinGap apart, and the result says so; SleepGoTimer and
-// SleepPrecise choose whatever the gap; closed loops wait for no schedule.
+// TestSleeperChoice: by default (SleepAuto) the poll sleeper runs where
+// the OS has it (Linux), whatever the gap, and the result says so;
+// SleepGoTimer, SleepPoll and SleepPrecise choose whatever the gap;
+// closed loops wait for no schedule.
 func TestSleeperChoice(t *testing.T) {
 	noop := func(context.Context) error { return nil }
-	precise := SleeperGoTimer
-	if hasPrecise {
-		precise = SleeperPrecise
+	auto := SleeperGoTimer
+	if hasPoll {
+		auto = SleeperPoll
 	}
-	if runtime.GOOS == "linux" && !hasPrecise {
-		t.Error("Linux without the precise sleeper")
+	if runtime.GOOS == "linux" && (!hasPrecise || !hasPoll) {
+		t.Error("Linux without the precise or the poll sleeper")
 	}
 	tests := []struct {
 		name string
 		give Config
 		want string
 	}{
-		{"open, 1 ms apart", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond}, precise},
-		{"open, 4 clients 200 µs apart each", Config{Model: Open, Rate: 20000, Clients: 4, Duration: 10 * time.Millisecond}, precise},
-		{"open, 10 µs apart", Config{Model: Open, Rate: 100000, Clients: 1, Duration: 10 * time.Millisecond}, SleeperGoTimer},
+		{"open, 1 ms apart", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond}, auto},
+		{"open, 4 clients 200 µs apart each", Config{Model: Open, Rate: 20000, Clients: 4, Duration: 10 * time.Millisecond}, auto},
+		{"open, 10 µs apart", Config{Model: Open, Rate: 100000, Clients: 1, Duration: 10 * time.Millisecond}, auto},
 		{"open, 1 ms apart, go-timer", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond, Sleeper: SleepGoTimer}, SleeperGoTimer},
 		{"open, 10 µs apart, precise", Config{Model: Open, Rate: 100000, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: SleepPrecise}, SleeperPrecise},
-		{"open, 1 ms apart, auto", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond, Sleeper: SleepAuto}, precise},
+		{"open, 1 ms apart, auto", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond, Sleeper: SleepAuto}, auto},
+		{"open, 1 ms apart, poll", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 20 * time.Millisecond, Sleeper: SleepPoll}, SleeperPoll},
 		{"closed", Config{Model: Closed, Clients: 1, Duration: 10 * time.Millisecond}, SleeperNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.give.Sleeper == SleepPoll && !hasPoll {
+				if _, err := Run(context.Background(), tt.give, noop); err == nil || !strings.Contains(err.Error(), "no timerfd") {
+					t.Fatalf("Sleeper poll on %s: error %v, want one saying there is none", runtime.GOOS, err)
+				}
+				return
+			}
 			if tt.give.Sleeper == SleepPrecise && !hasPrecise {
 				if _, err := Run(context.Background(), tt.give, noop); err == nil || !strings.Contains(err.Error(), "no precise sleeper") {
 					t.Fatalf("Sleeper precise on %s: error %v, want one saying there is none", runtime.GOOS, err)
@@ -230,7 +237,7 @@ func TestSleeperConfigChecked(t *testing.T) {
 		give Config
 		want string
 	}{
-		{"unknown", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: "spin"}, `Sleeper "spin": want "auto", "precise" or "go-timer"`},
+		{"unknown", Config{Model: Open, Rate: 1000, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: "spin"}, `Sleeper "spin": want "auto", "poll", "precise" or "go-timer"`},
 		{"closed", Config{Model: Closed, Clients: 1, Duration: 10 * time.Millisecond, Sleeper: SleepGoTimer}, "Sleeper apply to an open loop only"},
 	}
 	for _, tt := range tests {

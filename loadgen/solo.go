@@ -7,19 +7,28 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// Solo runs t's operation back to back on one goroutine, nothing else of
-// the generator running: at most n operations, and no new one once budget
-// has passed since the first started (the first always runs). It returns
-// their service times (completion minus start; for a Submit target, the
-// task's own run), in ns: the target's service time without the
-// generator's waits, the reference against which a run's service time
-// shows what the harness's presence changed. It stops early, with what it
-// has, when ctx ends.
+// SoloConfig is what [Solo] runs.
+type SoloConfig struct {
+	Ops    int           // at most this many operations
+	Budget time.Duration // no new operation once this has passed since the first started (the first always runs)
+	// Gap is the pause between one operation's end and the next one's
+	// start, taken with time.Sleep as code that paces itself would: a
+	// target called at a low rate has gone idle between calls, and its
+	// wake-up is its own cost, not the harness's. 0 calls back to back.
+	Gap time.Duration
+}
+
+// Solo runs t's operation from one goroutine, one at a time, nothing else
+// of the generator running, as cfg says. It returns their service times
+// (completion minus start; for a Submit target, the task's own run), in
+// ns: the target's service time without the generator, the reference
+// against which a run's service time shows what the harness's presence
+// changed. It stops early, with what it has, when ctx ends.
 //
 // The operations run on a goroutine of Solo's own, which it waits for:
 // aborted says, if not "", why they could not go on (an operation called
 // runtime.Goexit, as Result.Aborted says for a run).
-func Solo(ctx context.Context, t Target, n int, budget time.Duration) (h *hdrhistogram.Histogram, aborted string) {
+func Solo(ctx context.Context, t Target, cfg SoloConfig) (h *hdrhistogram.Histogram, aborted string) {
 	h = newHist()
 	if t.Call == nil && t.Submit == nil {
 		return h, ""
@@ -28,7 +37,7 @@ func Solo(ctx context.Context, t Target, n int, budget time.Duration) (h *hdrhis
 	go func() {
 		finished := false
 		defer func() { done <- finished }()
-		solo(ctx, t, n, budget, h)
+		solo(ctx, t, cfg, h)
 		finished = true
 	}()
 	if !<-done {
@@ -38,10 +47,14 @@ func Solo(ctx context.Context, t Target, n int, budget time.Duration) (h *hdrhis
 }
 
 // solo runs Solo's operations on the calling goroutine.
-func solo(ctx context.Context, t Target, n int, budget time.Duration, h *hdrhistogram.Histogram) {
+func solo(ctx context.Context, t Target, cfg SoloConfig, h *hdrhistogram.Histogram) {
 	done := make(chan int64, 1) // a Submit task's service time
+	var pause pauser
 	first := time.Now()
-	for i := 0; i < n && ctx.Err() == nil && (i == 0 || time.Since(first) < budget); i++ {
+	for i := 0; i < cfg.Ops && ctx.Err() == nil && (i == 0 || time.Since(first) < cfg.Budget); i++ {
+		if i > 0 && cfg.Gap > 0 && !pause.sleep(ctx, cfg.Gap) {
+			return
+		}
 		if t.Call != nil {
 			start := time.Now()
 			t.Call(ctx)

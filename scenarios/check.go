@@ -319,12 +319,16 @@ func (c *checker) closedLoad(l Load) {
 func checkSleeper(c *checker, field, v string) {
 	switch v {
 	case loadgen.SleepAuto, loadgen.SleepGoTimer:
+	case loadgen.SleepPoll:
+		if !loadgen.PollAvailable() {
+			c.add(field, "poll: %s has no timerfd to wait on through the netpoller (Linux); want auto or go-timer", runtime.GOOS)
+		}
 	case loadgen.SleepPrecise:
 		if !loadgen.PreciseAvailable() {
 			c.add(field, "precise: %s has no precise sleeper (it needs clock_nanosleep with TIMER_ABSTIME: Linux); want auto or go-timer", runtime.GOOS)
 		}
 	default:
-		c.add(field, "%q: want auto, precise or go-timer", v)
+		c.add(field, "%q: want auto, poll, precise or go-timer", v)
 	}
 }
 

@@ -21,7 +21,7 @@ type Point struct {
 	Params map[string]string `json:"params"`
 	Rate   float64           `json:"rate,omitempty"` // open loop: this trial's offered load
 	// Sleeper (open loop) is this trial's load.sleeper choice: auto (also
-	// ""), precise or go-timer.
+	// ""), poll, precise or go-timer.
 	Sleeper string `json:"sleeper,omitempty"`
 	Procs   int    `json:"procs,omitempty"` // GOMAXPROCS of the trial process; 0 leaves it alone
 	Rep     int    `json:"rep"`

@@ -85,10 +85,9 @@ type Load struct {
 	Duration    Duration        `yaml:"duration" json:"duration"`         // measurement window
 	Warmup      Duration        `yaml:"warmup" json:"warmup"`             // load before the window, not measured
 	// Sleeper (open) is how the generator's clients wait for intended
-	// starts: auto (the default: the precise sleeper where the OS has it
-	// and each client's operations are at least 50 µs apart, Go's timer
-	// otherwise), precise or go-timer. A list runs each, and its trials
-	// are named sleeper=<value>.
+	// starts: auto (the default: poll where the OS has it, Go's timer
+	// otherwise), poll, precise or go-timer (see loadgen's package doc). A
+	// list runs each, and its trials are named sleeper=<value>.
 	Sleeper Sleepers `yaml:"sleeper" json:"sleeper,omitempty"`
 }
 
@@ -101,7 +100,7 @@ func (l *Sleepers) UnmarshalYAML(n *yaml.Node) error {
 	var err error
 	*l, err = oneOrMany(n, func(c *yaml.Node) (string, string) {
 		if c.Kind != yaml.ScalarNode {
-			return "", "sleeper: want auto, precise or go-timer, or a list of them"
+			return "", "sleeper: want auto, poll, precise or go-timer, or a list of them"
 		}
 		return c.Value, ""
 	})

@@ -77,7 +77,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate gomaxprocs", goodSpec + "gomaxprocs: [2, 2]\n", 12, "gomaxprocs[1]: 2 is listed twice"},
 		{"nan sigma", "name: s\npattern: fanout\nwork: {kind: sleep, mean: 1ms, dist: lognormal, sigma: .nan}\n", 3, "work.sigma"},
 		{"unordered impl asked for order", "name: o\npattern: pipeline\nimpls: [ordered, channels]\nparams:\n  ordered: [true]\n", 3, "impls[1]: channels cannot run with ordered=true"},
-		{"unknown sleeper", strings.Replace(goodSpec, "rate: 100", "rate: 100\n  sleeper: spin", 1), 8, `load.sleeper: "spin": want auto, precise or go-timer`},
+		{"unknown sleeper", strings.Replace(goodSpec, "rate: 100", "rate: 100\n  sleeper: spin", 1), 8, `load.sleeper: "spin": want auto, poll, precise or go-timer`},
 		{"duplicate sleeper", strings.Replace(goodSpec, "rate: 100", "rate: 100\n  sleeper: [auto, go-timer, auto]", 1), 8, "load.sleeper[2]: auto is listed twice"},
 		{"empty sleeper list", strings.Replace(goodSpec, "rate: 100", "rate: 100\n  sleeper: []", 1), 8, "load.sleeper: an empty list"},
 		{"sleeper on closed loop", "name: c\npattern: fanout\nload:\n  model: closed\n  sleeper: go-timer\n", 5, "load.sleeper: the sleeper applies to the open model only"},

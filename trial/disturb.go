@@ -13,13 +13,17 @@ import (
 )
 
 // The solo reference: after the load, the trial runs its target's
-// operation back to back on one goroutine, at most soloOps times within a
-// budget of a tenth of the window (between soloMinBudget and
-// soloMaxBudget; the first always runs).
+// operation from one goroutine, one at a time, paced with time.Sleep to
+// the scenario's rate (an open loop: 1/rate between calls, the target's
+// mean gap under the load) or think time (a closed loop), at most soloOps
+// times within a quarter of the window (between soloMinBudget and
+// soloMaxBudget; the first always runs). Paced, not back to back: a
+// target called 100 times a second goes idle between calls under any
+// caller, and its wake-up (a loopback HTTP server's, say) is its own cost.
 const (
 	soloOps       = 32
 	soloMinBudget = 20 * time.Millisecond
-	soloMaxBudget = 500 * time.Millisecond
+	soloMaxBudget = time.Second
 )
 
 // The disturbance bound. An open-loop trial at low load, where the
@@ -48,14 +52,14 @@ const (
 //
 // It also returns, if not "", why the reference could not go on (see
 // [loadgen.Solo]).
-func soloReference(ctx context.Context, tr *record.Trial, target *targets.Target, lt loadgen.Target) (map[string]int64, string) {
-	budget := min(max(time.Duration(tr.WindowNs)/10, soloMinBudget), soloMaxBudget)
+func soloReference(ctx context.Context, tr *record.Trial, target *targets.Target, lt loadgen.Target, gap time.Duration) (map[string]int64, string) {
+	cfg := loadgen.SoloConfig{Ops: soloOps, Budget: min(max(time.Duration(tr.WindowNs)/4, soloMinBudget), soloMaxBudget), Gap: gap}
 	var before map[string]int64
 	if target.Counters != nil {
 		before = target.Counters()
 	}
 	runtime.GC() // the load's garbage is not the reference's
-	h, aborted := loadgen.Solo(ctx, lt, soloOps, budget)
+	h, aborted := loadgen.Solo(ctx, lt, cfg)
 	tr.SoloOps, tr.SoloP50Ns, tr.SoloMeanNs = int(h.TotalCount()), h.ValueAtQuantile(50), int64(h.Mean())
 	if target.Counters == nil {
 		return nil, aborted

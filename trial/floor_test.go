@@ -49,7 +49,7 @@ func TestFloorTrialSpecChecked(t *testing.T) {
 		{"open floor", Spec{Scenario: open, Point: scenarios.Point{Impl: targets.FloorImpl, Params: map[string]string{}, Rate: 1000, Sleeper: loadgen.SleepAuto, Rep: 1}}, ""},
 		{"closed floor", Spec{Scenario: closed, Point: scenarios.Point{Impl: targets.FloorImpl, Params: map[string]string{}, Rep: 1}}, "impl: floor: the harness floor is for open-loop scenarios only"},
 		{"closed sleeper", Spec{Scenario: closed, Point: scenarios.Point{Impl: "noop", Params: map[string]string{}, Sleeper: loadgen.SleepGoTimer, Rep: 1}}, `sleeper: "go-timer": a closed-loop trial has no sleeper`},
-		{"bad sleeper", Spec{Scenario: open, Point: scenarios.Point{Impl: "noop", Params: map[string]string{}, Rate: 1000, Sleeper: "spin", Rep: 1}}, `sleeper: "spin": want auto, precise or go-timer`},
+		{"bad sleeper", Spec{Scenario: open, Point: scenarios.Point{Impl: "noop", Params: map[string]string{}, Rate: 1000, Sleeper: "spin", Rep: 1}}, `sleeper: "spin": want auto, poll, precise or go-timer`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -120,7 +120,7 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 		return record.Trial{}, err
 	}
 	fill(&tr, res)
-	soloAdded, aborted := soloReference(ctx, &tr, target, lt)
+	soloAdded, aborted := soloReference(ctx, &tr, target, lt, soloGap(cfg))
 	if res.Aborted == "" {
 		res.Aborted = aborted
 	}
@@ -133,6 +133,15 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	tr.Disturbed = disturbance(tr)
 	tr.Status, tr.Error = status(ctx, closeErr, tr, res, ts.Scenario.ErrorBudget)
 	return tr, nil
+}
+
+// soloGap is the pause between the solo reference's calls: the target's
+// mean gap under the load.
+func soloGap(cfg loadgen.Config) time.Duration {
+	if cfg.Model == loadgen.Open {
+		return time.Duration(1e9 / cfg.Rate)
+	}
+	return cfg.Think
 }
 
 // loadConfig is the generator's configuration of ts.

@@ -34,7 +34,7 @@ func TestTrialRecordsTheSleeper(t *testing.T) {
 		if tr.Wake == nil || tr.Wake.TotalCount() > tr.Ops || tr.SpinNs < 0 {
 			t.Errorf("open loop: wake %v of %d ops, spin %d", tr.Wake, tr.Ops, tr.SpinNs)
 		}
-		if tr.Sleeper != loadgen.SleeperPrecise && tr.Sleeper != loadgen.SleeperGoTimer {
+		if tr.Sleeper != loadgen.SleeperPoll && tr.Sleeper != loadgen.SleeperGoTimer {
 			t.Errorf("open loop: sleeper %q", tr.Sleeper)
 		}
 	}

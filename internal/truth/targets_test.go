@@ -82,20 +82,9 @@ func httpServer(t *testing.T) (string, func()) {
 // keep-alive: a user's function doing I/O through the netpoller.
 func httpTarget(t *testing.T) realTarget {
 	addr, stop := httpServer(t)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	client := &http.Client{Transport: transport()}
 	url := "http://" + addr + "/"
-	return realTarget{"http", func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return err
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, resp.Body)
-		return resp.Body.Close()
-	}, func() { client.CloseIdleConnections(); stop() }}
+	return realTarget{"http", get(client, url), func() { client.CloseIdleConnections(); stop() }}
 }
 
 // sleepTarget sleeps 100 µs on Go's timer.

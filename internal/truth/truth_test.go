@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,10 @@ import (
 	"github.com/concbench/concbench/loadgen"
 )
 
-var outPath = flag.String("truth.out", "", "write the summary (markdown) to this `file`")
+var (
+	outPath = flag.String("truth.out", "", "write the summary (markdown) to this `file`")
+	only    = flag.String("truth.only", "", "run only these `groups` of checks, comma-separated: fixed, little, queues, sensitivity, disturb, vegeta")
+)
 
 // row is one check's line of the summary.
 type row struct {
@@ -62,10 +66,17 @@ func TestTruth(t *testing.T) {
 		}
 	}
 	start, load := time.Now(), loadAvg()
-	fixedService(t, add)
-	littlesLaw(t, add)
-	queues(t, add)
-	sensitivity(t, add)
+	for _, g := range []struct {
+		name  string
+		check func(*testing.T, func(row))
+	}{
+		{"fixed", fixedService}, {"little", littlesLaw}, {"queues", queues}, {"sensitivity", sensitivity},
+		{"disturb", notDisturbing}, {"vegeta", againstVegeta},
+	} {
+		if *only == "" || slices.Contains(strings.Split(*only, ","), g.name) {
+			g.check(t, add)
+		}
+	}
 	if *outPath != "" {
 		if err := writeSummary(*outPath, rows, time.Since(start), load); err != nil {
 			t.Fatal(err)
