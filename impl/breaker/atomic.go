@@ -96,7 +96,7 @@ func (b *atomicBreaker) Execute(ctx context.Context, fn func(context.Context) er
 	panicked := true
 	defer func() {
 		if panicked {
-			b.record(wordGen(w), failure)
+			b.record(wordGen(w), Failure)
 		}
 	}()
 	err := fn(ctx)
@@ -107,7 +107,7 @@ func (b *atomicBreaker) Execute(ctx context.Context, fn func(context.Context) er
 			return nil
 		}
 	}
-	b.record(wordGen(w), classify(ctx, err))
+	b.record(wordGen(w), Classify(ctx, err))
 	return err
 }
 
@@ -121,12 +121,12 @@ func (b *atomicBreaker) probe(ctx context.Context, fn func(context.Context) erro
 	panicked := true
 	defer func() {
 		if panicked {
-			b.record(wordGen(w), failure)
+			b.record(wordGen(w), Failure)
 		}
 	}()
 	err = fn(ctx)
 	panicked = false
-	b.record(wordGen(w), classify(ctx, err))
+	b.record(wordGen(w), Classify(ctx, err))
 	return err
 }
 
@@ -156,7 +156,7 @@ func (b *atomicBreaker) admit(w uint64) (uint64, error) {
 	}
 }
 
-func (b *atomicBreaker) record(gen uint64, o outcome) {
+func (b *atomicBreaker) record(gen uint64, o Outcome) {
 	for {
 		w := b.word.Load()
 		if wordGen(w) != gen {
@@ -164,21 +164,21 @@ func (b *atomicBreaker) record(gen uint64, o outcome) {
 		}
 		var next uint64
 		switch {
-		case wordState(w) == Closed && o == success:
+		case wordState(w) == Closed && o == Success:
 			if wordFailures(w) == 0 {
 				return
 			}
 			next = w &^ (countMask << failShift)
-		case wordState(w) == Closed && o == failure:
+		case wordState(w) == Closed && o == Failure:
 			next = w + oneFailure
 			if wordFailures(w)+1 >= b.cfg.FailuresToOpen {
 				next = nextWord(w, Open)
 			}
-		case wordState(w) == HalfOpen && o == success:
+		case wordState(w) == HalfOpen && o == Success:
 			next = nextWord(w, Closed)
-		case wordState(w) == HalfOpen && o == failure:
+		case wordState(w) == HalfOpen && o == Failure:
 			next = nextWord(w, Open)
-		case wordState(w) == HalfOpen && o == neither:
+		case wordState(w) == HalfOpen && o == Neither:
 			next = w - oneProbe
 		default: // neither while closed; open cannot share a call's generation
 			return

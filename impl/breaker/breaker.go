@@ -238,26 +238,42 @@ func Impls() []Impl {
 	return impls
 }
 
-// outcome is how a finished call counts.
-type outcome uint8
+// Outcome is how a finished call of fn counts toward the breaker's state.
+type Outcome uint8
 
 const (
-	success outcome = iota
-	failure
-	neither
+	Success Outcome = iota // fn returned nil
+	Failure                // fn failed: counts toward opening
+	Neither                // the caller gave up (context.Canceled): counts neither way
 )
 
-// classify says how fn's err counts: nil is a success; context.Canceled
-// while the caller's ctx is canceled is neither; any other error (including
-// context.DeadlineExceeded) is a failure.
-func classify(ctx context.Context, err error) outcome {
+func (o Outcome) String() string {
+	switch o {
+	case Success:
+		return "success"
+	case Failure:
+		return "failure"
+	case Neither:
+		return "neither"
+	}
+	return fmt.Sprintf("Outcome(%d)", uint8(o))
+}
+
+// Classify says how fn's err counts, as the contract has it: nil is a
+// success; context.Canceled while the caller's ctx is canceled is
+// neither; any other error (including context.DeadlineExceeded) is a
+// failure. An adapter of a library that takes a success predicate (sony
+// gobreaker's IsSuccessful, say) or that counts every error gives it this
+// rule (see the package example); one that cannot declares its deviation
+// (CanceledCountsAsFailure).
+func Classify(ctx context.Context, err error) Outcome {
 	switch {
 	case err == nil:
-		return success
+		return Success
 	case errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled):
-		return neither
+		return Neither
 	default:
-		return failure
+		return Failure
 	}
 }
 
@@ -308,23 +324,23 @@ func (m *machine) admit() (uint64, error) {
 }
 
 // record counts the outcome of a call admitted in generation gen.
-func (m *machine) record(gen uint64, o outcome) {
+func (m *machine) record(gen uint64, o Outcome) {
 	if gen != m.gen {
 		return // the call started in an earlier generation
 	}
 	switch {
-	case m.state == Closed && o == success:
+	case m.state == Closed && o == Success:
 		m.failures = 0
-	case m.state == Closed && o == failure:
+	case m.state == Closed && o == Failure:
 		m.failures++
 		if m.failures >= m.cfg.FailuresToOpen {
 			m.setState(Open)
 		}
-	case m.state == HalfOpen && o == success:
+	case m.state == HalfOpen && o == Success:
 		m.setState(Closed)
-	case m.state == HalfOpen && o == failure:
+	case m.state == HalfOpen && o == Failure:
 		m.setState(Open)
-	case m.state == HalfOpen && o == neither:
+	case m.state == HalfOpen && o == Neither:
 		m.probes--
 	}
 }

@@ -55,7 +55,7 @@ const (
 type chanMsg struct {
 	kind    chanMsgKind
 	gen     uint64         // msgReport
-	outcome outcome        // msgReport
+	outcome Outcome        // msgReport
 	reply   chan chanReply // msgAcquire, msgQuery
 }
 
@@ -127,16 +127,16 @@ func (b *channelBreaker) Execute(ctx context.Context, fn func(context.Context) e
 	done := false
 	defer func() {
 		if !done { // fn panicked
-			b.report(r.gen, failure)
+			b.report(r.gen, Failure)
 		}
 	}()
 	err := fn(ctx)
 	done = true
-	b.report(r.gen, classify(ctx, err))
+	b.report(r.gen, Classify(ctx, err))
 	return err
 }
 
-func (b *channelBreaker) report(gen uint64, o outcome) {
+func (b *channelBreaker) report(gen uint64, o Outcome) {
 	select {
 	case b.msgs <- chanMsg{kind: msgReport, gen: gen, outcome: o}:
 	case <-b.done:

@@ -75,7 +75,7 @@ func (b *failsafeBreaker) Execute(ctx context.Context, fn func(context.Context) 
 	}()
 	err := fn(ctx)
 	panicked = false
-	if classify(ctx, err) == failure {
+	if Classify(ctx, err) == Failure {
 		b.cb.RecordFailure()
 	} else {
 		b.cb.RecordSuccess() // success, or a caller's Canceled (declared)

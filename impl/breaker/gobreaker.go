@@ -84,7 +84,7 @@ func (b *gobreakerBreaker) Execute(ctx context.Context, fn func(context.Context)
 	_, err := b.cb.Execute(func() (struct{}, error) {
 		called = true
 		err := fn(ctx)
-		if err != nil && classify(ctx, err) == neither {
+		if err != nil && Classify(ctx, err) == Neither {
 			err = excludedError{err}
 		}
 		return struct{}{}, err

@@ -154,7 +154,7 @@ func (b *hystrixBreaker) Execute(ctx context.Context, fn func(context.Context) e
 		switch {
 		case err == nil:
 			return nil
-		case classify(ctx, err) == neither:
+		case Classify(ctx, err) == Neither:
 			canceled = err
 			return nil // declared CanceledCountsAsSuccess
 		case err == context.DeadlineExceeded || err == context.Canceled:

@@ -48,16 +48,16 @@ func (b *mutexBreaker) Execute(ctx context.Context, fn func(context.Context) err
 	done := false
 	defer func() {
 		if !done { // fn panicked
-			b.record(gen, failure)
+			b.record(gen, Failure)
 		}
 	}()
 	err = fn(ctx)
 	done = true
-	b.record(gen, classify(ctx, err))
+	b.record(gen, Classify(ctx, err))
 	return err
 }
 
-func (b *mutexBreaker) record(gen uint64, o outcome) {
+func (b *mutexBreaker) record(gen uint64, o Outcome) {
 	b.mu.Lock()
 	b.m.record(gen, o)
 	b.mu.Unlock()

@@ -61,7 +61,7 @@ func (b *resiliencyBreaker) Execute(ctx context.Context, fn func(context.Context
 	err := b.b.Run(func() error {
 		called = true
 		err := fn(ctx)
-		if err != nil && classify(ctx, err) == neither {
+		if err != nil && Classify(ctx, err) == Neither {
 			canceled = err
 			return nil
 		}

@@ -78,10 +78,10 @@ func (b *rubyistBreaker) Execute(ctx context.Context, fn func(context.Context) e
 	}()
 	err := fn(ctx)
 	panicked = false
-	switch classify(ctx, err) {
-	case success:
+	switch Classify(ctx, err) {
+	case Success:
 		b.cb.Success()
-	case failure:
+	case Failure:
 		b.cb.Fail()
 	}
 	return err

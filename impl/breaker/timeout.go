@@ -64,12 +64,12 @@ func (b *timeoutCtx) Execute(ctx context.Context, fn func(context.Context) error
 	done := false
 	defer func() {
 		if !done { // fn panicked
-			b.record(gen, failure)
+			b.record(gen, Failure)
 		}
 	}()
 	err = fn(callCtx)
 	done = true
-	b.record(gen, classify(ctx, err))
+	b.record(gen, Classify(ctx, err))
 	return err
 }
 
@@ -127,17 +127,17 @@ func (b *timeoutAfter) Execute(ctx context.Context, fn func(context.Context) err
 	select {
 	case r := <-result:
 		if r.panicked {
-			b.record(gen, failure)
+			b.record(gen, Failure)
 			panic(r.value)
 		}
-		b.record(gen, classify(ctx, r.err))
+		b.record(gen, Classify(ctx, r.err))
 		return r.err
 	case <-ctx.Done():
 		err := ctx.Err()
-		b.record(gen, classify(ctx, err))
+		b.record(gen, Classify(ctx, err))
 		return err
 	case <-time.After(b.timeout):
-		b.record(gen, failure)
+		b.record(gen, Failure)
 		return b.timedOut
 	}
 }

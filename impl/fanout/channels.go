@@ -47,18 +47,18 @@ type outcome[T any] struct {
 // (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
 // runs beside it at the same worker count).
 func mapChannels[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
 	results := make([]Out, len(inputs))
 	if len(inputs) == 0 {
 		return results, nil
 	}
-	f := newFirstError(ctx)
+	f := NewFirstError(ctx)
 	defer f.cancel()
 
 	in := make(chan indexed[In])
-	merged := fanIn(fanOut(f.ctx, in, min(workers, len(inputs)), fn, f.fail))
+	merged := fanIn(fanOut(f.ctx, in, min(workers, len(inputs)), fn, f.Fail))
 
 	send, next, done := in, 0, f.ctx.Done()
 	stopFeeding := func() {
@@ -83,7 +83,7 @@ func mapChannels[In, Out any](ctx context.Context, inputs []In, workers int, fn 
 			done = nil
 		case o, ok := <-merged:
 			if !ok {
-				if err := f.result(); err != nil {
+				if err := f.Result(); err != nil {
 					return nil, err
 				}
 				return results, nil

@@ -29,19 +29,19 @@ import (
 // (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
 // runs beside it at the same worker count).
 func mapConc[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
-	f := newFirstError(ctx)
+	f := NewFirstError(ctx)
 	defer f.cancel()
 	results := iter.Mapper[In, Out]{MaxGoroutines: workers}.Map(inputs, func(in *In) Out {
 		out, err := fn(f.ctx, *in)
 		if err != nil {
-			f.fail(err)
+			f.Fail(err)
 		}
 		return out
 	})
-	if err := f.result(); err != nil {
+	if err := f.Result(); err != nil {
 		return nil, err
 	}
 	return results, nil

@@ -20,14 +20,14 @@ import (
 // The cure is to feed and collect at once (channels selects on both), or a
 // buffer as large as the inputs.
 func mapDeadlock[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
 	results := make([]Out, len(inputs))
 	if len(inputs) == 0 {
 		return results, nil
 	}
-	f := newFirstError(ctx)
+	f := NewFirstError(ctx)
 	defer f.cancel()
 	in := make(chan indexed[In])
 	out := make(chan outcome[Out])
@@ -51,13 +51,13 @@ func mapDeadlock[In, Out any](ctx context.Context, inputs []In, workers int, fn 
 	for range inputs {
 		o := <-out
 		if o.err != nil {
-			f.fail(o.err)
+			f.Fail(o.err)
 			continue
 		}
 		results[o.i] = o.v
 	}
 	wg.Wait()
-	if err := f.result(); err != nil {
+	if err := f.Result(); err != nil {
 		return nil, err
 	}
 	return results, nil

@@ -25,7 +25,7 @@ import (
 // (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
 // runs beside it at the same worker count).
 func mapErrgroup[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
 	results := make([]Out, len(inputs))

@@ -103,18 +103,21 @@ func Impls[In, Out any]() []Impl[In, Out] {
 	}
 }
 
-// begin checks Map's arguments: it panics if workers < 1 and returns ctx's
-// error if ctx has already ended.
-func begin(ctx context.Context, workers int) error {
+// CheckArgs checks Map's arguments as the contract has it: it panics if
+// workers < 1 and returns ctx's error if ctx has already ended (Map then
+// returns that error, calling fn for nothing). An adapter calls it first.
+func CheckArgs(ctx context.Context, workers int) error {
 	if workers < 1 {
 		panic("fanout: workers must be at least 1")
 	}
 	return ctx.Err()
 }
 
-// firstError keeps the first error of one Map call and cancels the call's
-// context (ctx') when it arrives.
-type firstError struct {
+// FirstError keeps the first error of one Map call and cancels the call's
+// context (ctx', [FirstError.Ctx]) when it arrives: the contract's error
+// rule, which an adapter of a library whose group does not cancel on the
+// first error (or keeps a later one) builds on. See the package example.
+type FirstError struct {
 	parent context.Context
 	ctx    context.Context // ctx': what fn gets
 	cancel context.CancelFunc
@@ -122,16 +125,22 @@ type firstError struct {
 	err    error // guarded by mu
 }
 
-// newFirstError derives ctx' from parent. The caller must call cancel (or
+// NewFirstError derives ctx' from parent. The caller must call Cancel (or
 // defer it) before Map returns.
-func newFirstError(parent context.Context) *firstError {
+func NewFirstError(parent context.Context) *FirstError {
 	ctx, cancel := context.WithCancel(parent)
-	return &firstError{parent: parent, ctx: ctx, cancel: cancel}
+	return &FirstError{parent: parent, ctx: ctx, cancel: cancel}
 }
 
-// fail records err if it is the first error and cancels ctx'. An error that
+// Ctx is ctx': the context every call of fn gets.
+func (f *FirstError) Ctx() context.Context { return f.ctx }
+
+// Cancel cancels ctx' and releases it; call it once Map is done.
+func (f *FirstError) Cancel() { f.cancel() }
+
+// Fail records err if it is the first error and cancels ctx'. An error that
 // arrives after ctx' ended is ignored: it is what the cancellation caused.
-func (f *firstError) fail(err error) {
+func (f *FirstError) Fail(err error) {
 	if f.ctx.Err() != nil {
 		return
 	}
@@ -143,9 +152,9 @@ func (f *firstError) fail(err error) {
 	f.cancel()
 }
 
-// result returns the first error fn returned, else the parent's error, else
+// Result returns the first error fn returned, else the parent's error, else
 // nil. Call it once every call of fn has returned.
-func (f *firstError) result() error {
+func (f *FirstError) Result() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {

@@ -16,7 +16,7 @@ import "context"
 // The cure is what channels does: the consumer reads the merged channel to
 // its end (or every send also selects on a context that Map cancels).
 func mapLeaky[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
 	results := make([]Out, len(inputs))

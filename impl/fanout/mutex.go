@@ -24,14 +24,14 @@ import (
 // (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
 // runs beside it at the same worker count).
 func mapMutex[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
 	results := make([]Out, len(inputs))
 	if len(inputs) == 0 {
 		return results, nil
 	}
-	f := newFirstError(ctx)
+	f := NewFirstError(ctx)
 	defer f.cancel()
 	var (
 		mu   sync.Mutex
@@ -50,7 +50,7 @@ func mapMutex[In, Out any](ctx context.Context, inputs []In, workers int, fn fun
 			for i := take(); i < len(inputs) && f.ctx.Err() == nil; i = take() {
 				out, err := fn(f.ctx, inputs[i])
 				if err != nil {
-					f.fail(err)
+					f.Fail(err)
 					return
 				}
 				results[i] = out
@@ -58,7 +58,7 @@ func mapMutex[In, Out any](ctx context.Context, inputs []In, workers int, fn fun
 		})
 	}
 	wg.Wait()
-	if err := f.result(); err != nil {
+	if err := f.Result(); err != nil {
 		return nil, err
 	}
 	return results, nil

@@ -22,14 +22,14 @@ import (
 // The cure is the sync.Mutex around the append that this variant leaves
 // out, or writing results[i] directly, as mutex and atomic do.
 func mapRacy[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
 	results := make([]Out, len(inputs))
 	if len(inputs) == 0 {
 		return results, nil
 	}
-	f := newFirstError(ctx)
+	f := NewFirstError(ctx)
 	defer f.cancel()
 	var next atomic.Int64
 	collected := make([]outcome[Out], 0, len(inputs)) // appended to by every worker, unguarded: the race
@@ -43,7 +43,7 @@ func mapRacy[In, Out any](ctx context.Context, inputs []In, workers int, fn func
 				}
 				out, err := fn(f.ctx, inputs[i])
 				if err != nil {
-					f.fail(err)
+					f.Fail(err)
 					return
 				}
 				collected = append(collected, outcome[Out]{i: i, v: out})
@@ -51,7 +51,7 @@ func mapRacy[In, Out any](ctx context.Context, inputs []In, workers int, fn func
 		})
 	}
 	wg.Wait()
-	if err := f.result(); err != nil {
+	if err := f.Result(); err != nil {
 		return nil, err
 	}
 	for _, o := range collected {

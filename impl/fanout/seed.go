@@ -45,10 +45,10 @@ import (
 // (medians of results/reference/bench/results.txt, BenchmarkFanout; the floor
 // runs beside it at the same worker count).
 func mapSeed[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
-	if err := begin(ctx, workers); err != nil {
+	if err := CheckArgs(ctx, workers); err != nil {
 		return nil, err
 	}
-	f := newFirstError(ctx)
+	f := NewFirstError(ctx)
 	defer f.cancel()
 	ctx = f.ctx
 
@@ -75,7 +75,7 @@ func mapSeed[In, Out any](ctx context.Context, inputs []In, workers int, fn func
 	for data := range result {
 		r := data.(outcome[Out])
 		if r.err != nil {
-			f.fail(r.err)
+			f.Fail(r.err)
 			continue
 		}
 		results[r.i] = r.v
@@ -85,7 +85,7 @@ func mapSeed[In, Out any](ctx context.Context, inputs []In, workers int, fn func
 		}
 	}
 	feeder.Wait()
-	if err := f.result(); err != nil {
+	if err := f.Result(); err != nil {
 		return nil, err
 	}
 	return results, nil

@@ -85,7 +85,7 @@ func startBatchedStage[T any](ctx context.Context, cancel context.CancelCauseFun
 					}
 					r, err := s.Fn(ctx, v)
 					if err != nil {
-						cancel(stageError(i, s, err))
+						cancel(StageError(i, s, err))
 						return
 					}
 					batch[j] = r

@@ -67,7 +67,7 @@ func startBufferedStage[T any](ctx context.Context, cancel context.CancelCauseFu
 				}
 				r, err := s.Fn(ctx, v)
 				if err != nil {
-					cancel(stageError(i, s, err))
+					cancel(StageError(i, s, err))
 					return
 				}
 				if !send(out, r, done) {

@@ -75,7 +75,7 @@ func startChannelsStage[T any](ctx context.Context, cancel context.CancelCauseFu
 				}
 				r, err := s.Fn(ctx, v)
 				if err != nil {
-					cancel(stageError(i, s, err))
+					cancel(StageError(i, s, err))
 					return
 				}
 				select {

@@ -59,7 +59,7 @@ func runConc[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) 
 			}
 			r, err := s.Fn(ctx, v)
 			if err != nil {
-				cancel(stageError(i, s, err))
+				cancel(StageError(i, s, err))
 				return noCallback
 			}
 			return func() { submit(i+1, r) }

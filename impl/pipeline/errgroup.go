@@ -85,7 +85,7 @@ func errgroupStage[T any](ctx context.Context, g *errgroup.Group, i int, s Stage
 					}
 					r, err := s.Fn(ctx, v)
 					if err != nil {
-						return stageError(i, s, err)
+						return StageError(i, s, err)
 					}
 					select {
 					case out <- r:

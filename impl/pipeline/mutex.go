@@ -87,7 +87,7 @@ func startMutexStage[T any](ctx context.Context, cancel context.CancelCauseFunc,
 				}
 				r, err := s.Fn(ctx, v)
 				if err != nil {
-					cancel(stageError(i, s, err))
+					cancel(StageError(i, s, err))
 					return
 				}
 				if !out.put(r) {

@@ -53,7 +53,7 @@ func startNoCheckStage[T any](ctx context.Context, cancel context.CancelCauseFun
 			for v := range in {
 				r, err := s.Fn(ctx, v)
 				if err != nil {
-					cancel(stageError(i, s, err)) // the first cause stays
+					cancel(StageError(i, s, err)) // the first cause stays
 					continue
 				}
 				out <- r

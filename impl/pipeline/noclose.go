@@ -91,7 +91,7 @@ func startNoCloseStage[T any](ctx context.Context, cancel context.CancelCauseFun
 				}
 				r, err := s.Fn(ctx, v)
 				if err != nil {
-					cancel(stageError(i, s, err))
+					cancel(StageError(i, s, err))
 					return
 				}
 				select {

@@ -75,7 +75,7 @@ func startOrderedStage[T any](ctx context.Context, cancel context.CancelCauseFun
 				}
 				r, err := s.Fn(ctx, it.v)
 				if err != nil {
-					cancel(stageError(i, s, err))
+					cancel(StageError(i, s, err))
 					return
 				}
 				if !send(out, seqItem[T]{it.seq, r}, done) {

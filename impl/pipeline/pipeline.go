@@ -151,26 +151,40 @@ func Impls[T any]() []Impl[T] {
 func checked[T any](run func(context.Context, []T, []Stage[T], Options) ([]T, error), unordered bool,
 ) func(context.Context, []T, []Stage[T], Options) ([]T, error) {
 	return func(ctx context.Context, src []T, stages []Stage[T], opts Options) ([]T, error) {
-		if len(stages) == 0 {
-			return nil, fmt.Errorf("%w: no stages", ErrInvalid)
-		}
-		for i, s := range stages {
-			if s.Workers < 1 || s.Fn == nil {
-				return nil, fmt.Errorf("%w: stage %d (%s): Workers %d, Fn nil %t", ErrInvalid, i, s.Name, s.Workers, s.Fn == nil)
-			}
-		}
-		if opts.Buffer < 0 || opts.Batch < 0 {
-			return nil, fmt.Errorf("%w: Buffer %d, Batch %d", ErrInvalid, opts.Buffer, opts.Batch)
-		}
-		if opts.Ordered && unordered {
-			return nil, ErrUnordered
+		if err := CheckArgs(stages, opts, unordered); err != nil {
+			return nil, err
 		}
 		return run(ctx, src, stages, opts)
 	}
 }
 
-// stageError wraps err, returned by stage i's Fn, with the stage's position.
-func stageError[T any](i int, s Stage[T], err error) error {
+// CheckArgs checks Run's arguments as the contract has it, for an
+// implementation that keeps order or not (unordered): [ErrInvalid] for no
+// stages, a stage with Workers < 1 or no Fn, or a negative Buffer or
+// Batch; [ErrUnordered] for Options.Ordered where it cannot keep order.
+// An adapter calls it first and runs no stage on an error.
+func CheckArgs[T any](stages []Stage[T], opts Options, unordered bool) error {
+	if len(stages) == 0 {
+		return fmt.Errorf("%w: no stages", ErrInvalid)
+	}
+	for i, s := range stages {
+		if s.Workers < 1 || s.Fn == nil {
+			return fmt.Errorf("%w: stage %d (%s): Workers %d, Fn nil %t", ErrInvalid, i, s.Name, s.Workers, s.Fn == nil)
+		}
+	}
+	if opts.Buffer < 0 || opts.Batch < 0 {
+		return fmt.Errorf("%w: Buffer %d, Batch %d", ErrInvalid, opts.Buffer, opts.Batch)
+	}
+	if opts.Ordered && unordered {
+		return ErrUnordered
+	}
+	return nil
+}
+
+// StageError wraps err, returned by stage i's Fn, with the stage's
+// position and name, as Run returns it: the contract's error, which
+// errors.Is still matches with err.
+func StageError[T any](i int, s Stage[T], err error) error {
 	return fmt.Errorf("pipeline: stage %d (%s): %w", i, s.Name, err)
 }
 

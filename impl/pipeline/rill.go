@@ -57,7 +57,7 @@ func runRill[T any](ctx context.Context, src []T, stages []Stage[T], opts Option
 			}
 			r, err := s.Fn(ctx, v)
 			if err != nil {
-				err = stageError(i, s, err)
+				err = StageError(i, s, err)
 				cancel(err)
 			}
 			return r, err

@@ -49,7 +49,7 @@ func runSeed[T any](ctx context.Context, src []T, stages []Stage[T], _ Options) 
 			Process: func(ctx context.Context, data interface{}) (interface{}, error) {
 				r, err := s.Fn(ctx, data.(T))
 				if err != nil {
-					return nil, stageError(i, s, err)
+					return nil, StageError(i, s, err)
 				}
 				return r, nil
 			},

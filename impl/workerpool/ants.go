@@ -46,8 +46,8 @@ import (
 // workers, 9.0x at 16, 0 allocs.)
 type antsPool struct {
 	p      *ants.Pool
-	guard  closeGuard
-	panics panics
+	guard  CloseGuard
+	panics Panics
 }
 
 func newAnts(workers int) Pool {
@@ -59,11 +59,11 @@ func newAnts(workers int) Pool {
 }
 
 func (a *antsPool) Submit(_ context.Context, task func()) error {
-	if !a.guard.enter() {
+	if !a.guard.Enter() {
 		return ErrClosed
 	}
-	defer a.guard.exit()
-	err := a.p.Submit(func() { a.panics.run(task) })
+	defer a.guard.Exit()
+	err := a.p.Submit(func() { a.panics.Run(task) })
 	if errors.Is(err, ants.ErrPoolClosed) { // not while the guard is open; kept for safety
 		return ErrClosed
 	}
@@ -71,11 +71,11 @@ func (a *antsPool) Submit(_ context.Context, task func()) error {
 }
 
 func (a *antsPool) Close() error {
-	if !a.guard.close() {
+	if !a.guard.Close() {
 		return ErrClosed
 	}
 	if err := a.p.ReleaseContext(context.Background()); err != nil {
 		return err
 	}
-	return a.panics.err()
+	return a.panics.Err()
 }

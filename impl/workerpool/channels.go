@@ -34,10 +34,10 @@ import (
 type channels struct {
 	tasks  chan func()
 	done   chan struct{}
-	guard  closeGuard // entered by Submit while it may send on tasks
+	guard  CloseGuard // entered by Submit while it may send on tasks
 	once   sync.Once
 	wg     sync.WaitGroup
-	panics panics
+	panics Panics
 }
 
 func newChannels(workers int) Pool { return newChannelsQueue(workers, workers) }
@@ -55,15 +55,15 @@ func newChannelsQueue(workers, queue int) Pool {
 func (p *channels) worker() {
 	defer p.wg.Done()
 	for task := range p.tasks {
-		p.panics.run(task)
+		p.panics.Run(task)
 	}
 }
 
 func (p *channels) Submit(ctx context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	select {
 	case p.tasks <- task:
 		return nil
@@ -84,12 +84,12 @@ func (p *channels) Close() error {
 	p.once.Do(func() {
 		first = true
 		close(p.done)   // frees the Submits blocked on a full buffer, so that
-		p.guard.close() // this waits out only Submits about to return
+		p.guard.Close() // this waits out only Submits about to return
 		close(p.tasks)
 	})
 	if !first {
 		return ErrClosed
 	}
 	p.wg.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

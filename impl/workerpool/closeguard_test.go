@@ -6,12 +6,12 @@ import (
 )
 
 func TestCloseGuard(t *testing.T) {
-	var g closeGuard
-	if !g.enter() {
+	var g CloseGuard
+	if !g.Enter() {
 		t.Fatal("enter on a new guard = false, want true")
 	}
 	closed := make(chan bool)
-	go func() { closed <- g.close() }()
+	go func() { closed <- g.Close() }()
 	// close must wait for the Submit inside. A wrong guard would be caught
 	// here only if close returned within the wait; a right one always passes.
 	select {
@@ -19,14 +19,14 @@ func TestCloseGuard(t *testing.T) {
 		t.Fatal("close returned while a Submit was between enter and exit")
 	case <-time.After(10 * time.Millisecond):
 	}
-	g.exit()
+	g.Exit()
 	if !<-closed {
 		t.Fatal("first close = false, want true")
 	}
-	if g.enter() {
+	if g.Enter() {
 		t.Fatal("enter after close = true, want false")
 	}
-	if g.close() {
+	if g.Close() {
 		t.Fatal("second close = true, want false")
 	}
 }

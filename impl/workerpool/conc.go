@@ -27,8 +27,8 @@ import (
 // the floor runs beside it at the same worker count).
 type concPool struct {
 	p      *pool.Pool
-	guard  closeGuard
-	panics panics
+	guard  CloseGuard
+	panics Panics
 }
 
 func newConc(workers int) Pool {
@@ -36,18 +36,18 @@ func newConc(workers int) Pool {
 }
 
 func (p *concPool) Submit(_ context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
-	p.p.Go(func() { p.panics.run(task) })
+	defer p.guard.Exit()
+	p.p.Go(func() { p.panics.Run(task) })
 	return nil
 }
 
 func (p *concPool) Close() error {
-	if !p.guard.close() {
+	if !p.guard.Close() {
 		return ErrClosed
 	}
 	p.p.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

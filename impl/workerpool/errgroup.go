@@ -24,8 +24,8 @@ import (
 // the floor runs beside it at the same worker count).
 type errgroupPool struct {
 	g      errgroup.Group
-	guard  closeGuard
-	panics panics
+	guard  CloseGuard
+	panics Panics
 }
 
 func newErrgroup(workers int) Pool {
@@ -35,21 +35,21 @@ func newErrgroup(workers int) Pool {
 }
 
 func (p *errgroupPool) Submit(_ context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	p.g.Go(func() error {
-		p.panics.run(task)
+		p.panics.Run(task)
 		return nil
 	})
 	return nil
 }
 
 func (p *errgroupPool) Close() error {
-	if !p.guard.close() {
+	if !p.guard.Close() {
 		return ErrClosed
 	}
 	_ = p.g.Wait() // tasks return no errors: panics are collected separately
-	return p.panics.err()
+	return p.panics.Err()
 }

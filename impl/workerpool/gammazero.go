@@ -39,13 +39,13 @@ import (
 type gammazeroPool struct {
 	p      *gammazero.WorkerPool
 	closed atomic.Bool
-	panics panics
+	panics Panics
 }
 
 func newGammazero(workers int) Pool { return &gammazeroPool{p: gammazero.New(workers)} }
 
 func (p *gammazeroPool) Submit(_ context.Context, task func()) error {
-	err := p.p.Do(func() { p.panics.run(task) })
+	err := p.p.Do(func() { p.panics.Run(task) })
 	if errors.Is(err, gammazero.ErrStopped) {
 		return ErrClosed
 	}
@@ -57,5 +57,5 @@ func (p *gammazeroPool) Close() error {
 		return ErrClosed
 	}
 	p.p.StopWait()
-	return p.panics.err()
+	return p.panics.Err()
 }

@@ -40,7 +40,7 @@ type mutexCond struct {
 	running  int      // guarded by mu: tasks taken by a worker and not finished
 	closed   bool     // guarded by mu
 	wg       sync.WaitGroup
-	panics   panics
+	panics   Panics
 }
 
 func newMutexCond(workers int) Pool { return newMutexCondQueue(workers, workers) }
@@ -77,7 +77,7 @@ func (p *mutexCond) worker() {
 		p.n--
 		p.running++
 		p.mu.Unlock()
-		p.panics.run(task)
+		p.panics.Run(task)
 		// One lock per task, as before: the one that takes the next task
 		// also frees this one's place.
 		p.mu.Lock()
@@ -127,5 +127,5 @@ func (p *mutexCond) Close() error {
 	p.notFull.Broadcast()
 	p.mu.Unlock()
 	p.wg.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

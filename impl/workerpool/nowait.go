@@ -25,9 +25,9 @@ import (
 type nowait struct {
 	tasks  chan func()
 	done   chan struct{}
-	guard  closeGuard
+	guard  CloseGuard
 	once   sync.Once
-	panics panics
+	panics Panics
 }
 
 func newNoWait(workers int) Pool {
@@ -40,15 +40,15 @@ func newNoWait(workers int) Pool {
 
 func (p *nowait) worker() {
 	for task := range p.tasks {
-		p.panics.run(task)
+		p.panics.Run(task)
 	}
 }
 
 func (p *nowait) Submit(ctx context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	select {
 	case p.tasks <- task:
 		return nil
@@ -71,11 +71,11 @@ func (p *nowait) Close() error {
 	p.once.Do(func() {
 		first = true
 		close(p.done)
-		p.guard.close()
+		p.guard.Close()
 		close(p.tasks)
 	})
 	if !first {
 		return ErrClosed
 	}
-	return p.panics.err()
+	return p.panics.Err()
 }

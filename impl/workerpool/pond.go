@@ -35,9 +35,9 @@ import (
 // the floor runs beside it at the same worker count).
 type pondPool struct {
 	p      pond.Pool
-	guard  closeGuard
+	guard  CloseGuard
 	wg     sync.WaitGroup
-	panics panics
+	panics Panics
 }
 
 func newPond(workers int) Pool { return newPondQueue(workers, workers) }
@@ -48,14 +48,14 @@ func newPondQueue(workers, queue int) Pool {
 }
 
 func (p *pondPool) Submit(_ context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	p.wg.Add(1)
 	err := p.p.Go(func() {
 		defer p.wg.Done()
-		p.panics.run(task)
+		p.panics.Run(task)
 	})
 	if err != nil { // pond refuses only when stopped or non-blocking, neither of which happens here
 		p.wg.Done()
@@ -64,9 +64,9 @@ func (p *pondPool) Submit(_ context.Context, task func()) error {
 }
 
 func (p *pondPool) Close() error {
-	if !p.guard.close() {
+	if !p.guard.Close() {
 		return ErrClosed
 	}
 	p.wg.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

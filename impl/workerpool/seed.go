@@ -40,8 +40,8 @@ type seed struct {
 	Quit     chan bool
 	WG       *sync.WaitGroup
 
-	guard  closeGuard
-	panics panics
+	guard  CloseGuard
+	panics Panics
 }
 
 type seedJob struct {
@@ -56,7 +56,7 @@ type seedWorker struct {
 	JobQueue chan seedJob
 	Quit     chan bool
 	WG       *sync.WaitGroup
-	panics   *panics
+	panics   *Panics
 }
 
 func newSeed(workers int) Pool { return newSeedQueue(workers, workers) }
@@ -99,21 +99,21 @@ func (w *seedWorker) Start() {
 }
 
 func (w *seedWorker) process(job seedJob) {
-	w.panics.run(job.Data)
+	w.panics.Run(job.Data)
 	job.Result <- nil // buffered: nobody has to read it, as in the guide
 }
 
 func (p *seed) Submit(_ context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	p.JobQueue <- seedJob{Data: task, Result: make(chan any, 1), Error: make(chan error, 1)}
 	return nil
 }
 
 func (p *seed) Close() error {
-	if !p.guard.close() {
+	if !p.guard.Close() {
 		return ErrClosed
 	}
 	close(p.Quit)
@@ -121,5 +121,5 @@ func (p *seed) Close() error {
 		w.Quit <- true
 	}
 	p.WG.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

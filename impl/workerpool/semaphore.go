@@ -24,9 +24,9 @@ import (
 // the floor runs beside it at the same worker count).
 type semaphorePool struct {
 	sem    *semaphore.Weighted
-	guard  closeGuard
+	guard  CloseGuard
 	wg     sync.WaitGroup
-	panics panics
+	panics Panics
 }
 
 func newSemaphore(workers int) Pool {
@@ -34,10 +34,10 @@ func newSemaphore(workers int) Pool {
 }
 
 func (p *semaphorePool) Submit(ctx context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	if err := p.sem.Acquire(ctx, 1); err != nil {
 		return err
 	}
@@ -45,15 +45,15 @@ func (p *semaphorePool) Submit(ctx context.Context, task func()) error {
 	go func() {
 		defer p.wg.Done()
 		defer p.sem.Release(1)
-		p.panics.run(task)
+		p.panics.Run(task)
 	}()
 	return nil
 }
 
 func (p *semaphorePool) Close() error {
-	if !p.guard.close() {
+	if !p.guard.Close() {
 		return ErrClosed
 	}
 	p.wg.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

@@ -23,30 +23,30 @@ import (
 // (medians of results/reference/bench/results.txt, BenchmarkWorkerPool/work=none;
 // the floor runs beside it at the same worker count).
 type spawn struct {
-	guard  closeGuard
+	guard  CloseGuard
 	wg     sync.WaitGroup
-	panics panics
+	panics Panics
 }
 
 func newSpawn(int) Pool { return &spawn{} }
 
 func (p *spawn) Submit(_ context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		p.panics.run(task)
+		p.panics.Run(task)
 	}()
 	return nil
 }
 
 func (p *spawn) Close() error {
-	if !p.guard.close() {
+	if !p.guard.Close() {
 		return ErrClosed
 	}
 	p.wg.Wait()
-	return p.panics.err()
+	return p.panics.Err()
 }

@@ -41,10 +41,10 @@ type tunnyPool struct {
 	p      *tunny.Pool
 	tokens chan struct{} // one per task accepted and not finished
 	done   chan struct{} // closed by Close
-	guard  closeGuard    // entered by Submit while it may start a caller
+	guard  CloseGuard    // entered by Submit while it may start a caller
 	once   sync.Once
 	wg     sync.WaitGroup // the callers
-	panics panics
+	panics Panics
 }
 
 func newTunny(workers int) Pool { return newTunnyQueue(workers, 0) }
@@ -59,15 +59,15 @@ func newTunnyQueue(workers, queue int) Pool {
 // process is tunny's f: it runs the task handed to Process. A func() is
 // pointer-shaped, so boxing it in the payload does not allocate.
 func (p *tunnyPool) process(payload any) any {
-	p.panics.run(payload.(func()))
+	p.panics.Run(payload.(func()))
 	return nil
 }
 
 func (p *tunnyPool) Submit(ctx context.Context, task func()) error {
-	if !p.guard.enter() {
+	if !p.guard.Enter() {
 		return ErrClosed
 	}
-	defer p.guard.exit()
+	defer p.guard.Exit()
 	select {
 	case p.tokens <- struct{}{}:
 	default:
@@ -97,12 +97,12 @@ func (p *tunnyPool) Close() error {
 	p.once.Do(func() {
 		first = true
 		close(p.done)   // frees the Submits waiting for a token, so that
-		p.guard.close() // this waits out only Submits about to return
+		p.guard.Close() // this waits out only Submits about to return
 	})
 	if !first {
 		return ErrClosed
 	}
 	p.wg.Wait()
 	p.p.Close()
-	return p.panics.err()
+	return p.panics.Err()
 }

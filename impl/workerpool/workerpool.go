@@ -174,33 +174,40 @@ func Impls() []Impl {
 	}
 }
 
-// panics collects the panics of tasks. The zero value is ready to use.
-type panics struct {
+// Panics collects the panics of tasks, for a pool's Close to report them
+// (the contract: a panicking task does not kill the pool; Close returns a
+// [PanicError] for each). Wrap each task in Run; or, where a library
+// recovers panics itself and hands them to a handler, call Record from
+// that handler. The zero value is ready to use.
+type Panics struct {
 	mu   sync.Mutex
 	errs []error
 }
 
-// run calls task, recovering and recording a panic.
-func (c *panics) run(task func()) {
+// Run calls task, recovering and recording a panic. Wrap the task in it
+// before the library sees it: a library that recovers on its own may let
+// its Close return before its handler has run.
+func (c *Panics) Run(task func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			c.record(v)
+			c.Record(v)
 		}
 	}()
 	task()
 }
 
-// record must be called from the deferred function that recovered v, so that
-// the stack still shows where the task panicked.
-func (c *panics) record(v any) {
+// Record records v, a recovered panic. It must be called from the
+// deferred function that recovered v, so that the stack still shows where
+// the task panicked.
+func (c *Panics) Record(v any) {
 	e := &PanicError{Value: v, Stack: debug.Stack()}
 	c.mu.Lock()
 	c.errs = append(c.errs, e)
 	c.mu.Unlock()
 }
 
-// err returns the recorded panics, joined; nil if there were none.
-func (c *panics) err() error {
+// Err returns the recorded panics, joined; nil if there were none.
+func (c *Panics) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return errors.Join(c.errs...)
