@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,9 +17,11 @@ import (
 )
 
 // FanOut runs the fan-out/fan-in conformance suite on impl, one subtest per
-// check. The suite instantiates the contract at In int, Out string (so a
-// generic implementation passes myMap[int, string]); fn returns
-// strconv.Itoa of its input unless a check says otherwise.
+// check. The suite instantiates the contract at In int, Out int, as
+// [github.com/concbench/concbench/benchsuite.FanOut] and runbench.Config's
+// FanOuts do, so one adapter serves all three (a generic implementation
+// passes myMap[int, int]); fn returns 10*in+1 for input in unless a check
+// says otherwise.
 //
 //   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
 //     names) and impl.Doc is one non-empty line.
@@ -63,7 +64,7 @@ import (
 //
 // Every subtest also fails if a goroutine it started outlives it; see the
 // package doc.
-func FanOut(t *testing.T, impl fanout.Impl[int, string]) {
+func FanOut(t *testing.T, impl fanout.Impl[int, int]) {
 	if impl.Map == nil {
 		t.Fatalf("fanout.Impl %q: Map is nil", impl.Name)
 	}
@@ -121,7 +122,7 @@ func (p *mapProbe) exit() {
 // checkMapCalls checks what every test with a stopping Map checks: all calls
 // started have returned, and the calls beyond the min(n, workers) in flight
 // when the first error (or the cancel) came are only those the impl declares.
-func checkMapCalls(t *testing.T, impl fanout.Impl[int, string], p *mapProbe, n, workers int) {
+func checkMapCalls(t *testing.T, impl fanout.Impl[int, int], p *mapProbe, n, workers int) {
 	t.Helper()
 	started, late := p.started.Load(), p.late.Load()
 	if returned := p.returned.Load(); returned != started {
@@ -149,7 +150,7 @@ func checkMapCalls(t *testing.T, impl fanout.Impl[int, string], p *mapProbe, n, 
 
 // checkMapElapsed checks how long a stopping Map took in fake time: exactly
 // want, or for a StopsLate impl up to the 1.5 s of one more call beyond it.
-func checkMapElapsed(t *testing.T, impl fanout.Impl[int, string], elapsed, want time.Duration) {
+func checkMapElapsed(t *testing.T, impl fanout.Impl[int, int], elapsed, want time.Duration) {
 	t.Helper()
 	if elapsed == want || impl.StopsLate && elapsed > want && elapsed <= want+1500*time.Millisecond {
 		return
@@ -170,7 +171,7 @@ func mapSizesAndWorkers() []struct{ n, workers int } {
 // fanResultsAndLimit: every call sleeps a second of fake time, so all the
 // workers are busy at once: the peak concurrency must be exactly
 // min(n, workers), and the batch must take ceil(n/workers) seconds.
-func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, string]) {
+func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapSizesAndWorkers() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -180,11 +181,11 @@ func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, string]) {
 					inputs[i] = i * 7
 				}
 				start := time.Now()
-				got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (string, error) {
+				got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (int, error) {
 					p.enter(ctx)
 					defer p.exit()
 					time.Sleep(time.Second)
-					return strconv.Itoa(in), nil
+					return fanResult(in), nil
 				})
 				if err != nil {
 					t.Fatalf("Map: %v", err)
@@ -204,18 +205,18 @@ func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, string]) {
 // fanResultsRealScheduler runs the same check on the real scheduler (under
 // -race this is where data races on results would show), with fn yielding
 // so that workers interleave.
-func fanResultsRealScheduler(t *testing.T, impl fanout.Impl[int, string]) {
+func fanResultsRealScheduler(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapSizesAndWorkers() {
 		var p mapProbe
 		inputs := make([]int, tt.n)
 		for i := range inputs {
 			inputs[i] = i * 7
 		}
-		got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (string, error) {
+		got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (int, error) {
 			p.enter(ctx)
 			defer p.exit()
 			runtime.Gosched()
-			return strconv.Itoa(in), nil
+			return fanResult(in), nil
 		})
 		if err != nil {
 			t.Fatalf("n=%d workers=%d: Map: %v", tt.n, tt.workers, err)
@@ -227,14 +228,18 @@ func fanResultsRealScheduler(t *testing.T, impl fanout.Impl[int, string]) {
 	}
 }
 
-func checkMapResults(t *testing.T, inputs []int, got []string) {
+// fanResult is what fn returns for in, unless a check says otherwise: not
+// in itself, so that an input copied to the results shows.
+func fanResult(in int) int { return 10*in + 1 }
+
+func checkMapResults(t *testing.T, inputs []int, got []int) {
 	t.Helper()
 	if got == nil || len(got) != len(inputs) {
 		t.Fatalf("got %d results (nil: %v), want %d", len(got), got == nil, len(inputs))
 	}
 	for i, in := range inputs {
-		if want := strconv.Itoa(in); got[i] != want {
-			t.Fatalf("results[%d] = %q, want %q", i, got[i], want)
+		if want := fanResult(in); got[i] != want {
+			t.Fatalf("results[%d] = %d, want %d (fn's result for inputs[%d])", i, got[i], want, i)
 		}
 	}
 }
@@ -268,7 +273,7 @@ func mapStopCases() []struct {
 // then takes a second to finish and returns no error. Map must return input
 // 0's error once every call has returned, and start no call after the cancel
 // (unless declared).
-func fanFirstError(t *testing.T, impl fanout.Impl[int, string]) {
+func fanFirstError(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapStopCases() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -301,7 +306,7 @@ func fanFirstError(t *testing.T, impl fanout.Impl[int, string]) {
 // to stop and returns either a wrapped ctx error or no error; the parent's
 // deadline passes after a second. Map must return the parent's ctx.Err()
 // itself, not fn's wrapping of it.
-func fanParentCancel(t *testing.T, impl fanout.Impl[int, string]) {
+func fanParentCancel(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapStopCases() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -331,20 +336,20 @@ func fanParentCancel(t *testing.T, impl fanout.Impl[int, string]) {
 // start, so "input 0" is the first call to start whatever the impl's order.
 // A call that starts with ctx already done returns ctx.Err() at once, as a fn
 // honouring ctx does.
-func indexedMapFn(p *mapProbe, body func(ctx context.Context, i int) error) func(context.Context, int) (string, error) {
+func indexedMapFn(p *mapProbe, body func(ctx context.Context, i int) error) func(context.Context, int) (int, error) {
 	var next atomic.Int64
-	return func(ctx context.Context, _ int) (string, error) {
+	return func(ctx context.Context, _ int) (int, error) {
 		late := p.enter(ctx)
 		defer p.exit()
 		i := int(next.Add(1) - 1)
 		if late {
-			return "", ctx.Err()
+			return 0, ctx.Err()
 		}
-		return "", body(ctx, i)
+		return 0, body(ctx, i)
 	}
 }
 
-func fanCancelledBeforeCall(t *testing.T, impl fanout.Impl[int, string]) {
+func fanCancelledBeforeCall(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, n := range []int{0, 5} {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
@@ -359,7 +364,7 @@ func fanCancelledBeforeCall(t *testing.T, impl fanout.Impl[int, string]) {
 	}
 }
 
-func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, string]) {
+func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, workers := range []int{0, -1} {
 		func() {
 			defer func() {
@@ -367,7 +372,7 @@ func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, string]) {
 					t.Errorf("workers=%d: Map did not panic", workers)
 				}
 			}()
-			_, _ = impl.Map(context.Background(), make([]int, 3), workers, func(context.Context, int) (string, error) { return "", nil })
+			_, _ = impl.Map(context.Background(), make([]int, 3), workers, func(context.Context, int) (int, error) { return 0, nil })
 		}()
 	}
 }
@@ -375,15 +380,15 @@ func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, string]) {
 // fanNoGoroutineOutlivesCall stops Map on the real scheduler, by an error
 // and by the parent's cancel, and then checks that no goroutine is left,
 // ignoring those that were there before.
-func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
+func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, int]) {
 	const n, workers = 200, 8
 	ignore := goleak.IgnoreCurrent()
-	fail := func(ctx context.Context, in int) (string, error) {
+	fail := func(ctx context.Context, in int) (int, error) {
 		if in == 50 {
-			return "", fanErrFirst
+			return 0, fanErrFirst
 		}
 		runtime.Gosched()
-		return "", nil
+		return 0, nil
 	}
 	inputs := make([]int, n)
 	for i := range inputs {
@@ -396,12 +401,12 @@ func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls atomic.Int64
-	_, err := impl.Map(ctx, inputs, workers, func(ctx context.Context, in int) (string, error) {
+	_, err := impl.Map(ctx, inputs, workers, func(ctx context.Context, in int) (int, error) {
 		if calls.Add(1) == 50 {
 			cancel()
 		}
 		runtime.Gosched()
-		return "", ctx.Err()
+		return 0, ctx.Err()
 	})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Map after cancel = %v, want context.Canceled", err)
@@ -413,7 +418,7 @@ func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
 // returns it, and goroutines stay blocked after it returned. In a bubble,
 // synctest.Wait returns once every goroutine left is blocked for good, so
 // the count is exact; the bubble's end then reports them, in the child.
-func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
+func fanLeaks(t *testing.T, impl fanout.Impl[int, int]) {
 	out := demonstrate(t, func() {
 		defer func() { fmt.Printf("bubble: %v\n", recover()) }()
 		synctest.Test(t, func(t *testing.T) {
@@ -423,11 +428,11 @@ func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
 			for i := range inputs {
 				inputs[i] = i
 			}
-			_, err := impl.Map(context.Background(), inputs, workers, func(_ context.Context, in int) (string, error) {
+			_, err := impl.Map(context.Background(), inputs, workers, func(_ context.Context, in int) (int, error) {
 				if in == 50 {
-					return "", fanErrFirst
+					return 0, fanErrFirst
 				}
-				return strconv.Itoa(in), nil
+				return fanResult(in), nil
 			})
 			fmt.Printf("first error returned: %t\n", errors.Is(err, fanErrFirst))
 			synctest.Wait()
@@ -448,12 +453,12 @@ func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
 // fanDeadlocks checks a declared deadlock: in a bubble, Map over more
 // inputs than workers blocks every goroutine, which synctest reports as a
 // deadlock at once (on the real scheduler it would hang for ever).
-func fanDeadlocks(t *testing.T, impl fanout.Impl[int, string]) {
+func fanDeadlocks(t *testing.T, impl fanout.Impl[int, int]) {
 	out := demonstrate(t, func() {
 		defer func() { fmt.Printf("bubble: %v\n", recover()) }()
 		synctest.Test(t, func(t *testing.T) {
-			_, err := impl.Map(context.Background(), make([]int, 64), 4, func(_ context.Context, in int) (string, error) {
-				return strconv.Itoa(in), nil
+			_, err := impl.Map(context.Background(), make([]int, 64), 4, func(_ context.Context, in int) (int, error) {
+				return fanResult(in), nil
 			})
 			fmt.Printf("Map returned: %v\n", err)
 		})
@@ -465,7 +470,7 @@ func fanDeadlocks(t *testing.T, impl fanout.Impl[int, string]) {
 
 // fanRacy checks a declared data race: the race detector, in a child
 // process built like this one, reports one while Map runs.
-func fanRacy(t *testing.T, impl fanout.Impl[int, string]) {
+func fanRacy(t *testing.T, impl fanout.Impl[int, int]) {
 	if !raceEnabled {
 		t.Skip("declared Racy: only a test binary built with -race can check it")
 	}
@@ -478,13 +483,13 @@ func fanRacy(t *testing.T, impl fanout.Impl[int, string]) {
 		// their calls interleave: one that did all the work alone would
 		// race with nobody. Three rounds make a miss very unlikely.
 		for range 3 {
-			got, err := impl.Map(context.Background(), inputs, 8, func(_ context.Context, in int) (string, error) {
+			got, err := impl.Map(context.Background(), inputs, 8, func(_ context.Context, in int) (int, error) {
 				time.Sleep(time.Microsecond)
-				return strconv.Itoa(in), nil
+				return fanResult(in), nil
 			})
 			lost := 0
 			for i, in := range inputs {
-				if err == nil && got[i] != strconv.Itoa(in) {
+				if err == nil && got[i] != fanResult(in) {
 					lost++
 				}
 			}
