@@ -66,7 +66,8 @@ import (
 // package doc.
 func FanOut(t *testing.T, impl fanout.Impl[int, int]) {
 	if impl.Map == nil {
-		t.Fatalf("fanout.Impl %q: Map is nil", impl.Name)
+		t.Errorf("fanout.Impl %q: Map is nil: nothing to check", impl.Name)
+		return
 	}
 	run(t, "Name", func(t *testing.T) {
 		checkName(t, impl.Name, impl.Doc)
@@ -135,18 +136,28 @@ func checkMapCalls(t *testing.T, impl fanout.Impl[int, int], p *mapProbe, n, wor
 	switch extra := started - inFlight; {
 	case impl.RunsEveryInput:
 		if started != int64(n) {
-			t.Errorf("declared RunsEveryInput, but fn ran %d times for %d inputs", started, n)
+			t.Errorf("declared RunsEveryInput, but fn ran %d times for %d inputs%s", started, n, ways(stopsLate))
 		}
 	case impl.StopsLate:
 		if extra > int64(workers) {
-			t.Errorf("declared StopsLate (one more call per worker at most), but %d more calls started with %d workers", extra, workers)
+			t.Errorf("declared StopsLate (one more call per worker at most), but %d more calls started with %d workers%s",
+				extra, workers, ways(runsEveryInput))
 		}
 	default:
 		if extra != 0 || late != 0 {
-			t.Errorf("%d calls of fn started after the first error or cancel (%d with ctx already cancelled)", extra, late)
+			t.Errorf("%d calls of fn started after the first error or cancel (%d with ctx already cancelled)%s", extra, late,
+				ways(stopsLate, runsEveryInput))
 		}
 	}
 }
+
+// The ways out of the fan-out's checks.
+var (
+	stopsLate = way("workers may still start a call each after the first error or the cancel (it reaches ctx' only once it has reached Map)",
+		"Impl.StopsLate")
+	runsEveryInput = way("the first error or the cancel does not stop the iteration (fn is called for every input, with ctx' cancelled)",
+		"Impl.RunsEveryInput")
+)
 
 // checkMapElapsed checks how long a stopping Map took in fake time: exactly
 // want, or for a StopsLate impl up to the 1.5 s of one more call beyond it.
@@ -155,7 +166,11 @@ func checkMapElapsed(t *testing.T, impl fanout.Impl[int, int], elapsed, want tim
 	if elapsed == want || impl.StopsLate && elapsed > want && elapsed <= want+1500*time.Millisecond {
 		return
 	}
-	t.Errorf("Map returned after %v of fake time, want %v", elapsed, want)
+	var w []string
+	if elapsed > want && !impl.StopsLate {
+		w = append(w, stopsLate)
+	}
+	t.Errorf("Map returned after %v of fake time, want %v%s", elapsed, want, ways(w...))
 }
 
 func mapSizesAndWorkers() []struct{ n, workers int } {
@@ -174,7 +189,7 @@ func mapSizesAndWorkers() []struct{ n, workers int } {
 func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapSizesAndWorkers() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				var p mapProbe
 				inputs := make([]int, tt.n)
 				for i := range inputs {
@@ -276,8 +291,9 @@ func mapStopCases() []struct {
 func fanFirstError(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapStopCases() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				var p mapProbe
+				stop := stopAfterAnHour(t)
 				start := time.Now()
 				got, err := impl.Map(context.Background(), make([]int, tt.n), tt.workers, indexedMapFn(&p, func(ctx context.Context, i int) error {
 					switch i {
@@ -288,10 +304,11 @@ func fanFirstError(t *testing.T, impl fanout.Impl[int, int]) {
 						time.Sleep(1500 * time.Millisecond)
 						return fanErrSecond
 					}
-					<-ctx.Done()
+					stop.wait(ctx)
 					time.Sleep(time.Second)
 					return nil // finished its work despite the cancel
 				}))
+				stop.check(t, "the first error")
 				if !errors.Is(err, fanErrFirst) || got != nil {
 					t.Fatalf("Map = %d results, %v; want nil, %v", len(got), err, fanErrFirst)
 				}
@@ -309,19 +326,21 @@ func fanFirstError(t *testing.T, impl fanout.Impl[int, int]) {
 func fanParentCancel(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapStopCases() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				var p mapProbe
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				defer cancel()
+				stop := stopAfterAnHour(t)
 				start := time.Now()
 				got, err := impl.Map(ctx, make([]int, tt.n), tt.workers, indexedMapFn(&p, func(ctx context.Context, i int) error {
-					<-ctx.Done()
+					stop.wait(ctx)
 					time.Sleep(time.Second)
 					if i%2 == 1 {
 						return nil // finished its work despite the cancel
 					}
 					return fmt.Errorf("input %d stopped: %w", i, ctx.Err())
 				}))
+				stop.check(t, "the parent's deadline")
 				if err != ctx.Err() || got != nil {
 					t.Fatalf("Map = %d results, %v; want nil, ctx.Err() = %v", len(got), err, ctx.Err())
 				}
@@ -329,6 +348,38 @@ func fanParentCancel(t *testing.T, impl fanout.Impl[int, int]) {
 				checkMapCalls(t, impl, &p, tt.n, tt.workers)
 			})
 		})
+	}
+}
+
+// stopper releases the calls of fn that wait for ctx' to end, if it has
+// not ended an hour of fake time into the check: a Map that never cancels
+// ctx' then returns, and the check says so, instead of blocking its
+// bubble for good.
+type stopper struct{ stop chan struct{} }
+
+// stopAfterAnHour starts a stopper, whose timer the check's end stops.
+func stopAfterAnHour(t *testing.T) stopper {
+	s := stopper{make(chan struct{})}
+	timer := time.AfterFunc(time.Hour, func() { close(s.stop) })
+	release(t, func() { timer.Stop() })
+	return s
+}
+
+// wait returns once ctx has ended, or the stopper has released the calls.
+func (s stopper) wait(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-s.stop:
+	}
+}
+
+// check fails the check if the stopper had to release the calls: ctx' had
+// not ended an hour after what should have ended it.
+func (s stopper) check(t *testing.T, what string) {
+	t.Helper()
+	if isClosed(s.stop) {
+		t.Fatalf("an hour of fake time after %s, the ctx fn was called with had not ended: the suite released the calls "+
+			"waiting for it (the contract: the first error, or the end of the caller's ctx, cancels ctx' at once)", what)
 	}
 }
 
