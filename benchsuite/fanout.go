@@ -66,7 +66,12 @@ func FanOutBenches(impls ...fanout.Impl[int, int]) ([]Bench, error) {
 					continue // broken on purpose (it may leak, deadlock or race): never ranked
 				}
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
-				benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, impl.Map, workers, wk.fn()) }})
+				benches = append(benches, Bench{name, alone(impl.Name, func(b *testing.B) {
+					if impl.Map == nil {
+						b.Fatalf("fanout.Impl %q: Map is nil", impl.Name)
+					}
+					benchFanout(b, impl.Map, workers, wk.fn())
+				})})
 			}
 			name := benchname.Join(benchname.P("impl", "serial"), benchname.P("workers", workers), benchname.P("work", wk.name))
 			benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, mapSerial, workers, wk.fn()) }})
