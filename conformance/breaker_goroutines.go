@@ -115,7 +115,7 @@ func runWithRegistry(t *testing.T, name string, impl breaker.Impl, check func(*t
 	runCheck(t, name, func(t *testing.T) func() {
 		before := ids(others())
 		return func() { registryLeaks(t, impl, before, int(news.Load())) }
-	}, func(t *testing.T) { check(t, counted) })
+	}, breakerWedged, func(t *testing.T) { check(t, counted) })
 }
 
 // registryLeaks fails t unless the goroutines that are not in before are

@@ -47,6 +47,11 @@ func TestBroken(t *testing.T) {
 		conformance.WorkerPool(t, workerpool.Impl{Name: "spin", Doc: "channels behind a lock that Close holds while it spins on in-flight Submits",
 			New: newSpinClosePool, Queue: func(workers int) int { return workers }})
 	})
+	t.Run("serialises", func(t *testing.T) { // the guide's breaker, but for its declared lock
+		impl := registryBreaker("seed")
+		impl.Deviations.SerialisesCalls = false
+		conformance.Breaker(t, impl)
+	})
 	t.Run("stopslate", func(t *testing.T) {
 		impl := fanout.Impls[int, int]()[slices.IndexFunc(fanout.Impls[int, int](), func(i fanout.Impl[int, int]) bool { return i.Name == "seed" })]
 		impl.StopsLate = false

@@ -42,7 +42,13 @@ func checkTimeout() time.Duration {
 // first, so it runs after every cleanup that f registers (such as a
 // breaker's Close).
 func run(t *testing.T, name string, f func(t *testing.T)) {
-	runCheck(t, name, goleakCheck, f)
+	runCheck(t, name, goleakCheck, nil, f)
+}
+
+// runWays is run, with ws, the ways out of a check the watchdog stops, at
+// the end of its failure message.
+func runWays(t *testing.T, name string, ws []string, f func(t *testing.T)) {
+	runCheck(t, name, goleakCheck, ws, f)
 }
 
 // goleakCheck is run's leak check: it notes the goroutines that exist when
@@ -67,8 +73,9 @@ func goleakCheck(t *testing.T) (verify func()) {
 //     not run (they would meet what holds it), nor does its leak check.
 //
 // leaks is called first, on the subtest, and returns the leak check that
-// runs once the check and its cleanups are done.
-func runCheck(t *testing.T, name string, leaks func(*testing.T) func(), f func(t *testing.T)) {
+// runs once the check and its cleanups are done; ws end the watchdog's
+// failure message.
+func runCheck(t *testing.T, name string, leaks func(*testing.T) func(), ws []string, f func(t *testing.T)) {
 	t.Run(name, func(t *testing.T) {
 		verify := leaks(t)
 		var behind atomic.Bool
@@ -94,8 +101,8 @@ func runCheck(t *testing.T, name string, leaks func(*testing.T) func(), f func(t
 			t.Errorf("%s: still running after %v of real time (the watchdog's bound; %s sets it): failed, and left running "+
 				"while the checks after it go on. A call into the implementation has not returned: it spins, or it blocks "+
 				"where a synctest bubble cannot tell (on a mutex, on a channel made outside the bubble, in a system call), "+
-				"so fake time stands still. Every goroutine:\n%s",
-				t.Name(), limit, CheckTimeoutEnv, raw(stacks.All()))
+				"so fake time stands still%s. Every goroutine:\n%s",
+				t.Name(), limit, CheckTimeoutEnv, ways(ws...), raw(stacks.All()))
 		}
 	})
 }

@@ -26,9 +26,11 @@ type failing struct {
 // processes (the test binary again) and reads their verbose output: each
 // failing check fails alone, naming itself and the way out, and the checks
 // after it run and report; the binary ends as a failed test run does
-// (exit status 1), not by a panic. The spinning pool runs in a child of
-// its own, whose watchdog's bound is 1.5s, on the checks around the one it
-// spins in (run whole, it passes the others).
+// (exit status 1), not by a panic. The pool whose Close spins and the
+// breaker whose callers wait on a lock (the seed breaker without its
+// SerialisesCalls) run in a child of their own, whose watchdog's bound is
+// 1.5s, on the checks around the one each gets stuck in (run whole, they
+// pass the others).
 func TestFailingChecks(t *testing.T) {
 	children := []struct {
 		name, run string
@@ -37,13 +39,19 @@ func TestFailingChecks(t *testing.T) {
 	}{
 		{name: "default", run: "^TestBroken$/^(blockingexecute|fixedthreshold|canceledfailure|ignoresctx|idlelimit|stopslate|unordered|nils)$",
 			want: slicesConcat(breakerFailures(), poolFailures(), otherFailures(), nilFailures())},
-		{name: "spin", run: "^TestBroken$/^spinclose$/^(SubmitAfterClose|SubmitRacingClose|WorkerLimitOverTime)$",
+		{name: "stuck", run: "^TestBroken$/^(spinclose|serialises)$/" +
+			"^(SubmitAfterClose|SubmitRacingClose|WorkerLimitOverTime|Generations|FnRunsOnCallersGoroutine)$",
 			env: []string{conformance.CheckTimeoutEnv + "=1.5s"},
 			want: []failing{
 				{check: "spinclose/SubmitAfterClose", status: "PASS"},
 				{check: "spinclose/SubmitRacingClose", status: "FAIL", says: []string{"spinclose/SubmitRacingClose: still running after 1.5s of real time",
 					conformance.CheckTimeoutEnv, "spinClosePool).Close"}},
 				{check: "spinclose/WorkerLimitOverTime", status: "PASS"},
+				// Callers wait for a lock held across a blocked fn: not
+				// durably blocked, so the bubble stands still.
+				{check: "serialises/Generations", status: "FAIL", says: []string{"serialises/Generations: still running after 1.5s",
+					"declare Deviations.SerialisesCalls", "sync.(*RWMutex)"}},
+				{check: "serialises/FnRunsOnCallersGoroutine", status: "PASS"},
 			}},
 	}
 	for _, c := range children {

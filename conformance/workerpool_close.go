@@ -89,7 +89,7 @@ func poolPanickingTask(t *testing.T, impl workerpool.Impl) {
 	}
 	var pe *workerpool.PanicError
 	if !errors.As(err, &pe) {
-		t.Fatalf("Close = %v, want a *PanicError", err)
+		t.Fatalf("Close = %v, want a *PanicError%s", err, ways(closeDoesNotWait))
 	}
 	if pe.Value != "boom" {
 		t.Errorf("PanicError.Value = %v, want boom", pe.Value)
