@@ -15,7 +15,7 @@ import (
 
 func BenchmarkBreaker(b *testing.B) { benchsuite.Breaker(b, breaker.Impls()...) }
 
-func BenchmarkFanout(b *testing.B) { benchsuite.FanOut(b, fanout.Impls[int, uint64]()...) }
+func BenchmarkFanout(b *testing.B) { benchsuite.FanOut(b, fanout.Impls[int, int]()...) }
 
 func BenchmarkPipeline(b *testing.B) { benchsuite.Pipeline(b, pipeline.Impls[int]()...) }
 

@@ -1,6 +1,10 @@
 package benchsuite
 
-import "testing"
+import (
+	"reflect"
+	"runtime/debug"
+	"testing"
+)
 
 // Bench is one leaf of a suite: a sub-benchmark that runs no
 // sub-benchmarks of its own. Name is its name under the suite's benchmark
@@ -29,6 +33,40 @@ func runBenches(b *testing.B, benches []Bench, err error) {
 	for _, x := range benches {
 		b.Run(x.Name, x.F)
 	}
+}
+
+// alone returns f as a leaf that fails alone: a panic of the benchmark's
+// goroutine fails the leaf, saying impl, its value and stack, instead of
+// ending the benchmark binary and every leaf after it. (A panic on a
+// goroutine of the implementation's own still ends it: nothing can catch
+// that one.)
+func alone(impl string, f func(*testing.B)) func(*testing.B) {
+	return func(b *testing.B) {
+		defer failOnPanic(b, impl)
+		f(b)
+	}
+}
+
+// failOnPanic, deferred, turns a panic of the goroutine that defers it (a
+// leaf's, or one of b.RunParallel's) into a failure of b.
+func failOnPanic(b *testing.B, impl string) {
+	if v := recover(); v != nil {
+		b.Errorf("impl=%s: panic: %v\n%s", impl, v, debug.Stack())
+	}
+}
+
+// isNil reports whether v, an implementation's return value, is nil: a nil
+// interface, or an interface holding a nil pointer, map, chan, func or
+// slice.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // implNames returns each entry's name, got by name.

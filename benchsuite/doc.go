@@ -33,7 +33,12 @@
 // An Impl's Name must be usable in a benchmark name (no '/', '=' or white
 // space; concbench's own, and conformance's Name check, use [a-z0-9]+),
 // unique, and not the floor's; the benchmark fails otherwise (and the
-// ...Benches function returns an error). Run the conformance suite
+// ...Benches function returns an error). Past that, each leaf fails
+// alone: an implementation whose New (Map, Run) is nil or returns nil, or
+// whose call panics on the benchmark's goroutine, fails its own leaves,
+// saying so, and every other leaf still runs and reports (a panic on a
+// goroutine of the implementation's own ends the process, which nothing
+// can catch). Run the conformance suite
 // (github.com/concbench/concbench/conformance) first: a benchmark measures, it does not check
 // behaviour.
 package benchsuite

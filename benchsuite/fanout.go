@@ -15,19 +15,19 @@ import (
 const fanoutInputs = 1024
 
 // fanoutWork is the fn of a benchmark, built once outside the timed loop.
-type fanoutWork[Out int | uint64] struct {
+type fanoutWork struct {
 	name string
-	fn   func() func(context.Context, int) (Out, error)
+	fn   func() func(context.Context, int) (int, error)
 }
 
-func fanoutWorks[Out int | uint64]() []fanoutWork[Out] {
-	return []fanoutWork[Out]{
-		{"none", func() func(context.Context, int) (Out, error) {
-			return func(_ context.Context, in int) (Out, error) { return Out(in), nil }
+func fanoutWorks() []fanoutWork {
+	return []fanoutWork{
+		{"none", func() func(context.Context, int) (int, error) {
+			return func(_ context.Context, in int) (int, error) { return in, nil }
 		}},
-		{"cpu1us", func() func(context.Context, int) (Out, error) {
+		{"cpu1us", func() func(context.Context, int) (int, error) {
 			n := work.RoundsPerMicrosecond()
-			return func(_ context.Context, in int) (Out, error) { return Out(work.Spin(n + in&1)), nil }
+			return func(_ context.Context, in int) (int, error) { return int(work.Spin(n + in&1)), nil }
 		}},
 	}
 }
@@ -37,47 +37,50 @@ func fanoutWorks[Out int | uint64]() []fanoutWork[Out] {
 // iteration, for work none (fn returns its input) and cpu1us (about a
 // microsecond of CPU, calibrated on this machine), at 1, 2 and 16 workers.
 // The ns/elem metric is ns/op divided by 1024. The suite instantiates the
-// contract at In int, Out uint64 (so a generic implementation passes
-// myMap[int, uint64]).
+// contract at In int, Out int, as conformance.FanOut and
+// runbench.Config.FanOuts do, so one adapter serves all three (a generic
+// implementation passes myMap[int, int]).
 //
 // Demonstrations (Demo set) are left out: they are broken on purpose.
 //
 // impl=serial is the floor, run for every work and worker count whatever
 // impls holds: a plain loop on the caller's goroutine.
-func FanOut(b *testing.B, impls ...fanout.Impl[int, uint64]) {
+func FanOut(b *testing.B, impls ...fanout.Impl[int, int]) {
 	benches, err := FanOutBenches(impls...)
 	runBenches(b, benches, err)
 }
 
 // FanOutBenches returns the leaves [FanOut] runs, in its order, or an error
-// if an implementation's name cannot name a benchmark. Out is uint64 in
-// FanOut (and bench/); runbench's registry holds its fan-outs at Out int
-// (runbench.Config.FanOuts), which runbench bench runs at int: the same
-// work and the same names, a result of the same size.
-func FanOutBenches[Out int | uint64](impls ...fanout.Impl[int, Out]) ([]Bench, error) {
-	if err := checkNames("serial", implNames(impls, func(i fanout.Impl[int, Out]) string { return i.Name })); err != nil {
+// if an implementation's name cannot name a benchmark.
+func FanOutBenches(impls ...fanout.Impl[int, int]) ([]Bench, error) {
+	if err := checkNames("serial", implNames(impls, func(i fanout.Impl[int, int]) string { return i.Name })); err != nil {
 		return nil, err
 	}
 	var benches []Bench
 	// Worker counts as in WorkerPool: one, the reference machine's core
 	// count, and many more than cores.
-	for _, wk := range fanoutWorks[Out]() {
+	for _, wk := range fanoutWorks() {
 		for _, workers := range []int{1, 2, 16} {
 			for _, impl := range impls {
 				if impl.Demo != "" {
 					continue // broken on purpose (it may leak, deadlock or race): never ranked
 				}
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
-				benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, impl.Map, workers, wk.fn()) }})
+				benches = append(benches, Bench{name, alone(impl.Name, func(b *testing.B) {
+					if impl.Map == nil {
+						b.Fatalf("fanout.Impl %q: Map is nil", impl.Name)
+					}
+					benchFanout(b, impl.Map, workers, wk.fn())
+				})})
 			}
 			name := benchname.Join(benchname.P("impl", "serial"), benchname.P("workers", workers), benchname.P("work", wk.name))
-			benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, mapSerial[Out], workers, wk.fn()) }})
+			benches = append(benches, Bench{name, func(b *testing.B) { benchFanout(b, mapSerial, workers, wk.fn()) }})
 		}
 	}
 	return benches, nil
 }
 
-func benchFanout[Out int | uint64](b *testing.B, m fanout.MapFunc[int, Out], workers int, fn func(context.Context, int) (Out, error)) {
+func benchFanout(b *testing.B, m fanout.MapFunc[int, int], workers int, fn func(context.Context, int) (int, error)) {
 	ctx := context.Background()
 	inputs := make([]int, fanoutInputs)
 	for i := range inputs {
@@ -93,8 +96,8 @@ func benchFanout[Out int | uint64](b *testing.B, m fanout.MapFunc[int, Out], wor
 }
 
 // mapSerial is the floor: fn over inputs in a loop, no goroutine, no ctx'.
-func mapSerial[Out int | uint64](ctx context.Context, inputs []int, _ int, fn func(context.Context, int) (Out, error)) ([]Out, error) {
-	results := make([]Out, len(inputs))
+func mapSerial(ctx context.Context, inputs []int, _ int, fn func(context.Context, int) (int, error)) ([]int, error) {
+	results := make([]int, len(inputs))
 	for i, in := range inputs {
 		out, err := fn(ctx, in)
 		if err != nil {

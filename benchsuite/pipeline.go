@@ -67,7 +67,7 @@ func PipelineBenches(impls ...pipeline.Impl[int]) ([]Bench, error) {
 				for _, w := range works {
 					name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("stages", pipelineStages),
 						benchname.P("workers", workers), benchname.P("work", w.name), benchname.P("ordered", ordered))
-					benches = append(benches, Bench{name, func(b *testing.B) { benchPipeline(b, impl, src, workers, w, ordered) }})
+					benches = append(benches, Bench{name, alone(impl.Name, func(b *testing.B) { benchPipeline(b, impl, src, workers, w, ordered) })})
 				}
 			}
 		}
@@ -90,6 +90,9 @@ func PipelineBenches(impls ...pipeline.Impl[int]) ([]Bench, error) {
 // benchPipeline measures one Run of impl over src per iteration, through
 // pipelineStages stages of w's work with workers each.
 func benchPipeline(b *testing.B, impl pipeline.Impl[int], src []int, workers int, w pipelineWork, ordered bool) {
+	if impl.Run == nil {
+		b.Fatalf("pipeline.Impl %q: Run is nil", impl.Name)
+	}
 	rounds := w.rounds()
 	stages := make([]pipeline.Stage[int], pipelineStages)
 	for i := range stages {

@@ -71,7 +71,9 @@ func WorkerPoolBenches(impls ...workerpool.Impl) ([]Bench, error) {
 					continue
 				}
 				name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers), benchname.P("work", wk.name))
-				benches = append(benches, Bench{name, func(b *testing.B) { benchPool(b, impl.New(workers), wk.task()) }})
+				benches = append(benches, Bench{name, alone(impl.Name, func(b *testing.B) {
+					benchPool(b, newPool(b, impl, workers, -1), wk.task())
+				})})
 			}
 			name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("workers", workers), benchname.P("work", wk.name))
 			benches = append(benches, Bench{name, func(b *testing.B) { benchRawChan(b, workers, workers, wk.task()) }})
@@ -124,10 +126,9 @@ func WorkerPoolCapacityBenches(impls ...workerpool.Impl) ([]Bench, error) {
 					}
 					name := benchname.Join(benchname.P("impl", impl.Name), benchname.P("workers", workers),
 						benchname.P("capacity", capacity), benchname.P("work", wk.name))
-					benches = append(benches, Bench{name, func(b *testing.B) {
-						p, _ := impl.NewQueue(workers, queue) // HasQueue said yes
-						benchPool(b, p, wk.task())
-					}})
+					benches = append(benches, Bench{name, alone(impl.Name, func(b *testing.B) {
+						benchPool(b, newPool(b, impl, workers, queue), wk.task())
+					})})
 				}
 				name := benchname.Join(benchname.P("impl", "rawchan"), benchname.P("workers", workers),
 					benchname.P("capacity", capacity), benchname.P("work", wk.name))
@@ -143,6 +144,28 @@ func withoutPoolDemos(impls []workerpool.Impl) []workerpool.Impl {
 }
 
 func poolName(i workerpool.Impl) string { return i.Name }
+
+// newPool returns impl's pool of workers (New's, or with queue -1 and
+// beyond, NewQueue's, which HasQueue said it has), or fails the leaf if
+// there is none to measure.
+func newPool(b *testing.B, impl workerpool.Impl, workers, queue int) workerpool.Pool {
+	b.Helper()
+	if impl.New == nil {
+		b.Fatalf("workerpool.Impl %q: New is nil", impl.Name)
+	}
+	if queue < 0 {
+		p := impl.New(workers)
+		if isNil(p) {
+			b.Fatalf("workerpool.Impl %q: New(%d) returned nil", impl.Name, workers)
+		}
+		return p
+	}
+	p, _ := impl.NewQueue(workers, queue)
+	if isNil(p) {
+		b.Fatalf("workerpool.Impl %q: NewQueue(%d, %d) returned nil", impl.Name, workers, queue)
+	}
+	return p
+}
 
 func benchPool(b *testing.B, p workerpool.Pool, task func()) {
 	ctx := context.Background()

@@ -3,7 +3,6 @@ package conformance
 import (
 	"errors"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/concbench/concbench/impl/breaker"
@@ -12,11 +11,19 @@ import (
 // Breaker runs the circuit-breaker conformance suite on impl, one subtest
 // per check. Its breakers open after 3 failures, stay open 1s and admit 1
 // probe (2 or 3 where a check says so); CallTimeout, which only the
-// variants that run fn on a goroutine of their own read, is an hour. Every check but Name, Close and
-// InvalidConfigPanics runs on a testing/synctest fake clock.
+// variants that run fn on a goroutine of their own read, is an hour. A
+// field the entry declares fixed (Deviations.FixedConfig: the library
+// cannot be given it) takes the library's value instead, in every check:
+// "3 failures" below is then its own number. Every check but Name,
+// Declaration, Close and InvalidConfigPanics runs on a testing/synctest
+// fake clock.
 //
 //   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
 //     names) and impl.Doc is one non-empty line.
+//   - Declaration: the entry's Deviations agree: no negative Bulkhead or
+//     RegistryGoroutines, a FixedConfig that fixes a field and none
+//     negative, not both SingleProbe and NoProbeLimit, nor both ways of
+//     counting a canceled call.
 //   - StateMachine: State is Closed when new; 3 consecutive failures open
 //     it; while open, Execute returns an error matching
 //     [breaker.ErrRejected] without calling fn, until 1s has passed; State
@@ -28,10 +35,11 @@ import (
 //   - CanceledCountsAsNeither: a call whose caller cancels ctx while fn
 //     runs, and whose fn returns context.Canceled, neither adds to nor resets
 //     the count of failures; as a half-open probe it gives its slot back.
-//   - HalfOpenWithTwoProbes: with 2 probes, one success closes and one
-//     failure reopens.
+//   - HalfOpenWithTwoProbes: with 2 probes (or the library's fixed number;
+//     skipped where that is 1), one success closes and one failure reopens.
 //   - ProbeLimit: of 32 concurrent callers at a half-open breaker with 3
-//     probes, 3 run fn at once and 29 are rejected; then it closes.
+//     probes (or the library's fixed p, and p+29 callers if more),
+//     3 run fn at once and 29 are rejected; then it closes.
 //   - Generations: the failure of a call that started while closed and ended
 //     after the breaker had opened and closed again does not count.
 //   - FnRunsOnCallersGoroutine: fn runs on Execute's caller's goroutine, and
@@ -40,7 +48,8 @@ import (
 //     after any kind of call; none at all after Close.
 //   - Close: Close returns nil, twice; Execute then works as before.
 //   - InvalidConfigPanics: New panics when FailuresToOpen, OpenTimeout or
-//     HalfOpenProbes is zero.
+//     HalfOpenProbes is zero (but one the entry declares fixed, which New
+//     never reads: skipped).
 //   - PanicInFnReachesCaller: a panic in fn reaches Execute's caller, who
 //     can recover it (so on the caller's goroutine) with the value fn
 //     panicked with, and the breaker still admits calls.
@@ -58,7 +67,9 @@ import (
 // (CanceledCountsAsNeither), NoProbeLimit (ProbeLimit wants all 32 to run
 // fn), NoGenerations (Generations wants the late failure counted),
 // FailuresNotConsecutive, ClosesOnlyWhenAllProbesSucceed and
-// ReopensOnlyWhenAllProbesFail (the checks of the counts they name),
+// ReopensOnlyWhenAllProbesFail (the checks of the counts they name; every
+// check that closes or reopens a half-open breaker runs HalfOpenProbes
+// probes),
 // StartsTimerGoroutine (one goroutine allowed while open; each check's
 // cleanup waits OpenTimeout of fake time for it), OwnerGoroutine (one
 // goroutine allowed from New to Close; after Close, Execute must reject and
@@ -87,17 +98,24 @@ import (
 // behind, idle: any other goroutine left is a leak. A test binary that runs
 // such a breaker must let its TestMain ignore those goroutines.
 //
-// Every subtest also fails if a goroutine it started outlives it; see the
-// package doc.
+// A failure names the declarations that would describe what the breaker
+// did, each with its condition ("if the library counts a call whose caller
+// canceled its ctx as a failure (gobreaker v1 does), declare
+// Deviations.CanceledCountsAsFailure").
+//
+// Every subtest also fails if a goroutine it started outlives it, and
+// fails alone, whatever the breaker does; see the package doc.
 func Breaker(t *testing.T, impl breaker.Impl) {
 	if impl.New == nil {
-		t.Fatalf("breaker.Impl %q: New is nil", impl.Name)
+		t.Errorf("breaker.Impl %q: New is nil: nothing to check", impl.Name)
+		return
 	}
 	checks := []struct {
 		name  string
 		check func(*testing.T, breaker.Impl)
 	}{
 		{"Name", func(t *testing.T, impl breaker.Impl) { checkName(t, impl.Name, impl.Doc) }},
+		{"Declaration", breakerDeclaration},
 		{"StateMachine", breakerStateMachine},
 		{"FailuresMustBeConsecutive", breakerFailuresMustBeConsecutive},
 		{"DeadlineExceededIsFailure", breakerDeadlineExceededIsFailure},
@@ -115,13 +133,14 @@ func Breaker(t *testing.T, impl breaker.Impl) {
 	}
 	for _, c := range checks {
 		if impl.Deviations.RegistryGoroutines == 0 {
-			run(t, c.name, func(t *testing.T) { c.check(t, impl) })
+			runWays(t, c.name, breakerWedged, func(t *testing.T) { c.check(t, impl) })
 			continue
 		}
 		runWithRegistry(t, c.name, impl, c.check)
 	}
 }
 
+// The suite's own Config, where the entry declares no FixedConfig.
 const (
 	failuresToOpen = 3
 	openTimeout    = time.Second
@@ -129,26 +148,71 @@ const (
 
 var errBoom = errors.New("boom")
 
-// breakerConfig is the suite's default: CallTimeout (seed only) is long
-// enough never to fire unless a check means it to.
-func breakerConfig(probes int) breaker.Config {
-	return breaker.Config{FailuresToOpen: failuresToOpen, OpenTimeout: openTimeout, HalfOpenProbes: probes, CallTimeout: time.Hour}
+// breakerWedged are the ways out of a breaker check that the watchdog
+// stops: a caller waiting for a sync.Mutex is not durably blocked, so a
+// bubble whose callers wait on a lock held across fn stands still.
+var breakerWedged = []string{way("Execute holds a lock across fn, so that other callers (and State) wait for it", "Deviations.SerialisesCalls")}
+
+// breakerConfig is the Config the suite builds a breaker of impl with:
+// its own (probes probes; CallTimeout, which seed and the timeout variants
+// read, long enough never to fire unless a check means it to), with the
+// fields the entry declares fixed in their place.
+func breakerConfig(impl breaker.Impl, probes int) breaker.Config {
+	return impl.EffectiveConfig(breaker.Config{FailuresToOpen: failuresToOpen, OpenTimeout: openTimeout,
+		HalfOpenProbes: probes, CallTimeout: time.Hour})
 }
 
-// newBreaker returns impl's breaker, closed when the test ends. Call it in a
-// synctest bubble: for a declared StartsTimerGoroutine the cleanup waits out
-// a timer goroutine the breaker may have left, in fake time.
+// breakerDeclaration fails an entry whose Deviations contradict each other
+// or hold a value no breaker could have.
+func breakerDeclaration(t *testing.T, impl breaker.Impl) {
+	dev := impl.Deviations
+	if impl.Demo != "" && dev == (breaker.Deviations{}) {
+		t.Error("a demonstration (Demo set) declares no deviation: declare the failure it demonstrates, for the suite to check")
+	}
+	if dev.Bulkhead < 0 || dev.RegistryGoroutines < 0 {
+		t.Errorf("Bulkhead %d, RegistryGoroutines %d: want 0 (none) or more", dev.Bulkhead, dev.RegistryGoroutines)
+	}
+	if f := dev.FixedConfig; f != nil {
+		if *f == (breaker.Config{}) {
+			t.Error("FixedConfig declares no field: leave it nil if New honours every field of its Config")
+		}
+		if f.FailuresToOpen < 0 || f.OpenTimeout < 0 || f.HalfOpenProbes < 0 || f.CallTimeout < 0 {
+			t.Errorf("FixedConfig %+v: a fixed field is positive; 0 means New honours it", *f)
+		}
+	}
+	if dev.SingleProbe && dev.NoProbeLimit {
+		t.Error("declares both SingleProbe and NoProbeLimit; pick the one that describes half-open")
+	}
+	if dev.CanceledCountsAsFailure && dev.CanceledCountsAsSuccess {
+		t.Error("declares both CanceledCountsAsFailure and CanceledCountsAsSuccess; pick the one that describes a canceled call")
+	}
+}
+
+// newBreaker returns impl's breaker, made with cfg, closed when the test
+// ends (a cleanup registered at once). Call it in a synctest bubble: for a
+// declared StartsTimerGoroutine the cleanup waits out a timer goroutine the
+// breaker may have left, in fake time.
 func newBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Breaker {
 	t.Helper()
-	b := impl.New(cfg)
-	t.Cleanup(func() {
+	b := mustNew(t, impl, cfg)
+	release(t, func() {
 		if err := b.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
 		if impl.Deviations.StartsTimerGoroutine {
-			time.Sleep(cfg.OpenTimeout)
+			time.Sleep(impl.EffectiveConfig(cfg).OpenTimeout)
 		}
 	})
+	return b
+}
+
+// mustNew returns impl.New(cfg), ending the check if it is nil.
+func mustNew(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Breaker {
+	t.Helper()
+	b := impl.New(cfg)
+	if isNil(b) {
+		t.Fatalf("breaker.Impl %q: New(%+v) returned nil", impl.Name, cfg)
+	}
 	return b
 }
 
@@ -158,12 +222,12 @@ func newBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Bre
 // library keeps for the life of the process are not the bubble's (a bubble
 // ends only when all of its goroutines have); the others are made in it, so
 // that whatever they start runs on the fake clock.
-func breakerBubble(t *testing.T, impl breaker.Impl, cfg breaker.Config, f func(t *testing.T, b breaker.Breaker)) {
+func breakerBubble(t *testing.T, impl breaker.Impl, cfg breaker.Config, f func(t *testing.T, b *subject)) {
 	t.Helper()
 	if impl.Deviations.RegistryGoroutines == 0 {
-		synctest.Test(t, func(t *testing.T) { f(t, watch(t, impl, newBreaker(t, impl, cfg), nil)) })
+		bubble(t, func(t *testing.T) { f(t, watch(t, impl, newBreaker(t, impl, cfg), cfg, nil)) })
 		return
 	}
 	b, registry := newRegistryBreaker(t, impl, cfg)
-	synctest.Test(t, func(t *testing.T) { f(t, watch(t, impl, b, registry)) })
+	bubble(t, func(t *testing.T) { f(t, watch(t, impl, b, cfg, registry)) })
 }

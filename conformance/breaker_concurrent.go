@@ -18,20 +18,22 @@ import (
 // breakerProbeLimit sends many concurrent callers at a half-open breaker whose
 // fns block until released, and checks how many run fn at once.
 func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
-	const probes, callers = 3, 32
-	breakerBubble(t, impl, breakerConfig(probes), func(t *testing.T, b breaker.Breaker) {
+	breakerBubble(t, impl, breakerConfig(impl, 3), func(t *testing.T, b *subject) {
+		probes := b.cfg.HalfOpenProbes
+		callers := max(32, probes+29)
 		halfOpen(t, b)
 
-		gate := make(chan struct{})
+		var wg sync.WaitGroup
+		release(t, wg.Wait) // cleanups run last first: after the gate opens, before Close
+		fnGate, open := gate(t)
 		var running, maxRunning, calls, rejected, returned atomic.Int64
 		fn := func(context.Context) error {
 			calls.Add(1)
 			storeMax(&maxRunning, running.Add(1))
-			<-gate
+			<-fnGate
 			running.Add(-1)
 			return nil
 		}
-		var wg sync.WaitGroup
 		for range callers {
 			wg.Go(func() {
 				err := probeCaller(b, fn)
@@ -47,34 +49,52 @@ func breakerProbeLimit(t *testing.T, impl breaker.Impl) {
 				synctest.Wait() // one at a time: in fn or rejected before the next one comes
 			}
 		}
-		settleCallers(t, impl, callers, &returned, &running)
-		settle(b) // the rejections are counted before a probe can close it
+		settleCallers(t, impl, int64(callers), &returned, &running)
+		b.settle() // the rejections are counted before a probe can close it
 
 		wantRunning, wantRejected := int64(probes), int64(callers-probes)
 		switch {
 		case impl.Deviations.SerialisesCalls:
 			wantRunning, wantRejected = 1, 0 // the others wait their turn
 		case impl.Deviations.NoProbeLimit:
-			wantRunning, wantRejected = callers, 0
+			wantRunning, wantRejected = int64(callers), 0
 		case impl.Deviations.SingleProbe:
-			wantRunning, wantRejected = 1, callers-1
+			wantRunning, wantRejected = 1, int64(callers-1)
 		}
-		if got := running.Load(); got != wantRunning {
-			t.Errorf("%d callers in half-open with %d probes: %d ran fn at once, want %d", callers, probes, got, wantRunning)
+		if got, gotRejected := running.Load(), rejected.Load(); got != wantRunning || gotRejected != wantRejected {
+			t.Errorf("%d callers in half-open with %d probes: %d ran fn at once and %d were rejected, want %d and %d%s",
+				callers, probes, got, gotRejected, wantRunning, wantRejected, probeWays(b, got, gotRejected, int64(callers)))
 		}
-		if got := rejected.Load(); got != wantRejected {
-			t.Errorf("%d callers in half-open with %d probes: %d rejected, want %d", callers, probes, got, wantRejected)
-		}
-		close(gate)
+		open()
 		wg.Wait()
 		if got := maxRunning.Load(); got > wantRunning {
 			t.Errorf("at most %d fns ran at once, want at most %d", got, wantRunning)
 		}
-		if impl.Deviations.NoProbeLimit && calls.Load() != callers {
-			t.Errorf("declared NoProbeLimit: %d of %d callers ran fn", calls.Load(), callers)
+		if impl.Deviations.NoProbeLimit && calls.Load() != int64(callers) {
+			t.Errorf("declared NoProbeLimit: %d of %d callers ran fn%s", calls.Load(), callers,
+				ways(way("half-open admits callers through a flag that rejects one arriving with another", "Deviations.RacyProbeAdmission")))
 		}
-		wantState(t, b, breaker.Closed, "after the probes succeeded")
+		wantState(t, b, breaker.Closed, "after the probes succeeded", closesLate(b)...)
 	})
+}
+
+// probeWays names the declarations that describe what ProbeLimit saw:
+// running callers in fn and rejected of callers rejected.
+func probeWays(b *subject, running, rejected, callers int64) string {
+	var ws []string
+	switch {
+	case running == callers && rejected == 0:
+		ws = append(ws, way("half-open never rejects a caller for being over HalfOpenProbes", "Deviations.NoProbeLimit"))
+	case running == 1 && rejected == 0:
+		ws = append(ws, way("Execute holds a lock across fn, so the other callers wait", "Deviations.SerialisesCalls"))
+	case running == 1 && rejected == callers-1:
+		ws = append(ws, singleProbe)
+	case running+rejected == callers && running != int64(b.cfg.HalfOpenProbes):
+		ws = append(ws, fixedProbes(b))
+	case running+rejected == callers && running < callers:
+		ws = append(ws, way("half-open admits callers through a flag that rejects one arriving with another", "Deviations.RacyProbeAdmission"))
+	}
+	return ways(ws...)
 }
 
 // probeCaller calls Execute; settleCallers finds the callers still inside it
@@ -118,28 +138,31 @@ func storeMax(m *atomic.Int64, v int64) {
 // breakerGenerations checks that a slow call which started while closed, and
 // fails after the breaker has opened and closed again, does not count.
 func breakerGenerations(t *testing.T, impl breaker.Impl) {
-	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
+	breakerBubble(t, impl, breakerConfig(impl, 1), func(t *testing.T, b *subject) {
 		if impl.Deviations.SerialisesCalls {
 			slowCallBlocksOthers(t, impl, b)
 			return
 		}
-		release, slowDone := make(chan struct{}), make(chan error)
+		slow, open := gate(t)
+		slowDone := make(chan error, 1)
 		go func() {
 			slowDone <- b.Execute(context.Background(), func(context.Context) error {
-				<-release
+				<-slow
 				return errBoom
 			})
 		}()
 		synctest.Wait() // the slow call is inside fn
 
 		halfOpen(t, b)
-		mustPass(t, b, nil, "probe success")
-		wantState(t, b, breaker.Closed, "after the probe")
+		probesSucceed(t, b, "probe success")
+		wantState(t, b, breaker.Closed, "after the probe", closesLate(b)...)
 
-		close(release)
+		open()
 		if err := <-slowDone; err != errBoom {
 			t.Fatalf("slow call: Execute = %v, want %v", err, errBoom)
 		}
+		n := b.cfg.FailuresToOpen
+		noGenerations := way("a call's result counts toward the state the breaker is in when it ends", "Deviations.NoGenerations")
 		if impl.Deviations.OpensOnErrorRate {
 			// The probe's success opened the new count; one more failure.
 			mustPass(t, b, errBoom, "failure")
@@ -147,32 +170,35 @@ func breakerGenerations(t *testing.T, impl breaker.Impl) {
 			if impl.Deviations.NoGenerations {
 				calls, fails = 3, 2 // and the slow call's failure
 			}
-			wantState(t, b, rateState(calls, fails), "declared OpensOnErrorRate: "+strconv.Itoa(fails)+" failures of "+strconv.Itoa(calls)+" calls")
+			wantState(t, b, rateState(b, calls, fails), "declared OpensOnErrorRate: "+strconv.Itoa(fails)+" failures of "+strconv.Itoa(calls)+" calls",
+				hint{breaker.Open, noGenerations})
 			return
 		}
-		for range failuresToOpen - 1 {
+		for range n - 1 {
 			mustPass(t, b, errBoom, "failure")
 		}
 		if impl.Deviations.NoGenerations {
 			wantState(t, b, breaker.Open, "declared NoGenerations: the slow failure counted")
 			return
 		}
-		wantState(t, b, breaker.Closed, "the slow call's failure is from an older generation")
+		wantState(t, b, breaker.Closed, "the slow call's failure is from an older generation", hint{breaker.Open, noGenerations})
 		mustPass(t, b, errBoom, "failure")
-		wantState(t, b, breaker.Open, "after "+strconv.Itoa(failuresToOpen)+" current failures")
+		wantState(t, b, breaker.Open, "after "+strconv.Itoa(n)+" current failures", lateOpen(b)...)
 	})
 }
 
 // slowCallBlocksOthers checks the declared SerialisesCalls: while one call
 // runs, another waits, so no call can span a state change.
-func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
-	release := make(chan struct{})
-	var seq, slowEnd, otherStart, running, returned atomic.Int64
+func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b *subject) {
 	var wg sync.WaitGroup
+	release(t, wg.Wait) // after the gate opens
+	slow, open := gate(t)
+	var seq, slowEnd, otherStart, running, returned atomic.Int64
+	drop := "the entry declares SerialisesCalls, but a second fn ran while the first was running: drop it"
 	wg.Go(func() {
 		probeCaller(b, func(context.Context) error {
 			running.Add(1)
-			<-release
+			<-slow
 			slowEnd.Store(seq.Add(1))
 			return errBoom
 		})
@@ -190,12 +216,12 @@ func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
 	})
 	settleCallers(t, impl, 2, &returned, &running)
 	if otherStart.Load() != 0 {
-		t.Fatal("declared SerialisesCalls, but a second fn ran while the first was running")
+		t.Fatal(drop)
 	}
-	close(release)
+	open()
 	wg.Wait()
 	if otherStart.Load() < slowEnd.Load() {
-		t.Fatalf("declared SerialisesCalls, but the second fn started (%d) before the first ended (%d)", otherStart.Load(), slowEnd.Load())
+		t.Fatalf("%s (the second fn started, %d, before the first ended, %d)", drop, otherStart.Load(), slowEnd.Load())
 	}
 }
 
@@ -203,59 +229,70 @@ func slowCallBlocksOthers(t *testing.T, impl breaker.Impl, b breaker.Breaker) {
 // not return before fn does (or, declared LeaksGoroutineOnTimeout, that it
 // returns on CallTimeout and fn's goroutine lives on until fn returns).
 func breakerFnRunsOnCallersGoroutine(t *testing.T, impl breaker.Impl) {
-	cfg := breakerConfig(1)
-	cfg.CallTimeout = time.Second
-	breakerBubble(t, impl, cfg, func(t *testing.T, b breaker.Breaker) {
-		release := make(chan struct{})
+	cfg := breakerConfig(impl, 1)
+	if impl.Deviations.FixedConfig == nil || impl.Deviations.FixedConfig.CallTimeout == 0 {
+		cfg.CallTimeout = time.Second
+	}
+	breakerBubble(t, impl, cfg, func(t *testing.T, b *subject) {
+		fnGate, open := gate(t)
 		var fnReturned atomic.Bool
-		var callerID, fnID uint64
+		var callerID, fnID atomic.Uint64
 		done := make(chan error, 1)
 		go func() {
-			callerID = stacks.Current()
+			callerID.Store(stacks.Current())
 			done <- b.Execute(context.Background(), func(context.Context) error {
-				fnID = stacks.Current()
-				<-release
+				fnID.Store(stacks.Current())
+				<-fnGate
 				fnReturned.Store(true)
 				return nil
 			})
 		}()
-		time.Sleep(10 * cfg.CallTimeout)
+		time.Sleep(10 * b.cfg.CallTimeout)
 		synctest.Wait()
 		if impl.Deviations.LeaksGoroutineOnTimeout {
-			select {
-			case err := <-done:
-				if err == nil {
-					t.Fatal("declared LeaksGoroutineOnTimeout: Execute returned nil before fn returned")
-				}
-			default:
-				t.Fatal("declared LeaksGoroutineOnTimeout, but Execute did not return on CallTimeout")
-			}
-			if fnReturned.Load() {
-				t.Fatal("fn returned though it was blocked")
-			}
-			if callerID == fnID {
-				t.Fatal("declared LeaksGoroutineOnTimeout, but fn ran on the caller's goroutine")
-			}
-			close(release) // the leaked goroutine still runs fn: free it
-			synctest.Wait()
-			if !fnReturned.Load() {
-				t.Fatal("fn's goroutine did not finish once released")
-			}
+			leaksOnTimeout(t, done, open, &fnReturned, callerID.Load(), fnID.Load())
 			return
 		}
+		leaks := way("fn runs on a goroutine of its own that Execute stops waiting for on a timeout", "Deviations.LeaksGoroutineOnTimeout")
 		select {
 		case err := <-done:
-			t.Fatalf("Execute returned %v while fn was still running", err)
+			t.Fatalf("Execute returned %v while fn was still running%s", err, ways(leaks))
 		default:
 		}
-		close(release)
+		open()
 		if err := <-done; err != nil {
 			t.Fatalf("Execute = %v, want nil", err)
 		}
-		if callerID != fnID {
-			t.Fatalf("fn ran on goroutine %d, the caller is %d", fnID, callerID)
+		if callerID.Load() != fnID.Load() {
+			t.Fatalf("fn ran on goroutine %d, the caller is %d%s", fnID.Load(), callerID.Load(), ways(leaks))
 		}
 	})
+}
+
+// leaksOnTimeout is FnRunsOnCallersGoroutine for a breaker that declares
+// LeaksGoroutineOnTimeout: Execute returned a non-nil error on the
+// timeout, while fn, on a goroutine of its own, waits for open.
+func leaksOnTimeout(t *testing.T, done chan error, open func(), fnReturned *atomic.Bool, callerID, fnID uint64) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("declared LeaksGoroutineOnTimeout: Execute returned nil before fn returned")
+		}
+	default:
+		t.Fatal("declared LeaksGoroutineOnTimeout, but Execute did not return on CallTimeout")
+	}
+	if fnReturned.Load() {
+		t.Fatal("fn returned though it was blocked")
+	}
+	if callerID == fnID {
+		t.Fatal("declared LeaksGoroutineOnTimeout, but fn ran on the caller's goroutine")
+	}
+	open() // the leaked goroutine still runs fn: free it
+	synctest.Wait()
+	if !fnReturned.Load() {
+		t.Fatal("fn's goroutine did not finish once released")
+	}
 }
 
 // breakerBulkhead checks a declared Bulkhead: with that many calls blocked in
@@ -267,12 +304,13 @@ func breakerBulkhead(t *testing.T, impl breaker.Impl) {
 	if n == 0 {
 		return
 	}
-	breakerBubble(t, impl, breakerConfig(1), func(t *testing.T, b breaker.Breaker) {
-		gate := make(chan struct{})
+	breakerBubble(t, impl, breakerConfig(impl, 1), func(t *testing.T, b *subject) {
 		var wg sync.WaitGroup
+		release(t, wg.Wait) // after the gate opens
+		fnGate, open := gate(t)
 		for range n {
 			wg.Go(func() {
-				if err := b.Execute(context.Background(), func(context.Context) error { <-gate; return nil }); err != nil {
+				if err := b.Execute(context.Background(), func(context.Context) error { <-fnGate; return nil }); err != nil {
 					t.Errorf("one of %d calls of the bulkhead: Execute = %v, want nil", n, err)
 				}
 			})
@@ -283,7 +321,7 @@ func breakerBulkhead(t *testing.T, impl breaker.Impl) {
 			t.Errorf("declared Bulkhead %d: with %d calls in fn, one more ran %v and returned %v; want it rejected", n, n, ran, err)
 		}
 		wantState(t, b, breaker.Closed, "after a rejection by the bulkhead")
-		close(gate)
+		open()
 		wg.Wait()
 		mustPass(t, b, nil, "after the bulkhead's calls returned")
 	})

@@ -27,8 +27,8 @@ func TestConformance(t *testing.T) {
 			New: newSemPool})
 	})
 	t.Run("claim", func(t *testing.T) {
-		conformance.FanOut(t, fanout.Impl[int, string]{Name: "claim", Doc: "workers claim inputs by an atomic counter",
-			Map: mapClaim[int, string]})
+		conformance.FanOut(t, fanout.Impl[int, int]{Name: "claim", Doc: "workers claim inputs by an atomic counter",
+			Map: mapClaim[int, int]})
 	})
 }
 

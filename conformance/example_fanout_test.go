@@ -3,7 +3,6 @@ package conformance_test
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -16,7 +15,7 @@ import (
 // conformance.FanOut, instantiated as the suite asks:
 //
 //	func TestConformance(t *testing.T) {
-//		conformance.FanOut(t, fanout.Impl[int, string]{Name: "claim", Doc: "...", Map: mapClaim[int, string]})
+//		conformance.FanOut(t, fanout.Impl[int, int]{Name: "claim", Doc: "...", Map: mapClaim[int, int]})
 //	}
 func mapClaim[In, Out any](ctx context.Context, inputs []In, workers int, fn func(context.Context, In) (Out, error)) ([]Out, error) {
 	if workers < 1 {
@@ -66,9 +65,9 @@ func mapClaim[In, Out any](ctx context.Context, inputs []In, workers int, fn fun
 // A module's own fan-out, adapted to the contract, is checked by
 // conformance.FanOut in a test, and then used like any built-in one.
 func ExampleFanOut() {
-	impl := fanout.Impl[int, string]{Name: "claim", Doc: "workers claim inputs by an atomic counter", Map: mapClaim[int, string]}
-	got, err := impl.Map(context.Background(), []int{1, 2, 3}, 2, func(_ context.Context, in int) (string, error) {
-		return strconv.Itoa(in * in), nil
+	impl := fanout.Impl[int, int]{Name: "claim", Doc: "workers claim inputs by an atomic counter", Map: mapClaim[int, int]}
+	got, err := impl.Map(context.Background(), []int{1, 2, 3}, 2, func(_ context.Context, in int) (int, error) {
+		return in * in, nil
 	})
 	fmt.Println(impl.Name, got, err)
 	// Output:

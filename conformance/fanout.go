@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,9 +17,11 @@ import (
 )
 
 // FanOut runs the fan-out/fan-in conformance suite on impl, one subtest per
-// check. The suite instantiates the contract at In int, Out string (so a
-// generic implementation passes myMap[int, string]); fn returns
-// strconv.Itoa of its input unless a check says otherwise.
+// check. The suite instantiates the contract at In int, Out int, as
+// [github.com/concbench/concbench/benchsuite.FanOut] and runbench.Config's
+// FanOuts do, so one adapter serves all three (a generic implementation
+// passes myMap[int, int]); fn returns 10*in+1 for input in unless a check
+// says otherwise.
 //
 //   - Name: impl.Name is [a-z0-9]+ (it becomes the impl= part of benchmark
 //     names) and impl.Doc is one non-empty line.
@@ -63,9 +64,10 @@ import (
 //
 // Every subtest also fails if a goroutine it started outlives it; see the
 // package doc.
-func FanOut(t *testing.T, impl fanout.Impl[int, string]) {
+func FanOut(t *testing.T, impl fanout.Impl[int, int]) {
 	if impl.Map == nil {
-		t.Fatalf("fanout.Impl %q: Map is nil", impl.Name)
+		t.Errorf("fanout.Impl %q: Map is nil: nothing to check", impl.Name)
+		return
 	}
 	run(t, "Name", func(t *testing.T) {
 		checkName(t, impl.Name, impl.Doc)
@@ -121,7 +123,7 @@ func (p *mapProbe) exit() {
 // checkMapCalls checks what every test with a stopping Map checks: all calls
 // started have returned, and the calls beyond the min(n, workers) in flight
 // when the first error (or the cancel) came are only those the impl declares.
-func checkMapCalls(t *testing.T, impl fanout.Impl[int, string], p *mapProbe, n, workers int) {
+func checkMapCalls(t *testing.T, impl fanout.Impl[int, int], p *mapProbe, n, workers int) {
 	t.Helper()
 	started, late := p.started.Load(), p.late.Load()
 	if returned := p.returned.Load(); returned != started {
@@ -134,27 +136,41 @@ func checkMapCalls(t *testing.T, impl fanout.Impl[int, string], p *mapProbe, n, 
 	switch extra := started - inFlight; {
 	case impl.RunsEveryInput:
 		if started != int64(n) {
-			t.Errorf("declared RunsEveryInput, but fn ran %d times for %d inputs", started, n)
+			t.Errorf("declared RunsEveryInput, but fn ran %d times for %d inputs%s", started, n, ways(stopsLate))
 		}
 	case impl.StopsLate:
 		if extra > int64(workers) {
-			t.Errorf("declared StopsLate (one more call per worker at most), but %d more calls started with %d workers", extra, workers)
+			t.Errorf("declared StopsLate (one more call per worker at most), but %d more calls started with %d workers%s",
+				extra, workers, ways(runsEveryInput))
 		}
 	default:
 		if extra != 0 || late != 0 {
-			t.Errorf("%d calls of fn started after the first error or cancel (%d with ctx already cancelled)", extra, late)
+			t.Errorf("%d calls of fn started after the first error or cancel (%d with ctx already cancelled)%s", extra, late,
+				ways(stopsLate, runsEveryInput))
 		}
 	}
 }
 
+// The ways out of the fan-out's checks.
+var (
+	stopsLate = way("workers may still start a call each after the first error or the cancel (it reaches ctx' only once it has reached Map)",
+		"Impl.StopsLate")
+	runsEveryInput = way("the first error or the cancel does not stop the iteration (fn is called for every input, with ctx' cancelled)",
+		"Impl.RunsEveryInput")
+)
+
 // checkMapElapsed checks how long a stopping Map took in fake time: exactly
 // want, or for a StopsLate impl up to the 1.5 s of one more call beyond it.
-func checkMapElapsed(t *testing.T, impl fanout.Impl[int, string], elapsed, want time.Duration) {
+func checkMapElapsed(t *testing.T, impl fanout.Impl[int, int], elapsed, want time.Duration) {
 	t.Helper()
 	if elapsed == want || impl.StopsLate && elapsed > want && elapsed <= want+1500*time.Millisecond {
 		return
 	}
-	t.Errorf("Map returned after %v of fake time, want %v", elapsed, want)
+	var w []string
+	if elapsed > want && !impl.StopsLate {
+		w = append(w, stopsLate)
+	}
+	t.Errorf("Map returned after %v of fake time, want %v%s", elapsed, want, ways(w...))
 }
 
 func mapSizesAndWorkers() []struct{ n, workers int } {
@@ -170,21 +186,21 @@ func mapSizesAndWorkers() []struct{ n, workers int } {
 // fanResultsAndLimit: every call sleeps a second of fake time, so all the
 // workers are busy at once: the peak concurrency must be exactly
 // min(n, workers), and the batch must take ceil(n/workers) seconds.
-func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, string]) {
+func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapSizesAndWorkers() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				var p mapProbe
 				inputs := make([]int, tt.n)
 				for i := range inputs {
 					inputs[i] = i * 7
 				}
 				start := time.Now()
-				got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (string, error) {
+				got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (int, error) {
 					p.enter(ctx)
 					defer p.exit()
 					time.Sleep(time.Second)
-					return strconv.Itoa(in), nil
+					return fanResult(in), nil
 				})
 				if err != nil {
 					t.Fatalf("Map: %v", err)
@@ -204,18 +220,18 @@ func fanResultsAndLimit(t *testing.T, impl fanout.Impl[int, string]) {
 // fanResultsRealScheduler runs the same check on the real scheduler (under
 // -race this is where data races on results would show), with fn yielding
 // so that workers interleave.
-func fanResultsRealScheduler(t *testing.T, impl fanout.Impl[int, string]) {
+func fanResultsRealScheduler(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapSizesAndWorkers() {
 		var p mapProbe
 		inputs := make([]int, tt.n)
 		for i := range inputs {
 			inputs[i] = i * 7
 		}
-		got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (string, error) {
+		got, err := impl.Map(context.Background(), inputs, tt.workers, func(ctx context.Context, in int) (int, error) {
 			p.enter(ctx)
 			defer p.exit()
 			runtime.Gosched()
-			return strconv.Itoa(in), nil
+			return fanResult(in), nil
 		})
 		if err != nil {
 			t.Fatalf("n=%d workers=%d: Map: %v", tt.n, tt.workers, err)
@@ -227,14 +243,18 @@ func fanResultsRealScheduler(t *testing.T, impl fanout.Impl[int, string]) {
 	}
 }
 
-func checkMapResults(t *testing.T, inputs []int, got []string) {
+// fanResult is what fn returns for in, unless a check says otherwise: not
+// in itself, so that an input copied to the results shows.
+func fanResult(in int) int { return 10*in + 1 }
+
+func checkMapResults(t *testing.T, inputs []int, got []int) {
 	t.Helper()
 	if got == nil || len(got) != len(inputs) {
 		t.Fatalf("got %d results (nil: %v), want %d", len(got), got == nil, len(inputs))
 	}
 	for i, in := range inputs {
-		if want := strconv.Itoa(in); got[i] != want {
-			t.Fatalf("results[%d] = %q, want %q", i, got[i], want)
+		if want := fanResult(in); got[i] != want {
+			t.Fatalf("results[%d] = %d, want %d (fn's result for inputs[%d])", i, got[i], want, i)
 		}
 	}
 }
@@ -268,11 +288,12 @@ func mapStopCases() []struct {
 // then takes a second to finish and returns no error. Map must return input
 // 0's error once every call has returned, and start no call after the cancel
 // (unless declared).
-func fanFirstError(t *testing.T, impl fanout.Impl[int, string]) {
+func fanFirstError(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapStopCases() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				var p mapProbe
+				stop := stopAfterAnHour(t)
 				start := time.Now()
 				got, err := impl.Map(context.Background(), make([]int, tt.n), tt.workers, indexedMapFn(&p, func(ctx context.Context, i int) error {
 					switch i {
@@ -283,10 +304,11 @@ func fanFirstError(t *testing.T, impl fanout.Impl[int, string]) {
 						time.Sleep(1500 * time.Millisecond)
 						return fanErrSecond
 					}
-					<-ctx.Done()
+					stop.wait(ctx)
 					time.Sleep(time.Second)
 					return nil // finished its work despite the cancel
 				}))
+				stop.check(t, "the first error")
 				if !errors.Is(err, fanErrFirst) || got != nil {
 					t.Fatalf("Map = %d results, %v; want nil, %v", len(got), err, fanErrFirst)
 				}
@@ -301,22 +323,24 @@ func fanFirstError(t *testing.T, impl fanout.Impl[int, string]) {
 // to stop and returns either a wrapped ctx error or no error; the parent's
 // deadline passes after a second. Map must return the parent's ctx.Err()
 // itself, not fn's wrapping of it.
-func fanParentCancel(t *testing.T, impl fanout.Impl[int, string]) {
+func fanParentCancel(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, tt := range mapStopCases() {
 		t.Run(fmt.Sprintf("n=%d/workers=%d", tt.n, tt.workers), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				var p mapProbe
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				defer cancel()
+				stop := stopAfterAnHour(t)
 				start := time.Now()
 				got, err := impl.Map(ctx, make([]int, tt.n), tt.workers, indexedMapFn(&p, func(ctx context.Context, i int) error {
-					<-ctx.Done()
+					stop.wait(ctx)
 					time.Sleep(time.Second)
 					if i%2 == 1 {
 						return nil // finished its work despite the cancel
 					}
 					return fmt.Errorf("input %d stopped: %w", i, ctx.Err())
 				}))
+				stop.check(t, "the parent's deadline")
 				if err != ctx.Err() || got != nil {
 					t.Fatalf("Map = %d results, %v; want nil, ctx.Err() = %v", len(got), err, ctx.Err())
 				}
@@ -327,24 +351,56 @@ func fanParentCancel(t *testing.T, impl fanout.Impl[int, string]) {
 	}
 }
 
+// stopper releases the calls of fn that wait for ctx' to end, if it has
+// not ended an hour of fake time into the check: a Map that never cancels
+// ctx' then returns, and the check says so, instead of blocking its
+// bubble for good.
+type stopper struct{ stop chan struct{} }
+
+// stopAfterAnHour starts a stopper, whose timer the check's end stops.
+func stopAfterAnHour(t *testing.T) stopper {
+	s := stopper{make(chan struct{})}
+	timer := time.AfterFunc(time.Hour, func() { close(s.stop) })
+	release(t, func() { timer.Stop() })
+	return s
+}
+
+// wait returns once ctx has ended, or the stopper has released the calls.
+func (s stopper) wait(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-s.stop:
+	}
+}
+
+// check fails the check if the stopper had to release the calls: ctx' had
+// not ended an hour after what should have ended it.
+func (s stopper) check(t *testing.T, what string) {
+	t.Helper()
+	if isClosed(s.stop) {
+		t.Fatalf("an hour of fake time after %s, the ctx fn was called with had not ended: the suite released the calls "+
+			"waiting for it (the contract: the first error, or the end of the caller's ctx, cancels ctx' at once)", what)
+	}
+}
+
 // indexedMapFn turns body into an fn that numbers its calls in the order they
 // start, so "input 0" is the first call to start whatever the impl's order.
 // A call that starts with ctx already done returns ctx.Err() at once, as a fn
 // honouring ctx does.
-func indexedMapFn(p *mapProbe, body func(ctx context.Context, i int) error) func(context.Context, int) (string, error) {
+func indexedMapFn(p *mapProbe, body func(ctx context.Context, i int) error) func(context.Context, int) (int, error) {
 	var next atomic.Int64
-	return func(ctx context.Context, _ int) (string, error) {
+	return func(ctx context.Context, _ int) (int, error) {
 		late := p.enter(ctx)
 		defer p.exit()
 		i := int(next.Add(1) - 1)
 		if late {
-			return "", ctx.Err()
+			return 0, ctx.Err()
 		}
-		return "", body(ctx, i)
+		return 0, body(ctx, i)
 	}
 }
 
-func fanCancelledBeforeCall(t *testing.T, impl fanout.Impl[int, string]) {
+func fanCancelledBeforeCall(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, n := range []int{0, 5} {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
@@ -359,7 +415,7 @@ func fanCancelledBeforeCall(t *testing.T, impl fanout.Impl[int, string]) {
 	}
 }
 
-func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, string]) {
+func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, int]) {
 	for _, workers := range []int{0, -1} {
 		func() {
 			defer func() {
@@ -367,7 +423,7 @@ func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, string]) {
 					t.Errorf("workers=%d: Map did not panic", workers)
 				}
 			}()
-			_, _ = impl.Map(context.Background(), make([]int, 3), workers, func(context.Context, int) (string, error) { return "", nil })
+			_, _ = impl.Map(context.Background(), make([]int, 3), workers, func(context.Context, int) (int, error) { return 0, nil })
 		}()
 	}
 }
@@ -375,15 +431,15 @@ func fanWorkersBelowOnePanics(t *testing.T, impl fanout.Impl[int, string]) {
 // fanNoGoroutineOutlivesCall stops Map on the real scheduler, by an error
 // and by the parent's cancel, and then checks that no goroutine is left,
 // ignoring those that were there before.
-func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
+func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, int]) {
 	const n, workers = 200, 8
 	ignore := goleak.IgnoreCurrent()
-	fail := func(ctx context.Context, in int) (string, error) {
+	fail := func(ctx context.Context, in int) (int, error) {
 		if in == 50 {
-			return "", fanErrFirst
+			return 0, fanErrFirst
 		}
 		runtime.Gosched()
-		return "", nil
+		return 0, nil
 	}
 	inputs := make([]int, n)
 	for i := range inputs {
@@ -396,12 +452,12 @@ func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls atomic.Int64
-	_, err := impl.Map(ctx, inputs, workers, func(ctx context.Context, in int) (string, error) {
+	_, err := impl.Map(ctx, inputs, workers, func(ctx context.Context, in int) (int, error) {
 		if calls.Add(1) == 50 {
 			cancel()
 		}
 		runtime.Gosched()
-		return "", ctx.Err()
+		return 0, ctx.Err()
 	})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Map after cancel = %v, want context.Canceled", err)
@@ -413,7 +469,7 @@ func fanNoGoroutineOutlivesCall(t *testing.T, impl fanout.Impl[int, string]) {
 // returns it, and goroutines stay blocked after it returned. In a bubble,
 // synctest.Wait returns once every goroutine left is blocked for good, so
 // the count is exact; the bubble's end then reports them, in the child.
-func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
+func fanLeaks(t *testing.T, impl fanout.Impl[int, int]) {
 	out := demonstrate(t, func() {
 		defer func() { fmt.Printf("bubble: %v\n", recover()) }()
 		synctest.Test(t, func(t *testing.T) {
@@ -423,11 +479,11 @@ func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
 			for i := range inputs {
 				inputs[i] = i
 			}
-			_, err := impl.Map(context.Background(), inputs, workers, func(_ context.Context, in int) (string, error) {
+			_, err := impl.Map(context.Background(), inputs, workers, func(_ context.Context, in int) (int, error) {
 				if in == 50 {
-					return "", fanErrFirst
+					return 0, fanErrFirst
 				}
-				return strconv.Itoa(in), nil
+				return fanResult(in), nil
 			})
 			fmt.Printf("first error returned: %t\n", errors.Is(err, fanErrFirst))
 			synctest.Wait()
@@ -448,12 +504,12 @@ func fanLeaks(t *testing.T, impl fanout.Impl[int, string]) {
 // fanDeadlocks checks a declared deadlock: in a bubble, Map over more
 // inputs than workers blocks every goroutine, which synctest reports as a
 // deadlock at once (on the real scheduler it would hang for ever).
-func fanDeadlocks(t *testing.T, impl fanout.Impl[int, string]) {
+func fanDeadlocks(t *testing.T, impl fanout.Impl[int, int]) {
 	out := demonstrate(t, func() {
 		defer func() { fmt.Printf("bubble: %v\n", recover()) }()
 		synctest.Test(t, func(t *testing.T) {
-			_, err := impl.Map(context.Background(), make([]int, 64), 4, func(_ context.Context, in int) (string, error) {
-				return strconv.Itoa(in), nil
+			_, err := impl.Map(context.Background(), make([]int, 64), 4, func(_ context.Context, in int) (int, error) {
+				return fanResult(in), nil
 			})
 			fmt.Printf("Map returned: %v\n", err)
 		})
@@ -465,7 +521,7 @@ func fanDeadlocks(t *testing.T, impl fanout.Impl[int, string]) {
 
 // fanRacy checks a declared data race: the race detector, in a child
 // process built like this one, reports one while Map runs.
-func fanRacy(t *testing.T, impl fanout.Impl[int, string]) {
+func fanRacy(t *testing.T, impl fanout.Impl[int, int]) {
 	if !raceEnabled {
 		t.Skip("declared Racy: only a test binary built with -race can check it")
 	}
@@ -478,13 +534,13 @@ func fanRacy(t *testing.T, impl fanout.Impl[int, string]) {
 		// their calls interleave: one that did all the work alone would
 		// race with nobody. Three rounds make a miss very unlikely.
 		for range 3 {
-			got, err := impl.Map(context.Background(), inputs, 8, func(_ context.Context, in int) (string, error) {
+			got, err := impl.Map(context.Background(), inputs, 8, func(_ context.Context, in int) (int, error) {
 				time.Sleep(time.Microsecond)
-				return strconv.Itoa(in), nil
+				return fanResult(in), nil
 			})
 			lost := 0
 			for i, in := range inputs {
-				if err == nil && got[i] != strconv.Itoa(in) {
+				if err == nil && got[i] != fanResult(in) {
 					lost++
 				}
 			}

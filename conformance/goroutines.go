@@ -3,6 +3,7 @@ package conformance
 import (
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/concbench/concbench/internal/stacks"
@@ -21,13 +22,14 @@ func blockedIn(fn any) int {
 }
 
 // others returns every goroutine but the caller's, which runtime.Stack
-// lists first.
+// lists first, and but those stranded in a deadlocked bubble (see
+// [bubble]).
 func others() []stacks.Goroutine {
 	all := stacks.All()
 	if len(all) == 0 {
 		return nil
 	}
-	return all[1:]
+	return slices.DeleteFunc(all[1:], func(g stacks.Goroutine) bool { return isStranded(g.ID) })
 }
 
 // ids returns the ids of gs, as a set.

@@ -198,6 +198,40 @@ type Deviations struct {
 	// process-wide registry, which starts this many goroutines for it that
 	// run until the process exits; Close cannot stop them.
 	RegistryGoroutines int
+	// FixedConfig: the library's own values, for the fields of Config
+	// that it cannot be given (a breaker with a built-in threshold, open
+	// timeout or probe limit, such as streadway/handy's or a fixed hystrix
+	// setup). New ignores those fields of the Config it gets and works
+	// with these values instead; a zero field here is one New honours.
+	// The conformance suite and the benchmarks build the breaker with
+	// these values in place of their own ([Impl.EffectiveConfig]) and
+	// skip, saying why, what they cannot check or measure with them; New
+	// need not panic on an invalid value of a fixed field, which it never
+	// reads. nil: New honours every field.
+	FixedConfig *Config
+}
+
+// EffectiveConfig returns the Config a breaker that New(cfg) builds works
+// with: cfg, with the fields the entry declares fixed
+// (Deviations.FixedConfig) in their place.
+func (i Impl) EffectiveConfig(cfg Config) Config {
+	f := i.Deviations.FixedConfig
+	if f == nil {
+		return cfg
+	}
+	if f.FailuresToOpen != 0 {
+		cfg.FailuresToOpen = f.FailuresToOpen
+	}
+	if f.OpenTimeout != 0 {
+		cfg.OpenTimeout = f.OpenTimeout
+	}
+	if f.HalfOpenProbes != 0 {
+		cfg.HalfOpenProbes = f.HalfOpenProbes
+	}
+	if f.CallTimeout != 0 {
+		cfg.CallTimeout = f.CallTimeout
+	}
+	return cfg
 }
 
 // Impls returns every implementation, home-grown first, then the libraries.

@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
 // TestConformance runs the conformance suite on every registry entry and
 // checks that no two entries share a name.
 func TestConformance(t *testing.T) {
-	impls := fanout.Impls[int, string]()
+	impls := fanout.Impls[int, int]()
 	if len(impls) == 0 {
 		t.Fatal("Impls() is empty")
 	}
