@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"testing"
 
+	"github.com/concbench/concbench/conformance"
 	"github.com/concbench/concbench/impl/fanout"
 )
 
@@ -79,4 +81,9 @@ func Example_adapter() {
 	// Output:
 	// [2 4 6] <nil>
 	// [] bad input
+}
+
+// TestExampleAdapter: the example's adapter meets the contract.
+func TestExampleAdapter(t *testing.T) {
+	conformance.FanOut(t, fanout.Impl[int, int]{Name: "lib", Doc: "the package example's adapter", Map: mapLib[int, int]})
 }

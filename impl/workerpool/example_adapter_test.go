@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"testing"
 
+	"github.com/concbench/concbench/conformance"
 	"github.com/concbench/concbench/impl/workerpool"
 )
 
@@ -68,4 +70,16 @@ func Example_adapter() {
 	// true boom
 	// workerpool: pool is closed
 	// workerpool: pool is closed
+}
+
+// TestExampleAdapter: the example's adapter meets the contract, its
+// library's Go, which cannot watch a context, declared.
+func TestExampleAdapter(t *testing.T) {
+	conformance.WorkerPool(t, workerpool.Impl{
+		Name: "lib", Doc: "the package example's adapter",
+		New: func(workers int) workerpool.Pool {
+			return &adapter{lib: &libPool{sem: make(chan struct{}, workers)}}
+		},
+		Deviations: workerpool.Deviations{IgnoresCtxWhileBlocked: true},
+	})
 }
