@@ -186,7 +186,25 @@ func geometryCountsLen(lowest, highest int64, digits int32) (int64, error) {
 // Budget bounds the histogram counts decoded in all, and the trial
 // records read, by the Reads that
 // share it: those of one report. It is not safe for concurrent use.
-type Budget struct{ left, recordBytes int64 }
+type Budget struct {
+	left, recordBytes int64
+	// mergeKey, if set, names the trials whose histograms a read merges
+	// (see MergeBy).
+	mergeKey func(*Trial) string
+}
+
+// MergeBy makes the reads that share b merge histograms as they go: the
+// histograms of each trial for which key returns a non-empty string are
+// merged into those of the first trial of the same file with that key
+// that has any, and the later trial keeps none. Only the first trial's
+// histograms are charged to b: a report of a 20,000-trial run, which
+// charts each implementation's histograms merged over its repetitions
+// anyway, then holds one set per trial name instead of refusing all but
+// the first thousand. It returns b.
+func (b *Budget) MergeBy(key func(*Trial) string) *Budget {
+	b.mergeKey = key
+	return b
+}
 
 // MaxTrialBytes bounds the trial records one [Budget] reads, counted as
 // the bytes of their lines less their histograms: 128 MiB is about 100,000

@@ -281,8 +281,10 @@ func TestHugeHeadersAllocateLittle(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	trials, warnings, err := Read(path, nil)
 	runtime.ReadMemStats(&after)
-	if err != nil || len(trials) != 100 || len(warnings) != 100 {
-		t.Fatalf("Read = %d trials, %d warnings, %v; want 100, 100, nil", len(trials), len(warnings), err)
+	// One warning for each of the first maxDropWarnings trials, one for
+	// the rest.
+	if err != nil || len(trials) != 100 || len(warnings) != maxDropWarnings+1 || !strings.Contains(warnings[maxDropWarnings], "histograms of 90 more trials dropped") {
+		t.Fatalf("Read = %d trials, %d warnings, %v; want 100, %d, nil", len(trials), len(warnings), err, maxDropWarnings+1)
 	}
 	if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20 {
 		t.Errorf("Read allocated %d MiB, want at most 64", d>>20)
@@ -299,6 +301,46 @@ func TestHugeHeadersAllocateLittle(t *testing.T) {
 	}
 	if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20 {
 		t.Errorf("Unmarshal allocated %d MiB, want at most 64", d>>20)
+	}
+}
+
+// TestMergeBy: a merging budget folds the histograms of every trial of a
+// key into the first one's, once per name and repetition, charges only
+// the first, and leaves trials whose key is empty alone; a budget with
+// room for one trial's histograms then holds a thousand trials'.
+func TestMergeBy(t *testing.T) {
+	var trials []Trial
+	for rep := 1; rep <= 1000; rep++ {
+		trials = append(trials, Trial{Name: "A", Rep: rep, Status: StatusOK,
+			Latency: harnessHist(int64(rep)), Service: harnessHist(5), Lateness: harnessHist(1)})
+	}
+	lines := sidecarLines(t, trials...)
+	lines = append(lines, lines[1]) // rep 2, twice
+	lines = append(lines, sidecarLines(t, Trial{Name: "H", Rep: 1, Status: StatusHung, Latency: harnessHist(9), Service: harnessHist(9), Lateness: harnessHist(9)})...)
+	b := NewBudget().MergeBy(func(t *Trial) string {
+		if t.Status == StatusOK {
+			return t.Name
+		}
+		return ""
+	})
+	b.left = 2 * (3*31744 + 100) // room for two trials' histograms
+	got, warnings, err := Read(writeFile(t, lines...), b)
+	if err != nil || len(warnings) != 0 || len(got) != 1002 {
+		t.Fatalf("Read = %d trials, warnings %q, %v", len(got), warnings, err)
+	}
+	if n, max := got[0].Latency.TotalCount(), got[0].Latency.Max(); n != 1000 || max < 1000 || max > 1001 {
+		t.Errorf("merged latency: %d values, max %d; want 1000, up to 1000", n, max)
+	}
+	if got[0].Service.TotalCount() != 1000 || got[0].Lateness.TotalCount() != 1000 {
+		t.Errorf("merged service %d, lateness %d values; want 1000", got[0].Service.TotalCount(), got[0].Lateness.TotalCount())
+	}
+	for _, tr := range got[1:1001] {
+		if tr.Latency != nil || tr.Service != nil || tr.Lateness != nil {
+			t.Fatalf("rep %d kept its histograms after the merge", tr.Rep)
+		}
+	}
+	if h := got[1001]; h.Name != "H" || h.Latency == nil || h.Latency.TotalCount() != 1 {
+		t.Errorf("the unmerged trial: %s with %v", h.Name, h.Latency)
 	}
 }
 

@@ -363,8 +363,12 @@ type record struct {
 // them in warnings.
 func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnings []string, err error) {
 	br := bufio.NewReader(r)
-	skipped := 0
+	skipped, dropped := 0, 0
+	m := merger{}
 	defer func() {
+		if dropped > maxDropWarnings {
+			warnings = append(warnings, fmt.Sprintf("%s: histograms of %d more trials dropped, for the same reason", path, dropped-maxDropWarnings))
+		}
 		if skipped > 0 {
 			warnings = append(warnings, fmt.Sprintf("%s: %d trials not read: a report reads at most %d MiB of trial records (their histograms apart) in all; report fewer files at once", path, skipped, MaxTrialBytes>>20))
 		}
@@ -400,8 +404,11 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 				if t.Parts == nil {
 					t.Parts = partsOfName(t.Name)
 				}
-				if err := budget.decode(&t, rec.Latency, rec.Service, rec.Lateness); err != nil {
-					warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
+				if err := m.decode(budget, &t, rec.Latency, rec.Service, rec.Lateness, f.Trials); err != nil {
+					dropped++
+					if dropped <= maxDropWarnings {
+						warnings = append(warnings, fmt.Sprintf("%s:%d: histograms of %s rep %d dropped: %v", path, line, t.Name, t.Rep, err))
+					}
 				}
 				f.Trials = append(f.Trials, t)
 			}
@@ -413,6 +420,67 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 			return f, warnings, fmt.Errorf("sidecar: reading %s: %w", path, rerr)
 		}
 	}
+}
+
+// maxDropWarnings bounds the warnings a read gives of dropped histograms,
+// one per trial; the rest are counted in one more.
+const maxDropWarnings = 10
+
+// merger is a read's histograms merged so far, when its budget merges
+// (Budget.MergeBy): the index in the file's trials of the trial that
+// holds each key's, and the trials (name and repetition) merged, so that
+// a trial that appears twice is merged once.
+type merger struct {
+	holder map[string]int
+	seen   map[nameRep]bool
+}
+
+type nameRep struct {
+	name string
+	rep  int
+}
+
+// decode decodes t's histograms (see Budget.decode) or, when the budget
+// merges and an earlier trial of trials holds t's key's, merges them into
+// that trial's, leaving t none.
+func (m *merger) decode(b *Budget, t *Trial, latency, service, lateness json.RawMessage, trials []Trial) error {
+	key := ""
+	if b.mergeKey != nil {
+		key = b.mergeKey(t)
+	}
+	if key == "" {
+		return b.decode(t, latency, service, lateness)
+	}
+	if m.holder == nil {
+		m.holder, m.seen = map[string]int{}, map[nameRep]bool{}
+	}
+	if m.seen[nameRep{t.Name, t.Rep}] {
+		return nil // a trial read twice, which the reader keeps once
+	}
+	m.seen[nameRep{t.Name, t.Rep}] = true
+	i, ok := m.holder[key]
+	if !ok {
+		err := b.decode(t, latency, service, lateness)
+		if err == nil && t.Latency != nil {
+			m.holder[key] = len(trials)
+		}
+		return err
+	}
+	var own Trial
+	if err := (&Budget{left: MaxTotalCounts}).decode(&own, latency, service, lateness); err != nil {
+		return err
+	}
+	into := &trials[i]
+	for _, h := range []struct{ dst, src **Hist }{{&into.Latency, &own.Latency}, {&into.Service, &own.Service}, {&into.Lateness, &own.Lateness}} {
+		switch {
+		case *h.src == nil:
+		case *h.dst == nil:
+			*h.dst = *h.src
+		default:
+			(*h.dst).Merge((*h.src).Histogram)
+		}
+	}
+	return nil
 }
 
 // readLine returns the next line of br without its newline, or tooLong

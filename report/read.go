@@ -173,8 +173,14 @@ func readFiles(files []string) (*dataset, error) {
 		}
 	}
 	seenUnit := map[string]bool{}
-	// One budget for the histograms of all the sidecars.
-	budget := record.NewBudget()
+	// One budget for the histograms of all the sidecars; the charts merge
+	// each trial name's usable histograms, and so may the reads.
+	budget := record.NewBudget().MergeBy(func(t *record.Trial) string {
+		if usable(*t) {
+			return t.Name
+		}
+		return ""
+	})
 	var empty []string
 	for _, path := range files {
 		before := len(ds.Results) + len(ds.Trials)
