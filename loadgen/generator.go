@@ -33,7 +33,7 @@ type generator struct {
 
 // newGenerator allocates every recorder before the run's clock starts:
 // nothing is allocated on the hot path.
-func newGenerator(cfg Config, t Target) (*generator, error) {
+func newGenerator(ctx context.Context, cfg Config, t Target) (*generator, error) {
 	// The window opens 1 ms after the clock starts, so that even a run
 	// without warm-up has its clients issuing when it opens.
 	warmEnd := cfg.Warmup.Nanoseconds() + int64(time.Millisecond)
@@ -52,8 +52,11 @@ func newGenerator(cfg Config, t Target) (*generator, error) {
 		gap := 1e9 * float64(cfg.Clients) / cfg.Rate // each client's mean gap, ns
 		g.wakers = make([]*waker, cfg.Clients)
 		for i := range g.wakers {
-			w, err := newWaker(gap, cfg.Sleeper)
+			w, err := newWaker(ctx, gap, cfg.Sleeper)
 			if err != nil {
+				for _, w := range g.wakers[:i] {
+					w.close()
+				}
 				return nil, err
 			}
 			g.wakers[i] = w

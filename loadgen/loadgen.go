@@ -206,7 +206,7 @@ func RunTarget(ctx context.Context, cfg Config, t Target) (Result, error) {
 	if err := cfg.check(t); err != nil {
 		return Result{}, err
 	}
-	g, err := newGenerator(cfg, t)
+	g, err := newGenerator(ctx, cfg, t)
 	if err != nil {
 		return Result{}, fmt.Errorf("loadgen: %w", err)
 	}

@@ -99,13 +99,13 @@ type waker struct {
 // newWaker returns the waker of a client whose operations are gap ns
 // apart on average, for the Config's sleeper choice (checked: the OS has
 // the sleeper chosen).
-func newWaker(gap float64, choice string) (*waker, error) {
+func newWaker(ctx context.Context, gap float64, choice string) (*waker, error) {
 	w := &waker{how: SleeperGoTimer, wake: newHist()}
 	switch {
 	case choice == SleepPrecise:
 		w.how = SleeperPrecise
 	case choice == SleepPoll, (choice == SleepAuto || choice == "") && hasPoll:
-		p, err := newPollSleeper()
+		p, err := newPollSleeper(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -127,7 +127,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 		if choice == SleepPrecise && !hasPrecise || choice == SleepPoll && !hasPoll {
 			continue
 		}
-		w, err := newWaker(float64(time.Millisecond), choice)
+		w, err := newWaker(context.Background(), float64(time.Millisecond), choice)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +165,7 @@ func TestWakerRecordsMeasuredWaits(t *testing.T) {
 func TestMargin(t *testing.T) {
 	us := int64(time.Microsecond)
 	feed := func(vs ...int64) *waker {
-		w, err := newWaker(float64(time.Millisecond), SleepGoTimer)
+		w, err := newWaker(context.Background(), float64(time.Millisecond), SleepGoTimer)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestWaitDoesNotAllocate(t *testing.T) {
 		if choice == SleepPrecise && !hasPrecise || choice == SleepPoll && !hasPoll {
 			continue
 		}
-		w, err := newWaker(float64(time.Millisecond), choice)
+		w, err := newWaker(context.Background(), float64(time.Millisecond), choice)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,6 +244,37 @@ func TestSleeperConfigChecked(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := Run(context.Background(), tt.give, noop); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestWaitEndsWithCtx: a client waiting an hour for its next start, on
+// any sleeper, returns once ctx ends, with a reading before the start
+// and nothing recorded; the poll sleeper's wait is woken by ctx's end
+// itself, not by a slice of its own.
+func TestWaitEndsWithCtx(t *testing.T) {
+	for _, choice := range []string{SleepGoTimer, SleepPrecise, SleepPoll} {
+		if choice == SleepPrecise && !hasPrecise || choice == SleepPoll && !hasPoll {
+			continue
+		}
+		t.Run(choice, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			w, err := newWaker(ctx, float64(time.Hour), choice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.close()
+			base, mono, _ := startClock()
+			w.clock, w.monoBase = func() int64 { return int64(time.Since(base)) }, mono
+			time.AfterFunc(10*time.Millisecond, cancel)
+			target := w.clock() + int64(time.Hour)
+			if got := w.until(ctx, target, w.clock(), true); got >= target {
+				t.Errorf("until returned %d, at or after the intended start %d", got, target)
+			}
+			w.settle()
+			if w.wake.TotalCount() != 0 || w.spinNs != 0 {
+				t.Errorf("an interrupted wait recorded %d wakes, %d ns spun", w.wake.TotalCount(), w.spinNs)
 			}
 		})
 	}
