@@ -105,8 +105,12 @@ func disturbance(tr record.Trial) string {
 	default:
 		return ""
 	}
-	return fmt.Sprintf("the harness %s its target: service p50 %s under the load, %s alone (%.2g×), at %.2g operations in flight (bound %.2g× ± %s at up to %.2g in flight)",
-		how, short(svc), short(solo), svc/solo, load, disturbRatio, short(slack), lowLoad)
+	ratio := fmt.Sprintf("%.2g×", svc/solo)
+	if svc/solo >= 10 {
+		ratio = fmt.Sprintf("%.0f×", svc/solo)
+	}
+	return fmt.Sprintf("the harness %s its target: service p50 %s under the load, %s alone (%s), at %.2g operations in flight (bound %.2g× ± %s at up to %.2g in flight)",
+		how, short(svc), short(solo), ratio, load, disturbRatio, short(slack), lowLoad)
 }
 
 // short writes ns nanoseconds with three significant digits: "2.9ms",
