@@ -37,21 +37,33 @@
 // time it spent spinning or yielding (Result.SpinNs). Config.Sleeper
 // chooses how it waits; Result.Sleeper says which ran.
 //
-// By default (SleepAuto), where the OS has clock_nanosleep with
-// TIMER_ABSTIME (Linux) and a client's operations are at least 50 µs
-// apart, it sleeps on CLOCK_MONOTONIC until a margin before its intended
-// start, in slices of at most 200 µs with a yield between them, then spins
-// on the clock; the margin follows the recent wake-up error (about its
-// 80th percentile, 20 to 500 µs). Elsewhere, and with SleepGoTimer, it
-// sleeps through Go's timer, which on an idle runtime wakes up to about a
-// millisecond late, and yields for the rest. On a 2-core VM shared with
-// other work, in one interleaved run (scenarios/more/harness-precision*),
-// the precise sleeper took the p50 start error of a no-op target at 100 and
-// 1000 ops/s from 0.43-0.54 ms to under 0.1 µs, for 0.1-0.7% of a core,
-// and left a 1 ms sleep task's service time as Go's timer left it (p50
-// 1085-1090 µs against 1084-1089 µs in the knee at 1000/s). Its p99 is the
-// machine's: when other processes hold the cores, neither sleeper's
-// thread runs on time.
+// By default (SleepAuto), where the OS has timerfd (Linux), a client
+// waits on a timerfd through Go's netpoller until a margin before its
+// intended start (the recent oversleep's 80th percentile, at most 200 µs),
+// then yields the processor in a loop until the start: while it waits it
+// holds neither a processor nor a thread, and the target's goroutines
+// (its network reads, its timers) run as they would beside any other
+// goroutine. Elsewhere, and with SleepGoTimer, it sleeps through Go's
+// timer, which on an idle runtime wakes up to about a millisecond late,
+// and yields for the rest. SleepPrecise sleeps in clock_nanosleep on a
+// locked thread and spins: the smallest start error, but a client parked
+// in a system call keeps its processor, and the target's netpoller-woken
+// goroutines wait for sysmon to take it back.
+//
+// Measured on a 2-core VM, interleaved (scenarios/more/harness-precision
+// and harness-precision-clients, 5 trials of 2 s each; quiet machine): the
+// poll sleeper's start error (wake) of a no-op target at 100 and 1000
+// ops/s is 0.9 and 13 µs at p50 and 128 and 95 µs at p99 with one client
+// (precise: 0.0 µs, 28 and 19 µs; Go's timer: 518 and 464 µs, 1032 and
+// 930 µs), for 0.3 and 1.5% of a core. But with eight clients the precise
+// sleeper made a pipe echo to another goroutine (the harness floor's
+// target) take 15 ms and 4 ms at p50 instead of the 22 and 16 µs it takes
+// alone, and a loopback HTTP GET 11-20 times its time alone
+// (internal/truth); the poll sleeper left both as they are alone (0.9-1.35
+// times), and concbench's latency of that GET within 0.91-1.10 times
+// vegeta's at the median. Where precision and not disturbing conflict,
+// auto chooses not disturbing. Each trial measures what the harness did
+// to its target (record.Trial.SoloP50Ns, Disturbed; see [Solo]).
 //
 // # Measurement
 //

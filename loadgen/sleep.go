@@ -28,12 +28,14 @@ const (
 
 // Sleeper choices: Config.Sleeper, how an open loop's clients are to wait.
 const (
-	// SleepAuto (or "") picks the precise sleeper where the OS has it
-	// ([PreciseAvailable]) and each client's mean gap between operations
-	// is at least 50 µs, and Go's timer otherwise.
+	// SleepAuto (or "") picks the poll sleeper where the OS has it
+	// ([PollAvailable]), and Go's timer otherwise: the sleepers that
+	// leave the target's goroutines to the runtime as it would run them
+	// without the generator (see the package doc, Precision).
 	SleepAuto = "auto"
-	// SleepPrecise asks for the precise sleeper (SleeperPrecise) whatever
-	// the gap; a Config with it is refused where the OS has none.
+	// SleepPrecise asks for the precise sleeper (SleeperPrecise), the
+	// smallest start error, at the cost of disturbing a target that needs
+	// the netpoller; a Config with it is refused where the OS has none.
 	SleepPrecise = "precise"
 	// SleepGoTimer asks for Go's timer (SleeperGoTimer) everywhere.
 	SleepGoTimer = "go-timer"
@@ -54,10 +56,6 @@ func PollAvailable() bool { return hasPoll }
 func PreciseAvailable() bool { return hasPrecise }
 
 const (
-	// preciseMinGap is the shortest mean gap between one client's
-	// operations for which the precise sleeper runs: below it the client
-	// has no time to sleep anyway, and the yield loop is as good.
-	preciseMinGap = 50 * time.Microsecond
 	// The margin, how long before the intended start a precise sleep
 	// ends, is a high quantile of the recent oversleep (how late
 	// clock_nanosleep returned), within these bounds. The spin after a
@@ -276,8 +274,8 @@ func (w *waker) margin() int64 {
 // how long it yielded (busy, unless other goroutines took the processor).
 //
 // An idle Go runtime rounds a sub-millisecond timer up to about a
-// millisecond, so the starts run up to 1–2 ms late; the precise sleeper
-// replaces this where it can (Linux, gaps of at least preciseMinGap).
+// millisecond, so the starts run up to 1–2 ms late; the poll sleeper
+// replaces this where it can (Linux).
 // Spinning through waits up to 2 ms instead was tried and rejected: in
 // workerpool-knee (channels, spawn; 3 trials each) it cut spawn's start
 // lateness p99 from 1.7–2.1 ms to 0.5–0.9 ms, but the spinning client
