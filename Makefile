@@ -38,7 +38,7 @@ fuzz: ## fuzz the scenario parser, the result-file readers and the sidecar reade
 	$(GO) test -run '^$$' -fuzz '^FuzzReadComparison$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./compare/
 	$(GO) test -run '^$$' -fuzz '^FuzzSidecarRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./record/
 
-truth: ## the harness against queueing theory (minutes; not in make test): writes results/reference/truth/truth.md
+truth: ## the harness against queueing theory and vegeta (about 5 minutes; not in make test): writes results/reference/truth/truth.md
 	$(GO) test -tags truth -count=1 -timeout 20m -v -run '^TestTruth$$' ./internal/truth/ -truth.out $(CURDIR)/results/reference/truth/truth.md
 
 REFNEW := results/local/reference-new

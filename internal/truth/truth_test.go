@@ -195,6 +195,7 @@ func littlesLaw(t *testing.T, add func(row)) {
 type measuredService struct {
 	draw      func() time.Duration
 	extra     time.Duration
+	cpu       bool    // serve by spinning on the processor, not by waiting off it
 	n, s1, s2 float64 // count, sum and sum of squares of service times, ns
 }
 
@@ -204,7 +205,11 @@ func (m *measuredService) call(context.Context) error {
 	}
 	d := m.draw()
 	t0 := time.Now()
-	serve(d)
+	if m.cpu {
+		spin(d)
+	} else {
+		serve(d)
+	}
 	s := float64(time.Since(t0))
 	m.n, m.s1, m.s2 = m.n+1, m.s1+s, m.s2+s*s
 	return nil
@@ -216,8 +221,8 @@ func (m *measuredService) moments() (es, es2 float64) { return m.s1 / m.n, m.s2 
 // client for a second: what a requested service really takes here (a
 // wake-up is late by tens of µs), so that the open loop can be offered the
 // rate that gives the utilisation wanted.
-func calibrate(t *testing.T, draw func() time.Duration) float64 {
-	m := &measuredService{draw: draw}
+func calibrate(t *testing.T, draw func() time.Duration, cpu bool) float64 {
+	m := &measuredService{draw: draw, cpu: cpu}
 	if _, err := loadgen.Run(context.Background(), loadgen.Config{Model: loadgen.Closed, Clients: 1, Duration: time.Second}, m.call); err != nil {
 		t.Fatal(err)
 	}
@@ -230,8 +235,8 @@ func calibrate(t *testing.T, draw func() time.Duration) float64 {
 // given sleeper. It returns the mean latency, the Pollaczek–Khinchine mean
 // from the service moments the target measured, and the utilisation
 // those moments give.
-func queueRun(t *testing.T, rate float64, window time.Duration, sleeper string, extra time.Duration, draw func() time.Duration) (measured, theory, rho, wakeP99 float64) {
-	m := &measuredService{draw: draw, extra: extra}
+func queueRun(t *testing.T, rate float64, window time.Duration, sleeper string, extra time.Duration, draw func() time.Duration, cpu bool) (measured, theory, rho, wakeP99 float64) {
+	m := &measuredService{draw: draw, extra: extra, cpu: cpu}
 	res, err := loadgen.Run(context.Background(), loadgen.Config{
 		Model: loadgen.Open, Rate: rate, Arrival: loadgen.Poisson, Clients: 1, Sleeper: sleeper,
 		Duration: window, Warmup: 300 * time.Millisecond,
@@ -247,9 +252,18 @@ func queueRun(t *testing.T, rate float64, window time.Duration, sleeper string, 
 // response time: DESIGN's p50 target for it.
 const systematic = 20e3 // ns
 
+// serviceKind names how a queue check's service runs.
+func serviceKind(cpu bool) string {
+	if cpu {
+		return "CPU"
+	}
+	return "waiting"
+}
+
 // queues: M/D/1 and M/M/1 at ρ = 0.5 and 0.8, a 300 µs service requested
-// (fixed, or exponential with that mean), three interleaved 4 s runs each;
-// the mean response time must match Pollaczek–Khinchine's.
+// (fixed, or exponential with that mean), waiting off the processor or
+// spinning on it, three interleaved 4 s runs each; the mean response time
+// must match Pollaczek–Khinchine's.
 func queues(t *testing.T, add func(row)) {
 	const (
 		s      = 300 * time.Microsecond
@@ -260,9 +274,13 @@ func queues(t *testing.T, add func(row)) {
 		name string
 		rho  float64
 		exp  bool
+		cpu  bool
 		rate float64
 	}
-	cfgs := []cfg{{"M/D/1", 0.5, false, 0}, {"M/D/1", 0.8, false, 0}, {"M/M/1", 0.5, true, 0}, {"M/M/1", 0.8, true, 0}}
+	var cfgs []cfg
+	for _, cpu := range []bool{false, true} {
+		cfgs = append(cfgs, cfg{"M/D/1", 0.5, false, cpu, 0}, cfg{"M/D/1", 0.8, false, cpu, 0}, cfg{"M/M/1", 0.5, true, cpu, 0}, cfg{"M/M/1", 0.8, true, cpu, 0})
+	}
 	draws := make([]func() time.Duration, len(cfgs))
 	for i, c := range cfgs {
 		rng := rand.New(rand.NewPCG(uint64(i), 1))
@@ -270,7 +288,7 @@ func queues(t *testing.T, add func(row)) {
 		if c.exp {
 			draws[i] = func() time.Duration { return time.Duration(rng.ExpFloat64() * float64(s)) }
 		}
-		cfgs[i].rate = c.rho / calibrate(t, draws[i]) * 1e9
+		cfgs[i].rate = c.rho / calibrate(t, draws[i], c.cpu) * 1e9
 	}
 	devs := make([][]float64, len(cfgs))
 	meas := make([][2]float64, len(cfgs)) // means of measured and theory
@@ -278,7 +296,7 @@ func queues(t *testing.T, add func(row)) {
 	wakes := make([]float64, len(cfgs)) // the worst run's wake p99
 	for range reps {
 		for i, c := range cfgs {
-			m, th, rho, wake := queueRun(t, c.rate, window, loadgen.SleepAuto, 0, draws[i])
+			m, th, rho, wake := queueRun(t, c.rate, window, loadgen.SleepAuto, 0, draws[i], c.cpu)
 			wakes[i] = max(wakes[i], wake)
 			devs[i] = append(devs[i], m/th-1)
 			meas[i][0] += m / reps
@@ -297,13 +315,13 @@ func queues(t *testing.T, add func(row)) {
 			bound = "Whitt's M/M/1 variance, a conservative bound for M/D/1 (no service variance: heavy-traffic theory puts its variance below M/M/1's, which grows with c_a² + c_s²)"
 		}
 		add(row{
-			name:      fmt.Sprintf("%s ρ=%.1f mean response (300 µs service requested, %.0f/s, %d×%v)", c.name, c.rho, c.rate, reps, window),
+			name:      fmt.Sprintf("%s ρ=%.1f mean response (300 µs %s service requested, %.0f/s, %d×%v)", c.name, c.rho, serviceKind(c.cpu), c.rate, reps, window),
 			theory:    fmt.Sprintf("%s (P-K from the measured service moments; ρ measured %.3f)", us(meas[i][1]), rhos[i]),
 			measured:  fmt.Sprintf("%s (%+.1f%%; between-run s.e. %.1f%%; generator wake p99 up to %s)", us(meas[i][0]), 100*dev, 100*seEmp, us(wakes[i])),
 			tolerance: fmt.Sprintf("±%.1f%%", 100*tol),
 			pass:      math.Abs(dev) <= tol,
 			why: fmt.Sprintf("Three standard errors of the mean over %.0f service times (%s: %.1f%% relative s.e.), plus %s for the harness's start error (DESIGN's p50 target) relative to the mean. "+
-				"The service waits off the processor (clock_nanosleep), so a loaded machine stretches it only by late wake-ups, which the target's own clock measures and P-K takes in; the rate comes from a one-second closed-loop calibration of the mean service.",
+				"A waiting service (clock_nanosleep) is stretched by a loaded machine only by late wake-ups; a CPU service (a spin on the clock, as real code computes) by preemption too, and it shares the processors with the generator, so it shows a generator that steals them. The target's own clock measures either, and P-K takes the measured moments in; the rate comes from a one-second closed-loop calibration of the mean service.",
 				n, bound, 100*relSE, us(systematic)),
 		})
 	}
@@ -322,7 +340,7 @@ func sensitivity(t *testing.T, add func(row)) {
 		window = 8 * time.Second
 	)
 	fixed := func() time.Duration { return s }
-	rate := rho / calibrate(t, fixed) * 1e9
+	rate := rho / calibrate(t, fixed, false) * 1e9
 	n := window.Seconds() * rate / rho
 	for _, c := range []struct {
 		name    string
@@ -338,7 +356,7 @@ func sensitivity(t *testing.T, add func(row)) {
 		if c.sleeper == loadgen.SleepPrecise && !loadgen.PreciseAvailable() {
 			continue
 		}
-		m, th, r, wake := queueRun(t, rate, window, c.sleeper, c.extra, fixed)
+		m, th, r, wake := queueRun(t, rate, window, c.sleeper, c.extra, fixed, false)
 		dev := m/th - 1
 		tol := 3*MM1RelSE(rho, n) + systematic/th
 		add(row{
