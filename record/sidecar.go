@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/concbench/concbench/internal/noise"
 )
 
 // Trial statuses.
@@ -108,10 +109,13 @@ type Trial struct {
 	SoloP50Ns  int64 `json:"solo_p50_ns,omitempty"`
 	SoloMeanNs int64 `json:"solo_mean_ns,omitempty"`
 	// Disturbed, if set, says why the trial's numbers are not the
-	// target's alone: the harness changed its service time beyond the
-	// stated bound. The trial still counts (its status is its own); the
-	// report marks it.
+	// target's alone: the harness changed its service time, or the
+	// machine took its CPU, beyond the stated bounds. The trial still
+	// counts (its status is its own); the report marks it.
 	Disturbed string `json:"disturbed,omitempty"`
+	// Noise is what the machine did during the trial's load: steal, other
+	// processes' CPU, run-queue wait, throttling.
+	Noise *noise.Reading `json:"noise,omitempty"`
 
 	BaselineGoroutines int    `json:"baseline_goroutines"`
 	PeakGoroutines     int    `json:"peak_goroutines"`

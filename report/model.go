@@ -1,10 +1,13 @@
 package report
 
 import (
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/concbench/concbench/internal/noise"
 	"github.com/concbench/concbench/record"
 )
 
@@ -23,8 +26,12 @@ type section struct {
 	// Disturbed are trials whose numbers are not their target's alone
 	// (record.Trial.Disturbed): their Error says why.
 	Disturbed []notOK
-	Summary   *summary // scenario sections only
-	groupIdx  map[string]*group
+	// Machine says what the machine did during the section's trials
+	// (record.Trial.Noise); "" if they recorded nothing.
+	Machine  string
+	noise    []noiseShare
+	Summary  *summary // scenario sections only
+	groupIdx map[string]*group
 }
 
 // group is one (scenario, non-impl parameters) combination of a section.
@@ -102,11 +109,54 @@ func buildSections(ds *dataset) []*section {
 		} else if t.Ops > 0 && t.Errors == t.Ops {
 			s.AllFailed = append(s.AllFailed, notOK{Name: t.Name, Status: t.Status, Rep: t.Rep})
 		}
+		if t.Noise != nil {
+			s.noise = append(s.noise, shareOf(*t.Noise, t.GOMAXPROCS))
+		}
 		if t.Disturbed != "" {
 			s.Disturbed = append(s.Disturbed, notOK{Name: t.Name, Status: t.Status, Error: t.Disturbed, Rep: t.Rep})
 		}
 	}
+	for _, s := range out {
+		s.Machine = machineLine(s.noise)
+	}
 	return out
+}
+
+// noiseShare is what the machine took from one trial, as shares.
+type noiseShare struct {
+	lost, others, steal float64
+	missing             []string
+}
+
+func shareOf(r noise.Reading, gomaxprocs int) noiseShare {
+	return noiseShare{lost: r.Lost(gomaxprocs), others: r.Others(),
+		steal: float64(r.StealNs) / math.Max(float64(r.SpanNs)*float64(r.MachineCPUs), 1), missing: r.Missing}
+}
+
+// machineLine summarises what the machine did during trials: the median
+// and the largest share of their CPU time lost (run-queue wait and steal),
+// of the machine other processes used, and of it stolen.
+func machineLine(ns []noiseShare) string {
+	if len(ns) == 0 {
+		return ""
+	}
+	pick := func(f func(noiseShare) float64) (med, most float64) {
+		xs := make([]float64, len(ns))
+		for i, n := range ns {
+			xs[i] = 100 * f(n)
+		}
+		slices.Sort(xs)
+		return xs[len(xs)/2], xs[len(xs)-1]
+	}
+	l50, lmax := pick(func(n noiseShare) float64 { return n.lost })
+	o50, omax := pick(func(n noiseShare) float64 { return n.others })
+	s50, smax := pick(func(n noiseShare) float64 { return n.steal })
+	line := fmt.Sprintf("The machine during these %d trials: they lost %.0f%% of their CPU time at the median (%.0f%% at most) to run-queue wait and steal; other processes used %.0f%% of its CPUs (%.0f%% at most); the hypervisor stole %.0f%% (%.0f%% at most). A trial past %.0f%% lost while others and steal took %.0f%% is marked disturbed.",
+		len(ns), l50, lmax, o50, omax, s50, smax, 100*noise.LostBound, 100*noise.OthersBound)
+	if len(ns[0].missing) > 0 {
+		line += " Not recorded on this system: " + strings.Join(ns[0].missing, ", ") + "."
+	}
+	return line
 }
 
 // maxStackLines bounds the goroutine dump shown per trial.

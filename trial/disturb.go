@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/concbench/concbench/loadgen"
@@ -123,4 +125,9 @@ func short(ns float64) string {
 		return fmt.Sprintf("%.3gµs", ns/1e3)
 	}
 	return fmt.Sprintf("%.3gns", ns)
+}
+
+// joinReasons joins the reasons a trial is disturbed, those that are set.
+func joinReasons(reasons ...string) string {
+	return strings.Join(slices.DeleteFunc(reasons, func(r string) bool { return r == "" }), "; ")
 }

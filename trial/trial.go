@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/noise"
 	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/loadgen"
 	"github.com/concbench/concbench/record"
@@ -114,7 +115,10 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	}
 	lt := target.Target
 	lt.Task = op
+	before := noise.Take()
 	res, err := loadgen.RunTarget(ctx, cfg, lt)
+	machine := noise.Between(before, noise.Take())
+	tr.Noise = &machine
 	if err != nil && ctx.Err() == nil {
 		target.Close()
 		return record.Trial{}, err
@@ -130,7 +134,7 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	}
 	tr.KeptGoroutines = target.Keeps
 	quiesce(&tr)
-	tr.Disturbed = disturbance(tr)
+	tr.Disturbed = joinReasons(disturbance(tr), machine.Disturbed(tr.GOMAXPROCS))
 	tr.Status, tr.Error = status(ctx, closeErr, tr, res, ts.Scenario.ErrorBudget)
 	return tr, nil
 }
