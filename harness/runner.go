@@ -26,6 +26,11 @@ type Options struct {
 	// plan's trials are done and the one just recorded.
 	Progress func(done, total int, tr record.Trial)
 	Config   []KV // extra file configuration (commit, …)
+	// RetryDisturbed is how many times a trial the machine disturbed
+	// (record.Trial.Noise past its bounds) is run again, at most; the
+	// record kept is the last attempt's, which lists the reasons of those
+	// it replaced (record.Trial.Retries).
+	RetryDisturbed int
 }
 
 // KV is one configuration line of a results file.
@@ -53,11 +58,12 @@ type Outcome struct {
 	Demonstrated bool
 	Ops, Errors  int64 // measured operations, and of them those that failed
 	Disturbed    string
+	Retries      int // disturbed attempts run again
 }
 
 func outcome(tr record.Trial) Outcome {
 	return Outcome{Name: tr.Name, Impl: tr.Impl, Rep: tr.Rep, Status: tr.Status, Error: tr.Error, Demo: tr.Demo,
-		Demonstrated: tr.Demonstrated, Ops: tr.Ops, Errors: tr.Errors, Disturbed: tr.Disturbed}
+		Demonstrated: tr.Demonstrated, Ops: tr.Ops, Errors: tr.Errors, Disturbed: tr.Disturbed, Retries: len(tr.Retries)}
 }
 
 // Failed returns the trials whose status is not ok, but for those that
@@ -95,6 +101,18 @@ func (s Summary) Disturbed() []Outcome {
 		}
 	}
 	return out
+}
+
+// RetriedClean counts the trials that the machine disturbed and that ran
+// again undisturbed (Options.RetryDisturbed).
+func (s Summary) RetriedClean() int {
+	n := 0
+	for _, t := range s.Trials {
+		if t.Retries > 0 && t.Disturbed == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // Demonstrated returns the trials of demonstration implementations that
@@ -148,7 +166,7 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 			sum.Partial = true
 			break
 		}
-		tr, err := opts.Exec(ctx, ts)
+		tr, err := execRetrying(ctx, opts, ts)
 		markDemo(reg, ts, &tr)
 		if err != nil {
 			// Keep what finished, and the record of this trial if the
@@ -178,6 +196,22 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 		return sum, nil
 	}
 	return sum, out.complete()
+}
+
+// execRetrying runs one trial, and again, up to opts.RetryDisturbed
+// times, while the machine disturbed it.
+func execRetrying(ctx context.Context, opts Options, ts trial.Spec) (record.Trial, error) {
+	tr, err := opts.Exec(ctx, ts)
+	var replaced []string
+	for range opts.RetryDisturbed {
+		if err != nil || ctx.Err() != nil || tr.Noise == nil || tr.Noise.Disturbed(tr.GOMAXPROCS) == "" {
+			break
+		}
+		replaced = append(replaced, tr.Disturbed)
+		tr, err = opts.Exec(ctx, ts)
+	}
+	tr.Retries = replaced
+	return tr, err
 }
 
 // HostConfig returns the configuration lines that make a result

@@ -113,6 +113,9 @@ type Trial struct {
 	// machine took its CPU, beyond the stated bounds. The trial still
 	// counts (its status is its own); the report marks it.
 	Disturbed string `json:"disturbed,omitempty"`
+	// Retries are the reasons of the disturbed attempts this record
+	// replaced (runbench run -retry-disturbed), oldest first.
+	Retries []string `json:"retries,omitempty"`
 	// Noise is what the machine did during the trial's load: steal, other
 	// processes' CPU, run-queue wait, throttling.
 	Noise *noise.Reading `json:"noise,omitempty"`

@@ -33,6 +33,10 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // runFlags are run's flags, checked.
+// maxRetry bounds -retry-disturbed: a machine busy for a whole trial and
+// its retries is busy, and the run should say so rather than wait.
+const maxRetry = 5
+
 type runFlags struct {
 	names          stringList
 	params         stringList // -param name=v1,v2
@@ -45,6 +49,7 @@ type runFlags struct {
 	shard          bool
 	shardI, shardN int
 	progress       progressMode
+	retry          int // -retry-disturbed
 }
 
 func cmdRun(ctx context.Context, reg *targets.Registry, args []string, stdout, stderr io.Writer) error {
@@ -106,6 +111,7 @@ func parseRunFlags(args []string, stderr io.Writer) (runFlags, error) {
 	fs.Var(&f.names, "scenario", "scenario `NAME` (embedded) or FILE (.yaml); repeatable; default: the embedded quick suite")
 	impls := fs.String("impl", "", "comma-separated implementations to run in each scenario of their pattern, in place of its list (scenarios of other patterns are left out); with a leading + on each (+mine,+theirs), beside its list")
 	fs.IntVar(&f.count, "count", 0, "repetitions of every trial, overriding each scenario's repeat")
+	fs.IntVar(&f.retry, "retry-disturbed", 0, "run a trial the machine disturbed (other processes or the hypervisor took its CPU past the bounds the report states) again, up to `N` times (0 to "+strconv.Itoa(maxRetry)+"); the last attempt is kept and lists the others' reasons")
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default: results/local/<UTC time>)")
 	fs.BoolVar(&f.noReport, "no-report", false, "write results only, no charts or HTML")
 	fs.BoolVar(&f.floor, "floor", true, "add the harness floor to every open-loop scenario: a pipe echo to another goroutine (targets.Floor) under the same schedule (impl="+targets.FloorImpl+", "+strconv.Itoa(harness.FloorRepeat)+" repetitions at each rate), kept whatever -impl says; -floor=false leaves it out")
@@ -132,6 +138,9 @@ Flags:
 	}
 	if fs.NArg() > 0 {
 		return f, usageError{fmt.Errorf("run: unexpected argument %q (scenarios go after -scenario)", fs.Arg(0))}
+	}
+	if f.retry < 0 || f.retry > maxRetry {
+		return f, usageError{fmt.Errorf("run: -retry-disturbed %d: want 0 to %d", f.retry, maxRetry)}
 	}
 	if f.count < 0 || f.count > scenarios.MaxCount {
 		return f, usageError{fmt.Errorf("run: -count %d: want 0 (each scenario's repeat) to %d", f.count, scenarios.MaxCount)}
@@ -170,7 +179,7 @@ func runOptions(reg *targets.Registry, f runFlags, dir string) (harness.Options,
 		// partial study, and says so too.
 		cfg = append(cfg, harness.KV{Key: "shard", Value: fmt.Sprintf("%d/%d", f.shardI, f.shardN)})
 	}
-	return harness.Options{OutDir: dir, Exec: exe, Config: cfg}, nil
+	return harness.Options{OutDir: dir, Exec: exe, Config: cfg, RetryDisturbed: f.retry}, nil
 }
 
 // outDir takes the run's results folder: out, which must be new or empty,
@@ -224,7 +233,17 @@ func warnDisturbed(stdout io.Writer, ts []harness.Outcome) {
 	if len(ts) == 0 {
 		return
 	}
-	fmt.Fprintf(stdout, "WARNING: %d trials disturbed; their numbers are not their target's alone (the report marks them):\n", len(ts))
+	retried := 0
+	for _, t := range ts {
+		if t.Retries > 0 {
+			retried++
+		}
+	}
+	fmt.Fprintf(stdout, "WARNING: %d trials disturbed; their numbers are not their target's alone (the report marks them", len(ts))
+	if retried > 0 {
+		fmt.Fprintf(stdout, "; %d of them after -retry-disturbed ran them again", retried)
+	}
+	fmt.Fprintln(stdout, "):")
 	for i, t := range ts {
 		if i == 5 {
 			fmt.Fprintf(stdout, "  … and %d more\n", len(ts)-5)
@@ -265,6 +284,9 @@ func finishRun(sum harness.Summary, runErr error, dir string, noReport bool, std
 		}
 	}
 	warnDisturbed(stdout, sum.Disturbed())
+	if n := sum.RetriedClean(); n > 0 {
+		fmt.Fprintf(stdout, "%d trials the machine disturbed ran again undisturbed (-retry-disturbed); their records say so\n", n)
+	}
 	if !noReport {
 		html, err := report.Generate(context.Background(), dir, []string{sum.Results}, report.Options{}) // an interrupted run still gets the report of what finished
 		if err != nil {
