@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -227,6 +228,36 @@ type Claim struct {
 	// Why says why the scenario cannot isolate the claim; set only without
 	// Unit, Follows and Ignores.
 	Why string `yaml:"why" json:"why,omitempty"`
+	// Margin is the claim's practical margin, a percentage ("10%"): a
+	// difference of medians smaller than this is no meaningful
+	// difference, significant or not. Empty: DefaultMargin, or none for
+	// trials-<status>.
+	Margin string `yaml:"margin" json:"margin,omitempty"`
+}
+
+// DefaultMargin is a claim's practical margin where it declares none:
+// the run-to-run drift of a median of six short trials on a shared VM
+// (README, Reproducibility), below which a "significant" difference does
+// not survive the next run.
+const DefaultMargin = 0.10
+
+// MarginFraction returns the claim's practical margin as a fraction: its
+// own, else DefaultMargin, else 0 for a trials-<status> unit (a fraction
+// of trials that hang is meaningful however small). ok is false for a
+// margin that is not a percentage from 0 to 100.
+func (c Claim) MarginFraction() (m float64, ok bool) {
+	if c.Margin == "" {
+		if strings.HasPrefix(c.Unit, "trials-") {
+			return 0, true
+		}
+		return DefaultMargin, true
+	}
+	s, isPct := strings.CutSuffix(strings.TrimSpace(c.Margin), "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if !isPct || err != nil || !(v >= 0 && v < 100) {
+		return 0, false
+	}
+	return v / 100, true
 }
 
 // KindScenario is the kind of a Scenario line; a trial's line has none.

@@ -71,6 +71,7 @@ func pageTmpl(figs *figures) (*template.Template, error) {
 		"kindClass":   kindClass,
 		"answer":      verdict.answer,
 		"number":      verdict.number,
+		"caveats":     verdict.caveats,
 		"details":     verdict.details,
 		"uniformLine": uniformLine,
 		"stackNote": func(n notOK) string {
@@ -141,7 +142,7 @@ func kindClass(kind string) string {
 		return "v-when"
 	case verdictNot:
 		return "v-not"
-	case verdictTooFew:
+	case verdictTooFew, verdictNoMeaning:
 		return "v-few"
 	}
 	return "v-iso"

@@ -40,6 +40,9 @@ type ranking struct {
 	Outcome *outcome   // the winner test of Rows
 	Unrank  []unranked // demonstrations, the floor and designs without a result
 	Partial []partial  // implementations ranked on some of their trials only
+	// Disturbed counts the ranked implementations' trials that the
+	// harness or the machine disturbed.
+	Disturbed int
 }
 
 // unranked is an implementation a ranking leaves out, and why.
@@ -171,5 +174,12 @@ func rank(sc record.Scenario, g *group, unit string, better int) *ranking {
 	}
 	t := newStatTable(unit, better, names, values, true)
 	rk.Rows, rk.Outcome = ranked(t.Rows, better), t.Outcome
+	for _, impl := range names {
+		for _, tr := range g.trials[impl] {
+			if tr.Disturbed != "" {
+				rk.Disturbed++
+			}
+		}
+	}
 	return rk
 }

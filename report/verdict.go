@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,6 +28,9 @@ const (
 	verdictHolds     = "holds"
 	verdictHoldsWhen = "holds only when"
 	verdictNot       = "does not hold"
+	// verdictNoMeaning: a significant difference, but within the claim's
+	// practical margin in every combination where it is significant.
+	verdictNoMeaning = "no meaningful difference"
 	// verdictTooFew: no comparison was significant, and with so few
 	// trials none could have been: the smallest p-value Mann–Whitney can
 	// give them, Holm-corrected, is not below α.
@@ -45,8 +49,17 @@ type verdict struct {
 	Kind     string // verdictHolds, …
 	Tests    []*claimTest
 	Missing  []missingSide // groups without a sample of one side
-	Holds    []*claimTest  // significantly in the claim's favour
-	Against  []*claimTest  // significantly against it
+	Holds    []*claimTest  // significantly in the claim's favour, beyond the margin
+	Against  []*claimTest  // significantly against it, beyond the margin
+	// Margin is the claim's practical margin, a fraction (0 for none).
+	Margin float64
+	// Borderline is the one combination the verdict turns on, if there
+	// is one: flipping it (a p-value near α, or a difference near the
+	// margin) would change the verdict.
+	Borderline *claimTest
+	// Disturbed counts the trials of the deciding combinations that the
+	// harness or the machine disturbed (record.Trial.Disturbed).
+	Disturbed int
 }
 
 // missingSide is a group in which one side of a claim has no value.
@@ -67,7 +80,13 @@ type claimTest struct {
 	pAdj               float64
 	followsMed, ignMed float64
 	sig, good          bool // significant; in the claim's favour
-	at                 int  // the group's place in the scenario
+	// effect is the difference the margin applies to: the ratio of the
+	// medians less 1 (ignores over follows), or for trials-<status> the
+	// difference of the fractions of trials; within, that it is smaller
+	// than the margin.
+	effect float64
+	within bool
+	at     int // the group's place in the scenario
 }
 
 // tooFew reports whether no comparison of tests could have been
@@ -149,32 +168,135 @@ func claimVerdict(ds *dataset, sc record.Scenario, c record.Claim, groups []*gro
 		return v
 	}
 	holmTests(v.Tests)
+	v.Margin, _ = c.MarginFraction()
 	for _, t := range v.Tests {
 		// The direction is the rank test's: which sample tends to be the
 		// larger. (Medians can tie where the test finds a difference: a
 		// status's 0/1 trials have median 0 until half of them fail.)
 		t.good = superiority(t.follows, t.ignores)*float64(better) > 0
 		t.sig = t.pAdj < t.cmp.Alpha
+		t.effect = effect(c.Unit, t)
+		t.within = math.Abs(t.effect) < v.Margin
+	}
+	v.Kind, v.Holds, v.Against = classify(v.Tests)
+	v.Borderline = borderline(v)
+	v.Disturbed = disturbedIn(v, c)
+	return v
+}
+
+// classify returns the verdict kind of tests, and the tests that hold
+// and that go against the claim beyond its margin.
+func classify(tests []*claimTest) (kind string, holds, against []*claimTest) {
+	meaningless := 0
+	for _, t := range tests {
 		switch {
+		case t.sig && t.within:
+			meaningless++
 		case t.sig && t.good:
-			v.Holds = append(v.Holds, t)
+			holds = append(holds, t)
 		case t.sig:
-			v.Against = append(v.Against, t)
+			against = append(against, t)
 		}
 	}
 	switch {
-	case len(v.Holds) == len(v.Tests):
-		v.Kind = verdictHolds
-	case len(v.Holds) > 0:
-		v.Kind = verdictHoldsWhen
-	case len(v.Against) > 0:
-		v.Kind = verdictNot
-	case tooFew(v.Tests):
-		v.Kind = verdictTooFew
+	case len(holds) == len(tests):
+		kind = verdictHolds
+	case len(holds) > 0:
+		kind = verdictHoldsWhen
+	case len(against) > 0:
+		kind = verdictNot
+	case meaningless > 0:
+		kind = verdictNoMeaning
+	case tooFew(tests):
+		kind = verdictTooFew
 	default:
-		v.Kind = verdictNot
+		kind = verdictNot
 	}
-	return v
+	return kind, holds, against
+}
+
+// effect is the difference of t the margin applies to.
+func effect(unit string, t *claimTest) float64 {
+	if strings.HasPrefix(unit, statusUnitPrefix) {
+		return mean(t.ignores) - mean(t.follows)
+	}
+	if t.followsMed == 0 {
+		if t.ignMed == 0 {
+			return 0
+		}
+		return math.Inf(1)
+	}
+	return t.ignMed/t.followsMed - 1
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// Near α and near the margin: a p-value within a factor of 4 of α, or a
+// difference within a factor of 1.5 of the margin, could fall on the
+// other side in the next run (the README's reproducibility runs).
+const (
+	nearAlpha  = 4
+	nearMargin = 1.5
+)
+
+// borderline returns the test v's kind turns on, if flipping any one
+// test near α or near the margin would change the kind: the one nearest.
+func borderline(v verdict) *claimTest {
+	var best *claimTest
+	bestDist := math.Inf(1)
+	for _, t := range v.Tests {
+		dist := math.Inf(1) // how near, in factors, to flipping
+		if a := t.cmp.Alpha; t.pAdj >= a/nearAlpha && t.pAdj < a*nearAlpha {
+			dist = math.Abs(math.Log(t.pAdj / a))
+		}
+		if m := v.Margin; m > 0 && !math.IsInf(t.effect, 0) {
+			if e := math.Abs(t.effect); e >= m/nearMargin && e < m*nearMargin {
+				dist = math.Min(dist, math.Abs(math.Log(e/m)))
+			}
+		}
+		if math.IsInf(dist, 1) || dist >= bestDist {
+			continue
+		}
+		flipped := *t
+		if t.pAdj >= t.cmp.Alpha/nearAlpha && t.pAdj < t.cmp.Alpha*nearAlpha {
+			flipped.sig = !t.sig
+		} else {
+			flipped.within = !t.within
+		}
+		alt := slices.Clone(v.Tests)
+		alt[slices.Index(v.Tests, t)] = &flipped
+		if k, _, _ := classify(alt); k != v.Kind {
+			best, bestDist = t, dist
+		}
+	}
+	return best
+}
+
+// disturbedIn counts the disturbed trials of the claim's two
+// implementations in the combinations that decide v: those that hold or
+// go against it, or all of them where none does.
+func disturbedIn(v verdict, c record.Claim) int {
+	deciding := append(slices.Clone(v.Holds), v.Against...)
+	if len(deciding) == 0 {
+		deciding = v.Tests
+	}
+	n := 0
+	for _, t := range deciding {
+		for _, impl := range []string{c.Follows, c.Ignores} {
+			for _, tr := range t.g.trials[impl] {
+				if tr.Disturbed != "" {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 func missing(f, i []float64, c record.Claim) string {

@@ -34,18 +34,23 @@ func TestClaimVerdicts(t *testing.T) {
 		wantNumber string
 	}{
 		{"holds", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": high, "bad": low})},
-			verdictHolds, "good is significantly better than bad in ops/s.", "ops/s: bad 0.50× good"},
+			verdictHolds, "good is significantly better than bad in ops/s.", "ops/s: bad 0.50× good; margin 10%"},
 		{"contradicted", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": low, "bad": high})},
-			verdictNot, "bad is significantly better than good in ops/s in 1 of 1", "ops/s: bad 2.00× good"},
+			verdictNot, "bad is significantly better than good in ops/s in 1 of 1", "ops/s: bad 2.00× good; margin 10%"},
 		{"no difference", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": same, "bad": []float64{6, 5, 7, 6, 5, 7}})},
-			verdictNot, "no significant difference in ops/s between good and bad.", "ops/s: bad 1.00× good"},
+			verdictNot, "no significant difference in ops/s between good and bad.", "ops/s: bad 1.00× good; margin 10%"},
 		{"only when", claim, []*group{
 			claimGroup("w=1", "ops/s", map[string][]float64{"good": high, "bad": low}),
 			claimGroup("w=8", "ops/s", map[string][]float64{"good": same, "bad": same})},
-			verdictHoldsWhen, "w=1: good is significantly better than bad in ops/s there, in 1 of 2", "ops/s: bad 0.50–1.00× good"},
+			verdictHoldsWhen, "w=1: good is significantly better than bad in ops/s there, in 1 of 2", "ops/s: bad 0.50–1.00× good; margin 10%"},
 		{"lower is better by declaration", record.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad", Better: "lower"},
 			[]*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": low, "bad": high})},
-			verdictHolds, "good is significantly better", "ops/s: bad 2.00× good"},
+			verdictHolds, "good is significantly better", "ops/s: bad 2.00× good; margin 10%"},
+		{"significant but within the margin", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": {100, 101, 102, 100, 101, 102}, "bad": {95, 96, 97, 95, 96, 97}})},
+			verdictNoMeaning, "good and bad differ significantly in ops/s, but by less than the claim's practical margin of 10%.", "ops/s: bad 0.95× good; margin 10%"},
+		{"a margin of its own", record.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad", Margin: "2%"},
+			[]*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": {100, 101, 102, 100, 101, 102}, "bad": {95, 96, 97, 95, 96, 97}})},
+			verdictHolds, "good is significantly better than bad in ops/s.", "ops/s: bad 0.95× good; margin 2%"},
 		{"why", record.Claim{Text: "c", Why: "one machine cannot show it"}, nil, verdictIsolated, "one machine cannot show it", ""},
 		{"no data", claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": high})},
 			verdictNoData, "these files hold no ops/s of both good and bad in scenario s", ""},
@@ -128,5 +133,43 @@ func TestMinMannWhitneyP(t *testing.T) {
 		if got := minMannWhitneyP(tt.n1, tt.n2); math.Abs(got-tt.want) > 1e-12 {
 			t.Errorf("minMannWhitneyP(%d, %d) = %g, want %g", tt.n1, tt.n2, got, tt.want)
 		}
+	}
+}
+
+// TestBorderline: a verdict that turns on one combination near the
+// margin, or near α, says so; one far from both does not.
+func TestBorderline(t *testing.T) {
+	claim := record.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad"}
+	ds := &dataset{Better: map[string]int{"ops/s": 1}}
+	good := []float64{100, 101, 102, 100, 101, 102}
+	near := []float64{88, 89, 90, 88, 89, 90} // 0.89×: beyond the 10% margin, within 1.5× of it
+	far := []float64{50, 51, 52, 50, 51, 52}
+	v := claimVerdict(ds, record.Scenario{Name: "s"}, claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": good, "bad": near})})
+	if v.Kind != verdictHolds || v.Borderline == nil || len(v.caveats()) != 1 || !strings.Contains(v.caveats()[0], "borderline: the verdict turns on") {
+		t.Errorf("near the margin: %q, caveats %q; want holds, borderline", v.Kind, v.caveats())
+	}
+	v = claimVerdict(ds, record.Scenario{Name: "s"}, claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": good, "bad": far})})
+	if v.Kind != verdictHolds || v.Borderline != nil || len(v.caveats()) != 0 {
+		t.Errorf("far from both: %q, caveats %q; want holds, none", v.Kind, v.caveats())
+	}
+	// Two combinations that hold near the margin: flipping one makes
+	// "holds only when", so it turns on either.
+	v = claimVerdict(ds, record.Scenario{Name: "s"}, claim, []*group{
+		claimGroup("w=1", "ops/s", map[string][]float64{"good": good, "bad": far}),
+		claimGroup("w=2", "ops/s", map[string][]float64{"good": good, "bad": near})})
+	if v.Borderline == nil || v.Borderline.g.Key != "w=2" {
+		t.Errorf("two combinations: borderline %v, want w=2", v.Borderline)
+	}
+}
+
+// TestVerdictCountsDisturbed: a verdict says how many disturbed trials
+// its deciding combinations hold.
+func TestVerdictCountsDisturbed(t *testing.T) {
+	g := claimGroup("w=1", "ops/s", map[string][]float64{"good": {10, 11, 12, 10, 11, 12}, "bad": {5, 6, 5, 6, 5, 6}})
+	g.trials["good"] = []record.Trial{{Disturbed: "the machine took 40%"}, {}}
+	g.trials["bad"] = []record.Trial{{Disturbed: "the machine took 30%"}, {Disturbed: "the harness slowed its target"}}
+	v := claimVerdict(&dataset{Better: map[string]int{"ops/s": 1}}, record.Scenario{Name: "s"}, record.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad"}, []*group{g})
+	if v.Disturbed != 3 || !strings.Contains(strings.Join(v.caveats(), "|"), "rests on 3 disturbed trials") {
+		t.Errorf("disturbed %d, caveats %q; want 3", v.Disturbed, v.caveats())
 	}
 }

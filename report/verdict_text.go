@@ -40,19 +40,57 @@ func (v verdict) answer() string {
 		return fmt.Sprintf("no significant difference, and with %d+%d trials in each of %d parameter combinations none could be shown: the smallest p-value Mann–Whitney gives them, Holm-corrected, is %.3f, not below α = %.2f. Run more repetitions.",
 			len(t.follows), len(t.ignores), len(v.Tests), math.Min(1, float64(len(v.Tests))*minMannWhitneyP(len(t.follows), len(t.ignores))), t.cmp.Alpha)
 	}
+	if v.Kind == verdictNoMeaning {
+		return fmt.Sprintf("%s and %s differ significantly in %s, but by less than the claim's practical margin of %s%s.", c.Follows, c.Ignores, c.Unit, pct(v.Margin), wherever(v))
+	}
 	if len(v.Against) > 0 {
 		return fmt.Sprintf("%s is significantly better than %s in %s in %d of %d parameter combinations, and nowhere worse.", c.Ignores, c.Follows, c.Unit, len(v.Against), len(v.Tests))
 	}
 	return fmt.Sprintf("no significant difference in %s between %s and %s%s.", c.Unit, c.Follows, c.Ignores, everywhere(len(v.Tests)))
 }
 
-// number is the one number that decides the verdict; "" where there is
-// none.
+// number is the one number that decides the verdict, with the claim's
+// practical margin; "" where there is none.
 func (v verdict) number() string {
 	if len(v.Tests) == 0 {
 		return ""
 	}
-	return claimNumber(v.Claim, v.Tests)
+	n := claimNumber(v.Claim, v.Tests)
+	if v.Margin > 0 {
+		n += "; margin " + pct(v.Margin)
+	}
+	return n
+}
+
+// caveats are what a reader must know before trusting the verdict: the
+// one borderline combination it turns on, the disturbed trials it rests
+// on. nil for none.
+func (v verdict) caveats() []string {
+	var out []string
+	if t := v.Borderline; t != nil {
+		out = append(out, fmt.Sprintf("borderline: the verdict turns on %s alone (Holm p=%.3f against α=%.2f; difference %s against the margin of %s): the next run may give another",
+			t.g.Title(), t.pAdj, t.cmp.Alpha, signedPct(t.effect), pct(v.Margin)))
+	}
+	if v.Disturbed > 0 {
+		out = append(out, fmt.Sprintf("rests on %d disturbed trials (see their scenario's section)", v.Disturbed))
+	}
+	return out
+}
+
+// pct writes a fraction as a percentage: "10%", "2.5%".
+func pct(f float64) string { return strconv.FormatFloat(100*f, 'g', 3, 64) + "%" }
+
+// signedPct writes a difference as a signed percentage: "+7.1%".
+func signedPct(f float64) string {
+	if math.IsInf(f, 0) {
+		return "∞"
+	}
+	return fmt.Sprintf("%+.3g%%", 100*f)
+}
+
+// wherever says in how many combinations, where more than one.
+func wherever(v verdict) string {
+	return everywhere(len(v.Tests))
 }
 
 // details is the evidence per parameter combination.
@@ -83,6 +121,8 @@ func everywhere(n int) string {
 
 func testMark(t *claimTest) string {
 	switch {
+	case t.sig && t.within:
+		return ": significant, within the margin"
 	case t.sig && t.good:
 		return ": holds"
 	case t.sig:

@@ -68,7 +68,7 @@ func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 			if len(cl.Why) > maxClaimText || strings.ContainsAny(cl.Why, "\n\r") {
 				c.add(field("why"), "want one line of at most %d bytes", maxClaimText)
 			}
-			for _, f := range []struct{ name, value string }{{"unit", cl.Unit}, {"follows", cl.Follows}, {"ignores", cl.Ignores}, {"better", cl.Better}} {
+			for _, f := range []struct{ name, value string }{{"unit", cl.Unit}, {"follows", cl.Follows}, {"ignores", cl.Ignores}, {"better", cl.Better}, {"margin", cl.Margin}} {
 				if f.value != "" {
 					c.add(field(f.name), "%q: a claim that gives why (it cannot be isolated) names no %s", f.value, f.name)
 				}
@@ -82,6 +82,9 @@ func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 		}
 		if cl.Better != "" && cl.Better != "higher" && cl.Better != "lower" {
 			c.add(field("better"), "%q: want higher or lower (or none, for the unit's own direction)", cl.Better)
+		}
+		if _, ok := cl.MarginFraction(); !ok {
+			c.add(field("margin"), "%q: want a percentage from 0%% to below 100%% (e.g. 10%%), or none for the default (%g%%)", cl.Margin, 100*record.DefaultMargin)
 		}
 		if pat == nil {
 			continue

@@ -90,6 +90,8 @@ func TestParseErrors(t *testing.T) {
 		{"claim guide out of range", goodSpec + "claims:\n  - guide: 13\n    text: t\n    why: w\n", 13, "claims[0].guide: 13: want 1 to 12"},
 		{"claim without text", goodSpec + "claims:\n  - why: w\n", 13, "claims[0].text: missing"},
 		{"claim bad direction", goodSpec + "claims:\n  - text: t\n    unit: ops/s\n    follows: channels\n    ignores: spawn\n    better: up\n", 17, "claims[0].better: \"up\": want higher or lower"},
+		{"claim bad margin", goodSpec + "claims:\n  - text: t\n    unit: ops/s\n    follows: channels\n    ignores: spawn\n    margin: 0.1\n", 17, "claims[0].margin: \"0.1\": want a percentage from 0% to below 100%"},
+		{"claim margin over 100", goodSpec + "claims:\n  - text: t\n    unit: ops/s\n    follows: channels\n    ignores: spawn\n    margin: 150%\n", 17, "claims[0].margin: \"150%\": want a percentage"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
