@@ -3,7 +3,9 @@ module example.com/mybench
 go 1.26.0
 
 require (
+	github.com/alitto/pond v1.9.2
 	github.com/concbench/concbench v0.0.0
+	github.com/sony/gobreaker v1.0.0
 	go.uber.org/goleak v1.3.0
 )
 
@@ -17,7 +19,6 @@ require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
 	github.com/afex/hystrix-go v0.0.0-20180502004556-fa1af6a1f4f5 // indirect
 	github.com/ajstarks/svgo v0.0.0-20211024235047-1546f124cd8b // indirect
-	github.com/alitto/pond v1.9.2 // indirect
 	github.com/alitto/pond/v2 v2.7.1 // indirect
 	github.com/benbjohnson/clock v1.3.0 // indirect
 	github.com/bits-and-blooms/bitset v1.24.4 // indirect
@@ -37,7 +38,6 @@ require (
 	github.com/panjf2000/ants/v2 v2.12.1 // indirect
 	github.com/rubyist/circuitbreaker v2.2.1+incompatible // indirect
 	github.com/smarty/assertions v1.16.0 // indirect
-	github.com/sony/gobreaker v1.0.0 // indirect
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect
 	github.com/sourcegraph/conc v0.3.0 // indirect
 	go.uber.org/atomic v1.7.0 // indirect
