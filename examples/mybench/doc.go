@@ -1,5 +1,5 @@
 // Package mybench is a user's module in miniature: a worker pool of its
-// own (tokens), adapters of three libraries concbench does not include (a
+// own (tokens), three adapters of libraries concbench does not include (a
 // breaker over github.com/sony/gobreaker v1, a fan-out and a pipeline over
 // github.com/alitto/pond v1) and a plain function (Checksum). Each is
 // checked by concbench's conformance suite, measured by its benchmarks
