@@ -52,6 +52,14 @@ func fail(context.Context) error { return errBreakerBench }
 //
 // Demonstrations (Demo set) are left out: they are broken on purpose, and a
 // benchmark beside the others would rank one.
+//
+// Two built-in breakers leave goroutines behind by design, which a test
+// binary whose TestMain calls goleak.VerifyTestMain must ignore where it
+// runs them (examples/mybench's TestMain shows how): hystrix's registry
+// keeps two per breaker for the life of the process
+// (Deviations.RegistryGoroutines), and resiliency's path=open breaker
+// sleeps out its hour's open timeout on a timer goroutine
+// (Deviations.StartsTimerGoroutine).
 func Breaker(b *testing.B, impls ...breaker.Impl) {
 	benches, err := BreakerBenches(impls...)
 	runBenches(b, benches, err)

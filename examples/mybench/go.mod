@@ -3,7 +3,9 @@ module example.com/mybench
 go 1.26.0
 
 require (
+	github.com/alitto/pond v1.9.2
 	github.com/concbench/concbench v0.0.0
+	github.com/sony/gobreaker v1.0.0
 	go.uber.org/goleak v1.3.0
 )
 

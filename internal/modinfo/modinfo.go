@@ -49,16 +49,20 @@ func Binary() (main Module, deps []Module) {
 // path begins doc (the library it adapts, as the built-in entries' docs
 // begin: "github.com/panjf2000/ants/v2 …"), else the module of the
 // package that defines fn (its constructor: the user's own module for
-// code of their own), else the zero Module.
+// code of their own), else the zero Module. Where several modules'
+// paths begin doc or fn's name (github.com/sony/gobreaker and
+// github.com/sony/gobreaker/v2 in one binary, a user's adapter of v1
+// beside the built-in one of v2), the longest, the most specific, wins.
 func Of(fn any, doc string) Module {
 	main, deps := Binary()
-	all := append([]Module{main}, deps...)
+	return of(append([]Module{main}, deps...), fn, doc)
+}
+
+// of is Of over the modules all.
+func of(all []Module, fn any, doc string) Module {
 	if first, _, _ := strings.Cut(strings.TrimSpace(doc), " "); first != "" {
-		first = strings.TrimSuffix(first, ":")
-		for _, m := range all {
-			if m.Path != "" && (first == m.Path || strings.HasPrefix(first, m.Path+"/")) {
-				return m
-			}
+		if m := longest(all, strings.TrimSuffix(first, ":")); m.Path != "" {
+			return m
 		}
 	}
 	v := reflect.ValueOf(fn)
@@ -69,7 +73,13 @@ func Of(fn any, doc string) Module {
 	if f == nil {
 		return Module{}
 	}
-	name := f.Name() // "example.com/mybench.Impl.func1"
+	return longest(all, f.Name()) // "example.com/mybench.Impl.func1"
+}
+
+// longest returns the module of all with the longest path that is name
+// or begins it, followed by a '/' or a '.' (an import path below it, or a
+// function of its package); the zero Module if none.
+func longest(all []Module, name string) Module {
 	best := Module{}
 	for _, m := range all {
 		if m.Path != "" && strings.HasPrefix(name, m.Path) && len(m.Path) > len(best.Path) &&

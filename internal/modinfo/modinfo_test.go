@@ -28,3 +28,28 @@ func TestOf(t *testing.T) {
 		t.Errorf("String %q", s)
 	}
 }
+
+// TestOfLongest: of two modules whose paths both begin a doc (a library's
+// v1 and its /v2, both in a user's binary), the longer one is the doc's;
+// a path that only shares a prefix with the doc's first word is not.
+func TestOfLongest(t *testing.T) {
+	all := []Module{
+		{"example.com/mybench", ""},
+		{"github.com/alitto/pond", "v1.9.2"},
+		{"github.com/alitto/pond/v2", "v2.7.1"},
+		{"github.com/sony/gobreaker", "v1.0.0"},
+		{"github.com/sony/gobreaker/v2", "v2.4.0"},
+	}
+	for doc, want := range map[string]Module{
+		"github.com/alitto/pond/v2 pool of N":          all[2],
+		"github.com/alitto/pond v1 pool per call":      all[1],
+		"github.com/sony/gobreaker/v2: ConsecutiveFai": all[4],
+		"github.com/sony/gobreaker v1 Execute":         all[3],
+		"github.com/sony/gobreakers fork":              {},
+		"github.com/alitto/pond/v2/sub a package":      all[2],
+	} {
+		if got := of(all, nil, doc); got != want {
+			t.Errorf("of(%q) = %v, want %v", doc, got, want)
+		}
+	}
+}
