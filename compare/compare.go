@@ -52,6 +52,9 @@ type Options struct {
 	// regression. The bad direction is the unit's better= metadata, else
 	// lower is better except for rates (units ending /s).
 	MaxRegression float64
+	// Calibration, if set, replaces MaxRegression with a threshold per
+	// cell from A/A runs (see Calibrate).
+	Calibration *Calibration
 	// Format is text (benchstat's tables; the default), markdown (for a
 	// pull-request comment), csv (benchstat's -format csv, byte for
 	// byte) or json.
@@ -84,6 +87,7 @@ type comparison struct {
 	skipped []string // malformed and non-finite lines, and results the filter refused with a reason
 	regs    []Regression
 	max     float64
+	cal     *Calibration
 }
 
 // Files compares benchmark result files exactly as `go tool benchstat`
@@ -139,7 +143,7 @@ func Files(ctx context.Context, w io.Writer, files []string, opts Options) ([]Re
 			return nil, fmt.Errorf("compare: %w", err)
 		}
 	}
-	if opts.MaxRegression > 0 && c.compared() == 0 {
+	if (opts.MaxRegression > 0 || opts.Calibration != nil) && c.compared() == 0 {
 		return c.regs, ErrNothingCompared
 	}
 	return c.regs, nil
@@ -165,7 +169,7 @@ func readComparison(ctx context.Context, files []string, opts Options) (*compari
 	if err != nil {
 		return nil, err
 	}
-	c := &comparison{max: opts.MaxRegression}
+	c := &comparison{max: opts.MaxRegression, cal: opts.Calibration}
 	results := 0
 	fs := benchfmt.Files{Paths: files, AllowLabels: true}
 	for fs.Scan() {
@@ -196,7 +200,7 @@ func readComparison(ctx context.Context, files []string, opts Options) (*compari
 	c.files, c.units = files, fs.Units()
 	c.tables = b.build(c.units, Confidence, &th)
 	c.varying = varyingFields(c.tables)
-	if c.max > 0 {
+	if c.max > 0 || c.cal != nil {
 		c.regs = c.regressions()
 	}
 	return c, nil

@@ -100,9 +100,10 @@ func (c *comparison) json(w *bytes.Buffer) error {
 		Files         []string     `json:"files"`
 		Tables        []jsonTable  `json:"tables"`
 		MaxRegression float64      `json:"max_regression,omitempty"`
+		Calibration   string       `json:"calibration,omitempty"`
 		Regressions   []Regression `json:"regressions"`
 		Skipped       []string     `json:"skipped_lines,omitempty"`
-	}{c.files, tables, c.max, regs, c.skipped})
+	}{c.files, tables, c.max, c.calibration(), regs, c.skipped})
 }
 
 // jsonTableOf is table t in the json format.

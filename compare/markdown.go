@@ -121,9 +121,15 @@ func (c *comparison) markdownTail(w *bytes.Buffer) {
 			fmt.Fprintf(w, "- `%s`\n", strings.ReplaceAll(s, "`", "'"))
 		}
 	}
-	if c.max > 0 {
+	switch {
+	case c.cal != nil:
+		fmt.Fprintf(w, "\n%s\n\n**Regressions beyond each benchmark's calibrated threshold** (significant at α = %g, in each unit's bad direction): %d\n",
+			mdEscape(c.cal.String()), benchmath.DefaultThresholds.CompareAlpha, len(c.regs))
+	case c.max > 0:
 		fmt.Fprintf(w, "\n**Regressions beyond %g%%** (significant at α = %g, in each unit's bad direction): %d\n",
 			c.max*100, benchmath.DefaultThresholds.CompareAlpha, len(c.regs))
+	}
+	if c.max > 0 || c.cal != nil {
 		if len(c.regs) > 0 {
 			w.WriteString("\n")
 		}

@@ -51,7 +51,11 @@ func (c *comparison) regressions() []Regression {
 				}
 				cmp := cell.Comparison
 				old, new := cell.Baseline.Summary.Center, cell.Summary.Center
-				if cmp.P < cmp.Alpha && worse(better, old, new, c.max) {
+				max := c.max
+				if c.cal != nil {
+					max = c.cal.threshold(calKey(t, r.StringValues()))
+				}
+				if cmp.P < cmp.Alpha && worse(better, old, new, max) {
 					out = append(out, Regression{Table: c.label(t), Unit: t.Unit, Name: r.StringValues(),
 						Col: col.StringValues(), Base: t.Cols[0].StringValues(), Old: old, New: new, P: cmp.P, Better: better})
 				}
@@ -90,11 +94,16 @@ func worse(better int, old, new, max float64) bool {
 // text format ends and the csv format's warnings end: their count, then
 // a line each.
 func (c *comparison) regressionsText(w *bytes.Buffer) {
-	if c.max <= 0 {
+	switch {
+	case c.cal != nil:
+		fmt.Fprintf(w, "\n%s\nregressions beyond each benchmark's calibrated threshold (significant at alpha %g, in each unit's bad direction): %d\n",
+			c.cal, benchmath.DefaultThresholds.CompareAlpha, len(c.regs))
+	case c.max > 0:
+		fmt.Fprintf(w, "\nregressions beyond %g%% (significant at alpha %g, in each unit's bad direction): %d\n",
+			c.max*100, benchmath.DefaultThresholds.CompareAlpha, len(c.regs))
+	default:
 		return
 	}
-	fmt.Fprintf(w, "\nregressions beyond %g%% (significant at alpha %g, in each unit's bad direction): %d\n",
-		c.max*100, benchmath.DefaultThresholds.CompareAlpha, len(c.regs))
 	for _, r := range c.regs {
 		w.WriteString("  " + r.String() + "\n")
 	}

@@ -50,6 +50,13 @@ CI (see .github/workflows/bench-regression.yml):
   runbench bench -count 6 -bench 'WorkerPool' -o new.txt   # on the head
   runbench compare -max-regression 5% old.txt new.txt   # exit 1 on a regression
 
+A gate calibrated to its runner: a fixed threshold on a noisy machine
+fails builds for nothing. Run the base more than once on the same runner
+(A/A runs), interleaved with the head, and let each benchmark move twice
+its own largest A/A move (at least 2%); with three or more A/A runs
+compare also says how many false alarms to expect (leave one pair out):
+  runbench compare -max-regression auto -calibrate old2.txt,old3.txt old.txt new.txt
+
 Scenario results (runbench run) carry per-run configuration lines (date,
 commit, clock-ns) that differ between two runs; by benchstat's default
 they put each file in its own tables, with nothing compared. Ignore them
@@ -69,6 +76,23 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	f.opts.Warnings = stderr
+	if len(f.calibrate) > 0 {
+		// The A/A runs: the base (the first file) and the others given.
+		base := f.files[0]
+		if _, path, ok := strings.Cut(base, "="); ok {
+			base = path
+		}
+		cal, err := compare.Calibrate(ctx, append([]string{base}, f.calibrate...), f.opts.Projections)
+		switch {
+		case errors.Is(err, context.Canceled):
+			return failedError{"compare interrupted: nothing written"}
+		case errors.Is(err, compare.ErrCalibration):
+			return usageError{fmt.Errorf("compare: -calibrate: %w", err)}
+		case err != nil:
+			return inputError(err)
+		}
+		f.opts.Calibration = cal
+	}
 	regs, err := compare.Files(ctx, stdout, f.files, f.opts)
 	switch {
 	case errors.Is(err, compare.ErrNoResults):
@@ -88,9 +112,10 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // compareFlags are compare's flags, checked, and its files.
 type compareFlags struct {
-	files  []string // as given: label=path or path
-	opts   compare.Options
-	maxReg string // -max-regression as given
+	files     []string // as given: label=path or path
+	opts      compare.Options
+	maxReg    string   // -max-regression as given
+	calibrate []string // -calibrate: more A/A runs of the base
 }
 
 func parseCompareFlags(args []string, stderr io.Writer) (compareFlags, error) {
@@ -98,7 +123,8 @@ func parseCompareFlags(args []string, stderr io.Writer) (compareFlags, error) {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.opts.Format, "format", "text", "output `FORMAT`: text (benchstat's tables), markdown (for a pull-request comment), csv (benchstat's csv; warnings go to stderr) or json")
-	fs.StringVar(&f.maxReg, "max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction")
+	fs.StringVar(&f.maxReg, "max-regression", "", "fail (exit 1) if a benchmark got significantly worse than `P%` (e.g. 5%) in its unit's bad direction; auto: than its own threshold from A/A runs (-calibrate)")
+	calibrate := fs.String("calibrate", "", "comma-separated `FILES`: more runs of the same code as OLD, on the same machine; with -max-regression auto each benchmark may move twice its largest move among them and OLD (at least 2%), and compare says how many false alarms to expect")
 	p := &f.opts.Projections
 	fs.StringVar(&p.Filter, "filter", "*", "use only results matching benchfilter `query`, e.g. '/impl:channels .unit:sec/op'")
 	fs.StringVar(&p.Table, "table", ".config", "split results into tables by distinct values of `projection`")
@@ -131,7 +157,21 @@ func parseCompareFlags(args []string, stderr io.Writer) (compareFlags, error) {
 		return f, usageError{err}
 	}
 	var err error
-	f.opts.MaxRegression, err = parsePercent(f.maxReg)
+	if *calibrate != "" {
+		f.calibrate = strings.Split(*calibrate, ",")
+		if err := readable("compare", f.calibrate...); err != nil {
+			return f, usageError{fmt.Errorf("compare: -calibrate: %w", err)}
+		}
+	}
+	switch {
+	case f.maxReg == "auto" && len(f.calibrate) == 0:
+		err = errors.New("auto needs A/A runs to calibrate on: -calibrate FILES, more runs of the same code as OLD")
+	case f.maxReg == "auto":
+	case len(f.calibrate) > 0:
+		return f, usageError{fmt.Errorf("compare: -calibrate needs -max-regression auto")}
+	default:
+		f.opts.MaxRegression, err = parsePercent(f.maxReg)
+	}
 	if err == nil && f.maxReg == "" && flagGiven(fs, "max-regression") {
 		err = errors.New("empty: a gate that is given no threshold would check nothing")
 	}

@@ -221,6 +221,10 @@ func TestCompareMaxRegression(t *testing.T) {
 		{"one file split by -col", []string{"compare", "-col", ".name", old}, 0, "vs base"},
 		{"labels name the columns", []string{"compare", "base=" + old, "head=" + slower}, 0, "│    base     │                 head"},
 		{"bad format", []string{"compare", "-format", "yaml", old, slower}, 2, "-format"},
+		{"calibrated gate", []string{"compare", "-max-regression", "auto", "-calibrate", old, old, slower}, 1, "calibrated on 2 A/A runs (1 pairs)"},
+		{"auto without runs", []string{"compare", "-max-regression", "auto", old, slower}, 2, "auto needs A/A runs to calibrate on"},
+		{"calibrate without auto", []string{"compare", "-max-regression", "5%", "-calibrate", old, old, slower}, 2, "-calibrate needs -max-regression auto"},
+		{"calibrate, missing file", []string{"compare", "-max-regression", "auto", "-calibrate", filepath.Join(dir, "nosuch.txt"), old, slower}, 2, "-calibrate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
