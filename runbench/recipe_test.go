@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,32 +13,36 @@ import (
 )
 
 // TestBenchRegressionRecipe checks .github/workflows/bench-regression.yml:
-// base and head are benchmarked with the same flags on one runner, each by
-// a runbench built from its own checkout (bench measures the code compiled
-// into it), and the
+// base and head are each benchmarked by a runbench built from its own
+// checkout (bench measures the code compiled into it), with the same
+// flags, interleaved on one runner (base, head, base, base), and the
 // compare step's own script, run here against a regressed and a steady
-// pair of files, fails the job exactly when a benchmark regressed.
+// head and the base's A/A runs, fails the job exactly when a benchmark
+// regressed beyond the calibrated threshold.
 func TestBenchRegressionRecipe(t *testing.T) {
 	job := readBenchJob(t)
 	steps := map[string]string{}
 	for _, s := range job.Steps {
 		steps[s.Name] = s.Run
 	}
-	base, head, cmp := steps["benchmark the base"], steps["benchmark the head"], steps["compare, failing on a regression"]
-	if base == "" || head == "" || cmp == "" {
-		t.Fatalf("steps %v: want benchmark the base, benchmark the head, compare", steps)
+	base, head, bench, cmp := steps["build the base's runbench"], steps["build the head's runbench"], steps["benchmark, interleaved"], steps["compare, failing on a regression"]
+	if base == "" || head == "" || bench == "" || cmp == "" {
+		t.Fatalf("steps %v: want build the base's and the head's runbench, benchmark, compare", steps)
 	}
-	if b, h := benchLine(base), benchLine(head); b == "" || b != h {
-		t.Errorf("base and head are not benchmarked alike:\n%s\n%s", b, h)
-	}
-	if !strings.Contains(base, `"$BASE"`) || !strings.Contains(head, `"$HEAD"`) {
-		t.Error("the base and head steps do not check out $BASE and $HEAD")
-	}
-	for name, script := range map[string]string{"base": base, "head": head} {
-		build := strings.Index(script, "go build -o \"$RUNNER_TEMP/checkout/runbench\" ./cmd/runbench")
-		if build < 0 || build > strings.Index(script, "\"$RUNNER_TEMP/checkout/runbench\" bench ") {
-			t.Errorf("the %s step does not benchmark with a runbench built from its checkout:\n%s", name, script)
+	for name, script := range map[string]string{"BASE": base, "HEAD": head} {
+		co, build := strings.Index(script, `git checkout --quiet "$`+name+`"`), strings.Index(script, "go build -o \"$RUNNER_TEMP/"+strings.ToLower(name)+"/runbench\" ./cmd/runbench")
+		if co < 0 || build < co {
+			t.Errorf("the %s build does not check out $%s and build its runbench there:\n%s", strings.ToLower(name), name, script)
 		}
+	}
+	var order []string
+	for line := range strings.SplitSeq(bench, "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "bench" {
+			order = append(order, f[1]+" "+f[2])
+		}
+	}
+	if want := []string{"base old.txt", "head new.txt", "base old2.txt", "base old3.txt"}; !slices.Equal(order, want) {
+		t.Errorf("benchmarks run %q, want %q, interleaved", order, want)
 	}
 	testCompareStep(t, cmp, job.Env)
 }
@@ -72,17 +77,6 @@ func readBenchJob(t *testing.T) benchJob {
 	return job
 }
 
-// benchLine returns the runbench bench line of a step's script, with its
-// output file (old.txt or new.txt) replaced by X, or "" if it has none.
-func benchLine(script string) string {
-	for line := range strings.SplitSeq(script, "\n") {
-		if strings.Contains(line, " bench ") {
-			return strings.Replace(strings.Replace(line, "old.txt", "X", 1), "new.txt", "X", 1)
-		}
-	}
-	return ""
-}
-
 // testCompareStep runs the compare step's script cmp as Actions would
 // (bash, the job's env), on a regressed and on a steady pair of files.
 func testCompareStep(t *testing.T, cmp string, env map[string]string) {
@@ -110,6 +104,8 @@ func testCompareStep(t *testing.T, cmp string, env map[string]string) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			write("old.txt", "100")
+			write("old2.txt", "101")
+			write("old3.txt", "99")
 			write("new.txt", tt.giveNew)
 			cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", cmp)
 			cmd.Env = append(os.Environ(), "RUNNER_TEMP="+tmp)
