@@ -170,7 +170,7 @@ func TestSleeperNamePart(t *testing.T) {
 		{", sleeper: [go-timer, auto]", []string{"Scenario/scenario=s/pattern=harness/impl=noop/sleeper=go-timer", "Scenario/scenario=s/pattern=harness/impl=noop/sleeper=auto"}},
 	}
 	for _, tt := range tests {
-		s := parseSpec(t, "name: s\npattern: harness\nload: {model: open, rate: 1000, duration: 100ms"+tt.give+"}\nrepeat: 1\n")
+		s := parseSpec(t, "name: s\npattern: harness\nimpls: [noop]\nload: {model: open, rate: 1000, duration: 100ms"+tt.give+"}\nrepeat: 1\n")
 		var got []string
 		for _, ts := range Plan([]scenarios.Spec{s}, reg, nil, 0) {
 			got = append(got, ts.Name(reg))
@@ -183,7 +183,7 @@ func TestSleeperNamePart(t *testing.T) {
 
 func TestCheckPlanSize(t *testing.T) {
 	harness := func(name, extra string) scenarios.Spec {
-		return parseSpec(t, "name: "+name+"\npattern: harness\nrepeat: 1000\n"+extra)
+		return parseSpec(t, "name: "+name+"\npattern: harness\nimpls: [noop]\nrepeat: 1000\n"+extra)
 	}
 	tests := []struct {
 		name      string

@@ -151,7 +151,7 @@ func TestPlanCrossesGOMAXPROCS(t *testing.T) {
 
 func TestIsolatedSetsGOMAXPROCS(t *testing.T) {
 	want := runtime.NumCPU() + 1 // never the child's default
-	s := quickSpec(t, fmt.Sprintf("name: g\npattern: harness\ngomaxprocs: [%d]\nload: {model: closed, clients: 1, duration: 10ms}\n", want))
+	s := quickSpec(t, fmt.Sprintf("name: g\npattern: harness\nimpls: [noop]\ngomaxprocs: [%d]\nload: {model: closed, clients: 1, duration: 10ms}\n", want))
 	t.Setenv(childEnv, "1")
 	exe, err := os.Executable()
 	if err != nil {
@@ -198,7 +198,7 @@ func runIsolated(t *testing.T, s scenarios.Spec, impl string) record.Trial {
 }
 
 func TestRunWritesResultsAtomically(t *testing.T) {
-	s := quickSpec(t, "name: r\npattern: harness\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n")
+	s := quickSpec(t, "name: r\npattern: harness\nimpls: [noop]\nrepeat: 2\nload: {model: closed, clients: 1, duration: 10ms}\n")
 	dir := t.TempDir()
 	plan := Plan([]scenarios.Spec{s}, targets.Builtin(), nil, 0)
 	sum, err := Run(context.Background(), plan, targets.Builtin(), Options{OutDir: dir, Exec: trial.InProcess(targets.Builtin()), Config: HostConfig("test")})
@@ -228,7 +228,7 @@ func TestRunWritesResultsAtomically(t *testing.T) {
 }
 
 func TestRunInterruptedIsPartial(t *testing.T) {
-	s := quickSpec(t, "name: p\npattern: harness\nrepeat: 3\nload: {model: closed, clients: 1, duration: 10ms}\n")
+	s := quickSpec(t, "name: p\npattern: harness\nimpls: [noop]\nrepeat: 3\nload: {model: closed, clients: 1, duration: 10ms}\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	exe := func(ctx context.Context, ts trial.Spec) (record.Trial, error) {
@@ -405,7 +405,7 @@ func TestDemonstratedOnlyAsDeclared(t *testing.T) {
 // the run kept every record and every result line, and grew 1.16 MB a
 // trial until a 20,000-trial run ran out of memory.
 func TestRunMemoryIsBounded(t *testing.T) {
-	s := quickSpec(t, "name: m\npattern: harness\nrepeat: 300\nload: {model: closed, clients: 1, duration: 10ms}\n")
+	s := quickSpec(t, "name: m\npattern: harness\nimpls: [noop]\nrepeat: 300\nload: {model: closed, clients: 1, duration: 10ms}\n")
 	plan := Plan([]scenarios.Spec{s}, targets.Builtin(), nil, 0)
 	full := func() *record.Hist {
 		h := hdrhistogram.New(1, int64(72*time.Hour), 3)

@@ -107,7 +107,9 @@ func (g *generator) run(ctx context.Context) Result {
 	if g.cfg.OnStart != nil {
 		g.cfg.OnStart(base.Add(time.Duration(g.warmEnd)))
 	}
-	smp := newSampler(g.clock, g.warmEnd, every, g.recorders, g.target.State)
+	meter := newCostMeter()
+	smp := newSampler(g.clock, g.warmEnd, every, int(g.hardStop/int64(every))+4, g.recorders, g.target.State)
+	smp.cost, smp.windowEnd = meter, g.windowEnd
 	smpCtx, stopSampler := context.WithCancel(context.Background())
 	var smpWG sync.WaitGroup
 	smpWG.Go(func() { smp.run(smpCtx) })
@@ -117,7 +119,9 @@ func (g *generator) run(ctx context.Context) Result {
 	tasks.Wait()
 	stopSampler()
 	smpWG.Wait()
-	return g.result(smp)
+	res := g.result(smp)
+	res.Cost = meter.cost()
+	return res
 }
 
 // result merges the recorders.

@@ -195,6 +195,12 @@ type Result struct {
 	PeakStackBytes uint64 // goroutine stack memory at its highest sample
 	Series         record.Series
 
+	// Cost is what the measurement window cost the whole process (CPU,
+	// allocations, GC, scheduler latency, mutex wait), nil if the window
+	// did not run whole. The generator's own share is in it: a run against
+	// a no-op target measures that share.
+	Cost *record.Cost
+
 	// Behind says how an open-loop schedule was not held; "" if it was.
 	Behind string
 	// Aborted says why the run could not go on as configured, "" if it

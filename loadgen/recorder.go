@@ -104,6 +104,13 @@ func (r *recorder) recordRejected(intended, at int64) {
 	r.mu.Unlock()
 }
 
+// completed returns the completions so far.
+func (r *recorder) completed() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done
+}
+
 // takeInterval returns the interval histogram and the completions so far,
 // leaving a reset one in place (spare is reused to avoid allocation).
 func (r *recorder) takeInterval(spare *hdrhistogram.Histogram) (*hdrhistogram.Histogram, int64) {

@@ -17,6 +17,9 @@ type sampler struct {
 	clock     func() int64
 	zero      int64 // window start: T is seconds since it
 	every     time.Duration
+	n         int        // samples expected
+	cost      *costMeter // if set, observes every sample
+	windowEnd int64
 	recorders []*recorder   // fixed before the sampler starts
 	state     func() string // nil if the target has none
 	series    record.Series
@@ -31,8 +34,11 @@ type sampler struct {
 	spare, acc        *hdrhistogram.Histogram
 }
 
-func newSampler(clock func() int64, zero int64, every time.Duration, recorders []*recorder, state func() string) *sampler {
-	s := &sampler{clock: clock, zero: zero, every: every, recorders: recorders, state: state, spare: newHist(), acc: newHist()}
+// newSampler returns a sampler expecting about n samples, for which it
+// makes room before the run: a sample allocates nothing, so that the
+// window's allocation counts (B/op) are the target's.
+func newSampler(clock func() int64, zero int64, every time.Duration, n int, recorders []*recorder, state func() string) *sampler {
+	s := &sampler{clock: clock, zero: zero, every: every, n: n, recorders: recorders, state: state, spare: newHist(), acc: newHist()}
 	s.series.IntervalNs = int64(every)
 	s.samples = []metrics.Sample{
 		{Name: "/memory/classes/heap/objects:bytes"},
@@ -46,7 +52,14 @@ func newSampler(clock func() int64, zero int64, every time.Duration, recorders [
 
 func (s *sampler) run(ctx context.Context) {
 	s.read() // baseline for the deltas
-	s.series = record.Series{IntervalNs: int64(s.every)}
+	n := s.n
+	s.series = record.Series{IntervalNs: int64(s.every),
+		T: make([]float64, 0, n), OpsPerSec: make([]float64, 0, n), P99Ns: make([]float64, 0, n), Goroutines: make([]float64, 0, n),
+		HeapBytes: make([]float64, 0, n), StackBytes: make([]float64, 0, n), GCPauseNs: make([]float64, 0, n),
+		SchedP99Ns: make([]float64, 0, n), MutexWait: make([]float64, 0, n)}
+	if s.state != nil {
+		s.series.State = make([]string, 0, n)
+	}
 	tick := time.NewTicker(s.every)
 	defer tick.Stop()
 	for {
@@ -78,6 +91,9 @@ func (s *sampler) read() {
 		s.spare = h
 		ops += n
 	}
+	if s.cost != nil {
+		s.cost.observe(now, s.zero, s.windowEnd, s.completed)
+	}
 	gc := s.samples[1].Value.Float64Histogram()
 	sched := s.samples[2].Value.Float64Histogram()
 	mutex := s.samples[3].Value.Float64()
@@ -97,7 +113,26 @@ func (s *sampler) read() {
 		}
 	}
 	s.prevT, s.prevOps, s.prevMutex = now, ops, mutex
-	s.prevGC, s.prevSched = cloneHist(gc), cloneHist(sched)
+	s.prevGC, s.prevSched = copyHist(s.prevGC, gc), copyHist(s.prevSched, sched)
+}
+
+// copyHist copies h into dst, which it allocates the first time only.
+func copyHist(dst, h *metrics.Float64Histogram) *metrics.Float64Histogram {
+	if dst == nil || len(dst.Counts) != len(h.Counts) {
+		return cloneHist(h)
+	}
+	copy(dst.Counts, h.Counts)
+	dst.Buckets = h.Buckets
+	return dst
+}
+
+// completed counts the completions so far.
+func (s *sampler) completed() int64 {
+	var n int64
+	for _, r := range s.recorders {
+		n += r.completed()
+	}
+	return n
 }
 
 func cloneHist(h *metrics.Float64Histogram) *metrics.Float64Histogram {

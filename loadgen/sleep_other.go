@@ -27,7 +27,9 @@ const hasPoll = false
 // pollSleeper is never used without a timerfd.
 type pollSleeper struct{}
 
-func newPollSleeper(context.Context) (*pollSleeper, error) { panic("loadgen: no poll sleeper in this build") }
+func newPollSleeper(context.Context) (*pollSleeper, error) {
+	panic("loadgen: no poll sleeper in this build")
+}
 
 func (*pollSleeper) until(context.Context, int64, int64) bool {
 	panic("loadgen: no poll sleeper in this build")

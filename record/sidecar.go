@@ -114,6 +114,10 @@ type Trial struct {
 	// machine took its CPU, beyond the stated bounds. The trial still
 	// counts (its status is its own); the report marks it.
 	Disturbed string `json:"disturbed,omitempty"`
+	// Cost is what the measurement window cost the trial's process: CPU,
+	// allocations, GC, scheduler latency, mutex wait (nil if the window
+	// did not run whole).
+	Cost *Cost `json:"cost,omitempty"`
 	// Retries are the reasons of the disturbed attempts this record
 	// replaced (runbench run -retry-disturbed), oldest first.
 	Retries []string `json:"retries,omitempty"`

@@ -193,6 +193,7 @@ func fill(tr *record.Trial, res loadgen.Result) {
 	tr.SpinNs, tr.Sleeper = res.SpinNs, res.Sleeper
 	tr.WindowNs, tr.ElapsedNs = res.Window.Nanoseconds(), res.Elapsed.Nanoseconds()
 	tr.Series, tr.PeakGoroutines, tr.PeakStackBytes = res.Series, res.PeakGoroutines, res.PeakStackBytes
+	tr.Cost = res.Cost
 }
 
 // status is the trial's status and why it is not ok.

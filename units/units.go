@@ -98,6 +98,24 @@ func Scenario() []Unit {
 				}
 				return float64(tr.Service.ValueAtQuantile(50)) / float64(tr.SoloP50Ns), true
 			}},
+		{Name: "cpu-ns/op", Better: LowerIsBetter, Shown: true, Doc: "CPU time (user and system) of the whole trial process over the window per completion in it, less the open-loop generator's spin before starts (spin-ns/s): the target's and the runtime's, with the harness's bookkeeping; at low rates also every idle runtime's wake-up, which the harness floor's row shows at the same schedule",
+			Value: func(t *record.Trial) (float64, bool) {
+				return cost(func(c *record.Cost, ops float64) float64 { return float64(max(c.CPUNs-t.SpinNs, 0)) / ops })(t)
+			}},
+		{Name: "B/op", Better: LowerIsBetter, Shown: true, Doc: "heap bytes allocated over the window per completion in it (/gc/heap/allocs:bytes)",
+			Value: cost(func(c *record.Cost, ops float64) float64 { return float64(c.AllocBytes) / ops })},
+		{Name: "allocs/op", Better: LowerIsBetter, Shown: true, Doc: "heap objects allocated over the window per completion in it (/gc/heap/allocs:objects)",
+			Value: cost(func(c *record.Cost, ops float64) float64 { return float64(c.AllocObjects) / ops })},
+		{Name: "gc-cycles/s", Better: LowerIsBetter, Shown: false, Doc: "GC cycles completed per second of window",
+			Value: cost(func(c *record.Cost, _ float64) float64 { return float64(c.GCCycles) / (float64(c.SpanNs) / 1e9) })},
+		{Name: "gc-pause-p99-ns", Better: LowerIsBetter, Shown: false, Doc: "p99 of the stop-the-world GC pauses in the window (0: none)",
+			Value: cost(func(c *record.Cost, _ float64) float64 { return c.GCPauseP99Ns })},
+		{Name: "sched-p50-ns", Better: LowerIsBetter, Shown: false, Doc: "median time goroutines waited runnable before they ran, over the window (/sched/latencies:seconds)",
+			Value: cost(func(c *record.Cost, _ float64) float64 { return c.SchedP50Ns })},
+		{Name: "sched-p99-ns", Better: LowerIsBetter, Shown: true, Doc: "p99 time goroutines waited runnable before they ran, over the window (/sched/latencies:seconds)",
+			Value: cost(func(c *record.Cost, _ float64) float64 { return c.SchedP99Ns })},
+		{Name: "mutex-wait-ns/op", Better: LowerIsBetter, Shown: true, Doc: "time goroutines spent blocked on a sync.Mutex or RWMutex over the window per completion in it (/sync/mutex/wait/total:seconds)",
+			Value: cost(func(c *record.Cost, ops float64) float64 { return c.MutexWaitNs / ops })},
 		{Name: "peak-goroutines", Better: LowerIsBetter, Shown: true, Doc: "goroutines at the highest sample",
 			Value: count(func(t *record.Trial) int64 { return int64(t.PeakGoroutines) })},
 		{Name: "peak-stack-bytes", Better: LowerIsBetter, Shown: true, Doc: "goroutine stack memory at the highest sample",
@@ -147,6 +165,17 @@ func Names(keep func(Unit) bool) []string {
 		}
 	}
 	return names
+}
+
+// cost computes a unit from the trial's window cost and the completions
+// between its snapshots; none without a cost or a completion.
+func cost(f func(c *record.Cost, ops float64) float64) func(*record.Trial) (float64, bool) {
+	return func(t *record.Trial) (float64, bool) {
+		if t.Cost == nil || t.Cost.Ops <= 0 || t.Cost.SpanNs <= 0 {
+			return 0, false
+		}
+		return f(t.Cost, float64(t.Cost.Ops)), true
+	}
 }
 
 func latency(f func(*record.Trial) float64) func(*record.Trial) (float64, bool) {

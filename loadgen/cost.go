@@ -1,0 +1,101 @@
+package loadgen
+
+import (
+	"runtime"
+	"runtime/metrics"
+	"time"
+
+	"github.com/concbench/concbench/record"
+)
+
+// costMeter measures what the measurement window costs the process: the
+// sampler has it take a snapshot when the window opens and another when it
+// closes, and count the completions between them; nothing on any
+// operation's path.
+type costMeter struct {
+	samples []metrics.Sample
+	// keepPauses and keepSched hold snapshot a's histograms.
+	keepPauses, keepSched *metrics.Float64Histogram
+	a, b                  costSnap
+	aOps                  int64 // completions at snapshot a; -1 before it
+	ops                   int64 // completions from a to b
+	done                  bool  // both snapshots taken: the window ran whole
+}
+
+// costSnap is one snapshot: the clock, the process's CPU time, and the
+// runtime's metrics.
+type costSnap struct {
+	at     time.Time
+	cpu    time.Duration
+	allocB uint64
+	allocN uint64
+	gc     uint64
+	pauses *metrics.Float64Histogram
+	sched  *metrics.Float64Histogram
+	mutexS float64
+}
+
+func newCostMeter() *costMeter {
+	m := &costMeter{aOps: -1, samples: []metrics.Sample{
+		{Name: "/sched/pauses/total/gc:seconds"},
+		{Name: "/sched/latencies:seconds"},
+		{Name: "/sync/mutex/wait/total:seconds"},
+	}}
+	metrics.Read(m.samples)
+	m.keepPauses, m.keepSched = cloneHist(m.samples[0].Value.Float64Histogram()), cloneHist(m.samples[1].Value.Float64Histogram())
+	return m
+}
+
+// snap takes a snapshot. The allocation counts come from
+// runtime.ReadMemStats, which stops the world for a moment (tens of µs,
+// twice a trial) but flushes every P's cache first: runtime/metrics'
+// /gc/heap/allocs counts a span's objects only when the span leaves a
+// P's cache, and read 8 of 10 allocations of 1 KiB, or none of 3.
+func (m *costMeter) snap() costSnap {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	metrics.Read(m.samples)
+	return costSnap{
+		at: time.Now(), cpu: processCPU(),
+		allocB: ms.TotalAlloc, allocN: ms.Mallocs, gc: uint64(ms.NumGC),
+		pauses: m.samples[0].Value.Float64Histogram(), sched: m.samples[1].Value.Float64Histogram(),
+		mutexS: m.samples[2].Value.Float64(),
+	}
+}
+
+// observe is called by the sampler at every sample, with the clock's
+// reading: it takes snapshot a at the first sample at or after the
+// window's opening and b at the first at or after its close, and counts
+// the completions between them (completed). Each end counts the
+// completions right after its snapshot: the snapshot's stop of the world
+// takes a while to begin, and operations that complete meanwhile must
+// fall on the same side of both ends.
+func (m *costMeter) observe(now, open, close int64, completed func() int64) {
+	switch {
+	case m.aOps < 0 && now >= open:
+		m.a = m.snap()
+		m.aOps = completed()
+		// The next Read reuses the samples' histograms: keep a's, in room
+		// made before the window (an allocation now would be the window's).
+		m.a.pauses, m.a.sched = copyHist(m.keepPauses, m.a.pauses), copyHist(m.keepSched, m.a.sched)
+	case m.aOps >= 0 && !m.done && now >= close:
+		m.b = m.snap()
+		m.ops, m.done = completed()-m.aOps, true
+	}
+}
+
+// cost is the window's cost; nil if the window did not run whole.
+func (m *costMeter) cost() *record.Cost {
+	if !m.done {
+		return nil
+	}
+	a, b := m.a, m.b
+	return &record.Cost{
+		SpanNs: int64(b.at.Sub(a.at)), Ops: m.ops, CPUNs: int64(b.cpu - a.cpu),
+		AllocBytes: b.allocB - a.allocB, AllocObjects: b.allocN - a.allocN, GCCycles: b.gc - a.gc,
+		GCPauseP99Ns: 1e9 * histQuantile(b.pauses, a.pauses, 0.99),
+		SchedP50Ns:   1e9 * histQuantile(b.sched, a.sched, 0.50),
+		SchedP99Ns:   1e9 * histQuantile(b.sched, a.sched, 0.99),
+		MutexWaitNs:  1e9 * (b.mutexS - a.mutexS),
+	}
+}
