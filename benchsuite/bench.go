@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"runtime/debug"
 	"testing"
+
+	"github.com/concbench/concbench/internal/cputime"
 )
 
 // Bench is one leaf of a suite: a sub-benchmark that runs no
@@ -31,7 +33,22 @@ func runBenches(b *testing.B, benches []Bench, err error) {
 		b.Fatal(err)
 	}
 	for _, x := range benches {
-		b.Run(x.Name, x.F)
+		b.Run(x.Name, withCPU(x.F))
+	}
+}
+
+// withCPU returns f reporting cpu-ns/op beside ns/op: the whole process's
+// CPU time (user and system, every thread) over f's run per iteration,
+// setup included. Where a design's goroutines spin, or its Submit wakes
+// several goroutines, it is more than the wall time per operation;
+// where they wait off the CPU, less.
+func withCPU(f func(*testing.B)) func(*testing.B) {
+	return func(b *testing.B) {
+		start := cputime.Process()
+		f(b)
+		if b.N > 0 && !b.Failed() && !b.Skipped() {
+			b.ReportMetric(float64(cputime.Process()-start)/float64(b.N), "cpu-ns/op")
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"runtime/metrics"
 	"time"
 
+	"github.com/concbench/concbench/internal/cputime"
 	"github.com/concbench/concbench/record"
 )
 
@@ -56,7 +57,7 @@ func (m *costMeter) snap() costSnap {
 	runtime.ReadMemStats(&ms)
 	metrics.Read(m.samples)
 	return costSnap{
-		at: time.Now(), cpu: processCPU(),
+		at: time.Now(), cpu: cputime.Process(),
 		allocB: ms.TotalAlloc, allocN: ms.Mallocs, gc: uint64(ms.NumGC),
 		pauses: m.samples[0].Value.Float64Histogram(), sched: m.samples[1].Value.Float64Histogram(),
 		mutexS: m.samples[2].Value.Float64(),

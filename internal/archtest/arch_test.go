@@ -35,7 +35,7 @@ const (
 // purpose. (bench and examples hold tests only.)
 var layers = [][]string{
 	{"internal/atomicfile", "internal/benchname", "internal/child", "internal/clockcost", "internal/dirlock",
-		"internal/stacks", "internal/texttab", "internal/truth", "internal/work", "internal/archtest", "internal/noise",
+		"internal/stacks", "internal/texttab", "internal/truth", "internal/work", "internal/archtest", "internal/noise", "internal/cputime",
 		"internal/footnote", "internal/resultline", "internal/gobench", "internal/modinfo"},
 	{"record", "impl/breaker", "impl/fanout", "impl/pipeline", "impl/workerpool"},
 	{"units", "loadgen"},

@@ -1,14 +1,14 @@
 //go:build unix
 
-package loadgen
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the process's user and system CPU time so far.
-func processCPU() time.Duration {
+// Process is the process's user and system CPU time so far.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
