@@ -102,6 +102,7 @@ func (f *figures) scenarioCharts(cw *chartWriter, s *section) error {
 			add("")(seriesChart(cw, g, base+"-p99-time", "p99 latency over time (corrected): "+g.Title(), "p99 latency (log scale)",
 				func(s record.Series) []float64 { return s.P99Ns }, true)),
 			add("")(stateChart(cw, g, base+"-state", "Breaker state: "+g.Title())),
+			add("cpu-ns/op")(costChart(cw, g, base+"-cost", "CPU per operation against throughput: "+g.Title())),
 		}
 		if err := errors.Join(errs...); err != nil {
 			return err

@@ -43,6 +43,35 @@ type ranking struct {
 	// Disturbed counts the ranked implementations' trials that the
 	// harness or the machine disturbed.
 	Disturbed int
+	// Cost is what each ranked implementation cost, by impl: the medians
+	// of costUnits, NaN where a unit has no value; nil where the results
+	// carry none of them.
+	Cost map[string][]float64
+}
+
+// costUnits are the units of a ranking's cost line.
+var costUnits = []string{"cpu-ns/op", "B/op", "sched-p99-ns"}
+
+// costOf returns the medians of costUnits for impls in g, or nil if g
+// has none of them.
+func costOf(g *group, impls []string) map[string][]float64 {
+	var cols []map[string][]float64
+	any := false
+	for _, u := range costUnits {
+		v := g.shown(u)
+		cols = append(cols, v)
+		any = any || len(v) > 0
+	}
+	if !any {
+		return nil
+	}
+	out := map[string][]float64{}
+	for _, impl := range impls {
+		for _, v := range cols {
+			out[impl] = append(out[impl], median(v[impl]))
+		}
+	}
+	return out
 }
 
 // unranked is an implementation a ranking leaves out, and why.
@@ -181,5 +210,6 @@ func rank(sc record.Scenario, g *group, unit string, better int) *ranking {
 			}
 		}
 	}
+	rk.Cost = costOf(g, names)
 	return rk
 }
