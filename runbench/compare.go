@@ -156,27 +156,8 @@ func parseCompareFlags(args []string, stderr io.Writer) (compareFlags, error) {
 	if err := readable("compare", paths...); err != nil {
 		return f, usageError{err}
 	}
-	var err error
-	if *calibrate != "" {
-		f.calibrate = strings.Split(*calibrate, ",")
-		if err := readable("compare", f.calibrate...); err != nil {
-			return f, usageError{fmt.Errorf("compare: -calibrate: %w", err)}
-		}
-	}
-	switch {
-	case f.maxReg == "auto" && len(f.calibrate) == 0:
-		err = errors.New("auto needs A/A runs to calibrate on: -calibrate FILES, more runs of the same code as OLD")
-	case f.maxReg == "auto":
-	case len(f.calibrate) > 0:
-		return f, usageError{fmt.Errorf("compare: -calibrate needs -max-regression auto")}
-	default:
-		f.opts.MaxRegression, err = parsePercent(f.maxReg)
-	}
-	if err == nil && f.maxReg == "" && flagGiven(fs, "max-regression") {
-		err = errors.New("empty: a gate that is given no threshold would check nothing")
-	}
-	if err != nil {
-		return f, usageError{fmt.Errorf("compare: -max-regression %q: %w", f.maxReg, err)}
+	if err := f.gate(*calibrate, flagGiven(fs, "max-regression")); err != nil {
+		return f, err
 	}
 	if !slices.Contains(compare.Formats(), f.opts.Format) {
 		return f, usageError{fmt.Errorf("compare: -format %q: want %s", f.opts.Format, strings.Join(compare.Formats(), ", "))}
@@ -185,6 +166,34 @@ func parseCompareFlags(args []string, stderr io.Writer) (compareFlags, error) {
 		return f, usageError{fmt.Errorf("compare: %w", err)}
 	}
 	return f, nil
+}
+
+// gate checks -max-regression and -calibrate and sets the threshold:
+// fixed, or auto from the A/A runs in calibrate (comma-separated).
+func (f *compareFlags) gate(calibrate string, maxRegGiven bool) error {
+	if calibrate != "" {
+		f.calibrate = strings.Split(calibrate, ",")
+		if err := readable("compare", f.calibrate...); err != nil {
+			return usageError{fmt.Errorf("compare: -calibrate: %w", err)}
+		}
+	}
+	var err error
+	switch {
+	case f.maxReg == "auto" && len(f.calibrate) == 0:
+		err = errors.New("auto needs A/A runs to calibrate on: -calibrate FILES, more runs of the same code as OLD")
+	case f.maxReg == "auto":
+	case len(f.calibrate) > 0:
+		return usageError{fmt.Errorf("compare: -calibrate needs -max-regression auto")}
+	default:
+		f.opts.MaxRegression, err = parsePercent(f.maxReg)
+	}
+	if err == nil && f.maxReg == "" && maxRegGiven {
+		err = errors.New("empty: a gate that is given no threshold would check nothing")
+	}
+	if err != nil {
+		return usageError{fmt.Errorf("compare: -max-regression %q: %w", f.maxReg, err)}
+	}
+	return nil
 }
 
 // flagGiven reports whether the command line set flag name, to tell an

@@ -90,7 +90,10 @@ func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 			continue
 		}
 		runs := s.Impls
-		if len(runs) == 0 {
+		switch {
+		case c.trial:
+			runs = pat.ImplNames()
+		case len(runs) == 0:
 			runs = pat.DefaultImpls()
 		}
 		for _, f := range []struct{ name, impl string }{{"follows", cl.Follows}, {"ignores", cl.Ignores}} {

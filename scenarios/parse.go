@@ -48,7 +48,7 @@ func Parse(file string, data []byte, reg *targets.Registry) (Spec, error) {
 	s.File = file
 	s.Hash = hashOf(data)
 	setDefaults(&s, t.has)
-	if err := report(file, t.lineOf, decoded, validate(&s, reg, t.has)); err != nil {
+	if err := report(file, t.lineOf, decoded, validate(&s, reg, t.has, false)); err != nil {
 		return Spec{}, err
 	}
 	return s, nil

@@ -208,7 +208,7 @@ func (s Spec) WithParam(name string, values []string, reg *targets.Registry, fla
 		s.Params = map[string][]string{}
 	}
 	s.Params[name] = slices.Clone(values)
-	problems := validate(&s, reg, nil)
+	problems := validate(&s, reg, nil, false)
 	for i, p := range problems {
 		if p.field == "params."+name {
 			problems[i].field = flag

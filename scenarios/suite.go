@@ -196,7 +196,7 @@ func DecodeJSON(file string, data []byte, v any) error {
 // load.sleeper's choices, Procs from 0 to MaxGOMAXPROCS and Rep from 1.
 // Errors are InputErrors of file.
 func CheckPoint(file string, s *Spec, p Point, reg *targets.Registry) error {
-	problems := validate(s, reg, nil)
+	problems := validate(s, reg, nil, true)
 	for i, q := range problems {
 		problems[i].field = joinPath("spec", q.field)
 		for j, d := range q.deps {

@@ -99,25 +99,23 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 
 	work.RoundsPerMicrosecond() // calibrate the CPU work before any clock runs
 	op, startOutage := newOp(ts.Scenario.Work, ts.Scenario.Faults)
-	var target *targets.Target
-	if tr.Floor {
-		// The same schedule against the floor's echo: no work, no faults.
-		op, target = nil, targets.Floor()
-	} else {
+	if !tr.Floor {
 		cfg.OnStart = startOutage
 	}
 	runtime.GC() // start every trial from the same heap state
 	tr.BaselineGoroutines = runtime.NumGoroutine()
-	if !tr.Floor {
-		if target, err = pat.New(ts.Impl, ts.Params, op); err != nil {
-			return record.Trial{}, err
-		}
+	leaks := declares(reg, ts, record.StatusLeaked)
+	var before map[string]bool // the goroutines that are not the trial's
+	if leaks {
+		before = goroutineIDs(allStacks())
 	}
-	lt := target.Target
-	lt.Task = op
-	before := noise.Take()
+	target, lt, err := newTarget(pat, ts, op, tr.Floor)
+	if err != nil {
+		return record.Trial{}, err
+	}
+	machineBefore := noise.Take()
 	res, err := loadgen.RunTarget(ctx, cfg, lt)
-	machine := noise.Between(before, noise.Take())
+	machine := noise.Between(machineBefore, noise.Take())
 	tr.Noise = &machine
 	if err != nil && ctx.Err() == nil {
 		target.Close()
@@ -133,10 +131,27 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 		tr.Counters = subtractCounts(target.Counters(), soloAdded)
 	}
 	tr.KeptGoroutines = target.Keeps
-	quiesce(&tr)
+	quiesce(&tr, leaks, before)
 	tr.Disturbed = joinReasons(disturbance(tr), machine.Disturbed(tr.GOMAXPROCS))
 	tr.Status, tr.Error = status(ctx, closeErr, tr, res, ts.Scenario.ErrorBudget)
 	return tr, nil
+}
+
+// newTarget builds the trial's target, with op as its work: the
+// implementation's, or for the floor the same schedule against the
+// floor's echo (no work, no faults).
+func newTarget(pat *targets.Pattern, ts Spec, op targets.Op, floor bool) (*targets.Target, loadgen.Target, error) {
+	if floor {
+		target := targets.Floor()
+		return target, target.Target, nil
+	}
+	target, err := pat.New(ts.Impl, ts.Params, op)
+	if err != nil {
+		return nil, loadgen.Target{}, err
+	}
+	lt := target.Target
+	lt.Task = op
+	return target, lt, nil
 }
 
 // soloGap is the pause between the solo reference's calls: the target's
@@ -172,11 +187,34 @@ func loadConfig(ts Spec) (loadgen.Config, error) {
 // quiesce waits, up to scenarios.LeakGrace after the target's Close, for
 // the goroutines to return to the trial's baseline (plus those the target
 // keeps by design), and records how long it took and how many stayed.
-func quiesce(tr *record.Trial) {
+//
+// For a demonstration that declares it leaks (leaks), it stops waiting as
+// soon as the goroutines left running the implementation's code have been
+// blocked where only another goroutine could wake them, unchanged, for
+// stuckSamples looks stuckEvery/5 apart (see stuckSignature): nothing is
+// left to end them.
+func quiesce(tr *record.Trial, leaks bool, before map[string]bool) {
 	closedAt := time.Now()
 	base := tr.BaselineGoroutines + tr.KeptGoroutines
+	prev, same, next := "", 0, closedAt
 	for runtime.NumGoroutine() > base && time.Since(closedAt) < scenarios.LeakGrace {
 		time.Sleep(time.Millisecond)
+		if !leaks || time.Now().Before(next) {
+			continue
+		}
+		next = time.Now().Add(stuckEvery / 5)
+		sig, ok := stuckSignature(allStacks(), false, before)
+		switch {
+		case !ok:
+			prev, same = "", 0
+		case sig == prev:
+			same++
+		default:
+			prev, same = sig, 1
+		}
+		if same >= stuckSamples {
+			break
+		}
 	}
 	tr.QuiesceNs = int64(time.Since(closedAt))
 	tr.LeakedGoroutines = max(runtime.NumGoroutine()-base, 0)
@@ -208,7 +246,10 @@ func status(ctx context.Context, closeErr error, tr record.Trial, res loadgen.Re
 		st, why = record.StatusCrashed, "Close: "+closeErr.Error()
 	case tr.LeakedGoroutines > 0:
 		st = record.StatusLeaked
-		why = fmt.Sprintf("%d goroutines above the baseline of %d, %v after Close", tr.LeakedGoroutines, tr.BaselineGoroutines, scenarios.LeakGrace)
+		why = fmt.Sprintf("%d goroutines above the baseline of %d, %v after Close", tr.LeakedGoroutines, tr.BaselineGoroutines, time.Duration(tr.QuiesceNs).Round(time.Millisecond))
+		if time.Duration(tr.QuiesceNs) < scenarios.LeakGrace {
+			why += ", blocked on channels or locks where nothing is left to wake them (detected, not waited out to the leak grace)"
+		}
 		if tr.KeptGoroutines > 0 {
 			why += fmt.Sprintf(" (beyond the %d its library keeps by design)", tr.KeptGoroutines)
 		}
