@@ -48,6 +48,9 @@ const FloorRepeat = 3
 func PlanWith(specs []scenarios.Spec, reg *targets.Registry, o PlanOptions) []trial.Spec {
 	var plan []trial.Spec
 	for _, s := range specs {
+		if o.Count > 0 {
+			s.Repeat = scenarios.Repeat(o.Count) // fixed: not sequential
+		}
 		d := dims(s, reg, o)
 		add := func(p scenarios.Point) { plan = append(plan, trial.Spec{Scenario: s, Point: p}) }
 		floor := o.Floor && s.Load.Model == loadgen.Open && len(d.Impls) > 0

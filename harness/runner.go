@@ -161,12 +161,20 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 		return sum, err
 	}
 	defer out.close()
+	seq := newSequential(reg)
 	for i, ts := range plan {
 		if ctx.Err() != nil {
 			sum.Partial = true
 			break
 		}
+		if err := seq.finishBefore(ts, out); err != nil {
+			return sum, err
+		}
+		if seq.skip(ts) {
+			continue
+		}
 		tr, err := execRetrying(ctx, opts, ts)
+		seq.add(ts, tr)
 		markDemo(reg, ts, &tr)
 		if err != nil {
 			// Keep what finished, and the record of this trial if the
@@ -194,6 +202,9 @@ func Run(ctx context.Context, plan []trial.Spec, reg *targets.Registry, opts Opt
 	}
 	if sum.Partial {
 		return sum, nil
+	}
+	if err := seq.finishBefore(trial.Spec{}, out); err != nil {
+		return sum, err
 	}
 	return sum, out.complete()
 }

@@ -190,6 +190,14 @@ func (w *resultWriter) add(ts trial.Spec, tr record.Trial) error {
 	return w.flushTxt()
 }
 
+// reps writes a scenario's Reps line to the sidecar.
+func (w *resultWriter) reps(r record.Reps) error {
+	if err := record.WriteReps(w.side, r); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	return nil
+}
+
 // setConfig sets a file-level configuration line of res, its value made
 // one safe line: a value that holds a line break or another control
 // character (a scenario file's name can) would inject lines into the

@@ -305,6 +305,28 @@ type File struct {
 	Run       *Run // nil in a sidecar written before runs said who they are
 	Trials    []Trial
 	Scenarios []Scenario
+	Reps      []Reps // of scenarios with sequential repetitions
+}
+
+// Reps says how many repetitions a scenario with sequential repetitions
+// (repeat: auto) took, and why it stopped: a line {"kind":"reps",
+// "reps":{…}} after its last trial.
+type Reps struct {
+	Scenario string `json:"scenario"`
+	Reps     int    `json:"reps"`
+	Reason   string `json:"reason"`
+}
+
+// KindReps is the kind of a Reps line.
+const KindReps = "reps"
+
+// WriteReps writes a Reps line.
+func WriteReps(w io.Writer, r Reps) error {
+	line := struct {
+		Kind string `json:"kind"`
+		Reps Reps   `json:"reps"`
+	}{KindReps, r}
+	return json.NewEncoder(w).Encode(&line)
 }
 
 // Run says which run wrote a sidecar: its first line, {"kind":"run",
@@ -399,6 +421,7 @@ type record struct {
 	Kind string    `json:"kind"`
 	Spec *Scenario `json:"spec"`
 	Run  *Run      `json:"run"`
+	Reps *Reps     `json:"reps"`
 }
 
 // read reads sidecar lines of at most maxLine bytes from r; path names
@@ -426,18 +449,13 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 				warnings = append(warnings, fmt.Sprintf("%s:%d: %v, line skipped", path, line, err))
 				break
 			}
-			switch {
-			case rec.Kind == KindScenario && rec.Spec != nil:
-				f.Scenarios = append(f.Scenarios, *rec.Spec)
-			case rec.Kind == KindScenario:
-				warnings = append(warnings, fmt.Sprintf("%s:%d: a scenario line without its spec, skipped", path, line))
-			case rec.Kind == KindRun && rec.Run != nil && f.Run == nil:
-				f.Run = rec.Run
-			case rec.Kind == KindRun:
-				warnings = append(warnings, fmt.Sprintf("%s:%d: a second run line, or one without its run, skipped", path, line))
-			case rec.Kind != "":
-				warnings = append(warnings, fmt.Sprintf("%s:%d: a line of kind %q, which this version does not know, skipped", path, line, rec.Kind))
-			default:
+			if rec.Kind != "" {
+				if w := f.addLine(rec); w != "" {
+					warnings = append(warnings, fmt.Sprintf("%s:%d: %s", path, line, w))
+				}
+				break
+			}
+			{
 				if !budget.chargeRecord(len(b) - len(rec.Latency) - len(rec.Service) - len(rec.Lateness) - len(rec.Wake)) {
 					skipped++
 					break
@@ -462,6 +480,26 @@ func read(r io.Reader, path string, maxLine int, budget *Budget) (f File, warnin
 			return f, warnings, fmt.Errorf("sidecar: reading %s: %w", path, rerr)
 		}
 	}
+}
+
+// addLine adds a line of a kind other than a trial's to f, or says why
+// it is skipped.
+func (f *File) addLine(rec record) string {
+	switch {
+	case rec.Kind == KindScenario && rec.Spec != nil:
+		f.Scenarios = append(f.Scenarios, *rec.Spec)
+	case rec.Kind == KindScenario:
+		return "a scenario line without its spec, skipped"
+	case rec.Kind == KindRun && rec.Run != nil && f.Run == nil:
+		f.Run = rec.Run
+	case rec.Kind == KindRun:
+		return "a second run line, or one without its run, skipped"
+	case rec.Kind == KindReps && rec.Reps != nil:
+		f.Reps = append(f.Reps, *rec.Reps)
+	default:
+		return fmt.Sprintf("a line of kind %q, which this version does not know, skipped", rec.Kind)
+	}
+	return ""
 }
 
 // maxDropWarnings bounds the warnings a read gives of dropped histograms,

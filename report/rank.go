@@ -23,6 +23,9 @@ type summary struct {
 	Impls       []implRow // what each implementation is, in the scenario's order
 	Rankings    []*ranking
 	NoHeadline  bool // the scenario declares no headline: no winner named
+	// Reps says how many repetitions a scenario with sequential
+	// repetitions took and why it stopped; "" for a fixed count.
+	Reps string
 }
 
 // implRow is an implementation a scenario ran: its doc and module.
@@ -160,6 +163,9 @@ func summarise(ds *dataset, s *section) {
 		sum.Impls = append(sum.Impls, implRow{name, sc.Impls[name]})
 	}
 	s.Summary = sum
+	if r, ok := ds.Reps[sc.Name]; ok {
+		sum.Reps = fmt.Sprintf("Repetitions: %d, sequential (repeat: auto): %s.", r.Reps, r.Reason)
+	}
 	if !ok || len(sc.Headline) == 0 {
 		sum.NoHeadline = true
 		return

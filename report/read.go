@@ -151,7 +151,10 @@ type dataset struct {
 	// Scenarios are the scenarios the sidecars describe, each once (the
 	// first description of a name wins).
 	Scenarios []record.Scenario
-	config    *benchproc.Projection // benchstat's default -table .config
+	// Reps are the repetitions of scenarios with sequential repetitions,
+	// by scenario name, and why each stopped.
+	Reps   map[string]record.Reps
+	config *benchproc.Projection // benchstat's default -table .config
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is
@@ -286,6 +289,12 @@ func (ds *dataset) readOne(path string, seenUnit map[string]bool, budget *record
 		ds.TrialOf = append(ds.TrialOf, path)
 	}
 	ds.addScenarios(path, side.Scenarios)
+	for _, r := range side.Reps {
+		if ds.Reps == nil {
+			ds.Reps = map[string]record.Reps{}
+		}
+		ds.Reps[r.Scenario] = r
+	}
 	ds.Files = append(ds.Files, info)
 	return nil
 }

@@ -64,7 +64,7 @@ func TestBadScenarioExits2AndWritesNothing(t *testing.T) {
 		wantText string
 	}{
 		{"unknown key", "name: b\npattern: workerpool\nload:\n  model: open\n  rate: 100\n  duraton: 1s\n", "bad.yaml:6: load.duraton: unknown field"},
-		{"wrong type", "name: b\npattern: workerpool\nrepeat: many\n", "bad.yaml:3: repeat: cannot unmarshal"},
+		{"wrong type", "name: b\npattern: workerpool\nrepeat: many\n", "bad.yaml:3: repeat: \"many\": want a count (1 to 1000) or auto"},
 		{"negative rate", "name: b\npattern: workerpool\nload:\n  model: open\n  rate: -1\n", "bad.yaml:5: load.rate: -1"},
 	}
 	for _, tt := range tests {

@@ -420,7 +420,9 @@ func (c *checker) trials(s *Spec, pat *targets.Pattern) {
 			c.add(field, "%d is listed twice: its trials would share one name", n)
 		}
 	}
-	inRange(c, "repeat", s.Repeat)
+	if s.Repeat != RepeatAuto {
+		inRange(c, "repeat", int(s.Repeat))
+	}
 	if s.ErrorBudget != nil {
 		inRange(c, "error_budget", *s.ErrorBudget)
 	}

@@ -86,26 +86,32 @@ func (c *checker) claims(s *Spec, pat *targets.Pattern) {
 		if _, ok := cl.MarginFraction(); !ok {
 			c.add(field("margin"), "%q: want a percentage from 0%% to below 100%% (e.g. 10%%), or none for the default (%g%%)", cl.Margin, 100*record.DefaultMargin)
 		}
-		if pat == nil {
-			continue
+		if pat != nil {
+			c.claimSides(s, pat, cl, field)
 		}
-		runs := s.Impls
+	}
+}
+
+// claimSides checks a claim's follows and ignores: implementations the
+// scenario runs (a trial's spec: of its pattern; see validate), not the
+// same one.
+func (c *checker) claimSides(s *Spec, pat *targets.Pattern, cl record.Claim, field func(string) string) {
+	runs := s.Impls
+	switch {
+	case c.trial:
+		runs = pat.ImplNames()
+	case len(runs) == 0:
+		runs = pat.DefaultImpls()
+	}
+	for _, f := range []struct{ name, impl string }{{"follows", cl.Follows}, {"ignores", cl.Ignores}} {
 		switch {
-		case c.trial:
-			runs = pat.ImplNames()
-		case len(runs) == 0:
-			runs = pat.DefaultImpls()
+		case f.impl == "":
+			c.add(field(f.name), "missing: want an implementation the scenario runs: %s", strings.Join(runs, ", "))
+		case !slices.Contains(runs, f.impl):
+			c.add(field(f.name), "%q is not an implementation the scenario runs: %s", f.impl, strings.Join(runs, ", "))
 		}
-		for _, f := range []struct{ name, impl string }{{"follows", cl.Follows}, {"ignores", cl.Ignores}} {
-			switch {
-			case f.impl == "":
-				c.add(field(f.name), "missing: want an implementation the scenario runs: %s", strings.Join(runs, ", "))
-			case !slices.Contains(runs, f.impl):
-				c.add(field(f.name), "%q is not an implementation the scenario runs: %s", f.impl, strings.Join(runs, ", "))
-			}
-		}
-		if cl.Follows != "" && cl.Follows == cl.Ignores {
-			c.add(field("ignores"), "%q: the same implementation as follows", cl.Ignores)
-		}
+	}
+	if cl.Follows != "" && cl.Follows == cl.Ignores {
+		c.add(field("ignores"), "%q: the same implementation as follows", cl.Ignores)
 	}
 }

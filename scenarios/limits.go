@@ -170,14 +170,14 @@ func limitRows() []limitRow {
 		{field: "faults.outage.for", b: durs(time.Nanosecond, MaxOutageFor), reason: "inside the longest window"},
 		{field: "faults.outage.latency", b: durs(0, MaxOutageLatency), reason: "a hung call no longer than the longest task"},
 		{field: "gomaxprocs", b: ints(1, MaxGOMAXPROCS), reason: "more Ps than any machine here has cores"},
-		{field: "repeat", b: ints(1, MaxRepeat), reason: "more repetitions add nothing benchstat can use"},
+		{field: "repeat", b: ints(1, MaxRepeat), text: fmt.Sprintf("1 to %d, or auto", MaxRepeat), reason: fmt.Sprintf("more add nothing benchstat can use; auto: %d to %d, each scenario stopping once its comparisons are decided", SequentialMin, SequentialMax)},
 		{field: "error_budget", b: &bound{max: 1}, reason: "a fraction of a trial's operations that may fail"},
 		{field: "timeout", b: durs(0, MaxTimeout), text: fmt.Sprintf("the trial's need to %s", units.FormatDuration(MaxTimeout)),
 			reason: "need: warmup + duration (2 x for an open loop) + 3s; longer lets a hung trial hold a run for days"},
 		{field: "params.<name>", text: "per parameter (runbench list)", reason: "refused before the target is built"},
 		{field: "open-loop memory", text: "at most 4 GiB", reason: "rate × (warmup + 2 × duration) × stack, of a design with a goroutine per operation"},
 		{field: "trials in one run", text: fmt.Sprintf("at most %d", MaxPlanTrials), reason: "repeat × impls × params × rates × gomaxprocs, summed; checked before planning"},
-		{field: "runbench run -count", text: fmt.Sprintf("0 to %d", MaxCount), reason: "0 keeps each scenario's repeat"},
+		{field: "runbench run -count", text: fmt.Sprintf("0 to %d", MaxCount), reason: "0 keeps each scenario's repeat; N fixes N, auto or not"},
 		{field: "file size", text: "at most 1 MiB", reason: "a scenario is a few hundred bytes; also a trial spec on stdin"},
 	}
 }

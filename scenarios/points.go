@@ -51,7 +51,7 @@ type ParamValues struct {
 // the implementations to run (nil: the scenario's own, or its pattern's
 // defaults) and count, if above 0, in place of its repeat.
 func (s Spec) Dims(pat *targets.Pattern, impls []string, count int) Dims {
-	d := Dims{Reps: s.Repeat, Impls: impls, Rates: s.Load.Rate, Procs: s.GOMAXPROCS}
+	d := Dims{Reps: s.Repeat.Max(), Impls: impls, Rates: s.Load.Rate, Procs: s.GOMAXPROCS}
 	if count > 0 {
 		d.Reps = count
 	}

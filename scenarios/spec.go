@@ -28,7 +28,7 @@ type Spec struct {
 	Work        Work                `yaml:"work" json:"work"`
 	Faults      Faults              `yaml:"faults" json:"faults"`
 	GOMAXPROCS  []int               `yaml:"gomaxprocs" json:"gomaxprocs"` // each value gets its trials, named procs=<n>; default: the machine's
-	Repeat      int                 `yaml:"repeat" json:"repeat"`
+	Repeat      Repeat              `yaml:"repeat" json:"repeat"`
 	Timeout     Duration            `yaml:"timeout" json:"timeout"`
 	// ErrorBudget, if set, is the fraction of a trial's measured
 	// operations that may fail (0 to 1): a trial above it ends with status
@@ -269,4 +269,45 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // "line N: " and the column, which pins the field even in a flow mapping.
 func nodeError(n *yaml.Node, msg string) string {
 	return fmt.Sprintf("line %d: column %d: %s", n.Line, n.Column, msg)
+}
+
+// Repeat is a scenario's repetitions: a count, or RepeatAuto, written
+// repeat: auto: sequential repetitions, from SequentialMin to
+// SequentialMax, each cell stopping once its comparisons are decided
+// (package harness says how).
+type Repeat int
+
+// RepeatAuto is repeat: auto.
+const RepeatAuto Repeat = -1
+
+// The bounds of sequential repetitions (repeat: auto).
+const (
+	SequentialMin = 4
+	SequentialMax = 10
+)
+
+// UnmarshalYAML takes a count or auto.
+func (r *Repeat) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Value == "auto" {
+		*r = RepeatAuto
+		return nil
+	}
+	var v int
+	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+		val := n.Value
+		if len(val) > 10 { // shortened as yaml.v3 shortens a value in its type errors
+			val = val[:7] + "..."
+		}
+		return &yaml.TypeError{Errors: []string{nodeError(n, fmt.Sprintf("%q: want a count (1 to %d) or auto", val, MaxRepeat))}}
+	}
+	*r = Repeat(v)
+	return nil
+}
+
+// Max is the most repetitions r plans: its count, or SequentialMax.
+func (r Repeat) Max() int {
+	if r == RepeatAuto {
+		return SequentialMax
+	}
+	return int(r)
 }

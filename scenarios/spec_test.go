@@ -389,13 +389,13 @@ func TestDecodeErrorsAreNotRepeated(t *testing.T) {
 			"t.yaml:3: load.clients: cannot unmarshal !!str `x` into int",
 			"t.yaml:3: load.max_inflight: cannot unmarshal !!str `x` into int",
 		}},
-		{"long value", "repeat: threehundred\n", []string{"t.yaml:3: repeat: cannot unmarshal !!str `threehu...` into int"}},
+		{"long value", "repeat: threehundred\n", []string{`t.yaml:3: repeat: "threehu...": want a count (1 to 1000) or auto`}},
 		{"list given a map", "gomaxprocs: {a: 1}\n", []string{"t.yaml:3: gomaxprocs: cannot unmarshal !!map into []int"}},
 		{"duplicate key", "load: {clients: 2, clients: 3}\n", []string{"t.yaml:3: load: mapping key \"clients\" already defined at line 3"}},
 		{"unknown key with no value", "lod:\n", []string{"t.yaml:3: lod: unknown field \"lod\" (the schema is strict; check its spelling)"}},
 		{"no value in a rate list", "load: {model: open, rate: [1, ~]}\n", []string{"t.yaml:3: load.rate[1]: no value: give one, or leave the key out for its default"}},
 		{"type error and a range error", "repeat: x\nload: {clients: 0}\n", []string{
-			"t.yaml:3: repeat: cannot unmarshal !!str `x` into int",
+			`t.yaml:3: repeat: "x": want a count (1 to 1000) or auto`,
 			"t.yaml:4: load.clients: 0: want 1 to 1024",
 		}},
 	}
