@@ -97,7 +97,9 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 	tr.Status, tr.GOMAXPROCS, tr.TargetRate = record.StatusOK, runtime.GOMAXPROCS(0), cfg.Rate
 	tr.Floor = ts.Impl == targets.FloorImpl
 
-	work.RoundsPerMicrosecond() // calibrate the CPU work before any clock runs
+	if ts.Scenario.Work.Kind == scenarios.CPUWork {
+		work.RoundsPerMicrosecond() // calibrate the CPU work (about 10 ms) before any clock runs
+	}
 	op, startOutage := newOp(ts.Scenario.Work, ts.Scenario.Faults)
 	if !tr.Floor {
 		cfg.OnStart = startOutage
