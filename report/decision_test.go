@@ -233,3 +233,30 @@ func TestDecisionTooFewTrials(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryTextEdges: a winner whose median is 0 in a lower-is-better
+// unit beats the runner-up by ∞ (null in JSON, which has no infinity);
+// text of the files never becomes markdown markup.
+func TestSummaryTextEdges(t *testing.T) {
+	sc := record.Scenario{Name: "edge", Pattern: "fanout", Headline: []string{"p99-ns"}, Description: "Pipes | and <b>tags</b>: the rest."}
+	in := writeDecisionRun(t, t.TempDir(), "run.txt", []record.Scenario{sc}, []dtLine{
+		{"edge", "fanout", "a", nil, false, map[string]float64{"p99-ns": 0}},
+		{"edge", "fanout", "b", nil, false, map[string]float64{"p99-ns": 3e6}},
+	})
+	var md, js bytes.Buffer
+	if err := WriteSummary(&md, []string{in}, Markdown); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSummary(&js, []string{in}, JSON); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| fanout | `edge` Pipes \\| and &lt;b&gt;tags&lt;/b&gt; | p99-ns ↓ | **a** ∞× over b |"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown lacks %q:\n%s", want, md.String())
+	}
+	if want := `"ratio": null`; !strings.Contains(js.String(), want) {
+		t.Errorf("json lacks %q:\n%s", want, js.String())
+	}
+	if err := WriteSummary(&md, []string{in}, "html"); err == nil {
+		t.Error("WriteSummary wrote html")
+	}
+}

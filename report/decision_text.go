@@ -435,3 +435,23 @@ func (dt *decisionTable) change(r *decisionRow, i int) string {
 	}
 	return s
 }
+
+// legend says how to read the table.
+func (dt *decisionTable) legend() string {
+	s := "A line per headline unit each scenario declares (↑ higher, ↓ lower is better). " +
+		"Use: the design with the best median where its ranking finds it significantly better than the runner-up (Mann–Whitney U, α = 0.05), " +
+		"by the ratio of their medians in the unit's better direction; no meaningful difference where it is not, too few trials to tell where so few trials could not be. " +
+		"Costs are the winner's medians, with their ratio to the runner-up's where it is " + formatRatio(1+notableCost) + "× or more apart. " +
+		"Demonstrations and the harness floor are never ranked; each scenario's section has its rankings."
+	if n := len(dt.Files); n > 0 {
+		s += " The rankings are those of " + dt.Files[n-1] + "; what changed compares each with that of " + dt.Files[0]
+		switch {
+		case n == 3:
+			s += " (the file between them is not compared)"
+		case n > 3:
+			s += " (the " + strconv.Itoa(n-2) + " files between them are not compared)"
+		}
+		s += "."
+	}
+	return s
+}

@@ -90,10 +90,10 @@ func pageTmpl(figs *figures) (*template.Template, error) {
 
 // decisionFuncs are the page template's functions of the decision table.
 var decisionFuncs = template.FuncMap{
-	"decisionLines": (*decisionTable).lines,
-	"decisionClass": decisionClass,
-	"where":         (*decisionRow).where,
-	"lastOf":        func(ss []string) string { return ss[len(ss)-1] },
+	"decisionLines":  (*decisionTable).lines,
+	"decisionClass":  decisionClass,
+	"where":          (*decisionRow).where,
+	"decisionLegend": (*decisionTable).legend,
 }
 
 // renderPage writes the page of m and its figures to w.
