@@ -103,6 +103,12 @@ func poolLines(bAt4000 float64) []dtLine {
 	return append(out, dtLine{"quiet", "pipeline", "x", nil, false, map[string]float64{"ops/s": 5}})
 }
 
+// changeString is what the table says changed in row r's unit i.
+func changeString(dt *decisionTable, r *decisionRow, i int) string {
+	s, note := dt.change(r, i)
+	return decisionLine{Change: s, ChangeNote: note}.changeText()
+}
+
 func decisionsOf(t *testing.T, files ...string) *decisionTable {
 	t.Helper()
 	ds, err := readFiles(files)
@@ -136,10 +142,10 @@ func TestDecisionTableRows(t *testing.T) {
 	if got, want := r.by(0), "3.00× over b"; got != want {
 		t.Errorf("by %q, want %q", got, want)
 	}
-	if got, want := r.cost(0), "70 goroutines (0.014×) · 600 KiB stack (0.049×) · 64 B/op · 15 µs CPU/op"; got != want {
+	if got, want := strings.Join(r.cost(0), " · "), "70 goroutines (0.014×) · 600 KiB stack (0.049×) · 64 B/op · 15 µs CPU/op"; got != want {
 		t.Errorf("cost %q, want %q", got, want)
 	}
-	if c := r.Combos[1].Cells[1]; c.Kind != decisionNone || r.use(1) != decisionNone || r.cost(1) != "" {
+	if c := r.Combos[1].Cells[1]; c.Kind != decisionNone || r.use(1) != decisionNone || r.cost(1) != nil {
 		t.Errorf("ops/s at rate 2000: %s (use %q, cost %q), want no meaningful difference and no cost", c.Kind, r.use(1), r.cost(1))
 	}
 	r = dt.Rows[1]
@@ -184,17 +190,17 @@ func TestDecisionTableWhatChanged(t *testing.T) {
 	if same == nil || !same.Compared || same.Changed() || same.Before != "a" || same.Design != "a" || math.Abs(same.Moved) > 1e-9 || same.Note != "" {
 		t.Fatalf("rate 1000 p99-ns: %+v, want the same winner a, not moved", same)
 	}
-	if got := dt.change(dt.Rows[0], 0); got != "same winner; a's median +0.0% (not significant)" {
+	if got := changeString(dt, dt.Rows[0], 0); got != "same winner, median +0.0% (n.s.)" {
 		t.Errorf("rate 1000 change %q", got)
 	}
 	ch := dt.Rows[1].Combos[0].Cells[0].Change
 	if !ch.Changed() || ch.Before != "a" || ch.After != "b" || ch.Design != "b" || math.Abs(ch.Moved-(0.5e6/4e6-1)) > 1e-9 || !(ch.MovedP < 0.05) {
-		t.Fatalf("rate 4000 p99-ns: %+v, want a then b, b's median −87.5%%", ch)
+		t.Fatalf("rate 4000 p99-ns: %+v, want a then b, the median of b -87.5%%", ch)
 	}
-	if got := dt.change(dt.Rows[1], 0); got != "winner changed: was a; b's median -87.5%" {
+	if got := changeString(dt, dt.Rows[1], 0); got != "winner changed (was a), median -87.5%" {
 		t.Errorf("rate 4000 change %q", got)
 	}
-	if got := dt.change(dt.Rows[1], 1); got != "no winner in either file" {
+	if got := changeString(dt, dt.Rows[1], 1); got != "no winner in either file" {
 		t.Errorf("rate 4000 ops/s change %q", got)
 	}
 
@@ -204,7 +210,7 @@ func TestDecisionTableWhatChanged(t *testing.T) {
 	changed.Hash = "h1-changed"
 	dt = decisionsOf(t, old, writeDecisionRun(t, dir, "new2.txt", []record.Scenario{changed, quietScenario}, newer))
 	for _, r := range dt.Rows {
-		if got := dt.change(r, 0); !strings.Contains(got, "ambiguous: the scenario's file changed") {
+		if got := changeString(dt, r, 0); !strings.Contains(got, "ambiguous: the scenario's file changed") {
 			t.Errorf("%s: change %q does not say it is ambiguous", r.where(), got)
 		}
 	}

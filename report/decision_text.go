@@ -251,11 +251,11 @@ func ratioSpan(rs []float64) string {
 // cost says what the row's unit i's winner costs: its medians of
 // decisionCostUnits, each with its ratio to the runner-up's where that is
 // notable ("5138 goroutines (72×) · 11.7 MiB stack (19.7×) · 14.2 µs
-// CPU/op"); "" where the unit names no winner.
-func (r *decisionRow) cost(i int) string {
+// CPU/op"), a part per unit; nil where the unit names no winner.
+func (r *decisionRow) cost(i int) []string {
 	cs := r.cells(i)
 	if w := cs[0].winnerOf(); w == "" {
-		return ""
+		return nil
 	}
 	var parts []string
 	for _, u := range decisionCostUnits {
@@ -270,7 +270,7 @@ func (r *decisionRow) cost(i int) string {
 			parts = append(parts, s+costLabel(u)+againstSecond(rs))
 		}
 	}
-	return strings.Join(parts, " · ")
+	return parts
 }
 
 // notableCost is how far from 1 a cost's ratio to the runner-up's must
@@ -336,13 +336,15 @@ func bytesText(v float64) string {
 
 // change says what changed in the row's unit i between the first file
 // and the last: whether the winner changed, and how far the winner's
-// median moved ("same winner, median +3.1%"; "was channels; spawn's
-// median −12%"); "" where the files do not overlap.
-func (r *decisionRow) change(i int) string {
+// median moved ("same winner, median +3.1%"; "winner changed (was
+// channels), median -12.0%"), "(n.s.)" after a move that is not
+// significant; and what the reader must know of the comparison (why it
+// is ambiguous or missing). Both "" where the files do not overlap.
+func (r *decisionRow) change(i int) (s, note string) {
 	cs := r.cells(i)
 	ch := cs[0].Change
 	if ch == nil {
-		return ""
+		return "", ""
 	}
 	var parts []string
 	if ch.Compared {
@@ -352,24 +354,24 @@ func (r *decisionRow) change(i int) string {
 		case !ch.Changed():
 			parts = append(parts, "same winner")
 		case ch.Before == "":
-			parts = append(parts, "winner changed: none before")
+			parts = append(parts, "new winner (none before)")
+		case ch.After == "":
+			parts = append(parts, "no winner now (was "+ch.Before+")")
 		default:
-			parts = append(parts, "winner changed: was "+ch.Before)
+			parts = append(parts, "winner changed (was "+ch.Before+")")
 		}
 	}
-	if m := r.moved(cs); m != "" {
+	if m := movedText(cs); m != "" {
 		parts = append(parts, m)
 	}
-	if ch.Note != "" {
-		parts = append(parts, ch.Note)
-	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, ", "), ch.Note
 }
 
-// moved says how far the followed design's median moved in cs, with
-// whether the move is significant (Mann–Whitney U, α = 0.05, as the
-// tables' "vs first file").
-func (r *decisionRow) moved(cs []*decisionCell) string {
+// movedText says how far the followed design's median moved in cs: "median
+// +3.1%" for the winner, "median of x +3.1%" for the first file's winner
+// where the last names none; "(n.s.)" where no move is significant
+// (Mann–Whitney U, α = 0.05, as the tables' "vs first file").
+func movedText(cs []*decisionCell) string {
 	var ms []float64
 	sig := false
 	for _, c := range cs {
@@ -380,9 +382,13 @@ func (r *decisionRow) moved(cs []*decisionCell) string {
 	if s == "" {
 		return ""
 	}
-	s = cs[0].Change.Design + "'s median " + s
+	ch := cs[0].Change
+	if ch.Design != ch.After {
+		s = "of " + ch.Design + " " + s
+	}
+	s = "median " + s
 	if !sig {
-		s += " (not significant)"
+		s += " (n.s.)"
 	}
 	return s
 }
@@ -397,8 +403,23 @@ type decisionLine struct {
 	PatternSpan, RowSpan int
 	Unit                 string // "p99-ns ↓"
 	Kind                 string // of the row's first combination's cell
-	Use, By, Cost        string
-	Change               string // "" where the files do not overlap
+	Use, By              string
+	Cost                 []string // a part per cost unit
+	// Change and ChangeNote say what changed, and what the reader must
+	// know of it; "" where the files do not overlap.
+	Change, ChangeNote string
+	Changed            bool // the winner changed between the files
+}
+
+// costText is the line's cost in one string.
+func (l decisionLine) costText() string { return strings.Join(l.Cost, " · ") }
+
+// changeText is the line's change and its note in one string.
+func (l decisionLine) changeText() string {
+	if l.Change == "" || l.ChangeNote == "" {
+		return l.Change + l.ChangeNote
+	}
+	return l.Change + "; " + l.ChangeNote
 }
 
 // lines writes the table's rows as lines, a line per headline unit.
@@ -411,7 +432,11 @@ func (dt *decisionTable) lines() []decisionLine {
 		}
 		for i, u := range r.Units {
 			l := decisionLine{Row: r, Unit: u + " " + betterArrow(r.Better[i]), Kind: r.Combos[0].Cells[i].Kind,
-				Use: r.use(i), By: r.by(i), Cost: r.cost(i), Change: dt.change(r, i)}
+				Use: r.use(i), By: r.by(i), Cost: r.cost(i)}
+			l.Change, l.ChangeNote = dt.change(r, i)
+			if ch := r.Combos[0].Cells[i].Change; ch != nil {
+				l.Changed = ch.Changed()
+			}
 			if i == 0 {
 				l.RowSpan = len(r.Units)
 			}
@@ -422,18 +447,18 @@ func (dt *decisionTable) lines() []decisionLine {
 	return out
 }
 
-// change is the row's change in unit i, naming its files where they are
-// not the first and the last of the table's.
-func (dt *decisionTable) change(r *decisionRow, i int) string {
-	s := r.change(i)
+// change is the row's change in unit i, and its note, naming its files
+// where they are not the first and the last of the table's.
+func (dt *decisionTable) change(r *decisionRow, i int) (s, note string) {
+	s, note = r.change(i)
 	ch := r.Combos[0].Cells[i].Change
 	if s == "" || ch == nil || ch.From == "" || len(dt.Files) == 0 {
-		return s
+		return s, note
 	}
 	if ch.From != dt.Files[0] || ch.To != dt.Files[len(dt.Files)-1] {
 		s = ch.From + " → " + ch.To + ": " + s
 	}
-	return s
+	return s, note
 }
 
 // legend says how to read the table.
@@ -451,7 +476,7 @@ func (dt *decisionTable) legend() string {
 		case n > 3:
 			s += " (the " + strconv.Itoa(n-2) + " files between them are not compared)"
 		}
-		s += "."
+		s += "; n.s.: a move that is not significant (Mann–Whitney U, α = 0.05)."
 	}
 	return s
 }

@@ -119,9 +119,9 @@ func markdownDecisions(w *bytes.Buffer, dt *decisionTable) {
 		case decisionNone, decisionTooFew:
 			use = "_" + l.Use + "_ (" + l.By + ")"
 		}
-		cells := []string{pattern, workload, l.Unit, use, l.Cost}
+		cells := []string{pattern, workload, l.Unit, use, l.costText()}
 		if dt.Files != nil {
-			cells = append(cells, l.Change)
+			cells = append(cells, l.changeText())
 		}
 		for i := range cells {
 			cells[i] = mdCell(cells[i])

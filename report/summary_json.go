@@ -137,7 +137,7 @@ func writeJSON(w *bytes.Buffer, m *model) error {
 			better = "higher"
 		}
 		row.Headline = append(row.Headline, jsonDecisionLine{Unit: l.Row.Units[len(row.Headline)], Better: better,
-			Outcome: l.Kind, Use: l.Use, By: l.By, Cost: l.Cost, Change: l.Change})
+			Outcome: l.Kind, Use: l.Use, By: l.By, Cost: l.costText(), Change: l.changeText()})
 	}
 	for _, v := range m.Verdicts {
 		doc.Claims = append(doc.Claims, jsonVerdict{Guide: v.Guide, Claim: v.Claim.Text, Scenario: v.Scenario, Unit: v.Claim.Unit,

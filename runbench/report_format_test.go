@@ -122,7 +122,7 @@ func TestReportFormatJSON(t *testing.T) {
 	if r.Pattern != "workerpool" || r.Summary != "Bursty sleep-bound tasks" || l.Unit != "p99-ns" || l.Better != "lower" || l.Outcome != "winner" || l.Use != "fast" || l.By != "3.00× over slow" {
 		t.Errorf("row %+v", r)
 	}
-	if l.Change != "winner changed: was slow; fast's median -83.3%" {
+	if l.Change != "winner changed (was slow), median -83.3%" {
 		t.Errorf("change %q", l.Change)
 	}
 	c := r.Combinations[0].Cells[0]
