@@ -41,8 +41,8 @@ const (
 // file-against-file test: benchmath's Mann–Whitney U at α = 0.05.
 const winnerAlpha = 0.05
 
-// decisionCostUnits are what a design costs, in the table's cost column:
-// those of them the results carry.
+// decisionCostUnits are what a design costs: those of them the results
+// carry. The table's cost column shows costShown of them.
 var decisionCostUnits = []string{"peak-goroutines", "peak-stack-bytes", "B/op", "cpu-ns/op"}
 
 // decisionTable is the table the report opens with.
@@ -99,6 +99,9 @@ type decisionCell struct {
 	Ratio float64
 	P     float64 // of the winner test; NaN for a tie or one design
 	Cost  []costValue
+	// Disturbed counts the ranked designs' trials that the harness or
+	// the machine disturbed (ranking.Disturbed).
+	Disturbed int
 	// Change compares the first file's ranking with the last's, where
 	// the report's files overlap; nil otherwise.
 	Change *decisionChange
@@ -287,7 +290,7 @@ func decisionCellOf(sum *summary, g *group, unit string) *decisionCell {
 	}
 	rk := sum.Rankings[i]
 	c := cellOf(rk.Rows, rk.Outcome, rk.Better)
-	c.Cost = decisionCost(g, c.Best, c.Second)
+	c.Cost, c.Disturbed = decisionCost(g, c.Best, c.Second), rk.Disturbed
 	return c
 }
 

@@ -142,8 +142,11 @@ func TestDecisionTableRows(t *testing.T) {
 	if got, want := r.by(0), "3.00× over b"; got != want {
 		t.Errorf("by %q, want %q", got, want)
 	}
-	if got, want := strings.Join(r.cost(0), " · "), "70 goroutines (0.014×) · 600 KiB stack (0.049×) · 64 B/op · 15 µs CPU/op"; got != want {
-		t.Errorf("cost %q, want %q", got, want)
+	if got, want := strings.Join(r.cost(0), " · "), "70 goroutines (0.014×) · 600 KiB stack (0.049×) · 15 µs CPU/op"; got != want {
+		t.Errorf("cost %q, want %q (B/op only where there is no stack)", got, want)
+	}
+	if got := len(c.Cost); got != 4 {
+		t.Errorf("the cell has %d cost units, want all 4: %+v", got, c.Cost)
 	}
 	if c := r.Combos[1].Cells[1]; c.Kind != decisionNone || r.use(1) != decisionNone || r.cost(1) != nil {
 		t.Errorf("ops/s at rate 2000: %s (use %q, cost %q), want no meaningful difference and no cost", c.Kind, r.use(1), r.cost(1))
@@ -242,12 +245,13 @@ func TestDecisionTooFewTrials(t *testing.T) {
 
 // TestSummaryTextEdges: a winner whose median is 0 in a lower-is-better
 // unit beats the runner-up by ∞ (null in JSON, which has no infinity);
-// text of the files never becomes markdown markup.
+// without stack memory, the cost shows heap bytes per operation; text of
+// the files never becomes markdown markup.
 func TestSummaryTextEdges(t *testing.T) {
 	sc := record.Scenario{Name: "edge", Pattern: "fanout", Headline: []string{"p99-ns"}, Description: "Pipes | and <b>tags</b>: the rest."}
 	in := writeDecisionRun(t, t.TempDir(), "run.txt", []record.Scenario{sc}, []dtLine{
-		{"edge", "fanout", "a", nil, false, map[string]float64{"p99-ns": 0}},
-		{"edge", "fanout", "b", nil, false, map[string]float64{"p99-ns": 3e6}},
+		{"edge", "fanout", "a", nil, false, map[string]float64{"p99-ns": 0, "B/op": 64}},
+		{"edge", "fanout", "b", nil, false, map[string]float64{"p99-ns": 3e6, "B/op": 128}},
 	})
 	var md, js bytes.Buffer
 	if err := WriteSummary(&md, []string{in}, Markdown); err != nil {
@@ -256,7 +260,7 @@ func TestSummaryTextEdges(t *testing.T) {
 	if err := WriteSummary(&js, []string{in}, JSON); err != nil {
 		t.Fatal(err)
 	}
-	if want := "| fanout | `edge` Pipes \\| and &lt;b&gt;tags&lt;/b&gt; | p99-ns ↓ | **a** ∞× over b |"; !strings.Contains(md.String(), want) {
+	if want := "| fanout | `edge` Pipes \\| and &lt;b&gt;tags&lt;/b&gt; | p99-ns ↓ | **a** ∞× over b | 64 B/op (0.50×) |"; !strings.Contains(md.String(), want) {
 		t.Errorf("markdown lacks %q:\n%s", want, md.String())
 	}
 	if want := `"ratio": null`; !strings.Contains(js.String(), want) {
@@ -264,5 +268,31 @@ func TestSummaryTextEdges(t *testing.T) {
 	}
 	if err := WriteSummary(&md, []string{in}, "html"); err == nil {
 		t.Error("WriteSummary wrote html")
+	}
+}
+
+// TestDecisionCostShownOnce: a row whose units name the same winner at
+// the same cost shows that cost once, over both lines; a line counts the
+// disturbed trials its rankings rest on.
+func TestDecisionCostShownOnce(t *testing.T) {
+	cell := func() *decisionCell {
+		return &decisionCell{Kind: decisionWinner, Best: "a", Second: "b", Ratio: 2, P: 0.002, Disturbed: 2,
+			Cost: []costValue{{Unit: "peak-goroutines", Value: 10, Second: 50}}}
+	}
+	none := &decisionCell{Kind: decisionNone, Best: "a", Second: "b", Ratio: 1.01, P: 0.5}
+	r := &decisionRow{Pattern: "p", Scenario: "s", Units: []string{"p99-ns", "ops/s", "mean-ns"}, Better: []int{-1, 1, -1}, Of: 1,
+		Combos: []*decisionCombo{{Cells: []*decisionCell{cell(), cell(), none}}}}
+	ls := (&decisionTable{Rows: []*decisionRow{r}}).lines()
+	if got := []int{ls[0].CostSpan, ls[1].CostSpan, ls[2].CostSpan}; got[0] != 2 || got[1] != 0 || got[2] != 1 {
+		t.Errorf("cost spans %v, want [2 0 1]", got)
+	}
+	if got := ls[0].costText(); got != "10 goroutines (0.20×)" {
+		t.Errorf("cost %q", got)
+	}
+	if ls[0].Disturbed != 2 || ls[2].Disturbed != 0 {
+		t.Errorf("disturbed trials %d and %d, want 2 and 0", ls[0].Disturbed, ls[2].Disturbed)
+	}
+	if ls[0].PatternSpan != 3 || ls[0].RowSpan != 3 {
+		t.Errorf("pattern and row span %d and %d lines, want 3", ls[0].PatternSpan, ls[0].RowSpan)
 	}
 }

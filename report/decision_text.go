@@ -248,17 +248,17 @@ func ratioSpan(rs []float64) string {
 	return s + "×"
 }
 
-// cost says what the row's unit i's winner costs: its medians of
-// decisionCostUnits, each with its ratio to the runner-up's where that is
+// cost says what the row's unit i's winner costs, a part per unit of
+// costShown, each with its ratio to the runner-up's where that is
 // notable ("5138 goroutines (72×) · 11.7 MiB stack (19.7×) · 14.2 µs
-// CPU/op"), a part per unit; nil where the unit names no winner.
+// CPU/op"); nil where the unit names no winner.
 func (r *decisionRow) cost(i int) []string {
 	cs := r.cells(i)
 	if w := cs[0].winnerOf(); w == "" {
 		return nil
 	}
 	var parts []string
-	for _, u := range decisionCostUnits {
+	for _, u := range costShown(cs) {
 		var vs, rs []float64
 		for _, c := range cs {
 			if j := slices.IndexFunc(c.Cost, func(v costValue) bool { return v.Unit == u }); j >= 0 {
@@ -273,9 +273,25 @@ func (r *decisionRow) cost(i int) []string {
 	return parts
 }
 
+// costShown are the cost units the table shows of cells, to keep a line
+// to one line: goroutines, stack memory or else heap bytes per
+// operation, and CPU per operation. (The JSON has every cost unit.)
+func costShown(cs []*decisionCell) []string {
+	has := func(u string) bool {
+		return slices.ContainsFunc(cs, func(c *decisionCell) bool {
+			return slices.ContainsFunc(c.Cost, func(v costValue) bool { return v.Unit == u })
+		})
+	}
+	out := []string{"peak-goroutines", "peak-stack-bytes", "cpu-ns/op"}
+	if !has("peak-stack-bytes") {
+		out[1] = "B/op"
+	}
+	return out
+}
+
 // notableCost is how far from 1 a cost's ratio to the runner-up's must
 // be for the table to show it: closer, the two cost about the same.
-const notableCost = 0.1
+const notableCost = 0.2
 
 // againstSecond writes the ratios of a winner's cost to the runner-up's,
 // " (72×)", where one of them is notable; "" where none is (or there is
@@ -294,6 +310,10 @@ func againstSecond(rs []float64) string {
 // CPU time as a duration.
 func costNumber(unit string, v float64) string {
 	switch {
+	case unit == "peak-goroutines" && v == math.Trunc(v):
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case unit == "peak-goroutines" && v < 100: // a median of an even count
+		return strconv.FormatFloat(v, 'f', 1, 64)
 	case unit == "peak-goroutines":
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	case unit == "peak-stack-bytes" || unit == "B/op":
@@ -409,6 +429,13 @@ type decisionLine struct {
 	// know of it; "" where the files do not overlap.
 	Change, ChangeNote string
 	Changed            bool // the winner changed between the files
+	// Disturbed counts the trials the line's rankings rest on that the
+	// harness or the machine disturbed (see their sections).
+	Disturbed int
+	// CostSpan, on the first of consecutive lines of a row whose
+	// winner's cost is the same, counts them (the page shows it once);
+	// 0 on the others. 1 on a line alone.
+	CostSpan int
 }
 
 // costText is the line's cost in one string.
@@ -430,9 +457,19 @@ func (dt *decisionTable) lines() []decisionLine {
 		if patternAt < 0 || out[patternAt].Row.Pattern != r.Pattern {
 			patternAt = len(out)
 		}
+		costAt := -1
 		for i, u := range r.Units {
 			l := decisionLine{Row: r, Unit: u + " " + betterArrow(r.Better[i]), Kind: r.Combos[0].Cells[i].Kind,
-				Use: r.use(i), By: r.by(i), Cost: r.cost(i)}
+				Use: r.use(i), By: r.by(i), Cost: r.cost(i), CostSpan: 1}
+			for _, c := range r.cells(i) {
+				l.Disturbed += c.Disturbed
+			}
+			if costAt >= 0 && l.Cost != nil && slices.Equal(out[costAt].Cost, l.Cost) {
+				out[costAt].CostSpan++
+				l.CostSpan = 0
+			} else {
+				costAt = len(out)
+			}
 			l.Change, l.ChangeNote = dt.change(r, i)
 			if ch := r.Combos[0].Cells[i].Change; ch != nil {
 				l.Changed = ch.Changed()
@@ -467,7 +504,8 @@ func (dt *decisionTable) legend() string {
 		"Use: the design with the best median where its ranking finds it significantly better than the runner-up (Mann–Whitney U, α = 0.05), " +
 		"by the ratio of their medians in the unit's better direction; no meaningful difference where it is not, too few trials to tell where so few trials could not be. " +
 		"Costs are the winner's medians, with their ratio to the runner-up's where it is " + formatRatio(1+notableCost) + "× or more apart. " +
-		"Demonstrations and the harness floor are never ranked; each scenario's section has its rankings."
+		"Demonstrations and the harness floor are never ranked; each scenario's section has its rankings. " +
+		"⚠ marks a line whose rankings rest on trials the harness or the machine disturbed."
 	if n := len(dt.Files); n > 0 {
 		s += " The rankings are those of " + dt.Files[n-1] + "; what changed compares each with that of " + dt.Files[0]
 		switch {

@@ -119,7 +119,11 @@ func markdownDecisions(w *bytes.Buffer, dt *decisionTable) {
 		case decisionNone, decisionTooFew:
 			use = "_" + l.Use + "_ (" + l.By + ")"
 		}
-		cells := []string{pattern, workload, l.Unit, use, l.costText()}
+		unit := l.Unit
+		if l.Disturbed > 0 {
+			unit += fmt.Sprintf(" ⚠ %d disturbed", l.Disturbed)
+		}
+		cells := []string{pattern, workload, unit, use, l.costText()}
 		if dt.Files != nil {
 			cells = append(cells, l.changeText())
 		}

@@ -72,6 +72,7 @@ type jsonCell struct {
 	Ratio          *float64    `json:"ratio"`
 	P              *float64    `json:"p"`
 	Cost           []jsonCost  `json:"cost,omitempty"` // of best
+	Disturbed      int         `json:"disturbed_trials"`
 	Change         *jsonChange `json:"change,omitempty"`
 }
 
@@ -167,7 +168,7 @@ func jsonRow(r *decisionRow) jsonDecisionRow {
 
 func jsonCellOf(unit string, c *decisionCell) jsonCell {
 	jc := jsonCell{Unit: unit, Outcome: c.Kind, Best: c.Best, RunnerUp: c.Second, BestMedian: finite(c.BestMed),
-		RunnerUpMedian: finite(c.SecondMed), Ratio: finite(c.Ratio), P: finite(c.P)}
+		RunnerUpMedian: finite(c.SecondMed), Ratio: finite(c.Ratio), P: finite(c.P), Disturbed: c.Disturbed}
 	for _, v := range c.Cost {
 		jc.Cost = append(jc.Cost, jsonCost{Unit: v.Unit, Value: finite(v.Value), RunnerUp: finite(v.Second)})
 	}
