@@ -207,6 +207,18 @@ func TestDecisionTableWhatChanged(t *testing.T) {
 		t.Errorf("rate 4000 ops/s change %q", got)
 	}
 
+	// A combination in one file only has nothing to compare.
+	var fewer []dtLine
+	for _, l := range newer {
+		if len(l.params) == 0 || l.params[1].Value != "4000" {
+			fewer = append(fewer, l)
+		}
+	}
+	dt = decisionsOf(t, old, writeDecisionRun(t, dir, "fewer.txt", []record.Scenario{poolScenario, quietScenario}, fewer))
+	if got, want := changeString(dt, dt.Rows[len(dt.Rows)-1], 0), "only in "+old+": nothing to compare"; got != want {
+		t.Errorf("rate 4000 in one file: change %q, want %q", got, want)
+	}
+
 	// The scenario's file changed between the runs: the comparison is
 	// ambiguous, and each row says so.
 	changed := poolScenario

@@ -62,8 +62,10 @@ func writeMarkdown(w *bytes.Buffer, m *model) {
 	if len(dt.Rows) > 0 {
 		markdownDecisions(w, dt)
 		w.WriteString("\n" + mdCell(dt.legend()) + "\n")
-	} else {
+	} else if m.ScenarioResults {
 		w.WriteString("No scenario of these files declares a headline unit, so no design is named.\n")
+	} else {
+		w.WriteString("These files hold no scenario results (go test benchmarks name their winners in the HTML report's tables).\n")
 	}
 	if len(dt.LeftOut) > 0 {
 		var parts []string

@@ -76,6 +76,16 @@ func TestReportFormatMarkdown(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "report")); !os.IsNotExist(err) {
 		t.Errorf("-format markdown wrote a report directory: %v", err)
 	}
+
+	// go test results alone: no scenario, so no table and no claim.
+	gotest := filepath.Join(dir, "gotest.txt")
+	if err := os.WriteFile(gotest, []byte("BenchmarkX/impl=a 1 5 ns/op\nBenchmarkX/impl=b 1 7 ns/op\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code = runCLI(t, "report", "-format", "markdown", gotest)
+	if code != 0 || !strings.Contains(out, "These files hold no scenario results") || !strings.Contains(out, "No scenario of these files declares a claim.") {
+		t.Errorf("go test results: exit %d, stderr %q, stdout:\n%s", code, stderr, out)
+	}
 }
 
 // TestReportFormatJSON: the same data as JSON, and two runs' "what
