@@ -286,7 +286,7 @@ func paramValue(g *group, key string) string {
 func decisionCellOf(sum *summary, g *group, unit string) *decisionCell {
 	i := slices.IndexFunc(sum.Rankings, func(rk *ranking) bool { return rk.Group == g && rk.Unit == unit })
 	if i < 0 {
-		return &decisionCell{Kind: decisionNoData, Ratio: math.NaN(), P: math.NaN()}
+		return cellOf(nil, nil, 0)
 	}
 	rk := sum.Rankings[i]
 	c := cellOf(rk.Rows, rk.Outcome, rk.Better)
@@ -296,12 +296,12 @@ func decisionCellOf(sum *summary, g *group, unit string) *decisionCell {
 
 // cellOf is the cell of ranked rows (best first) and their winner test.
 func cellOf(rows []*statRow, o *outcome, better int) *decisionCell {
-	c := &decisionCell{Kind: decisionAlone, Ratio: math.NaN(), P: math.NaN()}
+	c := &decisionCell{Kind: decisionAlone, BestMed: math.NaN(), SecondMed: math.NaN(), Ratio: math.NaN(), P: math.NaN()}
 	if len(rows) == 0 {
 		c.Kind = decisionNoData
 		return c
 	}
-	c.Best, c.BestMed, c.SecondMed = rows[0].Impl, rows[0].Summary.Center, math.NaN()
+	c.Best, c.BestMed = rows[0].Impl, rows[0].Summary.Center
 	if o == nil {
 		return c
 	}

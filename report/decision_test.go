@@ -257,10 +257,11 @@ func TestDecisionTooFewTrials(t *testing.T) {
 
 // TestSummaryTextEdges: a winner whose median is 0 in a lower-is-better
 // unit beats the runner-up by ∞ (null in JSON, which has no infinity);
-// without stack memory, the cost shows heap bytes per operation; text of
-// the files never becomes markdown markup.
+// without stack memory, the cost shows heap bytes per operation; a
+// headline unit the results lack is "not measured"; text of the files
+// never becomes markdown markup.
 func TestSummaryTextEdges(t *testing.T) {
-	sc := record.Scenario{Name: "edge", Pattern: "fanout", Headline: []string{"p99-ns"}, Description: "Pipes | and <b>tags</b>: the rest."}
+	sc := record.Scenario{Name: "edge", Pattern: "fanout", Headline: []string{"p99-ns", "quiesce-ns"}, Description: "Pipes | and <b>tags</b>: the rest."}
 	in := writeDecisionRun(t, t.TempDir(), "run.txt", []record.Scenario{sc}, []dtLine{
 		{"edge", "fanout", "a", nil, false, map[string]float64{"p99-ns": 0, "B/op": 64}},
 		{"edge", "fanout", "b", nil, false, map[string]float64{"p99-ns": 3e6, "B/op": 128}},
@@ -274,6 +275,9 @@ func TestSummaryTextEdges(t *testing.T) {
 	}
 	if want := "| fanout | `edge` Pipes \\| and &lt;b&gt;tags&lt;/b&gt; | p99-ns ↓ | **a** ∞× over b | 64 B/op (0.50×) |"; !strings.Contains(md.String(), want) {
 		t.Errorf("markdown lacks %q:\n%s", want, md.String())
+	}
+	if want := "|  |  | quiesce-ns ↓ | not measured |  |"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown lacks %q (a headline unit the results lack):\n%s", want, md.String())
 	}
 	if want := `"ratio": null`; !strings.Contains(js.String(), want) {
 		t.Errorf("json lacks %q:\n%s", want, js.String())

@@ -20,8 +20,8 @@ const maxSummary = 72
 
 // shortDescription is a description's first sentence, cut before its
 // first colon or semicolon (what follows details it), its parenthetical
-// asides dropped where it is still long, and cut at a word with "…" past
-// maxSummary runes.
+// asides dropped where it is still long, and past maxSummary runes cut
+// after a clause or a word, with "…".
 func shortDescription(desc string) string {
 	s := firstSentence(strings.Join(strings.Fields(desc), " "))
 	if i := clauseEnd(s); i >= 12 {
