@@ -85,7 +85,15 @@ func pageTmpl(figs *figures) (*template.Template, error) {
 		"groupCharts":   func(g *group) []chart { return figs.group[g] },
 		"sectionCharts": func(s *section) []chart { return figs.section[s] },
 		"headlineChart": func(s *section) *chart { return figs.headline[s] },
-	}).Parse(pageTemplate)
+	}).Funcs(decisionFuncs).Parse(pageTemplate)
+}
+
+// decisionFuncs are the page template's functions of the decision table.
+var decisionFuncs = template.FuncMap{
+	"decisionLines":  (*decisionTable).lines,
+	"decisionClass":  decisionClass,
+	"where":          (*decisionRow).where,
+	"decisionLegend": (*decisionTable).legend,
 }
 
 // renderPage writes the page of m and its figures to w.
@@ -146,6 +154,17 @@ func kindClass(kind string) string {
 		return "v-few"
 	}
 	return "v-iso"
+}
+
+// decisionClass is the class of a decision line of kind.
+func decisionClass(kind string) string {
+	switch kind {
+	case decisionWinner:
+		return "d-win"
+	case decisionAlone:
+		return "d-alone"
+	}
+	return "d-none"
 }
 
 // uniformLine says, of a table whose every trial has the same value,

@@ -181,9 +181,30 @@ func summarise(ds *dataset, s *section) {
 
 // rank ranks g's implementations on unit, leaving out (and saying why)
 // the demonstrations, the floor and those without a result; nil if none
-// is left to rank.
+// is left to rank. With several file columns it ranks the last file's
+// values (g.shown), and its Cost is the last file's.
 func rank(sc record.Scenario, g *group, unit string, better int) *ranking {
-	values := g.shown(unit)
+	rk := rankOn(sc, g, unit, better, g.shown(unit))
+	if rk != nil {
+		rk.Cost = costOf(g, rk.names())
+	}
+	return rk
+}
+
+// names are the ranked implementations, in the group's order.
+func (rk *ranking) names() []string {
+	var out []string
+	for _, impl := range rk.Group.Impls {
+		if rowOfRows(rk.Rows, impl) != nil {
+			out = append(out, impl)
+		}
+	}
+	return out
+}
+
+// rankOn is rank on the given values of unit by implementation (one
+// file's, where the group has several), without the cost.
+func rankOn(sc record.Scenario, g *group, unit string, better int, values map[string][]float64) *ranking {
 	rk := &ranking{Group: g, Unit: unit, Better: better}
 	var names []string
 	for _, impl := range g.Impls {
@@ -216,6 +237,5 @@ func rank(sc record.Scenario, g *group, unit string, better int) *ranking {
 			}
 		}
 	}
-	rk.Cost = costOf(g, names)
 	return rk
 }

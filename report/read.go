@@ -153,8 +153,11 @@ type dataset struct {
 	Scenarios []record.Scenario
 	// Reps are the repetitions of scenarios with sequential repetitions,
 	// by scenario name, and why each stopped.
-	Reps   map[string]record.Reps
-	config *benchproc.Projection // benchstat's default -table .config
+	Reps map[string]record.Reps
+	// redescribed are the scenarios that two files describe differently
+	// (their scenario file changed between the runs), by name.
+	redescribed map[string]bool
+	config      *benchproc.Projection // benchstat's default -table .config
 }
 
 // readFiles reads benchfmt files and their sidecars. An unreadable file is
@@ -367,6 +370,10 @@ func (ds *dataset) addScenarios(path string, scs []record.Scenario) {
 			ds.TrialErr = append(ds.TrialErr, fmt.Sprintf("%s: scenario %s is described differently than in an earlier file (its scenario file changed: SHA-256 %.12s, then %.12s); its claims and headline are this file's",
 				record.Path(path), sc.Name, ds.Scenarios[i].Hash, sc.Hash))
 			ds.Scenarios[i] = sc
+			if ds.redescribed == nil {
+				ds.redescribed = map[string]bool{}
+			}
+			ds.redescribed[sc.Name] = true
 		}
 	}
 }

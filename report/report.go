@@ -99,6 +99,7 @@ type model struct {
 	Overhead      *overhead
 	Clock         float64 // ns of a clock read on the files' machine; 0 if they do not say
 	Sections      []*section
+	Decisions     *decisionTable
 	Verdicts      []verdict
 	Syntax        []string
 	TrialErrs     []string
@@ -140,6 +141,7 @@ func buildModel(ds *dataset) *model {
 			markClockDominated(s, m.Clock)
 		}
 	}
+	m.Decisions = decide(ds, m.Sections)
 	m.Verdicts = audit(ds, m.Sections)
 	return m
 }

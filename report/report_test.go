@@ -24,8 +24,9 @@ func TestMain(m *testing.M) {
 }
 
 // writeRun writes a small scenario results file and its sidecar into dir:
-// two workerpool implementations over three repetitions, the harness
-// scenario, one malformed line, a partial run status and one hung trial.
+// two workerpool implementations over three repetitions (p99-ns and
+// ops/s their headline), the harness scenario, one malformed line, a
+// partial run status and one hung trial.
 func writeRun(t *testing.T, dir string) string {
 	t.Helper()
 	var b strings.Builder
@@ -57,7 +58,7 @@ func writeRun(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	var sb bytes.Buffer
-	if err := record.WriteScenario(&sb, record.Scenario{Name: "workerpool-open", Pattern: "workerpool", Description: "An open-loop overload.",
+	if err := record.WriteScenario(&sb, record.Scenario{Name: "workerpool-open", Pattern: "workerpool", Description: "An open-loop overload.", Headline: []string{"p99-ns", "ops/s"},
 		Claims: []record.Claim{{Guide: 1, Text: "Don't create too many goroutines", Unit: "peak-goroutines", Follows: "channels", Ignores: "spawn"}}}); err != nil {
 		t.Fatal(err)
 	}

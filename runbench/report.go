@@ -9,21 +9,29 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/concbench/concbench/report"
 )
 
-func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("o", "report", "output `DIR` for report.html and its PNG charts")
-	inline := fs.Bool("inline", false, "draw every chart into the page as SVG, so that report.html stands alone (to commit or mail it); the PNGs are written beside it all the same")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: runbench report [-o DIR] [-inline] FILE...
+// reportUsage is runbench report -h's text, before its flags.
+const reportUsage = `usage: runbench report [-o DIR] [-inline] [-format html|markdown|json] FILE...
 
 Reads Go benchmark result files (runbench's own, or any 'go test -bench'
 output) and, where present, their .jsonl sidecars, and writes DIR/report.html
 with its PNG charts. Prints the report's path.
+
+The report opens with a decision table: for each scenario, and each
+headline unit its file declares, the design that wins, by how much over
+the runner-up, and what it costs (or "no meaningful difference"); then
+the claims audit. With -format markdown or json, runbench prints these
+two on stdout (GitHub tables for a CI job summary or a pull-request
+comment; or JSON) and writes no page and no chart. Given two runs of the
+same scenarios, the table also says, per line, whether the winner
+changed from the first file to the last and how far its median moved:
+  runbench report -format markdown results.txt >> "$GITHUB_STEP_SUMMARY"
+  runbench report -format json old/results.txt new/results.txt | jq '.decision_table.rows'
 
 go test results are grouped as benchstat groups them: apart by configuration
 (pkg and every other file-level line). Where the same benchmark appears in
@@ -33,17 +41,35 @@ benchmarks (a run's shards) are one column. Example:
   runbench report -o cmp old.txt new.txt
 
 Flags:
-`)
+`
+
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "report", "output `DIR` for report.html and its PNG charts")
+	inline := fs.Bool("inline", false, "draw every chart into the page as SVG, so that report.html stands alone (to commit or mail it); the PNGs are written beside it all the same")
+	format := fs.String("format", "html", "output `FORMAT`: html (DIR/report.html and its charts), markdown or json (the decision table and the claims audit on stdout; nothing written)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, reportUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	text := *format != "html"
+	switch {
+	case text && !slices.Contains(report.SummaryFormats(), *format):
+		return usageError{fmt.Errorf("report: -format %q: want html, %s", *format, strings.Join(report.SummaryFormats(), " or "))}
+	case text && (flagGiven(fs, "o") || flagGiven(fs, "inline")):
+		return usageError{fmt.Errorf("report: -o and -inline shape the HTML page; -format %s writes to stdout", *format)}
+	case fs.NArg() == 0:
 		return usageError{fmt.Errorf("report: no result files given")}
 	}
 	if err := readable("report", fs.Args()...); err != nil {
 		return usageError{err}
+	}
+	if text {
+		return reportText(stdout, fs.Args(), *format)
 	}
 	html, err := report.Generate(ctx, *out, fs.Args(), report.Options{Inline: *inline})
 	if errors.Is(err, report.ErrNoResults) {
@@ -56,6 +82,19 @@ Flags:
 		return inputError(err) // else the inputs were readable: a failure to write, exit 1
 	}
 	fmt.Fprintf(stdout, "report: %s\n", html)
+	return nil
+}
+
+// reportText prints the decision table and the claims audit of files in
+// format, with the exit statuses of the HTML report.
+func reportText(stdout io.Writer, files []string, format string) error {
+	err := report.WriteSummary(stdout, files, format)
+	if errors.Is(err, report.ErrNoResults) {
+		return usageError{err}
+	}
+	if err != nil {
+		return inputError(err)
+	}
 	return nil
 }
 

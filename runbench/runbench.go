@@ -81,7 +81,10 @@ Usage:
   runbench bench [-count N] [-cpu LIST] [-bench RE] [-benchtime D] [-o FILE]
                                               the go test benchmarks of every implementation
                                               (built-in and this binary's own) into a results file
-  runbench report [-o DIR] FILE...            charts + one HTML page from benchfmt files (ours or anyone's)
+  runbench report [-o DIR] FILE...            charts + one HTML page from benchfmt files (ours or anyone's),
+                                              opening on which design wins each scenario
+  runbench report -format markdown|json FILE...
+                                              that decision table and the claims audit on stdout
   runbench compare [-max-regression P%] OLD NEW
                                               benchstat-style comparison; exit 1 on a regression beyond P%
   runbench version                            module version and VCS revision of this binary
