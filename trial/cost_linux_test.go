@@ -27,6 +27,9 @@ func threadCPU() time.Duration {
 // (Called 500 times a second it reports more: every wake-up of an idle
 // runtime costs CPU too, which README's cost section measures.)
 func TestCostCPU(t *testing.T) {
+	if raceEnabled {
+		t.Skip("under the race detector the harness's instrumented code costs more CPU per operation than the 100 µs measured")
+	}
 	n := 100 * work.RoundsPerMicrosecond()
 	var own time.Duration
 	var calls int

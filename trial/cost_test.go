@@ -59,7 +59,7 @@ var sink []byte
 // its own in the window.
 func TestCostAllocations(t *testing.T) {
 	var mu sync.Mutex
-	tr := funcTrial(t, "{model: closed, clients: 1, duration: 100ms, warmup: 20ms}", func(context.Context) error {
+	tr := funcTrial(t, "{model: closed, clients: 1, duration: 300ms, warmup: 20ms}", func(context.Context) error {
 		b := make([]byte, 1024)
 		mu.Lock()
 		sink = b
@@ -84,8 +84,8 @@ func TestCostMutexWait(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}
-	contended := unit(t, funcTrial(t, "{model: closed, clients: 8, duration: 100ms, warmup: 20ms}", call), "mutex-wait-ns/op")
-	alone := unit(t, funcTrial(t, "{model: closed, clients: 1, duration: 100ms, warmup: 20ms}", call), "mutex-wait-ns/op")
+	contended := unit(t, funcTrial(t, "{model: closed, clients: 8, duration: 300ms, warmup: 20ms}", call), "mutex-wait-ns/op")
+	alone := unit(t, funcTrial(t, "{model: closed, clients: 1, duration: 300ms, warmup: 20ms}", call), "mutex-wait-ns/op")
 	if contended <= 0 || alone > 100 {
 		t.Errorf("mutex-wait-ns/op contended %.0f, alone %.0f; want > 0 and about 0", contended, alone)
 	}
@@ -106,8 +106,8 @@ func TestCostSchedLatency(t *testing.T) {
 			return nil
 		}
 	}
-	many := unit(t, funcTrial(t, "{model: closed, clients: 1, duration: 100ms, warmup: 20ms}", fanOut(1000)), "sched-p99-ns")
-	few := unit(t, funcTrial(t, "{model: closed, clients: 1, duration: 100ms, warmup: 20ms}", fanOut(2)), "sched-p99-ns")
+	many := unit(t, funcTrial(t, "{model: closed, clients: 1, duration: 300ms, warmup: 20ms}", fanOut(1000)), "sched-p99-ns")
+	few := unit(t, funcTrial(t, "{model: closed, clients: 1, duration: 300ms, warmup: 20ms}", fanOut(2)), "sched-p99-ns")
 	if many <= few {
 		t.Errorf("sched-p99-ns with 1000 runnable goroutines %.0f, with 2 %.0f; want more", many, few)
 	}
