@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -50,13 +51,17 @@ type seqScenario struct {
 	pat     *targets.Pattern
 	min     int
 	values  map[string]map[string]map[string][]float64 // group → impl → unit → one value per trial
-	stopped bool
-	reps    int    // rounds run
-	reason  string // why it stopped
+	// stoppedAt holds the cells that stopped, with the round they
+	// stopped after; undecided, those stopped at the most with a
+	// comparison undecided, and which.
+	stoppedAt map[string]int
+	undecided map[string]string
+	reps      int // rounds begun
 }
 
 func newSeqScenario(s scenarios.Spec, reg *targets.Registry) *seqScenario {
-	q := &seqScenario{spec: s, pat: reg.MustLookup(s.Pattern), values: map[string]map[string]map[string][]float64{}}
+	q := &seqScenario{spec: s, pat: reg.MustLookup(s.Pattern), values: map[string]map[string]map[string][]float64{},
+		stoppedAt: map[string]int{}, undecided: map[string]string{}}
 	q.min = scenarios.SequentialMin
 	k := q.claimFamily()
 	for minMannWhitneyP(q.min)*float64(k) >= alpha && q.min < scenarios.SequentialMax {
@@ -133,36 +138,69 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// decide looks at the scenario after round r: it reports whether to
-// stop, and says why.
-func (q *seqScenario) decide(r int) (bool, string) {
-	switch {
-	case r >= scenarios.SequentialMax:
-		return true, fmt.Sprintf("reached the most repetitions, %d, with some comparison undecided", scenarios.SequentialMax)
-	case r < q.min:
-		return false, ""
-	}
-	for g, impls := range q.values {
-		for _, u := range q.spec.Headline {
-			if ok, why := q.rankingDecided(impls, u); !ok {
-				return false, fmt.Sprintf("%s %s: %s", g, u, why)
-			}
-		}
-		for _, c := range q.spec.Claims {
-			if c.Why != "" {
-				continue
-			}
-			f, i := impls[c.Follows][c.Unit], impls[c.Ignores][c.Unit]
-			if len(f) == 0 || len(i) == 0 {
-				continue
-			}
-			m, _ := c.MarginFraction()
-			if ok, why := decided(f, i, m, float64(q.claimFamily())); !ok {
-				return false, fmt.Sprintf("%s claim %q on %s: %s", g, c.Text, c.Unit, why)
-			}
+// settled says whether cell g's comparisons are all decided, and if not,
+// the first that is not.
+func (q *seqScenario) settled(g string) (bool, string) {
+	impls := q.values[g]
+	for _, u := range q.spec.Headline {
+		if ok, why := q.rankingDecided(impls, u); !ok {
+			return false, fmt.Sprintf("%s: %s", u, why)
 		}
 	}
-	return true, fmt.Sprintf("every comparison decided after %d repetitions (sequential: Welch p < %g on log values, or equal within the margin, at an interim look)", r, interimP)
+	for _, c := range q.spec.Claims {
+		if c.Why != "" {
+			continue
+		}
+		f, i := impls[c.Follows][c.Unit], impls[c.Ignores][c.Unit]
+		if len(f) == 0 || len(i) == 0 {
+			continue
+		}
+		m, _ := c.MarginFraction()
+		if ok, why := decided(f, i, m, float64(q.claimFamily())); !ok {
+			return false, fmt.Sprintf("claim on %s: %s", c.Unit, why)
+		}
+	}
+	return true, ""
+}
+
+// endRound decides, after round r, which cells stop.
+func (q *seqScenario) endRound(r int) {
+	for g := range q.values {
+		if _, done := q.stoppedAt[g]; done {
+			continue
+		}
+		ok, why := q.settled(g)
+		switch {
+		case r >= q.min && ok:
+			q.stoppedAt[g] = r
+		case r >= scenarios.SequentialMax:
+			q.stoppedAt[g] = r
+			q.undecided[g] = why
+		}
+	}
+}
+
+// summary says how many repetitions the scenario's cells took and why.
+func (q *seqScenario) summary() (reps int, reason string) {
+	byReps := map[int]int{}
+	for g := range q.values {
+		r, ok := q.stoppedAt[g]
+		if !ok {
+			r = q.reps
+		}
+		byReps[r]++
+		reps = max(reps, r)
+	}
+	var parts []string
+	for _, r := range slices.Sorted(maps.Keys(byReps)) {
+		parts = append(parts, fmt.Sprintf("%d of %d parameter combinations stopped after %d", byReps[r], len(q.values), r))
+	}
+	reason = strings.Join(parts, ", ") + fmt.Sprintf(" (sequential, %d to %d: a combination stops once its ranking's best two and its claims are decided, Welch p < %g on log values or equal within the margin)", q.min, scenarios.SequentialMax, interimP)
+	if len(q.undecided) > 0 {
+		g := slices.Sorted(maps.Keys(q.undecided))[0]
+		reason += fmt.Sprintf("; %d still undecided at the most, e.g. %s: %s", len(q.undecided), g, q.undecided[g])
+	}
+	return reps, reason
 }
 
 // rankingDecided says whether a headline ranking's best two are decided.
@@ -222,6 +260,9 @@ func decided(x, y []float64, margin, k float64) (bool, string) {
 	}
 	th := benchmath.DefaultThresholds
 	mw := benchmath.AssumeNothing.Compare(benchmath.NewSample(x, &th), benchmath.NewSample(y, &th))
+	if constant(x) && constant(y) { // two different constants: as apart as the report's test can see
+		return mw.P*k < alpha, fmt.Sprintf("undecided after %d+%d (Mann–Whitney p=%.3f)", len(x), len(y), mw.P)
+	}
 	lx, ly, ok := logs(x, y)
 	d, se, df := welch(lx, ly)
 	if ok && se > 0 && df > 0 {
@@ -234,6 +275,16 @@ func decided(x, y []float64, margin, k float64) (bool, string) {
 		}
 	}
 	return false, fmt.Sprintf("undecided after %d+%d (Mann–Whitney p=%.3f)", len(x), len(y), mw.P)
+}
+
+// constant: x holds one value throughout.
+func constant(x []float64) bool {
+	for _, v := range x {
+		if v != x[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // equalConstants: both samples hold one and the same value throughout.
@@ -319,18 +370,13 @@ func (s *sequential) finishBefore(ts trial.Spec, out *resultWriter) error {
 	}
 	q := s.cur
 	s.cur, s.name = nil, ""
-	if !q.stopped {
-		_, q.reason = q.decide(q.reps)
-		if q.reps < scenarios.SequentialMax {
-			q.reason = fmt.Sprintf("its planned trials ran out after %d repetitions", q.reps)
-		}
-	}
-	return out.reps(record.Reps{Scenario: q.spec.Name, Reps: q.reps, Reason: q.reason})
+	q.endRound(q.reps)
+	reps, reason := q.summary()
+	return out.reps(record.Reps{Scenario: q.spec.Name, Reps: reps, Reason: reason})
 }
 
-// skip says whether ts is not to run: its scenario has stopped. At the
-// first trial of a round, it decides whether the last round settled the
-// scenario.
+// skip says whether ts is not to run: its cell has stopped. At the
+// first trial of a round, it decides which cells the last round settled.
 func (s *sequential) skip(ts trial.Spec) bool {
 	if ts.Scenario.Repeat != scenarios.RepeatAuto {
 		return false
@@ -339,19 +385,14 @@ func (s *sequential) skip(ts trial.Spec) bool {
 		s.cur, s.name = newSeqScenario(ts.Scenario, s.reg), ts.Scenario.Name
 	}
 	q := s.cur
-	if q.stopped {
-		return true
-	}
 	if ts.Rep > q.reps {
 		if q.reps > 0 {
-			if stop, why := q.decide(q.reps); stop {
-				q.stopped, q.reason = true, why
-				return true
-			}
+			q.endRound(q.reps)
 		}
 		q.reps = ts.Rep
 	}
-	return false
+	_, stopped := q.stoppedAt[groupKey(ts.Record(s.reg))]
+	return stopped
 }
 
 // add keeps a trial's values for the decisions.

@@ -23,6 +23,8 @@ func TestDecided(t *testing.T) {
 		{"far apart, 4 each", []float64{100, 101, 99, 102}, []float64{50, 51, 49, 52}, 1, true},
 		{"far apart, but Holm over 4 cannot at 4 each", []float64{100, 101, 99, 102}, []float64{50, 51, 49, 52}, 4, false},
 		{"equal constants", []float64{0, 0, 0, 0}, []float64{0, 0, 0, 0}, 1, true},
+		{"different constants (a status)", []float64{1, 1, 1, 1}, []float64{0, 0, 0, 0}, 1, true},
+		{"different constants, Holm over 2 at 4 each", []float64{1, 1, 1, 1}, []float64{0, 0, 0, 0}, 2, false},
 		{"the same within the margin, tightly", []float64{100, 100.1, 99.9, 100, 100.05}, []float64{100.02, 99.95, 100.1, 100, 99.98}, 1, true},
 		{"overlapping", []float64{100, 120, 90, 110}, []float64{105, 95, 115, 100}, 1, false},
 		{"5% apart and noisy: not decided", []float64{100, 104, 97, 101}, []float64{95, 99, 93, 97}, 1, false},
@@ -51,9 +53,9 @@ func TestSequentialRun(t *testing.T) {
 		wantRuns int
 		wantWhy  string
 	}{
-		{"far apart", 500, 0.02, 0, 2 * scenarios.SequentialMin, "every comparison decided after 4 repetitions"},
-		{"alike, steady: the same", 1000, 0.01, 0, 2 * scenarios.SequentialMin, "every comparison decided after 4 repetitions"},
-		{"alike, noisy: undecided", 1000, 0.3, 0, 2 * scenarios.SequentialMax, "reached the most repetitions, 10"},
+		{"far apart", 500, 0.02, 0, 2 * scenarios.SequentialMin, "1 of 1 parameter combinations stopped after 4"},
+		{"alike, steady: the same", 1000, 0.01, 0, 2 * scenarios.SequentialMin, "1 of 1 parameter combinations stopped after 4"},
+		{"alike, noisy: undecided", 1000, 0.3, 0, 2 * scenarios.SequentialMax, "1 still undecided at the most"},
 		{"-count 6", 500, 0.02, 6, 12, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,5 +91,40 @@ func TestSequentialRun(t *testing.T) {
 				t.Errorf("reps %+v, want %d, %q", f.Reps, tt.wantRuns/2, tt.wantWhy)
 			}
 		})
+	}
+}
+
+// TestSequentialCells: each parameter combination stops on its own: one
+// decided at the minimum stops there while an undecided one runs on.
+func TestSequentialCells(t *testing.T) {
+	s := quickSpec(t, "name: q\npattern: workerpool\nimpls: [channels, spawn]\nparams: {workers: [1, 2]}\nheadline: [ops/s]\nrepeat: auto\nload: {model: closed, clients: 1, duration: 10ms}\n")
+	reg := targets.Builtin()
+	rng := rand.New(rand.NewPCG(3, 4))
+	runs := map[string]int{}
+	exe := func(_ context.Context, ts trial.Spec) (record.Trial, error) {
+		runs[ts.Params["workers"]]++
+		tr := ts.Record(reg)
+		rate, noise := 1000.0, 0.3 // workers=2: alike and noisy
+		if ts.Params["workers"] == "1" {
+			noise = 0.02
+			if ts.Impl == "spawn" {
+				rate = 500
+			}
+		}
+		tr.Status, tr.WindowNs = record.StatusOK, 1e9
+		tr.Ops = int64(rate * (1 + noise*rng.NormFloat64()))
+		tr.WindowOps = tr.Ops
+		return tr, nil
+	}
+	sum, err := Run(context.Background(), PlanWith([]scenarios.Spec{s}, reg, PlanOptions{}), reg, Options{OutDir: t.TempDir(), Exec: exe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs["1"] != 2*scenarios.SequentialMin || runs["2"] != 2*scenarios.SequentialMax {
+		t.Errorf("trials run %v, want workers=1: %d, workers=2: %d", runs, 2*scenarios.SequentialMin, 2*scenarios.SequentialMax)
+	}
+	f, _, _ := record.ReadFile(record.Path(sum.Results), nil)
+	if len(f.Reps) != 1 || !strings.Contains(f.Reps[0].Reason, "1 of 2 parameter combinations stopped after 4, 1 of 2 parameter combinations stopped after 8") {
+		t.Errorf("reps %+v", f.Reps)
 	}
 }
