@@ -229,6 +229,12 @@ func (q *seqScenario) rankingDecided(impls map[string]map[string][]float64, unit
 		}
 		return cmpFloat(a.med, b.med)
 	})
+	// Best two whose medians are within the practical margin: no
+	// meaningful difference, whatever more repetitions would show (issue
+	// 19's margin: a smaller difference is not a reason to choose).
+	if a, b := cs[0].med, cs[1].med; a != 0 && math.Abs(b/a-1) < record.DefaultMargin {
+		return true, ""
+	}
 	return decided(cs[0].v, cs[1].v, record.DefaultMargin, 1)
 }
 
@@ -264,13 +270,23 @@ func decided(x, y []float64, margin, k float64) (bool, string) {
 		return mw.P*k < alpha, fmt.Sprintf("undecided after %d+%d (Mann–Whitney p=%.3f)", len(x), len(y), mw.P)
 	}
 	lx, ly, ok := logs(x, y)
+	if !ok { // a value not above 0 (a count of 0): the raw values, and the margin of their means
+		lx, ly = x, y
+		if my := stats.Mean(y); my != 0 {
+			margin *= math.Abs(my)
+		}
+	}
 	d, se, df := welch(lx, ly)
-	if ok && se > 0 && df > 0 {
+	if se > 0 && df > 0 {
 		t := stats.TDist{V: df}
 		if p := 2 * (1 - t.CDF(math.Abs(d/se))); p < interimP && mw.P*k < alpha {
 			return true, ""
 		}
-		if delta := math.Log1p(margin); margin > 0 && 1-t.CDF((d+delta)/se) < interimP && t.CDF((d-delta)/se) < interimP {
+		delta := margin
+		if ok {
+			delta = math.Log1p(margin)
+		}
+		if margin > 0 && 1-t.CDF((d+delta)/se) < interimP && t.CDF((d-delta)/se) < interimP {
 			return true, ""
 		}
 	}

@@ -40,8 +40,9 @@ func TestDecided(t *testing.T) {
 
 // TestSequentialRun: a scenario with repeat: auto whose two designs are
 // far apart, or alike and steady, stops at the minimum and says so in the
-// sidecar; one whose designs are alike but noisy, so that neither can be
-// decided, runs to the maximum; -count keeps a fixed count.
+// sidecar; one whose designs are apart by more than the margin but noisy,
+// so that neither can be decided, runs to the maximum; -count keeps a
+// fixed count.
 func TestSequentialRun(t *testing.T) {
 	s := quickSpec(t, "name: q\npattern: workerpool\nimpls: [channels, spawn]\nparams: {workers: [2]}\nheadline: [ops/s]\nrepeat: auto\nload: {model: closed, clients: 1, duration: 10ms}\n")
 	reg := targets.Builtin()
@@ -55,7 +56,7 @@ func TestSequentialRun(t *testing.T) {
 	}{
 		{"far apart", 500, 0.02, 0, 2 * scenarios.SequentialMin, "1 of 1 parameter combinations stopped after 4"},
 		{"alike, steady: the same", 1000, 0.01, 0, 2 * scenarios.SequentialMin, "1 of 1 parameter combinations stopped after 4"},
-		{"alike, noisy: undecided", 1000, 0.3, 0, 2 * scenarios.SequentialMax, "1 still undecided at the most"},
+		{"15% apart, noisy: undecided", 850, 0.3, 0, 2 * scenarios.SequentialMax, "1 still undecided at the most"},
 		{"-count 6", 500, 0.02, 6, 12, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,12 +105,15 @@ func TestSequentialCells(t *testing.T) {
 	exe := func(_ context.Context, ts trial.Spec) (record.Trial, error) {
 		runs[ts.Params["workers"]]++
 		tr := ts.Record(reg)
-		rate, noise := 1000.0, 0.3 // workers=2: alike and noisy
-		if ts.Params["workers"] == "1" {
+		rate, noise := 1000.0, 0.3 // workers=2: 15% apart and noisy
+		switch {
+		case ts.Params["workers"] == "1":
 			noise = 0.02
 			if ts.Impl == "spawn" {
 				rate = 500
 			}
+		case ts.Impl == "spawn":
+			rate = 850
 		}
 		tr.Status, tr.WindowNs = record.StatusOK, 1e9
 		tr.Ops = int64(rate * (1 + noise*rng.NormFloat64()))

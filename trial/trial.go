@@ -124,9 +124,15 @@ func Run(ctx context.Context, ts Spec, reg *targets.Registry) (record.Trial, err
 		return record.Trial{}, err
 	}
 	fill(&tr, res)
-	soloAdded, aborted := soloReference(ctx, &tr, target, lt, soloGap(cfg))
-	if res.Aborted == "" {
-		res.Aborted = aborted
+	// The solo reference of an open loop, where the disturbance rule
+	// applies; a closed loop's clients are its load.
+	var soloAdded map[string]int64
+	if cfg.Model == loadgen.Open {
+		var aborted string
+		soloAdded, aborted = soloReference(ctx, &tr, target, lt, soloGap(cfg))
+		if res.Aborted == "" {
+			res.Aborted = aborted
+		}
 	}
 	closeErr := target.Close()
 	if target.Counters != nil {
