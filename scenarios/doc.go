@@ -56,7 +56,7 @@
 //	faults.outage.for          1ns to 24h                       inside the longest window
 //	faults.outage.latency      0s to 1h                         a hung call no longer than the longest task
 //	gomaxprocs                 1 to 256                         more Ps than any machine here has cores
-//	repeat                     1 to 1000, or auto               more add nothing benchstat can use; auto: 4 to 8, each scenario stopping once its comparisons are decided
+//	repeat                     1 to 1000, or auto               more add nothing benchstat can use; auto: 4 to 6, each scenario stopping once its comparisons are decided
 //	error_budget               0 to 1                           a fraction of a trial's operations that may fail
 //	timeout                    the trial's need to 72h          need: warmup + duration (2 x for an open loop) + 3s; longer lets a hung trial hold a run for days
 //	params.<name>              per parameter (runbench list)    refused before the target is built

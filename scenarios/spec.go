@@ -283,7 +283,7 @@ const RepeatAuto Repeat = -1
 // The bounds of sequential repetitions (repeat: auto).
 const (
 	SequentialMin = 4
-	SequentialMax = 8
+	SequentialMax = 6
 )
 
 // UnmarshalYAML takes a count or auto.
