@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,7 +129,7 @@ func TestSequentialCells(t *testing.T) {
 		t.Errorf("trials run %v, want workers=1: %d, workers=2: %d", runs, 2*scenarios.SequentialMin, 2*scenarios.SequentialMax)
 	}
 	f, _, _ := record.ReadFile(record.Path(sum.Results), nil)
-	if len(f.Reps) != 1 || !strings.Contains(f.Reps[0].Reason, "1 of 2 parameter combinations stopped after 4, 1 of 2 parameter combinations stopped after 8") {
+	if len(f.Reps) != 1 || !strings.Contains(f.Reps[0].Reason, "1 of 2 parameter combinations stopped after 4, 1 of 2 parameter combinations stopped after "+strconv.Itoa(scenarios.SequentialMax)) {
 		t.Errorf("reps %+v", f.Reps)
 	}
 }
