@@ -21,12 +21,17 @@ type costMeter struct {
 	aOps                  int64 // completions at snapshot a; -1 before it
 	ops                   int64 // completions from a to b
 	done                  bool  // both snapshots taken: the window ran whole
+	// slow is set if a snapshot took longer than the window allows (its
+	// readings are then far apart in the window's terms), or the two
+	// spanned less than half the window.
+	slow bool
 }
 
 // costSnap is one snapshot: the clock, the process's CPU time, and the
 // runtime's metrics.
 type costSnap struct {
 	at     time.Time
+	took   time.Duration // from the snapshot's first reading to its last
 	cpu    time.Duration
 	allocB uint64
 	allocN uint64
@@ -53,16 +58,27 @@ func newCostMeter() *costMeter {
 // /gc/heap/allocs counts a span's objects only when the span leaves a
 // P's cache, and read 8 of 10 allocations of 1 KiB, or none of 3.
 func (m *costMeter) snap() costSnap {
+	at, cpu := time.Now(), cputime.Process()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	metrics.Read(m.samples)
 	return costSnap{
-		at: time.Now(), cpu: cputime.Process(),
+		at: at, cpu: cpu, took: time.Since(at),
 		allocB: ms.TotalAlloc, allocN: ms.Mallocs, gc: uint64(ms.NumGC),
 		pauses: m.samples[0].Value.Float64Histogram(), sched: m.samples[1].Value.Float64Histogram(),
 		mutexS: m.samples[2].Value.Float64(),
 	}
 }
+
+// slowSnap is how long a snapshot may take, as a share of the window, for
+// the cost to stand: its readings (clock, CPU, allocations, completions)
+// must describe one moment. A snapshot that stops the world returns
+// within a millisecond, but under a load whose goroutines hand each
+// other the P (32 clients and a goroutine per 20 µs CPU task on 2 Ps),
+// the runtime can leave the goroutine that took it unscheduled for tens
+// of milliseconds after the world restarts (78 ms of an 80 ms window,
+// measured).
+const slowSnap = 10 // a tenth of the window
 
 // observe is called by the sampler at every sample, with the clock's
 // reading: it takes snapshot a at the first sample at or after the
@@ -72,22 +88,30 @@ func (m *costMeter) snap() costSnap {
 // takes a while to begin, and operations that complete meanwhile must
 // fall on the same side of both ends.
 func (m *costMeter) observe(now, open, close int64, completed func() int64) {
+	limit := time.Duration(close-open) / slowSnap
 	switch {
 	case m.aOps < 0 && now >= open:
 		m.a = m.snap()
 		m.aOps = completed()
+		m.slow = m.slow || m.a.took > limit
 		// The next Read reuses the samples' histograms: keep a's, in room
 		// made before the window (an allocation now would be the window's).
 		m.a.pauses, m.a.sched = copyHist(m.keepPauses, m.a.pauses), copyHist(m.keepSched, m.a.sched)
 	case m.aOps >= 0 && !m.done && now >= close:
 		m.b = m.snap()
 		m.ops, m.done = completed()-m.aOps, true
+		// The same load can hold the sampler off a P from the window's
+		// opening to near its close: a span of a sliver of the window is
+		// not the window's cost.
+		m.slow = m.slow || m.b.took > limit || m.b.at.Sub(m.a.at) < time.Duration(close-open)/2
 	}
 }
 
-// cost is the window's cost; nil if the window did not run whole.
+// cost is the window's cost; nil if the window did not run whole or a
+// snapshot was slow (slowSnap): a cost over the wrong span would be
+// worse than none, which the report shows as not measured.
 func (m *costMeter) cost() *record.Cost {
-	if !m.done {
+	if !m.done || m.slow {
 		return nil
 	}
 	a, b := m.a, m.b

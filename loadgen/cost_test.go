@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -43,4 +44,35 @@ func TestCostSpansTheWindow(t *testing.T) {
 	if c.SpanNs <= 0 || c.SpanNs > int64(took) || c.Ops <= 0 || c.Ops > res.Issued || c.CPUNs <= 0 {
 		t.Errorf("cost %+v: want a span within the run (%v), some of its %d operations and CPU", c, took, res.Issued)
 	}
+}
+
+// TestClientsTakeDueSamples: a sample that is due is taken by the first
+// client to notice it, so that a load which leaves the sampler's own
+// goroutine no P (it never runs here) still gets its series and both cost
+// snapshots; a client that finds no sample due takes none.
+func TestClientsTakeDueSamples(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		base := time.Now()
+		clock := func() int64 { return int64(time.Since(base)) }
+		const every = 5 * time.Millisecond
+		window := int64(100 * time.Millisecond)
+		s := newSampler(clock, 0, every, 64, []*recorder{newRecorder(0, window)}, nil)
+		s.cost, s.windowEnd = newCostMeter(), window
+		s.start() // the baseline, at 0
+		for clock() <= window+int64(10*time.Millisecond) {
+			time.Sleep(time.Millisecond)
+			s.due(clock())
+		}
+		if got := len(s.series.T); got < 20 || got > 23 {
+			t.Errorf("%d samples over 110 ms at one per %v due: want 22", got, every)
+		}
+		if s.cost.cost() == nil {
+			t.Error("no cost: the clients took neither snapshot")
+		}
+		n := len(s.series.T)
+		s.due(clock()) // at the last sample: none due
+		if len(s.series.T) != n {
+			t.Error("a client took a sample that was not due")
+		}
+	})
 }
