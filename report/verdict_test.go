@@ -162,6 +162,40 @@ func TestBorderline(t *testing.T) {
 	}
 }
 
+// TestBorderlineFewTrialsAndOpen: with 4 trials a side the U test gives
+// no p below 0.029, near α whatever the data; a complete separation by a
+// difference well beyond the margin is firm, not borderline, while one
+// near the margin stays borderline. A verdict no test decided is
+// borderline when the medians' intervals allow a difference beyond the
+// margin (with 4 trials they are unbounded), and not when they rule one
+// out.
+func TestBorderlineFewTrialsAndOpen(t *testing.T) {
+	claim := record.Claim{Text: "c", Unit: "ops/s", Follows: "good", Ignores: "bad"}
+	ds := &dataset{Better: map[string]int{"ops/s": 1}}
+	one := func(good, bad []float64) verdict {
+		return claimVerdict(ds, record.Scenario{Name: "s"}, claim, []*group{claimGroup("w=1", "ops/s", map[string][]float64{"good": good, "bad": bad})})
+	}
+	cases := []struct {
+		name        string
+		good, bad   []float64
+		kind        string
+		borderline  bool
+		caveatShows string
+	}{
+		{"4 a side, far apart", []float64{100, 101, 102, 103}, []float64{50, 51, 52, 53}, verdictHolds, false, ""},
+		{"4 a side, near the margin", []float64{100, 101, 102, 103}, []float64{88, 89, 90, 91}, verdictHolds, true, "turns on"},
+		{"no difference shown, 4 a side", []float64{100, 130, 90, 120}, []float64{110, 95, 125, 100}, verdictNot, true, "no difference was shown"},
+		{"no difference, ruled out beyond the margin", []float64{100, 101, 102, 100, 101, 102, 101, 100}, []float64{101, 100, 102, 101, 102, 100, 100, 101}, verdictNot, false, ""},
+	}
+	for _, c := range cases {
+		v := one(c.good, c.bad)
+		cav := strings.Join(v.caveats(), "|")
+		if v.Kind != c.kind || (v.Borderline != nil) != c.borderline || !strings.Contains(cav, c.caveatShows) {
+			t.Errorf("%s: %q, borderline %v, caveats %q; want %q, borderline %v, showing %q", c.name, v.Kind, v.Borderline != nil, cav, c.kind, c.borderline, c.caveatShows)
+		}
+	}
+}
+
 // TestVerdictCountsDisturbed: a verdict says how many disturbed trials
 // its deciding combinations hold.
 func TestVerdictCountsDisturbed(t *testing.T) {

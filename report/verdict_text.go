@@ -67,7 +67,10 @@ func (v verdict) number() string {
 // on. nil for none.
 func (v verdict) caveats() []string {
 	var out []string
-	if t := v.Borderline; t != nil {
+	if t := v.Borderline; t != nil && t.open {
+		out = append(out, fmt.Sprintf("borderline: no difference was shown, nor that none beyond the margin of %s exists (%s: Holm p=%.3f; the medians' 95%% intervals allow a ratio of %s to %s): the next run may show one",
+			pct(v.Margin), t.g.Title(), t.pAdj, ratioText(t.ratioLo), ratioText(t.ratioHi)))
+	} else if t != nil {
 		out = append(out, fmt.Sprintf("borderline: the verdict turns on %s alone (Holm p=%.3f against α=%.2f; difference %s against the margin of %s): the next run may give another",
 			t.g.Title(), t.pAdj, t.cmp.Alpha, signedPct(t.effect), pct(v.Margin)))
 	}
@@ -75,6 +78,14 @@ func (v verdict) caveats() []string {
 		out = append(out, fmt.Sprintf("rests on %d disturbed trials (see their scenario's section)", v.Disturbed))
 	}
 	return out
+}
+
+// ratioText writes an interval's end: "0.85×", "∞" where unbounded.
+func ratioText(r float64) string {
+	if math.IsInf(r, 0) {
+		return "∞"
+	}
+	return strconv.FormatFloat(r, 'f', 2, 64) + "×"
 }
 
 // pct writes a fraction as a percentage: "10%", "2.5%".
