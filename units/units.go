@@ -107,13 +107,13 @@ func Scenario() []Unit {
 		{Name: "allocs/op", Better: LowerIsBetter, Shown: true, Doc: "heap objects allocated over the window per completion in it (/gc/heap/allocs:objects)",
 			Value: cost(func(c *record.Cost, ops float64) float64 { return float64(c.AllocObjects) / ops })},
 		{Name: "gc-cycles/s", Better: LowerIsBetter, Shown: false, Doc: "GC cycles completed per second of window",
-			Value: cost(func(c *record.Cost, _ float64) float64 { return float64(c.GCCycles) / (float64(c.SpanNs) / 1e9) })},
+			Value: windowCost(func(c *record.Cost) float64 { return float64(c.GCCycles) / (float64(c.SpanNs) / 1e9) })},
 		{Name: "gc-pause-p99-ns", Better: LowerIsBetter, Shown: false, Doc: "p99 of the stop-the-world GC pauses in the window (0: none)",
-			Value: cost(func(c *record.Cost, _ float64) float64 { return c.GCPauseP99Ns })},
+			Value: windowCost(func(c *record.Cost) float64 { return c.GCPauseP99Ns })},
 		{Name: "sched-p50-ns", Better: LowerIsBetter, Shown: false, Doc: "median time goroutines waited runnable before they ran, over the window (/sched/latencies:seconds)",
-			Value: cost(func(c *record.Cost, _ float64) float64 { return c.SchedP50Ns })},
+			Value: windowCost(func(c *record.Cost) float64 { return c.SchedP50Ns })},
 		{Name: "sched-p99-ns", Better: LowerIsBetter, Shown: true, Doc: "p99 time goroutines waited runnable before they ran, over the window (/sched/latencies:seconds)",
-			Value: cost(func(c *record.Cost, _ float64) float64 { return c.SchedP99Ns })},
+			Value: windowCost(func(c *record.Cost) float64 { return c.SchedP99Ns })},
 		{Name: "mutex-wait-ns/op", Better: LowerIsBetter, Shown: true, Doc: "time goroutines spent blocked on a sync.Mutex or RWMutex over the window per completion in it (/sync/mutex/wait/total:seconds)",
 			Value: cost(func(c *record.Cost, ops float64) float64 { return c.MutexWaitNs / ops })},
 		{Name: "peak-goroutines", Better: LowerIsBetter, Shown: true, Doc: "goroutines at the highest sample",
@@ -167,8 +167,21 @@ func Names(keep func(Unit) bool) []string {
 	return names
 }
 
-// cost computes a unit from the trial's window cost and the completions
-// between its snapshots; none without a cost or a completion.
+// windowCost computes a unit of the window as a whole (a rate, a
+// quantile) from the trial's window cost; none without a cost. A window
+// without a completion has one: a burst whose tasks all end after the
+// window still made its goroutines wait for a P.
+func windowCost(f func(c *record.Cost) float64) func(*record.Trial) (float64, bool) {
+	return func(t *record.Trial) (float64, bool) {
+		if t.Cost == nil || t.Cost.SpanNs <= 0 {
+			return 0, false
+		}
+		return f(t.Cost), true
+	}
+}
+
+// cost computes a unit per operation from the trial's window cost and the
+// completions between its snapshots; none without a cost or a completion.
 func cost(f func(c *record.Cost, ops float64) float64) func(*record.Trial) (float64, bool) {
 	return func(t *record.Trial) (float64, bool) {
 		if t.Cost == nil || t.Cost.Ops <= 0 || t.Cost.SpanNs <= 0 {

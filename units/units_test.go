@@ -48,3 +48,29 @@ func TestValuesFromATrial(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowCostWithoutCompletions: a window in which nothing completed
+// (a burst whose tasks all end after it) has no cost per operation, but
+// its scheduler latency and GC figures are still the window's.
+func TestWindowCostWithoutCompletions(t *testing.T) {
+	tr := &record.Trial{Cost: &record.Cost{SpanNs: 5e7, Ops: 0, CPUNs: 1e7, GCCycles: 1, SchedP99Ns: 4096, SchedP50Ns: 128, GCPauseP99Ns: 20}}
+	tests := []struct {
+		give   string
+		want   float64
+		wantOK bool
+	}{
+		{"sched-p99-ns", 4096, true},
+		{"sched-p50-ns", 128, true},
+		{"gc-pause-p99-ns", 20, true},
+		{"gc-cycles/s", 20, true},
+		{"cpu-ns/op", 0, false},
+		{"B/op", 0, false},
+		{"mutex-wait-ns/op", 0, false},
+	}
+	for _, tt := range tests {
+		u, _ := Lookup(tt.give)
+		if got, ok := u.Value(tr); got != tt.want || ok != tt.wantOK {
+			t.Errorf("%s = %v, %v; want %v, %v", tt.give, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
