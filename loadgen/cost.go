@@ -1,19 +1,31 @@
 package loadgen
 
 import (
+	"math"
 	"runtime"
 	"runtime/metrics"
+	"sync/atomic"
 	"time"
 
 	"github.com/concbench/concbench/internal/cputime"
 	"github.com/concbench/concbench/record"
 )
 
-// costMeter measures what the measurement window costs the process: the
-// sampler has it take a snapshot when the window opens and another when it
-// closes, and count the completions between them; nothing on any
-// operation's path.
+// costMeter measures what the measurement window costs the process: it
+// takes a snapshot when the window opens and another when it closes, and
+// counts the completions between them. Whoever first finds a snapshot due
+// takes it (due): the sampler at a sample, or a client between operations.
+// The sampler alone is not enough: a load that keeps every P busy can leave
+// its goroutine no P for a whole window (32 clients handing 20 µs CPU tasks
+// to a goroutine each on 2 Ps did, for 100 ms). A client pays an atomic
+// load per operation, and two snapshots per trial between the two that
+// take them.
 type costMeter struct {
+	open, close int64        // the window, on the trial's clock
+	completed   func() int64 // completions so far
+	next        atomic.Int64 // clock reading at which the next snapshot is due
+	busy        atomic.Int32 // held (0 → 1) while a snapshot is taken
+
 	samples []metrics.Sample
 	// keepPauses and keepSched hold snapshot a's histograms.
 	keepPauses, keepSched *metrics.Float64Histogram
@@ -41,15 +53,32 @@ type costSnap struct {
 	mutexS float64
 }
 
-func newCostMeter() *costMeter {
-	m := &costMeter{aOps: -1, samples: []metrics.Sample{
+func newCostMeter(open, close int64, completed func() int64) *costMeter {
+	m := &costMeter{open: open, close: close, completed: completed, aOps: -1, samples: []metrics.Sample{
 		{Name: "/sched/pauses/total/gc:seconds"},
 		{Name: "/sched/latencies:seconds"},
 		{Name: "/sync/mutex/wait/total:seconds"},
 	}}
 	metrics.Read(m.samples)
 	m.keepPauses, m.keepSched = cloneHist(m.samples[0].Value.Float64Histogram()), cloneHist(m.samples[1].Value.Float64Histogram())
+	m.next.Store(open)
 	return m
+}
+
+// due takes the snapshot that is due at now, if one is and nobody else is
+// taking it. When none is due it costs an atomic load.
+func (m *costMeter) due(now int64) {
+	if now < m.next.Load() || !m.busy.CompareAndSwap(0, 1) {
+		return
+	}
+	m.observe(now)
+	switch {
+	case m.done:
+		m.next.Store(math.MaxInt64)
+	case m.aOps >= 0:
+		m.next.Store(m.close)
+	}
+	m.busy.Store(0)
 }
 
 // snap takes a snapshot. The allocation counts come from
@@ -80,14 +109,14 @@ func (m *costMeter) snap() costSnap {
 // measured).
 const slowSnap = 10 // a tenth of the window
 
-// observe is called by the sampler at every sample, with the clock's
-// reading: it takes snapshot a at the first sample at or after the
-// window's opening and b at the first at or after its close, and counts
-// the completions between them (completed). Each end counts the
+// observe is called by due, with the clock's reading: it takes snapshot a
+// at the first call at or after the window's opening and b at the first at
+// or after its close, and counts the completions between them (completed). Each end counts the
 // completions right after its snapshot: the snapshot's stop of the world
 // takes a while to begin, and operations that complete meanwhile must
 // fall on the same side of both ends.
-func (m *costMeter) observe(now, open, close int64, completed func() int64) {
+func (m *costMeter) observe(now int64) {
+	open, close, completed := m.open, m.close, m.completed
 	limit := time.Duration(close-open) / slowSnap
 	switch {
 	case m.aOps < 0 && now >= open:
@@ -100,7 +129,7 @@ func (m *costMeter) observe(now, open, close int64, completed func() int64) {
 	case m.aOps >= 0 && !m.done && now >= close:
 		m.b = m.snap()
 		m.ops, m.done = completed()-m.aOps, true
-		// The same load can hold the sampler off a P from the window's
+		// A snapshot's goroutine can be held off a P from the window's
 		// opening to near its close: a span of a sliver of the window is
 		// not the window's cost.
 		m.slow = m.slow || m.b.took > limit || m.b.at.Sub(m.a.at) < time.Duration(close-open)/2

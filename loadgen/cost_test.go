@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"math"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -12,7 +13,7 @@ import (
 // runtime/metrics and runtime.ReadMemStats, which stops the world for a
 // moment. Nothing is paid per operation: the sampler takes both.
 func BenchmarkCostSnapshot(b *testing.B) {
-	m := newCostMeter()
+	m := newCostMeter(0, 1, func() int64 { return 0 })
 	b.ReportAllocs()
 	for b.Loop() {
 		m.snap()
@@ -46,33 +47,39 @@ func TestCostSpansTheWindow(t *testing.T) {
 	}
 }
 
-// TestClientsTakeDueSamples: a sample that is due is taken by the first
-// client to notice it, so that a load which leaves the sampler's own
-// goroutine no P (it never runs here) still gets its series and both cost
-// snapshots; a client that finds no sample due takes none.
-func TestClientsTakeDueSamples(t *testing.T) {
+// TestCostSnapshotsWhenDue: the window's two snapshots are taken by the
+// first caller to find each due (a client between operations; the
+// sampler's goroutine may get no P under a load that keeps every P busy,
+// and never calls here): none before the window opens, a at its opening,
+// b at its close, none after; the cost spans the window and counts the
+// completions between.
+func TestCostSnapshotsWhenDue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		base := time.Now()
 		clock := func() int64 { return int64(time.Since(base)) }
-		const every = 5 * time.Millisecond
-		window := int64(100 * time.Millisecond)
-		s := newSampler(clock, 0, every, 64, []*recorder{newRecorder(0, window)}, nil)
-		s.cost, s.windowEnd = newCostMeter(), window
-		s.start() // the baseline, at 0
-		for clock() <= window+int64(10*time.Millisecond) {
-			time.Sleep(time.Millisecond)
-			s.due(clock())
+		var completed int64
+		open, close := int64(time.Millisecond), int64(101*time.Millisecond)
+		m := newCostMeter(open, close, func() int64 { return completed })
+		for clock() <= close+int64(10*time.Millisecond) {
+			m.due(clock())
+			if now := clock(); now < open && m.aOps >= 0 {
+				t.Fatalf("snapshot a taken at %v, before the window opened", time.Duration(now))
+			}
+			time.Sleep(100 * time.Microsecond)
+			completed++
 		}
-		if got := len(s.series.T); got < 20 || got > 23 {
-			t.Errorf("%d samples over 110 ms at one per %v due: want 22", got, every)
+		c := m.cost()
+		if c == nil {
+			t.Fatal("no cost: neither snapshot was taken when due")
 		}
-		if s.cost.cost() == nil {
-			t.Error("no cost: the clients took neither snapshot")
+		if span := time.Duration(c.SpanNs); span < 99*time.Millisecond || span > 102*time.Millisecond {
+			t.Errorf("span %v; want the 100 ms window", span)
 		}
-		n := len(s.series.T)
-		s.due(clock()) // at the last sample: none due
-		if len(s.series.T) != n {
-			t.Error("a client took a sample that was not due")
+		if c.Ops < 990 || c.Ops > 1010 {
+			t.Errorf("%d completions counted; want the window's 1000", c.Ops)
+		}
+		if m.next.Load() != math.MaxInt64 {
+			t.Error("a snapshot is still due after both were taken")
 		}
 	})
 }

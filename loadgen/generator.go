@@ -22,7 +22,7 @@ type generator struct {
 	clientRecs []*recorder // one per client
 	shards     []*recorder // completions of Submit tasks, which happen on the target's goroutines
 	wakers     []*waker    // open loop: one per client
-	smp        *sampler    // set before the clients start
+	meter      *costMeter  // set before the clients start
 
 	track     bool         // count operations in flight: only when MaxInflight needs it
 	goexit    atomic.Bool  // a client's operation never returned: the target called runtime.Goexit
@@ -108,11 +108,10 @@ func (g *generator) run(ctx context.Context) Result {
 	if g.cfg.OnStart != nil {
 		g.cfg.OnStart(base.Add(time.Duration(g.warmEnd)))
 	}
-	meter := newCostMeter()
-	smp := newSampler(g.clock, g.warmEnd, every, 2*int(g.hardStop/int64(every))+8, g.recorders, g.target.State)
-	smp.cost, smp.windowEnd = meter, g.windowEnd
-	smp.start()
-	g.smp = smp
+	smp := newSampler(g.clock, g.warmEnd, every, int(g.hardStop/int64(every))+4, g.recorders, g.target.State)
+	meter := newCostMeter(g.warmEnd, g.windowEnd, smp.completed)
+	smp.cost = meter
+	g.meter = meter
 	smpCtx, stopSampler := context.WithCancel(context.Background())
 	var smpWG sync.WaitGroup
 	smpWG.Go(func() { smp.run(smpCtx) })
@@ -218,7 +217,7 @@ func (g *generator) issue(ctx context.Context, c int, tasks *sync.WaitGroup) {
 			wk.settle() // the previous operation's, now that it is out of the way
 		}
 		now := g.clock()
-		g.smp.due(now)
+		g.meter.due(now)
 		intended, ok := sched.next(now)
 		if !ok {
 			return

@@ -5,7 +5,6 @@ import (
 	"math"
 	"runtime"
 	"runtime/metrics"
-	"sync/atomic"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -13,25 +12,13 @@ import (
 )
 
 // sampler reads runtime/metrics and the recorders every interval, on the
-// trial's clock. Its own goroutine wakes on a ticker, but under a load that
-// keeps every P busy the runtime may not schedule that goroutine for the
-// whole window (32 clients handing 20 µs CPU tasks to goroutines on 2 Ps
-// ping-pong through each P's runnext slot and left it none in 100 ms), so
-// the clients also take a sample when one is due (due): whichever goroutine
-// notices first takes it, and the window's cost and series do not depend on
-// the load leaving the sampler a P.
+// trial's clock.
 type sampler struct {
-	// busy is held (0 → 1) while a sample is taken: a flag, not a
-	// sync.Mutex, whose waits the runtime would count as the target's
-	// (mutex-wait-ns/op); whoever finds it held skips the sample.
-	busy      atomic.Int32
-	next      atomic.Int64 // clock reading at which the next sample is due
 	clock     func() int64
 	zero      int64 // window start: T is seconds since it
 	every     time.Duration
-	n         int        // samples expected
-	cost      *costMeter // if set, observes every sample
-	windowEnd int64
+	n         int           // samples expected
+	cost      *costMeter    // if set, observes every sample
 	recorders []*recorder   // fixed before the sampler starts
 	state     func() string // nil if the target has none
 	series    record.Series
@@ -62,9 +49,8 @@ func newSampler(clock func() int64, zero int64, every time.Duration, n int, reco
 	return s
 }
 
-// start makes room for the series and takes the baseline sample, before
-// the clients may take any.
-func (s *sampler) start() {
+func (s *sampler) run(ctx context.Context) {
+	s.read() // baseline for the deltas
 	n := s.n
 	s.series = record.Series{IntervalNs: int64(s.every),
 		T: make([]float64, 0, n), OpsPerSec: make([]float64, 0, n), P99Ns: make([]float64, 0, n), Goroutines: make([]float64, 0, n),
@@ -73,49 +59,17 @@ func (s *sampler) start() {
 	if s.state != nil {
 		s.series.State = make([]string, 0, n)
 	}
-	s.read() // baseline for the deltas
-}
-
-// run samples on a ticker until ctx ends, then takes the last sample.
-func (s *sampler) run(ctx context.Context) {
 	tick := time.NewTicker(s.every)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			// The clients have returned, so nobody else samples: the
-			// loop is for form.
-			for !s.busy.CompareAndSwap(0, 1) {
-				runtime.Gosched()
-			}
 			s.read()
-			s.busy.Store(0)
 			return
 		case <-tick.C:
-			// A tick reads unless a client took a sample less than half
-			// an interval ago: the ticker's jitter does not skip samples,
-			// and no two are closer than every/2 (room for twice n).
-			if s.busy.CompareAndSwap(0, 1) {
-				if s.clock() >= s.next.Load()-int64(s.every/2) {
-					s.read()
-				}
-				s.busy.Store(0)
-			}
+			s.read()
 		}
 	}
-}
-
-// due takes a sample if one is due at now and no other goroutine is taking
-// one; a client calls it between operations. When no sample is due it
-// costs an atomic load.
-func (s *sampler) due(now int64) {
-	if now < s.next.Load() || !s.busy.CompareAndSwap(0, 1) {
-		return
-	}
-	if s.clock() >= s.next.Load() {
-		s.read()
-	}
-	s.busy.Store(0)
 }
 
 func (s *sampler) read() {
@@ -137,7 +91,7 @@ func (s *sampler) read() {
 		ops += n
 	}
 	if s.cost != nil {
-		s.cost.observe(now, s.zero, s.windowEnd, s.completed)
+		s.cost.due(now)
 	}
 	gc := s.samples[1].Value.Float64Histogram()
 	sched := s.samples[2].Value.Float64Histogram()
@@ -158,7 +112,6 @@ func (s *sampler) read() {
 		}
 	}
 	s.prevT, s.prevOps, s.prevMutex = now, ops, mutex
-	s.next.Store(now + int64(s.every))
 	s.prevGC, s.prevSched = copyHist(s.prevGC, gc), copyHist(s.prevSched, sched)
 }
 
