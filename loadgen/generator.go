@@ -23,6 +23,7 @@ type generator struct {
 	shards     []*recorder // completions of Submit tasks, which happen on the target's goroutines
 	wakers     []*waker    // open loop: one per client
 	meter      *costMeter  // set before the clients start
+	peaks      *peaks      // set before the clients start
 
 	track     bool         // count operations in flight: only when MaxInflight needs it
 	goexit    atomic.Bool  // a client's operation never returned: the target called runtime.Goexit
@@ -111,7 +112,7 @@ func (g *generator) run(ctx context.Context) Result {
 	smp := newSampler(g.clock, g.warmEnd, every, int(g.hardStop/int64(every))+4, g.recorders, g.target.State)
 	meter := newCostMeter(g.warmEnd, g.windowEnd, smp.completed)
 	smp.cost = meter
-	g.meter = meter
+	g.meter, g.peaks = meter, smp.peaks
 	smpCtx, stopSampler := context.WithCancel(context.Background())
 	var smpWG sync.WaitGroup
 	smpWG.Go(func() { smp.run(smpCtx) })
@@ -153,7 +154,7 @@ func (g *generator) result(smp *sampler) Result {
 	res.Unstarted = g.unstarted.Load()
 	res.Window = time.Duration(g.windowEnd - g.warmEnd)
 	res.Elapsed = time.Duration(max(last, g.windowEnd) - g.warmEnd)
-	res.PeakGoroutines, res.PeakStackBytes, res.Series = smp.peak, smp.peakStack, smp.series
+	res.PeakGoroutines, res.PeakStackBytes, res.Series = int(smp.peaks.goroutines.Load()), smp.peaks.stack.Load(), smp.series
 	res.Behind = g.behind()
 	if g.goexit.Load() {
 		res.Aborted = "an operation never returned to its client: the target called runtime.Goexit (t.FailNow or t.SkipNow outside a test's goroutine does), and the client stopped"
@@ -218,6 +219,7 @@ func (g *generator) issue(ctx context.Context, c int, tasks *sync.WaitGroup) {
 		}
 		now := g.clock()
 		g.meter.due(now)
+		g.peaks.due(now)
 		intended, ok := sched.next(now)
 		if !ok {
 			return

@@ -22,8 +22,7 @@ type sampler struct {
 	recorders []*recorder   // fixed before the sampler starts
 	state     func() string // nil if the target has none
 	series    record.Series
-	peak      int    // goroutines
-	peakStack uint64 // bytes of goroutine stacks
+	peaks     *peaks // goroutines and stack bytes, which clients raise too
 
 	samples           []metrics.Sample
 	prevOps           int64
@@ -37,7 +36,7 @@ type sampler struct {
 // makes room before the run: a sample allocates nothing, so that the
 // window's allocation counts (B/op) are the target's.
 func newSampler(clock func() int64, zero int64, every time.Duration, n int, recorders []*recorder, state func() string) *sampler {
-	s := &sampler{clock: clock, zero: zero, every: every, n: n, recorders: recorders, state: state, spare: newHist(), acc: newHist()}
+	s := &sampler{clock: clock, zero: zero, every: every, n: n, recorders: recorders, state: state, spare: newHist(), acc: newHist(), peaks: newPeaks(every)}
 	s.series.IntervalNs = int64(every)
 	s.samples = []metrics.Sample{
 		{Name: "/memory/classes/heap/objects:bytes"},
@@ -79,9 +78,8 @@ func (s *sampler) read() {
 	// counts the runtime's own goroutines (7 more in an idle program here):
 	// the peak must be comparable with the leak check's baseline.
 	g := runtime.NumGoroutine()
-	s.peak = max(s.peak, g)
 	stack := s.samples[4].Value.Uint64()
-	s.peakStack = max(s.peakStack, stack)
+	s.peaks.observe(g, stack)
 	s.acc.Reset()
 	var ops int64
 	for _, r := range s.recorders {
