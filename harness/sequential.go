@@ -47,10 +47,10 @@ const alpha = 0.05
 
 // seqScenario is one auto scenario's values so far.
 type seqScenario struct {
-	spec    scenarios.Spec
-	pat     *targets.Pattern
-	min     int
-	values  map[string]map[string]map[string][]float64 // group → impl → unit → one value per trial
+	spec   scenarios.Spec
+	pat    *targets.Pattern
+	min    int
+	values map[string]map[string]map[string][]float64 // group → impl → unit → one value per trial
 	// stoppedAt holds the cells that stopped, with the round they
 	// stopped after; undecided, those stopped at the most with a
 	// comparison undecided, and which.
