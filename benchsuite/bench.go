@@ -1,7 +1,6 @@
 package benchsuite
 
 import (
-	"reflect"
 	"runtime/debug"
 	"testing"
 
@@ -70,20 +69,6 @@ func failOnPanic(b *testing.B, impl string) {
 	if v := recover(); v != nil {
 		b.Errorf("impl=%s: panic: %v\n%s", impl, v, debug.Stack())
 	}
-}
-
-// isNil reports whether v, an implementation's return value, is nil: a nil
-// interface, or an interface holding a nil pointer, map, chan, func or
-// slice.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
 }
 
 // implNames returns each entry's name, got by name.

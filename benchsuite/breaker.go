@@ -13,6 +13,7 @@ import (
 
 	"github.com/concbench/concbench/impl/breaker"
 	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/nilness"
 )
 
 // breakerConfig never leaves the state a benchmark put the breaker in: the
@@ -102,7 +103,7 @@ func benchBreaker(b *testing.B, impl breaker.Impl, open bool) {
 		skipShortFixedTimeout(b, impl, cfg)
 	}
 	br := impl.New(cfg)
-	if isNil(br) {
+	if nilness.Is(br) {
 		b.Fatalf("breaker.Impl %q: New(%+v) returned nil", impl.Name, cfg)
 	}
 	defer br.Close()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/concbench/concbench/impl/workerpool"
 	"github.com/concbench/concbench/internal/benchname"
+	"github.com/concbench/concbench/internal/nilness"
 	"github.com/concbench/concbench/internal/work"
 )
 
@@ -155,13 +156,13 @@ func newPool(b *testing.B, impl workerpool.Impl, workers, queue int) workerpool.
 	}
 	if queue < 0 {
 		p := impl.New(workers)
-		if isNil(p) {
+		if nilness.Is(p) {
 			b.Fatalf("workerpool.Impl %q: New(%d) returned nil", impl.Name, workers)
 		}
 		return p
 	}
 	p, _ := impl.NewQueue(workers, queue)
-	if isNil(p) {
+	if nilness.Is(p) {
 		b.Fatalf("workerpool.Impl %q: NewQueue(%d, %d) returned nil", impl.Name, workers, queue)
 	}
 	return p

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/internal/nilness"
 )
 
 // Breaker runs the circuit-breaker conformance suite on impl, one subtest
@@ -210,7 +211,7 @@ func newBreaker(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Bre
 func mustNew(t *testing.T, impl breaker.Impl, cfg breaker.Config) breaker.Breaker {
 	t.Helper()
 	b := impl.New(cfg)
-	if isNil(b) {
+	if nilness.Is(b) {
 		t.Fatalf("breaker.Impl %q: New(%+v) returned nil", impl.Name, cfg)
 	}
 	return b

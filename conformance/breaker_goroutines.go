@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/internal/nilness"
 	"github.com/concbench/concbench/internal/stacks"
 )
 
@@ -107,7 +108,7 @@ func runWithRegistry(t *testing.T, name string, impl breaker.Impl, check func(*t
 	counted := impl
 	counted.New = func(cfg breaker.Config) breaker.Breaker {
 		b := impl.New(cfg)
-		if !isNil(b) {
+		if !nilness.Is(b) {
 			news.Add(1)
 		}
 		return b

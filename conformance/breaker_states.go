@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/impl/breaker"
+	"github.com/concbench/concbench/internal/nilness"
 )
 
 func breakerStateMachine(t *testing.T, impl breaker.Impl) {
@@ -297,7 +298,7 @@ func breakerInvalidConfigPanics(t *testing.T, impl breaker.Impl) {
 			b, panicked := tryNew(impl, tt.give)
 			switch {
 			case panicked:
-			case isNil(b):
+			case nilness.Is(b):
 				t.Errorf("New(%+v) returned nil, want a panic", tt.give)
 			default:
 				b.Close()

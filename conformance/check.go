@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"os"
-	"reflect"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -279,19 +278,6 @@ func gate(t *testing.T) (ch chan struct{}, open func()) {
 	open = func() { once.Do(func() { close(ch) }) }
 	release(t, open)
 	return ch, open
-}
-
-// isNil reports whether v, an implementation's return value, is nil: a nil
-// interface, or an interface holding a nil pointer, map, chan or func.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.Slice, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
 }
 
 // way is the way out that a failure message gives: the declaration that

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/impl/workerpool"
+	"github.com/concbench/concbench/internal/nilness"
 )
 
 // WorkerPool runs the worker-pool conformance suite on impl, one subtest
@@ -114,7 +115,7 @@ func withQueue(impl workerpool.Impl, queue func(workers int) int) workerpool.Imp
 	build := impl.WithQueue
 	impl.New = func(workers int) workerpool.Pool {
 		q := queue(workers)
-		if p := build(workers, q); !isNil(p) {
+		if p := build(workers, q); !nilness.Is(p) {
 			return p
 		}
 		return nilPool{fmt.Sprintf("WithQueue(%d, %d)", workers, q)}
@@ -140,7 +141,7 @@ func newPool(t *testing.T, impl workerpool.Impl, workers int) workerpool.Pool {
 	if n, ok := p.(nilPool); ok {
 		t.Fatalf("workerpool.Impl %q: %s returned nil", impl.Name, n.call)
 	}
-	if isNil(p) {
+	if nilness.Is(p) {
 		t.Fatalf("workerpool.Impl %q: New(%d) returned nil", impl.Name, workers)
 	}
 	release(t, func() { _ = p.Close() })

@@ -36,7 +36,7 @@ const (
 var layers = [][]string{
 	{"internal/atomicfile", "internal/benchname", "internal/child", "internal/clockcost", "internal/dirlock",
 		"internal/stacks", "internal/texttab", "internal/truth", "internal/work", "internal/archtest", "internal/noise", "internal/cputime",
-		"internal/footnote", "internal/resultline", "internal/gobench", "internal/modinfo"},
+		"internal/footnote", "internal/resultline", "internal/gobench", "internal/modinfo", "internal/nilness"},
 	{"record", "impl/breaker", "impl/fanout", "impl/pipeline", "impl/workerpool"},
 	{"units", "loadgen"},
 	{"targets", "conformance", "benchsuite"},
