@@ -48,27 +48,17 @@ func shortDescription(desc string) string {
 // with an implementation's name, in lower case) or by nothing, and not
 // ending an abbreviation.
 func firstSentence(s string) string {
-	depth := 0
-	for i, c := range s {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth = max(0, depth-1)
-		case '.', '!', '?':
-			rest := s[i+1:]
-			if depth > 0 {
-				continue
-			}
-			if rest == "" {
-				return s[:i+1]
-			}
-			if rest[0] == ' ' && !abbreviation(s[:i]) {
-				return s[:i+1]
-			}
+	end := outsideParens(s, func(i int, c rune) bool {
+		if c != '.' && c != '!' && c != '?' {
+			return false
 		}
+		rest := s[i+1:]
+		return rest == "" || rest[0] == ' ' && !abbreviation(s[:i])
+	})
+	if end < 0 {
+		return s
 	}
-	return s
+	return s[:end+1]
 }
 
 // abbreviation reports whether the word that ends s is an abbreviation
@@ -81,17 +71,23 @@ func abbreviation(s string) bool {
 // clauseEnd is the index of the first ':' or ';' outside parentheses
 // that a space follows, or -1.
 func clauseEnd(s string) int {
+	return outsideParens(s, func(i int, c rune) bool {
+		return (c == ':' || c == ';') && strings.HasPrefix(s[i+1:], " ")
+	})
+}
+
+// outsideParens returns the index of the first rune of s outside
+// parentheses for which at says true, or -1.
+func outsideParens(s string, at func(i int, c rune) bool) int {
 	depth := 0
 	for i, c := range s {
-		switch c {
-		case '(':
+		switch {
+		case c == '(':
 			depth++
-		case ')':
+		case c == ')':
 			depth = max(0, depth-1)
-		case ':', ';':
-			if depth == 0 && strings.HasPrefix(s[i+1:], " ") {
-				return i
-			}
+		case depth == 0 && at(i, c):
+			return i
 		}
 	}
 	return -1
