@@ -14,12 +14,13 @@ import (
 // costMeter measures what the measurement window costs the process: it
 // takes a snapshot when the window opens and another when it closes, and
 // counts the completions between them. Whoever first finds a snapshot due
-// takes it (due): the sampler at a sample, or a client between operations.
-// The sampler alone is not enough: a load that keeps every P busy can leave
+// takes it (due): the sampler at a sample, or a client at a peak look
+// (peaks.due), at most an interval after the window's edge either way. The
+// sampler alone is not enough: a load that keeps every P busy can leave
 // its goroutine no P for a whole window (32 clients handing 20 µs CPU tasks
-// to a goroutine each on 2 Ps did, for 100 ms). A client pays an atomic
-// load per operation, and two snapshots per trial between the two that
-// take them.
+// to a goroutine each on 2 Ps did, for 100 ms). The clients pay nothing
+// per operation for it beyond the look's own check, and two snapshots per
+// trial between the two that take them.
 type costMeter struct {
 	open, close int64        // the window, on the trial's clock
 	completed   func() int64 // completions so far

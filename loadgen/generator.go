@@ -218,8 +218,9 @@ func (g *generator) issue(ctx context.Context, c int, tasks *sync.WaitGroup) {
 			wk.settle() // the previous operation's, now that it is out of the way
 		}
 		now := g.clock()
-		g.meter.due(now)
-		g.peaks.due(now)
+		if g.peaks.due(now) { // one atomic load per operation, a look an interval
+			g.meter.due(now)
+		}
 		intended, ok := sched.next(now)
 		if !ok {
 			return

@@ -29,15 +29,18 @@ func newPeaks(every time.Duration) *peaks {
 	return &peaks{every: int64(every), sample: []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}}}
 }
 
-// due takes a look if one is due at now and nobody else is taking one.
-func (p *peaks) due(now int64) {
+// due takes a look if one is due at now and nobody else is taking one,
+// and reports whether it took it. A client asks nothing else per
+// operation: the cost meter's snapshots are offered at its looks.
+func (p *peaks) due(now int64) bool {
 	if now < p.next.Load() || !p.busy.CompareAndSwap(0, 1) {
-		return
+		return false
 	}
 	p.next.Store(now + p.every)
 	metrics.Read(p.sample)
 	p.observe(runtime.NumGoroutine(), p.sample[0].Value.Uint64())
 	p.busy.Store(0)
+	return true
 }
 
 // observe raises the peaks to g goroutines and stack bytes.

@@ -16,7 +16,9 @@ func TestPeaksWhenDue(t *testing.T) {
 	for range 100 {
 		wg.Go(func() { <-release })
 	}
-	p.due(0)
+	if !p.due(0) {
+		t.Fatal("the first look was not taken")
+	}
 	close(release)
 	wg.Wait()
 	if g := p.goroutines.Load(); g < 100 {
@@ -33,7 +35,9 @@ func TestPeaksWhenDue(t *testing.T) {
 	for range 100 {
 		wg.Go(func() { <-release })
 	}
-	p.due(int64(time.Millisecond)) // the next look is due at 5 ms
+	if p.due(int64(time.Millisecond)) { // the next look is due at 5 ms
+		t.Error("a look that was not due was taken")
+	}
 	close(release)
 	wg.Wait()
 	if g := p.goroutines.Load(); g > 105 {
